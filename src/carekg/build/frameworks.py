@@ -1,0 +1,164 @@
+"""NASSS and CFIR 2.0 as SKOS concept schemes, compiled from the project's framework notes
+(``shared/docs/frameworks.yaml``) into ``ontology/modules/nasss.ttl`` and ``cfir.ttl``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from carekg.build.turtle import new_graph, write
+from carekg.ids import CFIR, NASSS, SCHEME, slugify
+from carekg.namespaces import CKG
+
+NASSS_MODULE = URIRef("https://w3id.org/carekg/def/nasss")
+CFIR_MODULE = URIRef("https://w3id.org/carekg/def/cfir")
+VERSION = "0.1.0"
+
+#: NASSS domains and sub-domains that Mann et al. (2023) list in their abstract as covered.
+REVIEW_COVERED_NASSS = {"4", "4A", "4C", "5", "5A", "5B", "5C", "5D", "5E", "6", "6A", "6B", "6C", "6D"}
+
+#: The wording the review's abstract uses for the domains and sub-domains it covered.
+REVIEW_WORDING = {
+    "4": "adopters", "4A": "staff role/identity", "4C": "carer input",
+    "5": "organisation", "5A": "capacity to innovate", "5B": "readiness for change",
+    "5C": "nature of adoption/funding", "5D": "extent of change needed", "5E": "work needed to implement",
+    "6": "wider system", "6A": "political/policy", "6B": "regulatory/legal", "6C": "professional",
+    "6D": "socio-cultural",
+}
+
+NASSS_CITATION = (
+    "Greenhalgh T et al. (2017) Beyond adoption: a new framework for theorizing and evaluating "
+    "nonadoption, abandonment, and challenges to the scale-up, spread, and sustainability of health and "
+    "care technologies. J Med Internet Res 19(11):e367. doi:10.2196/jmir.8775"
+)
+CFIR_CITATION = (
+    "Damschroder LJ, Reardon CM, Opra Widerquist MA, Lowery J (2022) The updated Consolidated Framework "
+    "for Implementation Research based on user feedback. Implementation Science 17:75. "
+    "doi:10.1186/s13012-022-01245-0"
+)
+
+
+def _en(text: str) -> Literal:
+    return Literal(" ".join(str(text).split()), lang="en")
+
+
+def _header(graph, module: URIRef, title: str, description: str):
+    graph.add((module, RDF.type, OWL.Ontology))
+    graph.add((module, DCTERMS.title, _en(title)))
+    graph.add((module, DCTERMS.description, _en(description)))
+    graph.add((module, OWL.imports, URIRef("https://w3id.org/carekg/def/core")))
+    graph.add((module, OWL.versionIRI, URIRef(f"https://w3id.org/carekg/def/{VERSION}/{str(module).rsplit('/', 1)[1]}")))
+    graph.add((module, OWL.versionInfo, Literal(VERSION)))
+
+
+def _concept(graph, iri, cls, module, scheme, notation, label, definition, broader=None, verified=True):
+    graph.add((iri, RDF.type, OWL.NamedIndividual))
+    graph.add((iri, RDF.type, cls))
+    graph.add((iri, SKOS.inScheme, scheme))
+    graph.add((iri, SKOS.notation, Literal(notation)))
+    graph.add((iri, SKOS.prefLabel, _en(label)))
+    graph.add((iri, RDFS.label, _en(label)))
+    graph.add((iri, SKOS.definition, _en(definition)))
+    graph.add((iri, RDFS.isDefinedBy, module))
+    graph.add((iri, CKG.labelVerified, Literal(verified, datatype=XSD.boolean)))
+    if broader is None:
+        graph.add((iri, SKOS.topConceptOf, scheme))
+        graph.add((scheme, SKOS.hasTopConcept, iri))
+    else:
+        graph.add((iri, SKOS.broader, broader))
+
+
+def _scheme(graph, scheme, module, label, definition, citation):
+    graph.add((scheme, RDF.type, OWL.NamedIndividual))
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, SKOS.prefLabel, _en(label)))
+    graph.add((scheme, RDFS.label, _en(label)))
+    graph.add((scheme, SKOS.definition, _en(definition)))
+    graph.add((scheme, DCTERMS.source, Literal(citation)))
+    graph.add((scheme, RDFS.isDefinedBy, module))
+
+
+def build_nasss(frameworks: dict, out: Path) -> None:
+    graph = new_graph()
+    _header(
+        graph, NASSS_MODULE, "carekg NASSS taxonomy",
+        "The seven domains of the NASSS framework and their sub-domains as a SKOS concept scheme, with "
+        "notations, marking which the founding review covered. Definitions paraphrase the framework's "
+        "questions; carekg's direction coding (enabler, barrier, mixed) is the project's own layer on top.",
+    )
+    scheme = SCHEME.nasss
+    _scheme(graph, scheme, NASSS_MODULE, "NASSS framework",
+            "Nonadoption, Abandonment, Scale-up, Spread and Sustainability framework (Greenhalgh et al. 2017).",
+            NASSS_CITATION)
+    for domain in frameworks["nasss"]["domains"]:
+        code = str(domain["code"])
+        d_iri = NASSS[slugify(code)]
+        question = f"Domain {code} of NASSS: {domain['name']}."
+        _concept(graph, d_iri, CKG.NasssDomain, NASSS_MODULE, scheme, code, domain["name"], question)
+        graph.add((d_iri, CKG.coveredByReview, Literal(code in REVIEW_COVERED_NASSS, datatype=XSD.boolean)))
+        if domain.get("note"):
+            graph.add((d_iri, SKOS.scopeNote, _en(domain["note"])))
+        for alt in [*domain.get("alt_labels", []), REVIEW_WORDING.get(code)]:
+            if alt:
+                graph.add((d_iri, SKOS.altLabel, _en(alt)))
+        for sub in domain["subdomains"]:
+            s_code = str(sub["code"])
+            s_iri = NASSS[slugify(s_code)]
+            _concept(graph, s_iri, CKG.NasssSubdomain, NASSS_MODULE, scheme, s_code, sub["label"],
+                     sub["question_paraphrase"], broader=d_iri, verified=not sub.get("unverified", False))
+            graph.add((d_iri, SKOS.narrower, s_iri))
+            graph.add((s_iri, CKG.coveredByReview,
+                       Literal(s_code in REVIEW_COVERED_NASSS, datatype=XSD.boolean)))
+            if sub.get("note"):
+                graph.add((s_iri, SKOS.scopeNote, _en(sub["note"])))
+            if s_code in REVIEW_WORDING:
+                graph.add((s_iri, SKOS.altLabel, _en(REVIEW_WORDING[s_code])))
+    write(graph, out, "shared/docs/frameworks.yaml (nasss)")
+
+
+def build_cfir(frameworks: dict, out: Path) -> None:
+    graph = new_graph()
+    _header(
+        graph, CFIR_MODULE, "carekg CFIR 2.0 taxonomy",
+        "The updated Consolidated Framework for Implementation Research (CFIR 2.0): 5 domains, 48 constructs "
+        "and 19 subconstructs as a SKOS concept scheme, the target of carekg's factor crosswalk. Definitions "
+        "are one-sentence paraphrases.",
+    )
+    scheme = SCHEME.cfir
+    _scheme(graph, scheme, CFIR_MODULE, "CFIR 2.0",
+            "The updated Consolidated Framework for Implementation Research (Damschroder et al. 2022).",
+            CFIR_CITATION)
+    for domain in frameworks["cfir2"]["domains"]:
+        d_iri = CFIR[slugify(domain["code"])]
+        _concept(graph, d_iri, CKG.CfirDomain, CFIR_MODULE, scheme, domain["code"], domain["name"],
+                 domain["definition"])
+        for construct in domain["constructs"]:
+            notation = construct.get("id", construct["code"])
+            c_iri = CFIR[slugify(notation)]
+            verified = construct.get("name_verification") == "primary" and not construct.get("unverified")
+            _concept(graph, c_iri, CKG.CfirConstruct, CFIR_MODULE, scheme, notation, construct["name"],
+                     construct["definition"], broader=d_iri, verified=verified)
+            if construct.get("subdomain"):
+                graph.add((c_iri, SKOS.scopeNote,
+                           _en(f"In the {construct['subdomain']} subdomain of the Individuals domain; "
+                               f"the paper codes it {construct['code']}.")))
+            for sub in construct.get("subconstructs", []):
+                s_iri = CFIR[slugify(sub["code"])]
+                label = sub["name"]
+                if label in {"Innovation Deliverers", "Innovation Recipients", "Implementation", "Innovation"}:
+                    label = f"{construct['name']}: {label}"
+                s_verified = sub.get("name_verification", "primary") == "primary" and not sub.get("unverified")
+                _concept(graph, s_iri, CKG.CfirSubconstruct, CFIR_MODULE, scheme, sub["code"], label,
+                         sub["definition"], broader=c_iri, verified=s_verified)
+    write(graph, out, "shared/docs/frameworks.yaml (cfir2)")
+
+
+def build(frameworks_yaml: Path, modules_dir: Path) -> list[Path]:
+    frameworks = yaml.safe_load(frameworks_yaml.read_text(encoding="utf-8"))
+    nasss, cfir = modules_dir / "nasss.ttl", modules_dir / "cfir.ttl"
+    build_nasss(frameworks, nasss)
+    build_cfir(frameworks, cfir)
+    return [nasss, cfir]

@@ -1,0 +1,171 @@
+"""``carekg check``: every check the curated evidence and the ontology must pass.
+
+1. Every Turtle file parses.
+2. The data conforms to ``shapes/data.ttl`` (validated with the ontology merged in).
+3. The ontology conforms to ``shapes/ontology.ttl`` (term hygiene).
+4. HermiT finds the ontology and data consistent.
+5. Every ``shapes/checks/*-violation.rq`` returns no rows.
+
+Each problem becomes one Violation (check, file, node, path, message) in a readable report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyshacl import validate
+from rdflib import RDF, Graph, Namespace
+
+from carekg import paths
+from carekg.ids import GRAPH_DATA, GRAPH_ONTOLOGY
+from carekg.reasoning import ReasonerUnavailable, run_hermit
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Violation:
+    check: str
+    file: str
+    node: str
+    path: str
+    message: str
+
+    def line(self) -> str:
+        where = self.file or "-"
+        node = f" {self.node}" if self.node else ""
+        path = f" [{self.path}]" if self.path else ""
+        return f"{where}:{node}{path}\n    {self.message}"
+
+
+@dataclass
+class Report:
+    violations: list[Violation] = field(default_factory=list)
+    checks_run: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def render(self) -> str:
+        lines = []
+        for check in self.checks_run:
+            found = [v for v in self.violations if v.check == check]
+            lines.append(f"{'FAIL' if found else 'ok  '} {check}" + (f": {len(found)} problem(s)" if found else ""))
+            lines.extend("  " + v.line().replace("\n", "\n  ") for v in found)
+        verdict = "carekg check passed" if self.ok else f"carekg check FAILED: {len(self.violations)} problem(s)"
+        return "\n".join([*lines, verdict])
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(paths.ROOT.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _parse(files: Iterable[Path], report: Report, check: str) -> tuple[Graph, dict[str, str]]:
+    graph = Graph()
+    owner: dict[str, str] = {}
+    for path in files:
+        part = Graph()
+        try:
+            part.parse(path, format="turtle")
+        except Exception as error:  # rdflib raises several types for bad Turtle
+            message = " ".join(str(error).split())[:400]
+            report.violations.append(Violation(check, _relative(path), "", "", f"does not parse as Turtle: {message}"))
+            continue
+        for subject in set(part.subjects()):
+            owner.setdefault(str(subject), _relative(path))
+        graph += part
+    return graph, owner
+
+
+def _shacl(data: Graph, shapes: Path, owner: dict[str, str], check: str, report: Report) -> None:
+    shapes_graph = Graph().parse(shapes, format="turtle")
+    conforms, results, _ = validate(data, shacl_graph=shapes_graph, inference="none", allow_warnings=False)
+    if conforms:
+        return
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        node = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        value = results.value(result, SH.value)
+        text = str(message) if message else "does not conform"
+        if value is not None and value != node:
+            text += f" (value: {value})"
+        report.violations.append(Violation(check, owner.get(str(node), ""), str(node), str(path or ""), text))
+
+
+def _sparql_checks(data_files: list[Path], ontology_files: list[Path], checks_dir: Path,
+                   owner: dict[str, str], report: Report) -> None:
+    store = ox.Store()
+    for graph, files in ((GRAPH_DATA, data_files), (GRAPH_ONTOLOGY, ontology_files)):
+        for path in files:
+            try:
+                store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(graph)))
+            except SyntaxError:
+                continue  # already reported by the parse check
+    queries = sorted(checks_dir.glob("*-violation.rq"))
+    if not queries:
+        report.violations.append(Violation("sparql", _relative(checks_dir), "", "", "no *-violation.rq checks found"))
+    for query in queries:
+        name = f"sparql {query.stem}"
+        report.checks_run.append(name)
+        for solution in store.query(query.read_text(encoding="utf-8"), use_default_graph_as_union=True):
+            node = solution["node"].value if solution["node"] is not None else ""
+            path = solution["path"].value if solution["path"] is not None else ""
+            message = solution["message"].value if solution["message"] is not None else query.stem
+            report.violations.append(Violation(name, owner.get(node, ""), node, path, message))
+
+
+def run_checks(
+    data_files: list[Path] | None = None,
+    ontology_files: list[Path] | None = None,
+    shapes_dir: Path | None = None,
+    *,
+    reasoner: bool = True,
+    progress: Progress = lambda _: None,
+) -> Report:
+    """Run every check; nothing is written anywhere."""
+    data_files = list(data_files if data_files is not None else paths.data_files())
+    ontology_files = list(ontology_files if ontology_files is not None else paths.ontology_files())
+    shapes_dir = shapes_dir or paths.SHAPES_DIR
+    report = Report()
+    if not data_files or not ontology_files:
+        report.checks_run.append("files")
+        report.violations.append(Violation("files", "", "", "", "no data or ontology Turtle files were found"))
+        return report
+
+    progress("parsing Turtle")
+    report.checks_run.append("parse")
+    shapes_files = sorted(shapes_dir.glob("*.ttl"))
+    ontology, ontology_owner = _parse(ontology_files, report, "parse")
+    data, data_owner = _parse(data_files, report, "parse")
+    _parse(shapes_files, report, "parse")
+    owner = {**ontology_owner, **data_owner}
+
+    progress("validating data with SHACL")
+    report.checks_run.append("shacl data")
+    _shacl(data + ontology, shapes_dir / "data.ttl", owner, "shacl data", report)
+    progress("validating ontology with SHACL")
+    report.checks_run.append("shacl ontology")
+    _shacl(ontology, shapes_dir / "ontology.ttl", ontology_owner, "shacl ontology", report)
+
+    if reasoner:
+        progress("reasoning with HermiT")
+        report.checks_run.append("hermit")
+        try:
+            result = run_hermit(data + ontology)
+            if not result.consistent:
+                report.violations.append(Violation("hermit", "", "", "", result.message))
+        except ReasonerUnavailable as error:
+            report.violations.append(Violation("hermit", "", "", "", str(error)))
+
+    progress("running SPARQL violation queries")
+    _sparql_checks(data_files, ontology_files, shapes_dir / "checks", owner, report)
+    return report

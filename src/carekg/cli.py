@@ -1,0 +1,236 @@
+"""The ``carekg`` command line: build, check, load, query, serve, export.
+
+Exit codes: 0 success; 1 the data failed its checks; 2 bad usage or bad input (a malformed query,
+an unknown store, a missing file); 3 the store or a service could not be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+
+EPILOG = """\
+examples:
+  carekg check                          # validate data/ and ontology/ (SHACL, HermiT, SPARQL checks)
+  carekg load                           # load the dataset into the embedded store (.carekg/store)
+  carekg query 'SELECT (COUNT(*) AS ?n) { ?f a ckg:Finding }'
+  carekg serve --port 8000              # check, load and serve on http://127.0.0.1:8000
+  carekg export --format nquads --out carekg.nq
+
+exit codes: 0 ok; 1 checks failed; 2 bad usage or input; 3 store or service unavailable
+"""
+
+
+def _progress(quiet: bool):
+    def report(message: str) -> None:
+        if not quiet:
+            print(f"... {message}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def cmd_build(args) -> int:
+    from carekg import paths
+    from carekg.build import frameworks, namespaces, seed
+
+    seed_dir = Path(args.seed) if args.seed else paths.SEED_DIR
+    frameworks_yaml = Path(args.frameworks) if args.frameworks else paths.FRAMEWORKS_YAML
+    for needed in (seed_dir, frameworks_yaml):
+        if not needed.exists():
+            print(f"error: {needed} does not exist (use --seed / --frameworks)", file=sys.stderr)
+            return EXIT_USAGE
+    written = [namespaces.build(paths.ONTOLOGY_DIR / "modules", paths.ROOT / "src/carekg/namespaces.py")]
+    written += frameworks.build(frameworks_yaml, paths.ONTOLOGY_DIR / "modules")
+    try:
+        written += seed.build(seed_dir, paths.CURATION_DIR, paths.ONTOLOGY_DIR, paths.DATA_DIR)
+    except seed.CurationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in written:
+        print(f"wrote {path.relative_to(paths.ROOT)}")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from carekg.check import run_checks
+
+    report = run_checks(reasoner=not args.no_reasoner, progress=_progress(args.quiet))
+    if args.format == "json":
+        print(json.dumps({"ok": report.ok, "checks": report.checks_run,
+                          "violations": [v.__dict__ for v in report.violations]}, indent=2))
+    else:
+        print(report.render())
+    return EXIT_OK if report.ok else EXIT_CHECK_FAILED
+
+
+def _open_store(descriptor: str | None, read_only: bool = False):
+    from carekg.store import StoreError, get_store
+
+    try:
+        return get_store(descriptor, read_only=read_only)
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_UNAVAILABLE) from None
+
+
+def cmd_load(args) -> int:
+    from carekg.dataset import load
+
+    store = _open_store(args.store)
+    try:
+        version, loaded = load(store, force=args.force, progress=_progress(args.quiet))
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    print(f"dataset {version} {'loaded' if loaded else 'already loaded'}: {store.triple_count()} triples")
+    return EXIT_OK
+
+
+QUERY_FORMATS = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+    "csv": "text/csv", "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
+}
+
+
+def cmd_query(args) -> int:
+    from carekg.ids import sparql_prefixes
+    from carekg.sparql import RefusedQuery, check_query
+    from carekg.store import QuerySyntaxError, StoreError
+
+    text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
+    if not text:
+        print("error: give a query or --file", file=sys.stderr)
+        return EXIT_USAGE
+    if "PREFIX" not in text.upper():
+        text = sparql_prefixes() + text
+    try:
+        checked = check_query(text)
+    except RefusedQuery as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    graph_form = checked.form in {"CONSTRUCT", "DESCRIBE"}
+    fmt = args.format or ("turtle" if graph_form else "tsv")
+    if graph_form != (fmt in {"turtle", "ntriples", "jsonld"}):
+        print(f"error: --format {fmt} does not fit a {checked.form} query", file=sys.stderr)
+        return EXIT_USAGE
+    store = _open_store(args.store, read_only=True)
+    try:
+        result = store.run(text, QUERY_FORMATS[fmt])
+    except (QuerySyntaxError, StoreError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(result.body.decode("utf-8"))
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from carekg.check import run_checks
+    from carekg.dataset import load
+
+    if not args.skip_check:
+        report = run_checks(progress=_progress(args.quiet))
+        if not report.ok:
+            print(report.render(), file=sys.stderr)
+            print("refusing to serve data that fails `carekg check`", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+    store = _open_store(args.store)
+    load(store, progress=_progress(args.quiet))
+    store.close()
+    from api.main import create_app
+    from api.config import Settings
+
+    settings = Settings(store=args.store) if args.store else Settings()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return EXIT_OK
+
+
+EXPORT_FORMATS = {"turtle": "text/turtle", "nquads": "application/n-quads", "jsonld": "application/ld+json",
+                  "ntriples": "application/n-triples"}
+
+
+def cmd_export(args) -> int:
+    from carekg import services
+
+    store = _open_store(args.store, read_only=True)
+    if args.format == "csv":
+        body = services.findings_csv(store).encode("utf-8")
+    else:
+        body = services.export_dataset(store, EXPORT_FORMATS[args.format])
+    if args.out:
+        Path(args.out).write_bytes(body)
+        print(f"wrote {args.out} ({len(body)} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(body)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="carekg", description="A knowledge graph of innovations in children's social care and the "
+        "organisational factors that support or hinder their spread.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    root.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
+    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name, func, help_text, example):
+        command = sub.add_parser(name, help=help_text, description=help_text,
+                                 epilog=textwrap.dedent(f"example:\n  {example}"),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+        command.set_defaults(func=func)
+        return command
+
+    build = add("build", cmd_build, "compile curation tables and seed material into ontology/ and data/ Turtle",
+                "carekg build --seed ../shared/seed")
+    build.add_argument("--seed", help="folder of the seed YAML files (default: ../shared/seed)")
+    build.add_argument("--frameworks", help="framework notes YAML (default: ../shared/docs/frameworks.yaml)")
+
+    check = add("check", cmd_check, "validate data/ and ontology/: parse, SHACL, HermiT, SPARQL violation queries",
+                "carekg check --format json")
+    check.add_argument("--no-reasoner", action="store_true", help="skip HermiT (faster; no Java needed)")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+
+    load = add("load", cmd_load, "load data, ontology and inferred graphs into the store (skipped if unchanged)",
+               "carekg load --store oxigraph:.carekg/store --force")
+    load.add_argument("--store", help="store descriptor (default: $CAREKG_STORE or oxigraph:.carekg/store)")
+    load.add_argument("--force", action="store_true", help="reload even if the store holds this version")
+
+    query = add("query", cmd_query, "run a read-only SPARQL query against the store (carekg prefixes are predefined)",
+                "carekg query --format csv 'SELECT ?i ?l { ?i a ckg:Innovation ; rdfs:label ?l }'")
+    query.add_argument("query", nargs="?", help="the SPARQL query text")
+    query.add_argument("--file", help="read the query from a .rq file")
+    query.add_argument("--format", choices=sorted(QUERY_FORMATS), help="result format (tsv or turtle by default)")
+    query.add_argument("--store", help="store descriptor")
+
+    serve = add("serve", cmd_serve, "check the data, load it and serve the API, SPARQL endpoint and pages",
+                "carekg serve --host 127.0.0.1 --port 8000")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--store", help="store descriptor")
+    serve.add_argument("--skip-check", action="store_true", help="serve without running `carekg check` first")
+
+    export = add("export", cmd_export, "export the whole graph (Turtle, N-Quads, JSON-LD) or the findings as CSV",
+                 "carekg export --format csv --out findings.csv")
+    export.add_argument("--format", choices=[*sorted(EXPORT_FORMATS), "csv"], default="turtle")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    export.add_argument("--store", help="store descriptor")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

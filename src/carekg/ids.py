@@ -1,0 +1,114 @@
+"""The ID policy in code: IRIs of instance data, named graphs and their prefixes.
+
+Vocabulary terms are hash IRIs under ``https://w3id.org/carekg/def#`` (see namespaces.py);
+instance data are slash IRIs ``https://w3id.org/carekg/id/{kind}/{slug}`` that the server answers
+with 303 See Other to a describing document. Slugs are lowercase kebab-case.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Namespace, URIRef
+
+BASE = "https://w3id.org/carekg/"
+ID_BASE = BASE + "id/"
+GRAPH_BASE = BASE + "graph/"
+VOCAB_DOCUMENT = BASE + "def"
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG_PATTERN)
+
+#: Kinds of instance IRI, each a path segment after ``id/``.
+KINDS = (
+    "innovation",
+    "study",
+    "source",
+    "organisation",
+    "involvement",
+    "factor",
+    "finding",
+    "nasss",
+    "cfir",
+    "scheme",
+    "consensus",
+    "rule",
+)
+
+INNOVATION = Namespace(ID_BASE + "innovation/")
+STUDY = Namespace(ID_BASE + "study/")
+SOURCE = Namespace(ID_BASE + "source/")
+ORGANISATION = Namespace(ID_BASE + "organisation/")
+INVOLVEMENT = Namespace(ID_BASE + "involvement/")
+FACTOR = Namespace(ID_BASE + "factor/")
+FINDING = Namespace(ID_BASE + "finding/")
+NASSS = Namespace(ID_BASE + "nasss/")
+CFIR = Namespace(ID_BASE + "cfir/")
+SCHEME = Namespace(ID_BASE + "scheme/")
+CONSENSUS = Namespace(ID_BASE + "consensus/")
+RULE = Namespace(ID_BASE + "rule/")
+
+GRAPH_DATA = URIRef(GRAPH_BASE + "data")
+GRAPH_ONTOLOGY = URIRef(GRAPH_BASE + "ontology")
+GRAPH_INFERRED = URIRef(GRAPH_BASE + "inferred")
+GRAPH_META = URIRef(GRAPH_BASE + "meta")
+GRAPHS = (GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_INFERRED)
+
+
+def is_slug(text: str) -> bool:
+    """True when ``text`` follows the slug policy."""
+    return bool(_SLUG.match(text)) and len(text) <= 120
+
+
+def slugify(text: str) -> str:
+    """Turn a code such as ``III.J.1`` or ``5A`` into a policy slug (``iii-j-1``, ``5a``)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if not is_slug(slug):
+        raise ValueError(f"cannot make a slug from {text!r}")
+    return slug
+
+
+def mint(kind: str, slug: str) -> URIRef:
+    """The IRI of an instance of ``kind`` named ``slug``; refuses anything outside the policy."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if not is_slug(slug):
+        raise ValueError(f"{slug!r} is not a valid id: use lowercase letters, digits and single hyphens")
+    return URIRef(f"{ID_BASE}{kind}/{slug}")
+
+
+def split(iri: str) -> tuple[str, str] | None:
+    """``(kind, slug)`` for an instance IRI of carekg, or None for any other IRI."""
+    if not iri.startswith(ID_BASE):
+        return None
+    kind, _, slug = iri[len(ID_BASE):].partition("/")
+    if kind in KINDS and is_slug(slug):
+        return kind, slug
+    return None
+
+
+PREFIXES: dict[str, str] = {
+    "ckg": BASE + "def#",
+    "inn": str(INNOVATION),
+    "study": str(STUDY),
+    "src": str(SOURCE),
+    "orgn": str(ORGANISATION),
+    "inv": str(INVOLVEMENT),
+    "fac": str(FACTOR),
+    "fnd": str(FINDING),
+    "nasss": str(NASSS),
+    "cfir": str(CFIR),
+    "scheme": str(SCHEME),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+}
+
+
+def sparql_prefixes() -> str:
+    """PREFIX lines for every prefix above, for queries typed by people."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

@@ -1,0 +1,66 @@
+"""The store port: what carekg needs from a triple store, whatever the engine behind it.
+
+Rows leave a store as plain ``dict[str, str]`` (IRIs and literal lexical forms as strings), so no
+engine type crosses into the services or the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+Row = dict[str, str]
+
+
+class StoreError(Exception):
+    """A store could not answer; the message is safe to show to a user."""
+
+
+class QuerySyntaxError(StoreError):
+    """The query is not valid SPARQL 1.1; the message is the parser's."""
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """A query answer already serialised for an HTTP client."""
+
+    body: bytes
+    media_type: str
+
+
+class GraphStore(Protocol):
+    """A read-mostly SPARQL store holding carekg's named graphs (data, ontology, inferred, meta)."""
+
+    name: str
+
+    def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Row]:
+        """Run a SELECT over the union of the graphs; ``bindings`` maps variable names to IRIs."""
+
+    def ask(self, query: str, bindings: Mapping[str, str] | None = None) -> bool:
+        """Run an ASK over the union of the graphs."""
+
+    def construct(self, query: str, bindings: Mapping[str, str] | None, media_type: str) -> bytes:
+        """Run a CONSTRUCT or DESCRIBE and serialise the graph as ``media_type``."""
+
+    def run(
+        self,
+        query: str,
+        media_type: str,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> RawResult:
+        """Run a user's query as the SPARQL protocol says, serialised as ``media_type``."""
+
+    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], version: str) -> int:
+        """Atomically replace every named graph with the given Turtle/N-Triples files; returns triples loaded."""
+
+    def dataset_version(self) -> str | None:
+        """The version of the loaded dataset, or None for an empty store."""
+
+    def triple_count(self, graph: str | None = None) -> int:
+        """How many triples a named graph (or the whole store) holds."""
+
+    def close(self) -> None:
+        """Release the store."""

@@ -1,0 +1,125 @@
+"""The default adapter: an embedded pyoxigraph store, on disk or in memory."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from carekg.ids import GRAPH_META
+from carekg.namespaces import CKG
+from carekg.store.base import QuerySyntaxError, RawResult, Row, StoreError
+
+_META = ox.NamedNode(str(GRAPH_META))
+_VERSION = ox.NamedNode(str(CKG.datasetVersion))
+
+_RESULT_FORMATS = {f.media_type: f for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
+                                             ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)}
+_GRAPH_FORMATS = {f.media_type: f for f in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES,
+                                            ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML, ox.RdfFormat.N_QUADS)}
+
+
+def _text(term) -> str:
+    return term.value if not isinstance(term, ox.BlankNode) else f"_:{term.value}"
+
+
+def _substitutions(bindings: Mapping[str, str] | None):
+    if not bindings:
+        return None
+    return {ox.Variable(name): ox.NamedNode(iri) for name, iri in bindings.items()}
+
+
+class OxigraphStore:
+    """A pyoxigraph ``Store``. ``path=None`` keeps it in memory; ``read_only`` lets several
+    processes share one on-disk store while another process is not writing it."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as error:
+            raise StoreError(f"cannot open the store at {path}: {error}") from None
+
+    def _query(self, query: str, bindings=None, **options):
+        try:
+            return self._store.query(query, use_default_graph_as_union=True if not options else False,
+                                     substitutions=_substitutions(bindings), **options)
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from None
+
+    def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Row]:
+        solutions = self._query(query, bindings)
+        names = [v.value for v in solutions.variables]
+        rows: list[Row] = []
+        for solution in solutions:
+            row: Row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = _text(term)
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str, bindings: Mapping[str, str] | None = None) -> bool:
+        return bool(self._query(query, bindings))
+
+    def construct(self, query: str, bindings: Mapping[str, str] | None, media_type: str) -> bytes:
+        triples = self._query(query, bindings)
+        return triples.serialize(format=_GRAPH_FORMATS[media_type])
+
+    def run(self, query: str, media_type: str, default_graph_uris: Sequence[str] = (),
+            named_graph_uris: Sequence[str] = ()) -> RawResult:
+        options: dict = {}
+        if default_graph_uris:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
+        if named_graph_uris:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
+            options.setdefault("default_graph", [])
+        try:
+            if options:
+                result = self._store.query(query, **options)
+            else:
+                result = self._store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from None
+        except OSError:
+            raise StoreError("the store could not evaluate the query") from None
+        if isinstance(result, ox.QueryTriples):
+            return RawResult(result.serialize(format=_GRAPH_FORMATS[media_type]), media_type)
+        return RawResult(result.serialize(format=_RESULT_FORMATS[media_type]), media_type)
+
+    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], version: str) -> int:
+        with self._lock:
+            self._store.clear()
+            for graph, files in graphs.items():
+                for file in files:
+                    fmt = ox.RdfFormat.from_extension(file.suffix.lstrip("."))
+                    self._store.bulk_load(path=str(file), format=fmt, to_graph=ox.NamedNode(graph))
+            self._store.add(ox.Quad(_META, _VERSION, ox.Literal(version), _META))
+            self._store.flush()
+            return len(self._store)
+
+    def dataset_version(self) -> str | None:
+        for quad in self._store.quads_for_pattern(_META, _VERSION, None, _META):
+            return quad.object.value
+        return None
+
+    def triple_count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def close(self) -> None:
+        del self._store
+
