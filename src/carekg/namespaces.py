@@ -145,7 +145,7 @@ class CKG(DefinedNamespace):
     origin: URIRef  # Where and by whom an innovation was first developed, and how it came to the UK.
     paraphrase: URIRef  # A short paraphrase of what the source states, in the curator's own words.
     provenanceKind: URIRef  # Whose claim a finding is: the review's abstract, the review's web page, a source study'...
-    publicationYear: URIRef  # The year a source was published, where known.
+    publicationYear: URIRef  # The year a source was published, where known, as a four-digit integer.
     readAs: URIRef  # What part of a source the compiler could actually read (abstract, landing page, excerpt).
     relativeToReviewSearch: URIRef  # Whether a source was published before or after the founding review's search date (Novem...
     reportedIn: URIRef  # The source that states the finding.

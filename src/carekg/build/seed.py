@@ -238,7 +238,7 @@ def build_sources(inputs: Inputs, index: SourceIndex, innovation_by_seed: dict[s
         graph.set((node, CKG.designCategory, _design(row["design_category"] or "unknown")))
         graph.set((node, CKG.inclusionStatus, INCLUSION[row["inclusion_status"] or "not-known-included"]))
         if row["year"]:
-            graph.set((node, CKG.publicationYear, Literal(row["year"], datatype=XSD.gYear)))
+            graph.set((node, CKG.publicationYear, Literal(int(row["year"]))))
         graph.set((node, CKG.relativeToReviewSearch, _relative_to_search(row["year"])))
         if row["developer_authored"] in {"true", "false"}:
             graph.set((node, CKG.developerAuthored, Literal(row["developer_authored"] == "true")))

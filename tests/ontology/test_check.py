@@ -1,0 +1,60 @@
+"""`carekg check` passes on the curated data and fails, for the right reason, on each broken fixture."""
+
+from pathlib import Path
+
+import pytest
+
+from carekg import paths
+from carekg.check import run_checks
+
+BROKEN = Path(__file__).parent.parent / "fixtures" / "broken"
+
+#: fixture file -> the check that must report it, and a phrase its message must contain
+EXPECTED = {
+    "parse-error.ttl": ("parse", "does not parse as Turtle"),
+    "shacl-data.ttl": ("shacl data", "exactly one factor"),
+    "shacl-ontology.ttl": ("shacl ontology", "exactly one English label"),
+    "hermit.ttl": ("hermit", "inconsistent"),
+    "sparql.ttl": ("sparql undeclared-term-violation", "aboutInovation"),
+}
+
+
+@pytest.fixture(scope="module")
+def clean_report():
+    return run_checks()
+
+
+def test_curated_data_passes_every_check(clean_report):
+    assert clean_report.ok, clean_report.render()
+    assert {"parse", "shacl data", "shacl ontology", "hermit"} <= set(clean_report.checks_run)
+    assert sum(c.startswith("sparql ") for c in clean_report.checks_run) >= 7
+
+
+def test_every_broken_fixture_is_covered():
+    assert sorted(p.name for p in BROKEN.glob("*.ttl")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("fixture", sorted(EXPECTED))
+def test_broken_fixture_fails_its_check(fixture):
+    check, phrase = EXPECTED[fixture]
+    extra = BROKEN / fixture
+    files = [*paths.data_files(), extra]
+    ontology = paths.ontology_files()
+    if check == "shacl ontology":
+        files, ontology = paths.data_files(), [*ontology, extra]
+    report = run_checks(data_files=files, ontology_files=ontology, reasoner=(check == "hermit"))
+    assert not report.ok
+    found = [v for v in report.violations if v.check == check]
+    assert found, report.render()
+    assert any(phrase in v.message or phrase in v.node for v in found), report.render()
+    if check != "parse":
+        assert all(v.check == check or v.check.startswith("sparql") for v in report.violations), report.render()
+
+
+def test_report_names_file_node_and_path():
+    report = run_checks(data_files=[*paths.data_files(), BROKEN / "shacl-data.ttl"], reasoner=False)
+    violation = next(v for v in report.violations if v.check == "shacl data")
+    assert violation.file.endswith("shacl-data.ttl")
+    assert violation.node.endswith("/finding/broken-shacl")
+    assert violation.path
+    assert "tests/fixtures/broken/shacl-data.ttl" in report.render()
