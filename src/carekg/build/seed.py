@@ -388,7 +388,11 @@ def build_findings(inputs: Inputs, index: SourceIndex) -> dict[str, Graph]:
             raise CurationError(f"finding {finding_id} maps to unknown innovation {mapping['innovation_id']!r}")
         source_seed = record.get("source_id") or record.get("study_id")
         graph.add((node, CKG.reportedIn, index.iri(source_seed)))
-        graph.add((node, CKG.provenanceKind, CKG.ReviewAbstractClaim if is_review else CKG.SourceStudyClaim))
+        if is_review:
+            kind = CKG.ReviewAbstractClaim
+        else:
+            kind = CLAIM_KINDS[mapping.get("provenance") or "S"]
+        graph.add((node, CKG.provenanceKind, kind))
         if record.get("paraphrase"):
             graph.add((node, CKG.paraphrase, _en(record["paraphrase"])))
         else:

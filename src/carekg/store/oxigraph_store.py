@@ -15,7 +15,7 @@ from carekg.store.base import QuerySyntaxError, RawResult, Row, StoreError
 _META = ox.NamedNode(str(GRAPH_META))
 _VERSION = ox.NamedNode(str(CKG.datasetVersion))
 
-_RESULT_FORMATS = {f.media_type: f for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
+_RESULT_FORMATS = {f.media_type.split(";")[0]: f for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
                                              ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)}
 _GRAPH_FORMATS = {f.media_type: f for f in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES,
                                             ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML, ox.RdfFormat.N_QUADS)}

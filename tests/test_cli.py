@@ -1,0 +1,62 @@
+"""The command line: real subprocesses, real exit codes, readable errors."""
+
+import subprocess
+import sys
+
+import pytest
+
+from carekg import paths
+
+
+def carekg(*args, env_store=None):
+    return subprocess.run([sys.executable, "-m", "carekg.cli", *args], capture_output=True, text=True,
+                          cwd=paths.ROOT, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def loaded_store(tmp_path_factory):
+    location = tmp_path_factory.mktemp("store") / "db"
+    result = carekg("--quiet", "load", "--store", f"oxigraph:{location}")
+    assert result.returncode == 0, result.stderr
+    assert "loaded" in result.stdout
+    return f"oxigraph:{location}"
+
+
+def test_help_teaches_with_examples():
+    result = carekg("--help")
+    assert result.returncode == 0
+    assert "examples:" in result.stdout and "exit codes" in result.stdout
+    for command in ("build", "check", "load", "query", "serve", "export"):
+        sub = carekg(command, "--help")
+        assert sub.returncode == 0 and "example:" in sub.stdout, command
+
+
+def test_load_is_skipped_when_unchanged(loaded_store):
+    again = carekg("--quiet", "load", "--store", loaded_store)
+    assert again.returncode == 0 and "already loaded" in again.stdout
+
+
+def test_query_with_predefined_prefixes(loaded_store):
+    result = carekg("query", "--store", loaded_store, "--format", "csv",
+                    "SELECT ?l { <https://w3id.org/carekg/id/innovation/signs-of-safety> rdfs:label ?l }")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["l", "Signs of Safety"]
+
+
+@pytest.mark.parametrize(
+    ("query", "phrase"),
+    [("SELECT ?x WHERE { ?x", "syntax error"),
+     ("INSERT DATA { <a:b> <a:c> <a:d> }", "read-only"),
+     ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE")],
+)
+def test_bad_queries_exit_2_with_a_message(loaded_store, query, phrase):
+    result = carekg("query", "--store", loaded_store, query)
+    assert result.returncode == 2
+    assert phrase in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_store_exits_3():
+    result = carekg("query", "--store", "nosuch:thing", "ASK {}")
+    assert result.returncode == 3
+    assert "unknown store" in result.stderr
