@@ -36,7 +36,7 @@ def _progress(quiet: bool):
 
 def cmd_build(args) -> int:
     from carekg import paths
-    from carekg.build import frameworks, namespaces, seed
+    from carekg.build import diagram, frameworks, namespaces, seed
 
     seed_dir = Path(args.seed) if args.seed else paths.SEED_DIR
     frameworks_yaml = Path(args.frameworks) if args.frameworks else paths.FRAMEWORKS_YAML
@@ -51,6 +51,8 @@ def cmd_build(args) -> int:
     except seed.CurationError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if diagram.update_readme(paths.ONTOLOGY_DIR / "modules" / "core.ttl", paths.ROOT / "README.md"):
+        written.append(paths.ROOT / "README.md")
     for path in written:
         print(f"wrote {path.relative_to(paths.ROOT)}")
     return EXIT_OK
