@@ -21,6 +21,7 @@ examples:
   carekg query 'SELECT (COUNT(*) AS ?n) { ?f a ckg:Finding }'
   carekg serve --port 8000              # check, load and serve on http://127.0.0.1:8000
   carekg export --format nquads --out carekg.nq
+  carekg generate --triples 100000 --out /tmp/100k.nt && carekg load --data /tmp/100k.nt --no-reasoner
 
 exit codes: 0 ok; 1 checks failed; 2 bad usage or input; 3 store or service unavailable
 """
@@ -81,15 +82,38 @@ def _open_store(descriptor: str | None, read_only: bool = False):
 
 
 def cmd_load(args) -> int:
-    from carekg.dataset import load
+    from carekg.dataset import DatasetFiles, load
+    from carekg.progress import ProgressBar
 
-    store = _open_store(args.store)
     try:
-        version, loaded = load(store, force=args.force, progress=_progress(args.quiet))
+        files = DatasetFiles.discover([Path(p) for p in args.data] if args.data else None)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    store = _open_store(args.store)
+    bar = ProgressBar("loading", "B", enabled=not args.quiet)
+    try:
+        version, loaded = load(store, files, force=args.force, reasoner=not args.no_reasoner,
+                               progress=_progress(args.quiet), load_progress=bar)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CHECK_FAILED
     print(f"dataset {version} {'loaded' if loaded else 'already loaded'}: {store.triple_count()} triples")
+    return EXIT_OK
+
+
+def cmd_generate(args) -> int:
+    from carekg.generate import generate
+    from carekg.progress import ProgressBar
+
+    if args.triples < 1000:
+        print("error: --triples must be at least 1000", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    written = generate(args.triples, out, seed=args.seed,
+                       progress=ProgressBar("generating", " findings", enabled=not args.quiet))
+    print(f"wrote {out}: {written} triples (seed {args.seed})")
     return EXIT_OK
 
 
@@ -203,6 +227,16 @@ def parser() -> argparse.ArgumentParser:
                "carekg load --store oxigraph:.carekg/store --force")
     load.add_argument("--store", help="store descriptor (default: $CAREKG_STORE or oxigraph:.carekg/store)")
     load.add_argument("--force", action="store_true", help="reload even if the store holds this version")
+    load.add_argument("--data", action="append", metavar="FILE",
+                      help="load these Turtle/N-Triples files as the data graph instead of data/ (repeatable)")
+    load.add_argument("--no-reasoner", action="store_true",
+                      help="skip HermiT's classification (for synthetic graphs of millions of triples)")
+
+    generate = add("generate", cmd_generate, "write a synthetic evidence graph that passes the shapes, for benchmarks",
+                   "carekg generate --triples 1000000 --out bench/data/1m.nt --seed 42")
+    generate.add_argument("--triples", type=int, required=True, help="approximate number of triples")
+    generate.add_argument("--out", required=True, help="N-Triples file to write")
+    generate.add_argument("--seed", type=int, default=42, help="random seed (same seed, same graph)")
 
     query = add("query", cmd_query, "run a read-only SPARQL query against the store (carekg prefixes are predefined)",
                 "carekg query --format csv 'SELECT ?i ?l { ?i a ckg:Innovation ; rdfs:label ?l }'")

@@ -1,9 +1,10 @@
 """The carekg dataset: its files, its version, its inferred graph, and loading it into a store.
 
 The dataset is three named graphs (asserted data, ontology, inferred) plus a meta graph holding its
-version, a digest of every input file and of the inference rules. A store already holding that
-version is reused as it is; otherwise the inferred graph is rebuilt (or taken from its cache) and the
-store is replaced in one go.
+version: a digest of every input file and of the inference rules. A store already holding that
+version is reused as it is. Otherwise the asserted graphs are loaded, the SPARQL rules run on the
+store itself, the inferred graph (HermiT's classification, cached on disk, plus the rules' results)
+is added, and only then is the version recorded, so a half-loaded store never looks complete.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from carekg import __version__, paths
@@ -21,11 +21,13 @@ from carekg.ids import CONSENSUS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, RU
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.reasoning import run_hermit
-from carekg.store.base import GraphStore
+from carekg.store.base import GraphStore, LoadProgress
 
 CONSENSUS_RULE = RULE["consensus-two-independent-studies"]
 CONSENSUS_RULE_VERSION = "1.0.0"
 RULE_QUERIES = ("consensus", "rule_subdomain_summary")
+#: Files larger than this are fingerprinted by name, size and modification time, not content.
+CONTENT_HASH_LIMIT = 64 * 1024 * 1024
 
 Progress = Callable[[str], None]
 
@@ -36,60 +38,59 @@ class DatasetFiles:
     ontology: tuple[Path, ...]
 
     @classmethod
-    def discover(cls, data_dir: Path | None = None, ontology_dir: Path | None = None) -> DatasetFiles:
-        data = tuple(sorted((data_dir or paths.DATA_DIR).rglob("*.ttl")))
+    def discover(cls, data: list[Path] | None = None, ontology_dir: Path | None = None) -> DatasetFiles:
+        """The project's ontology with its curated data, or with ``data`` files instead (a synthetic graph)."""
+        data_files = tuple(data) if data else tuple(sorted(paths.DATA_DIR.rglob("*.ttl")))
         ontology_root = ontology_dir or paths.ONTOLOGY_DIR
         ontology = tuple(f for f in sorted(ontology_root.rglob("*.ttl")) if "release" not in f.parts)
-        if not data or not ontology:
-            raise FileNotFoundError(f"no Turtle files found under {data_dir or paths.DATA_DIR} or {ontology_root}")
-        return cls(data, ontology)
+        missing = [f for f in data_files if not f.exists()]
+        if missing or not data_files or not ontology:
+            raise FileNotFoundError(f"data or ontology files not found: {missing or paths.DATA_DIR}")
+        return cls(data_files, ontology)
 
-    def version(self) -> str:
-        """A digest of every file's name and content, the rules and the package version."""
-        digest = hashlib.sha256(__version__.encode())
+    def version(self, reasoner: bool = True) -> str:
+        """A digest of every file, the rules, the package version and whether HermiT ran."""
+        digest = hashlib.sha256(f"{__version__} reasoner={reasoner}".encode())
         for name in RULE_QUERIES:
             digest.update(load_query(name).encode())
         for path in (*self.ontology, *self.data):
+            stat = path.stat()
             digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+            if stat.st_size > CONTENT_HASH_LIMIT:
+                digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+            else:
+                digest.update(path.read_bytes())
         return digest.hexdigest()[:16]
 
-    def graph(self, which: str = "all") -> Graph:
+    def graph(self) -> Graph:
         graph = Graph()
-        files = {"data": self.data, "ontology": self.ontology, "all": (*self.ontology, *self.data)}[which]
-        for path in files:
-            graph.parse(path, format="turtle")
+        for path in (*self.ontology, *self.data):
+            graph.parse(path)
         return graph
 
 
-def _memory_store(files: DatasetFiles) -> ox.Store:
-    store = ox.Store()
-    for graph, group in ((GRAPH_DATA, files.data), (GRAPH_ONTOLOGY, files.ontology)):
-        for path in group:
-            store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(graph)))
-    return store
+def hermit_inferred(files: DatasetFiles, progress: Progress = lambda _: None) -> Path:
+    """HermiT's classification of the findings, computed once per version and cached on disk."""
+    path = paths.STATE_DIR / "inferred" / f"{files.version()}-hermit.nt"
+    if not path.exists():
+        progress("reasoning with HermiT")
+        result = run_hermit(files.graph())
+        if not result.consistent:
+            raise ValueError(result.message)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        result.inferred.serialize(tmp, format="nt", encoding="utf-8")
+        tmp.replace(path)
+    return path
 
 
-def _select(store: ox.Store, name: str) -> list[dict[str, str]]:
-    solutions = store.query(load_query(name), use_default_graph_as_union=True)
-    names = [v.value for v in solutions.variables]
-    return [{n: s[n].value for n in names if s[n] is not None} for s in solutions]
-
-
-def build_inferred(files: DatasetFiles, progress: Progress = lambda _: None) -> Graph:
-    """HermiT's classification of findings, plus the SPARQL rules' results (sub-domain summaries
-    and consensus), as a graph kept apart from the asserted data."""
-    progress("reasoning with HermiT")
-    hermit = run_hermit(files.graph())
-    if not hermit.consistent:
-        raise ValueError(hermit.message)
-    inferred = hermit.inferred
-    progress("applying SPARQL rules")
-    store = _memory_store(files)
-    for row in _select(store, "rule_subdomain_summary"):
+def rule_inferred(store: GraphStore) -> Graph:
+    """The SPARQL rules' results on the loaded asserted graphs: sub-domain summaries and consensus."""
+    inferred = Graph()
+    for row in store.select(load_query("rule_subdomain_summary")):
         predicate = CKG.hasBarrierIn if row["direction"] == str(CKG.Barrier) else CKG.hasEnablerIn
         inferred.add((URIRef(row["innovation"]), predicate, URIRef(row["subdomain"])))
-    for row in _select(store, "consensus"):
+    for row in store.select(load_query("consensus")):
         factor_slug = row["factor"].rsplit("/", 1)[1]
         direction = "enabler" if row["direction"] == str(CKG.Enabler) else "barrier"
         node = CONSENSUS[f"{factor_slug}-{direction}"]
@@ -101,34 +102,26 @@ def build_inferred(files: DatasetFiles, progress: Progress = lambda _: None) -> 
     return inferred
 
 
-def inferred_path(files: DatasetFiles) -> Path:
-    return paths.STATE_DIR / "inferred" / f"{files.version()}.nt"
+def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = False, reasoner: bool = True,
+         progress: Progress = lambda _: None, load_progress: LoadProgress | None = None) -> tuple[str, bool]:
+    """Make ``store`` hold the dataset. Returns (version, whether anything was loaded).
 
-
-def ensure_inferred(files: DatasetFiles, progress: Progress = lambda _: None) -> Path:
-    """The inferred graph for this version of the files, computed once and cached on disk."""
-    path = inferred_path(files)
-    if not path.exists():
-        graph = build_inferred(files, progress)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        graph.serialize(tmp, format="nt", encoding="utf-8")
-        tmp.replace(path)
-    return path
-
-
-def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = False,
-         progress: Progress = lambda _: None) -> tuple[str, bool]:
-    """Make ``store`` hold the current dataset. Returns (version, whether anything was loaded)."""
+    ``reasoner=False`` skips HermiT (for synthetic graphs of millions of triples); the SPARQL rules
+    still run, and the version records that the classification was skipped.
+    """
     files = files or DatasetFiles.discover()
-    version = files.version()
+    version = files.version(reasoner)
     if not force and store.dataset_version() == version:
         progress(f"store already holds dataset {version}")
         return version, False
-    inferred = ensure_inferred(files, progress)
+    classified = hermit_inferred(files, progress) if reasoner else None
     progress(f"loading dataset {version}")
-    store.replace_dataset(
-        {str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology, str(GRAPH_INFERRED): (inferred,)},
-        version,
-    )
+    store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology}, load_progress)
+    progress("applying SPARQL rules")
+    rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
+    rules.parent.mkdir(parents=True, exist_ok=True)
+    rule_inferred(store).serialize(rules, format="nt", encoding="utf-8")
+    for part in filter(None, (classified, rules)):
+        store.load_graph(str(GRAPH_INFERRED), part)
+    store.set_version(version)
     return version, True

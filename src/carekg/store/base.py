@@ -6,12 +6,14 @@ engine type crosses into the services or the API.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 Row = dict[str, str]
+#: Called while loading with (bytes done, bytes in all).
+LoadProgress = Callable[[int, int], None]
 
 
 class StoreError(Exception):
@@ -53,8 +55,16 @@ class GraphStore(Protocol):
     ) -> RawResult:
         """Run a user's query as the SPARQL protocol says, serialised as ``media_type``."""
 
-    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], version: str) -> int:
-        """Atomically replace every named graph with the given Turtle/N-Triples files; returns triples loaded."""
+    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], progress: LoadProgress | None = None) -> int:
+        """Empty the store and load each named graph from Turtle/N-Triples files; returns triples loaded.
+        The store has no dataset version until ``set_version`` is called, so a reader never takes a
+        half-loaded store for a complete one."""
+
+    def load_graph(self, graph: str, path: Path) -> None:
+        """Add the triples of one Turtle/N-Triples file to a named graph."""
+
+    def set_version(self, version: str) -> None:
+        """Record the loaded dataset's version (last step of a load)."""
 
     def dataset_version(self) -> str | None:
         """The version of the loaded dataset, or None for an empty store."""

@@ -10,7 +10,9 @@ import pyoxigraph as ox
 
 from carekg.ids import GRAPH_META
 from carekg.namespaces import CKG
-from carekg.store.base import QuerySyntaxError, RawResult, Row, StoreError
+from carekg.store.base import LoadProgress, QuerySyntaxError, RawResult, Row, StoreError
+
+CHUNK_BYTES = 16 * 1024 * 1024
 
 _META = ox.NamedNode(str(GRAPH_META))
 _VERSION = ox.NamedNode(str(CKG.datasetVersion))
@@ -99,16 +101,43 @@ class OxigraphStore:
             return RawResult(result.serialize(format=_GRAPH_FORMATS[media_type]), media_type)
         return RawResult(result.serialize(format=_RESULT_FORMATS[media_type]), media_type)
 
-    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], version: str) -> int:
+    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], progress: LoadProgress | None = None) -> int:
+        files = [(graph, Path(file)) for graph, group in graphs.items() for file in group]
+        total = sum(file.stat().st_size for _, file in files)
+        done = 0
         with self._lock:
             self._store.clear()
-            for graph, files in graphs.items():
-                for file in files:
-                    fmt = ox.RdfFormat.from_extension(file.suffix.lstrip("."))
-                    self._store.bulk_load(path=str(file), format=fmt, to_graph=ox.NamedNode(graph))
-            self._store.add(ox.Quad(_META, _VERSION, ox.Literal(version), _META))
+            for graph, file in files:
+                target = ox.NamedNode(graph)
+                fmt = ox.RdfFormat.from_extension(file.suffix.lstrip("."))
+                if fmt != ox.RdfFormat.N_TRIPLES or progress is None:
+                    self._store.bulk_load(path=str(file), format=fmt, to_graph=target)
+                    done += file.stat().st_size
+                else:
+                    # N-Triples split on line boundaries load chunk by chunk, so progress can be shown.
+                    with file.open("rb") as handle:
+                        while chunk := handle.read(CHUNK_BYTES):
+                            chunk += handle.readline()
+                            self._store.bulk_load(input=chunk, format=fmt, to_graph=target)
+                            done += len(chunk)
+                            progress(done, total)
+                if progress:
+                    progress(done, total)
             self._store.flush()
             return len(self._store)
+
+    def load_graph(self, graph: str, path: Path) -> None:
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+        with self._lock:
+            self._store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
+            self._store.flush()
+
+    def set_version(self, version: str) -> None:
+        with self._lock:
+            if self._store.contains_named_graph(_META):
+                self._store.remove_graph(_META)
+            self._store.add(ox.Quad(_META, _VERSION, ox.Literal(version), _META))
+            self._store.flush()
 
     def dataset_version(self) -> str | None:
         for quad in self._store.quads_for_pattern(_META, _VERSION, None, _META):
