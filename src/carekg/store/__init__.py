@@ -2,7 +2,8 @@
 
 ``oxigraph:PATH`` an embedded on-disk pyoxigraph store (the default, under ``.carekg/store``);
 ``oxigraph-ro:PATH`` the same, opened read-only so several processes can share it;
-``memory:`` an in-memory pyoxigraph store (tests).
+``memory:`` an in-memory pyoxigraph store (tests);
+``sparql+http://host:port/path`` any SPARQL 1.1 server (see sparql_http.py for its options).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def get_store(descriptor: str | None = None, *, read_only: bool = False) -> Grap
         from carekg.store.oxigraph_store import OxigraphStore
 
         return OxigraphStore(None)
+    if scheme in {"sparql+http", "sparql+https"}:
+        from carekg.store.sparql_http import SparqlHttpStore
+
+        return SparqlHttpStore(descriptor)
     raise StoreError(
-        f"unknown store {descriptor!r}: use oxigraph:PATH, oxigraph-ro:PATH or memory:"
+        f"unknown store {descriptor!r}: use oxigraph:PATH, oxigraph-ro:PATH, memory: or sparql+http://host:port/path"
     )
