@@ -40,8 +40,6 @@ RDF_FORMATS = {
     "application/n-triples": "nt",
     "application/rdf+xml": "xml",
 }
-#: Serialisations that keep the named graphs apart (whole-dataset export only).
-DATASET_FORMATS = {"application/n-quads": "nquads", "application/ld+json": "json-ld"}
 
 _CODE_SUFFIXES = ("Claim", "Design", "Role")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -49,7 +47,8 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 def code(iri: str) -> str:
     """The short code of a vocabulary value: ``ckg:SourceStudyClaim`` -> ``source-study``,
-    ``ckg:MixedMethodsEvaluationDesign`` -> ``mixed-methods-evaluation``, ``ckg:NHSTrust`` -> ``nhs-trust``."""
+    ``ckg:MixedMethodsEvaluationDesign`` -> ``mixed-methods-evaluation``, ``ckg:NHSTrust`` -> ``nhs-trust``.
+    """
     name = iri.rsplit("#", 1)[-1]
     for suffix in _CODE_SUFFIXES:
         if name.endswith(suffix) and name != suffix:
@@ -520,15 +519,19 @@ Result = TypeVar("Result")
 
 
 def _cached(function: Callable[..., Result]) -> Callable[..., Result]:
-    """Remember answers per (store, dataset version, arguments); a new version makes old keys unused."""
+    """Remember answers per (store, dataset version, arguments); a new version makes old keys unused.
+    A store without a version (empty, or being loaded) is never cached."""
 
     @functools.wraps(function)
     def wrapper(store: GraphStore, *args, **kwargs) -> Result:
-        key = (id(store), store.dataset_version(), function.__name__, args, tuple(sorted(kwargs.items())))
+        version = store.dataset_version()
+        if version is None:
+            return function(store, *args, **kwargs)
+        key = (id(store), version, function.__name__, args, tuple(sorted(kwargs.items())))
         with _CACHE_LOCK:
             if key in _CACHE:
                 _CACHE.move_to_end(key)
-                return _CACHE[key]  # type: ignore[return-value]
+                return _CACHE[key]
         value = function(store, *args, **kwargs)
         with _CACHE_LOCK:
             _CACHE[key] = value
@@ -560,8 +563,23 @@ def _lines(value: str | None) -> list[str]:
     return [line for line in (value or "").split("\n") if line]
 
 
+def _code_or_none(iri: str | None) -> str | None:
+    return None if iri is None else code(iri)
+
+
 def _notation_key(notation: str) -> tuple:
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.]|(?<=\d)(?=\D)", notation))
+    """Sorts ``5A`` after ``5`` and ``III.A.10`` after ``III.A.9``."""
+    parts = re.split(r"[.]|(?<=\d)(?=\D)", notation)
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts)
+
+
+def _by(items: Iterable[Result], key: Callable[[Result], str | None]) -> dict[str, list[Result]]:
+    grouped: dict[str, list[Result]] = defaultdict(list)
+    for item in items:
+        value = key(item)
+        if value is not None:
+            grouped[value].append(item)
+    return grouped
 
 
 def resource_iri(kind: str, id: str) -> str:
@@ -573,7 +591,8 @@ def resource_iri(kind: str, id: str) -> str:
 
 @_cached
 def _labels(store: GraphStore) -> dict[str, str]:
-    return {row["term"]: row["label"] for row in _select(store, "api_vocabulary_terms", ontology=GRAPH_ONTOLOGY)}
+    rows = _select(store, "api_vocabulary_terms", ontology=GRAPH_ONTOLOGY)
+    return {row["term"]: row["label"] for row in rows}
 
 
 def _label(labels: dict[str, str], iri: str | None) -> str | None:
@@ -606,16 +625,12 @@ def _factor_mappings(store: GraphStore) -> dict[str, list[tuple[str, str]]]:
     return dict(mappings)
 
 
-def _subdomain_iri(store: GraphStore, factor_iri: str) -> str | None:
-    return next((c for m, c in _factor_mappings(store).get(factor_iri, []) if m == "broader"), None)
-
-
 def _placement(store: GraphStore, factor_iri: str) -> tuple[Concept | None, Concept | None]:
     """A factor's NASSS sub-domain and domain."""
     concepts = _concepts(store)
-    subdomain_iri = _subdomain_iri(store, factor_iri)
-    domain_iri = concepts.get(subdomain_iri or "", {}).get("broader")
-    return _concept(concepts, subdomain_iri), _concept(concepts, domain_iri)
+    subdomain = next((c for m, c in _factor_mappings(store).get(factor_iri, []) if m == "broader"), None)
+    domain = concepts.get(subdomain or "", {}).get("broader")
+    return _concept(concepts, subdomain), _concept(concepts, domain)
 
 
 def _factor_ref(store: GraphStore, iri: str) -> Ref:
@@ -634,6 +649,11 @@ def _innovation_ref(store: GraphStore, iri: str) -> Ref:
 
 
 @_cached
+def _organisation_rows(store: GraphStore) -> dict[str, Row]:
+    return {row["organisation"]: row for row in _select(store, "api_organisations")}
+
+
+@_cached
 def _source_rows(store: GraphStore) -> dict[str, Row]:
     return {row["source"]: row for row in _select(store, "api_sources")}
 
@@ -645,23 +665,25 @@ def _source_refs(store: GraphStore) -> dict[str, SourceRef]:
     for iri, row in _source_rows(store).items():
         kind, slug = split(iri) or ("source", iri)
         urls = (row.get("urls") or "").split()
-        refs[iri] = SourceRef(slug, iri, kind, row.get("citation") or slug, _int(row.get("year")), _code_or_none(row.get("design")),
-                              _label(labels, row.get("design")), _bool(row.get("developerAuthored")),
-                              f"https://doi.org/{row['doi']}" if row.get("doi") else (urls[0] if urls else None))
+        url = f"https://doi.org/{row['doi']}" if row.get("doi") else next(iter(urls), None)
+        refs[iri] = SourceRef(slug, iri, kind, row.get("citation") or slug, _int(row.get("year")),
+                              _code_or_none(row.get("design")), _label(labels, row.get("design")),
+                              _bool(row.get("developerAuthored")), url)
     return refs
 
 
-def _code_or_none(iri: str | None) -> str | None:
-    return None if iri is None else code(iri)
-
-
-def _source_ref(store: GraphStore, iri: str | None) -> SourceRef | None:
-    if iri is None:
-        return None
+def _source_ref(store: GraphStore, iri: str) -> SourceRef:
     if iri in _source_refs(store):
         return _source_refs(store)[iri]
     kind, slug = split(iri) or ("source", iri)
     return SourceRef(slug, iri, kind, slug, None, None, None, None, None)
+
+
+@_cached
+def _source_links(store: GraphStore) -> list[tuple[str, str, str]]:
+    """(source, ``summarises`` or ``studies``, target) for every such statement."""
+    rows = _select(store, "api_source_links")
+    return [(row["source"], row["relation"].rsplit("#", 1)[-1], row["target"]) for row in rows]
 
 
 @_cached
@@ -672,23 +694,16 @@ def _evidence(store: GraphStore) -> list[Evidence]:
         innovation = row.get("innovation")
         evidence.append(Evidence(
             id=_slug(row["finding"]), iri=row["finding"], direction=code(row["direction"]),
-            provenance=_code_or_none(row.get("provenance")), provenance_label=_label(labels, row.get("provenance")),
-            paraphrase=row.get("paraphrase"), locator=row.get("locator"), factor_as_reported=row.get("factorAsReported"),
+            provenance=_code_or_none(row.get("provenance")),
+            provenance_label=_label(labels, row.get("provenance")),
+            paraphrase=row.get("paraphrase"), locator=row.get("locator"),
+            factor_as_reported=row.get("factorAsReported"),
             review_synthesis=bool(_bool(row.get("reviewSynthesis"))), general=bool(_bool(row.get("general"))),
             factor=_factor_ref(store, row["factor"]),
             innovation=_innovation_ref(store, innovation) if innovation else None,
-            source=_source_ref(store, row["source"]),  # type: ignore[arg-type]
+            source=_source_ref(store, row["source"]),
         ))
     return evidence
-
-
-def _by(items: Iterable[Result], key: Callable[[Result], str | None]) -> dict[str, list[Result]]:
-    grouped: dict[str, list[Result]] = defaultdict(list)
-    for item in items:
-        value = key(item)
-        if value is not None:
-            grouped[value].append(item)
-    return grouped
 
 
 @_cached
@@ -712,27 +727,24 @@ def _involvements(store: GraphStore) -> list[Involvement]:
     organisations = _organisation_rows(store)
     involvements = []
     for row in _select(store, "api_involvements"):
-        organisation = organisations.get(row["organisation"], {})
+        organisation_iri = row["organisation"]
+        organisation = organisations.get(organisation_iri, {})
         involvements.append(Involvement(
-            organisation=Ref(_slug(row["organisation"]), row["organisation"], organisation.get("label", _slug(row["organisation"]))),
+            organisation=Ref(_slug(organisation_iri), organisation_iri,
+                             organisation.get("label", _slug(organisation_iri))),
             organisation_type=_code_or_none(organisation.get("type")),
             innovation=_innovation_ref(store, row["innovation"]),
             role=code(row["role"]), role_label=_label(labels, row["role"]) or code(row["role"]),
             basis=row.get("basis"), claim_kind=_code_or_none(row.get("claimKind")),
-            stated_in=_source_ref(store, row.get("statedIn")),
+            stated_in=_source_ref(store, row["statedIn"]) if row.get("statedIn") else None,
         ))
     return involvements
 
 
-@_cached
-def _organisation_rows(store: GraphStore) -> dict[str, Row]:
-    return {row["organisation"]: row for row in _select(store, "api_organisations")}
-
-
-@_cached
-def _source_links(store: GraphStore) -> list[tuple[str, str, str]]:
-    """(source, summarises|studies, target) triples."""
-    return [(row["source"], row["relation"].rsplit("#", 1)[-1], row["target"]) for row in _select(store, "api_source_links")]
+def _check_choice(name: str, value: str | None, choices: Iterable[str]) -> None:
+    choices = list(choices)
+    if value is not None and value not in choices:
+        raise InvalidArgument(f"{name} must be one of {', '.join(choices)}; got {value!r}")
 
 
 # --- innovations -----------------------------------------------------------------------------------------
@@ -748,7 +760,8 @@ def _innovation_summary(store: GraphStore, iri: str, row: Row) -> dict:
 @_cached
 def list_innovations(store: GraphStore) -> list[InnovationSummary]:
     """Every innovation, by label, with how much evidence it has."""
-    return [InnovationSummary(**_innovation_summary(store, iri, row)) for iri, row in _innovation_rows(store).items()]
+    return [InnovationSummary(**_innovation_summary(store, iri, row))
+            for iri, row in _innovation_rows(store).items()]
 
 
 def _innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
@@ -759,68 +772,70 @@ def _innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
     return iri, row
 
 
+def _newest_first(source: SourceSummary | SourceRef) -> tuple:
+    return (-(source.year or 0), source.citation.lower())
+
+
 @_cached
 def innovation(store: GraphStore, id: str) -> InnovationDetail:
     """One innovation: what it is, who is involved in what role, and the sources about it."""
     iri, row = _innovation_row(store, id)
-    studied_by = {source for source, relation, target in _source_links(store) if relation == "studies" and target == iri}
+    studied_in = {source for source, relation, target in _source_links(store)
+                  if relation == "studies" and target == iri}
     reported_in = {e.source.iri for e in _evidence_by_innovation(store).get(iri, [])}
-    sources = sorted((_source_ref(store, s) for s in studied_by | reported_in), key=_source_order)  # type: ignore[arg-type]
     return InnovationDetail(
         **_innovation_summary(store, iri, row), description=row.get("description"), origin=row.get("origin"),
         claim_kind=_code_or_none(row.get("claimKind")),
         involvements=[i for i in _involvements(store) if i.innovation.iri == iri],
-        sources=sources,  # type: ignore[arg-type]
+        sources=sorted((_source_ref(store, s) for s in studied_in | reported_in), key=_newest_first),
     )
 
 
-def _source_order(source: SourceRef) -> tuple:
-    return (-(source.year or 0), source.citation.lower())
+Placement = Callable[[Concept | None, Concept | None], bool]
 
 
-def _check_choice(name: str, value: str | None, choices: Iterable[str]) -> None:
-    choices = list(choices)
-    if value is not None and value not in choices:
-        raise InvalidArgument(f"{name} must be one of {', '.join(choices)}; got {value!r}")
-
-
-def _domain_matcher(store: GraphStore, domain: str | None) -> Callable[[Concept | None, Concept | None], bool]:
-    """A test on (sub-domain, domain) for a NASSS domain code such as ``5`` or a sub-domain code such as ``5B``."""
+def _domain_matcher(store: GraphStore, domain: str | None) -> Placement:
+    """A test on (sub-domain, domain) for a NASSS domain code (``5``) or sub-domain code (``5B``)."""
     if domain is None:
         return lambda subdomain, dom: True
     wanted = domain.upper()
-    nasss_codes = {row.get("notation") for row in _concepts(store).values() if row["level"] in
-                   (str(CKG.NasssDomain), str(CKG.NasssSubdomain))}
-    if wanted not in nasss_codes:
-        raise InvalidArgument(f"domain must be a NASSS domain (1-7) or sub-domain code (e.g. 5B); got {domain!r}")
+    nasss_levels = (str(CKG.NasssDomain), str(CKG.NasssSubdomain))
+    codes = {row.get("notation") for row in _concepts(store).values() if row["level"] in nasss_levels}
+    if wanted not in codes:
+        raise InvalidArgument(f"domain must be a NASSS domain (1-7) or sub-domain code (e.g. 5B); "
+                              f"got {domain!r}")
     return lambda subdomain, dom: wanted in {subdomain.code if subdomain else None, dom.code if dom else None}
 
 
 def _group_by_placement(store: GraphStore, evidence: list[Evidence]) -> list[DomainProfile]:
     """Findings grouped by NASSS domain, sub-domain and factor, in notation order."""
-    tree: dict[str, dict[str, dict[str, list[Evidence]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    concepts = {}
+    tree: dict[str, dict[str, dict[str, list[Evidence]]]] = defaultdict(lambda: defaultdict(dict))
+    concepts: dict[str, Concept] = {}
     for item in evidence:
         subdomain, domain = _placement(store, item.factor.iri)
         if subdomain is None or domain is None:
             continue
         concepts[subdomain.iri], concepts[domain.iri] = subdomain, domain
-        tree[domain.iri][subdomain.iri][item.factor.iri].append(item)
+        tree[domain.iri][subdomain.iri].setdefault(item.factor.iri, []).append(item)
+
+    def in_notation_order(groups: dict) -> list:
+        return sorted(groups.items(), key=lambda group: _notation_key(concepts[group[0]].code))
+
     domains = []
-    for domain_iri, subdomains in sorted(tree.items(), key=lambda kv: _notation_key(concepts[kv[0]].code)):
+    for domain_iri, subdomains in in_notation_order(tree):
         subdomain_profiles = []
-        for subdomain_iri, factors in sorted(subdomains.items(), key=lambda kv: _notation_key(concepts[kv[0]].code)):
-            factor_evidence = [FactorEvidence(items[0].factor, Counts.of(items).effect, Counts.of(items), items)
-                               for items in factors.values()]
-            factor_evidence.sort(key=lambda f: (-f.counts.findings, f.factor.label.lower()))
-            subdomain = concepts[subdomain_iri]
-            subdomain_profiles.append(SubdomainProfile(
-                subdomain.id, subdomain.iri, subdomain.code, subdomain.label,
-                Counts.of(e for f in factors.values() for e in f), factor_evidence))
-        domain = concepts[domain_iri]
-        domains.append(DomainProfile(domain.id, domain.iri, domain.code, domain.label,
-                                     Counts.of(e for s in subdomains.values() for f in s.values() for e in f),
-                                     subdomain_profiles))
+        for subdomain_iri, factors in in_notation_order(subdomains):
+            factor_evidence = sorted(
+                (FactorEvidence(items[0].factor, Counts.of(items).effect, Counts.of(items), items)
+                 for items in factors.values()),
+                key=lambda f: (-f.counts.findings, f.factor.label.lower()))
+            sub = concepts[subdomain_iri]
+            counts = Counts.of(e for f in factor_evidence for e in f.findings)
+            subdomain_profiles.append(
+                SubdomainProfile(sub.id, sub.iri, sub.code, sub.label, counts, factor_evidence))
+        dom = concepts[domain_iri]
+        counts = Counts.of(e for s in subdomain_profiles for f in s.factors for e in f.findings)
+        domains.append(DomainProfile(dom.id, dom.iri, dom.code, dom.label, counts, subdomain_profiles))
     return domains
 
 
@@ -828,8 +843,8 @@ def _group_by_placement(store: GraphStore, evidence: list[Evidence]) -> list[Dom
 def innovation_profile(store: GraphStore, id: str, direction: str | None = None, domain: str | None = None,
                        provenance: str | None = None, design: str | None = None) -> InnovationProfile:
     """The factors that support, hinder or both for an innovation, grouped by NASSS domain and
-    sub-domain, each with its findings; optionally only findings of one direction, NASSS domain or
-    sub-domain, provenance kind or source design (codes as in DIRECTIONS, PROVENANCE_KINDS, DESIGNS)."""
+    sub-domain, each with its findings; optionally only the findings of one direction, NASSS domain
+    or sub-domain, provenance kind or source design (codes as in DIRECTIONS, PROVENANCE_KINDS, DESIGNS)."""
     iri, row = _innovation_row(store, id)
     _check_choice("direction", direction, DIRECTIONS)
     _check_choice("provenance", provenance, PROVENANCE_KINDS)
@@ -837,35 +852,38 @@ def innovation_profile(store: GraphStore, id: str, direction: str | None = None,
     in_domain = _domain_matcher(store, domain)
     evidence = [
         e for e in _evidence_by_innovation(store).get(iri, [])
-        if direction in (None, e.direction) and provenance in (None, e.provenance) and design in (None, e.source.design)
-        and in_domain(*_placement(store, e.factor.iri))
+        if direction in (None, e.direction) and provenance in (None, e.provenance)
+        and design in (None, e.source.design) and in_domain(*_placement(store, e.factor.iri))
     ]
-    filters = {k: v for k, v in (("direction", direction), ("domain", domain), ("provenance", provenance),
-                                 ("design", design)) if v is not None}
+    chosen = (("direction", direction), ("domain", domain), ("provenance", provenance), ("design", design))
+    filters = {name: value for name, value in chosen if value is not None}
     return InnovationProfile(Ref(id, iri, row["label"]), filters, Counts.of(evidence),
                              len({e.factor.iri for e in evidence}), _group_by_placement(store, evidence))
 
 
-@_cached
-def compare(store: GraphStore, ids: tuple[str, ...]) -> Comparison:
+def compare(store: GraphStore, ids: Iterable[str]) -> Comparison:
     """Innovations' profiles side by side: for each factor, each innovation's effect and counts."""
+    return _compare(store, tuple(ids))
+
+
+@_cached
+def _compare(store: GraphStore, ids: tuple[str, ...]) -> Comparison:
     if len(set(ids)) < 2:
         raise InvalidArgument("compare needs at least two different innovations")
-    rows_by_iri = [_innovation_row(store, id) for id in dict.fromkeys(ids)]
+    innovations = [_innovation_row(store, id) for id in dict.fromkeys(ids)]
     by_innovation = _evidence_by_innovation(store)
-    factor_iris = {e.factor.iri for iri, _ in rows_by_iri for e in by_innovation.get(iri, [])}
+    factor_iris = {e.factor.iri for iri, _ in innovations for e in by_innovation.get(iri, [])}
     rows = []
-    shared = 0
     for factor_iri in factor_iris:
         cells = []
-        for iri, _ in rows_by_iri:
+        for iri, _ in innovations:
             counts = Counts.of(e for e in by_innovation.get(iri, []) if e.factor.iri == factor_iri)
             cells.append(ComparisonCell(_slug(iri), counts.effect, counts))
-        shared += all(cell.counts.findings for cell in cells)
         subdomain, domain = _placement(store, factor_iri)
         rows.append(ComparisonRow(_factor_ref(store, factor_iri), subdomain, domain, cells))
     rows.sort(key=lambda r: (_notation_key(r.subdomain.code if r.subdomain else "~"), r.factor.label.lower()))
-    return Comparison([Ref(_slug(iri), iri, row["label"]) for iri, row in rows_by_iri], shared, rows)
+    shared = sum(all(cell.counts.findings for cell in row.cells) for row in rows)
+    return Comparison([Ref(_slug(iri), iri, row["label"]) for iri, row in innovations], shared, rows)
 
 
 @_cached
@@ -874,7 +892,8 @@ def gaps(store: GraphStore) -> list[InnovationGaps]:
     total = sum(1 for row in _concepts(store).values() if row["level"] == str(CKG.NasssSubdomain))
     answer = []
     for iri, row in _innovation_rows(store).items():
-        missing = [SubdomainGap(_slug(r["subdomain"]), r["subdomain"], r["notation"], r["label"], _bool(r.get("coveredByReview")))
+        missing = [SubdomainGap(_slug(r["subdomain"]), r["subdomain"], r["notation"], r["label"],
+                                _bool(r.get("coveredByReview")))
                    for r in _select(store, "subdomains_without_evidence", innovation=iri)]
         answer.append(InnovationGaps(Ref(_slug(iri), iri, row["label"]), total - len(missing), missing))
     return answer
@@ -887,7 +906,8 @@ def _factor_summary(store: GraphStore, iri: str, row: Row) -> dict:
     evidence = _evidence_by_factor(store).get(iri, [])
     subdomain, domain = _placement(store, iri)
     return dict(id=_slug(iri), iri=iri, label=row["label"], subdomain=subdomain, domain=domain,
-                counts=Counts.of(evidence), innovation_count=len({e.innovation.iri for e in evidence if e.innovation}))
+                counts=Counts.of(evidence),
+                innovation_count=len({e.innovation.iri for e in evidence if e.innovation}))
 
 
 @_cached
@@ -905,16 +925,19 @@ def factor(store: GraphStore, id: str) -> FactorDetail:
     if row is None:
         raise NotFound("factor", id)
     concepts = _concepts(store)
-    cfir = [ConceptMatch(_concept(concepts, c), m) for m, c in _factor_mappings(store).get(iri, [])  # type: ignore[arg-type]
-            if m != "broader" and c in concepts]
+    cfir = [ConceptMatch(_concept(concepts, concept), match)
+            for match, concept in _factor_mappings(store).get(iri, [])
+            if match != "broader" and concept in concepts]
     evidence = _evidence_by_factor(store).get(iri, [])
-    per_innovation = [FactorForInnovation(items[0].innovation, Counts.of(items).effect, Counts.of(items), items)  # type: ignore[arg-type]
-                      for items in _by(evidence, lambda e: e.innovation.iri if e.innovation else None).values()]
-    per_innovation.sort(key=lambda f: (-f.counts.findings, f.innovation.label.lower()))
+    by_innovation = _by(evidence, lambda e: e.innovation.iri if e.innovation else None)
+    per_innovation = sorted(
+        (FactorForInnovation(items[0].innovation, Counts.of(items).effect, Counts.of(items), items)
+         for items in by_innovation.values()),
+        key=lambda f: (-f.counts.findings, f.innovation.label.lower()))
     return FactorDetail(
-        **_factor_summary(store, iri, row), definition=row.get("definition"), scope_note=row.get("scopeNote") or None,
-        placement=_code_or_none(row.get("placement")), cfir=cfir, innovations=per_innovation,
-        general_findings=[e for e in evidence if e.innovation is None],
+        **_factor_summary(store, iri, row), definition=row.get("definition"),
+        scope_note=row.get("scopeNote") or None, placement=_code_or_none(row.get("placement")), cfir=cfir,
+        innovations=per_innovation, general_findings=[e for e in evidence if e.innovation is None],
         consensus=[c for c in consensus(store).results if c.factor.iri == iri],
     )
 
@@ -925,20 +948,21 @@ def factor(store: GraphStore, id: str) -> FactorDetail:
 def _source_summary(store: GraphStore, iri: str, row: Row) -> dict:
     labels = _labels(store)
     ref = _source_refs(store)[iri]
-    return dict(id=ref.id, iri=iri, kind=ref.kind, level=_code_or_none(row.get("level")), citation=ref.citation,
-                year=ref.year, design=ref.design, design_label=ref.design_label,
-                source_type=_code_or_none(row.get("sourceType")), source_type_label=_label(labels, row.get("sourceType")),
-                developer_authored=ref.developer_authored, counts=Counts.of(_evidence_by_source(store).get(iri, [])))
+    return dict(id=ref.id, iri=iri, kind=ref.kind, level=_code_or_none(row.get("level")),
+                citation=ref.citation, year=ref.year, design=ref.design, design_label=ref.design_label,
+                source_type=_code_or_none(row.get("sourceType")),
+                source_type_label=_label(labels, row.get("sourceType")),
+                developer_authored=ref.developer_authored,
+                counts=Counts.of(_evidence_by_source(store).get(iri, [])))
 
 
 @_cached
 def list_studies(store: GraphStore, kind: str | None = None) -> list[SourceSummary]:
     """Every study and other source (``kind`` study or source; both when None), newest first."""
     _check_choice("kind", kind, SOURCE_KINDS)
-    summaries = [SourceSummary(**_source_summary(store, iri, row)) for iri, row in _source_rows(store).items()]
-    summaries = [s for s in summaries if kind in (None, s.kind)]
-    summaries.sort(key=lambda s: (-(s.year or 0), s.citation.lower()))
-    return summaries
+    summaries = [SourceSummary(**_source_summary(store, iri, row))
+                 for iri, row in _source_rows(store).items()]
+    return sorted((s for s in summaries if kind in (None, s.kind)), key=_newest_first)
 
 
 @_cached
@@ -958,12 +982,13 @@ def study(store: GraphStore, id: str) -> SourceDetail:
         **_source_summary(store, iri, row), doi=row.get("doi"), urls=(row.get("urls") or "").split(),
         design_as_reported=row.get("designAsReported"), setting=row.get("setting"), read_as=row.get("readAs"),
         inclusion_status=_code_or_none(row.get("inclusionStatus")),
-        inclusion_status_label=_label(labels, row.get("inclusionStatus")), inclusion_basis=row.get("inclusionBasis"),
+        inclusion_status_label=_label(labels, row.get("inclusionStatus")),
+        inclusion_basis=row.get("inclusionBasis"),
         relative_to_review_search=_label(labels, row.get("relativeToReviewSearch")),
-        developer_authored_basis=row.get("developerAuthoredBasis"), founding_review=bool(_bool(row.get("foundingReview"))),
-        notes=_lines(row.get("notes")),
-        summarises=[_source_ref(store, t) for s, r, t in links if s == iri and r == "summarises"],  # type: ignore[misc]
-        summarised_by=[_source_ref(store, s) for s, r, t in links if t == iri and r == "summarises"],  # type: ignore[misc]
+        developer_authored_basis=row.get("developerAuthoredBasis"),
+        founding_review=bool(_bool(row.get("foundingReview"))), notes=_lines(row.get("notes")),
+        summarises=[_source_ref(store, t) for s, r, t in links if s == iri and r == "summarises"],
+        summarised_by=[_source_ref(store, s) for s, r, t in links if t == iri and r == "summarises"],
         innovations=[_innovation_ref(store, t) for s, r, t in links if s == iri and r == "studies"],
         findings=_evidence_by_source(store).get(iri, []),
         involvements=[i for i in _involvements(store) if i.stated_in and i.stated_in.iri == iri],
@@ -984,7 +1009,8 @@ def _organisation_summary(store: GraphStore, iri: str, row: Row) -> dict:
 @_cached
 def list_organisations(store: GraphStore) -> list[OrganisationSummary]:
     """Every organisation, by name, with the roles it plays."""
-    return [OrganisationSummary(**_organisation_summary(store, iri, row)) for iri, row in _organisation_rows(store).items()]
+    return [OrganisationSummary(**_organisation_summary(store, iri, row))
+            for iri, row in _organisation_rows(store).items()]
 
 
 @_cached
@@ -995,9 +1021,9 @@ def organisation(store: GraphStore, id: str) -> OrganisationDetail:
     if row is None:
         raise NotFound("organisation", id)
     involvements = [i for i in _involvements(store) if i.organisation.iri == iri]
-    per_innovation = [RolesForInnovation(items[0].innovation, items)
-                      for items in _by(involvements, lambda i: i.innovation.iri).values()]
-    per_innovation.sort(key=lambda r: r.innovation.label.lower())
+    per_innovation = sorted((RolesForInnovation(items[0].innovation, items)
+                             for items in _by(involvements, lambda i: i.innovation.iri).values()),
+                            key=lambda r: r.innovation.label.lower())
     return OrganisationDetail(**_organisation_summary(store, iri, row), notes=_lines(row.get("notes")),
                               innovations=per_innovation)
 
@@ -1025,20 +1051,21 @@ def taxonomy(store: GraphStore) -> Taxonomy:
     evidence_by_iri = {e.iri: e for e in _evidence(store)}
     children = _by(concepts.values(), lambda row: row.get("broader"))
 
+    def in_notation_order(rows: Iterable[Row]) -> list[Row]:
+        return sorted(rows, key=lambda row: _notation_key(row.get("notation", "")))
+
     def node(row: Row) -> ConceptNode:
         iri = row["concept"]
-        kids = sorted(children.get(iri, []), key=lambda r: _notation_key(r.get("notation", "")))
         return ConceptNode(
             _slug(iri), iri, row.get("notation", ""), row["label"], _CONCEPT_LEVELS_BY_IRI[row["level"]],
             row.get("definition"), _bool(row.get("coveredByReview")), _bool(row.get("labelVerified")),
             Counts.of(evidence_by_iri[e] for e in findings_under.get(iri, ())),
-            sorted(placed.get(iri, []), key=lambda f: f.label.lower()), [node(k) for k in kids])
+            sorted(placed.get(iri, []), key=lambda f: f.label.lower()),
+            [node(child) for child in in_notation_order(children.get(iri, []))])
 
-    roots = sorted((row for row in concepts.values() if row.get("broader") is None),
-                   key=lambda r: _notation_key(r.get("notation", "")))
+    roots = in_notation_order(row for row in concepts.values() if row.get("broader") is None)
     return Taxonomy(nasss=[node(r) for r in roots if r["level"] == str(CKG.NasssDomain)],
                     cfir=[node(r) for r in roots if r["level"] == str(CKG.CfirDomain)])
-
 
 
 def _rule_description() -> str:
@@ -1053,43 +1080,46 @@ def _rule_description() -> str:
 
 @_cached
 def consensus(store: GraphStore) -> Consensus:
-    """The consensus rule (name, version, what it does) and the results it materialised in the inferred graph."""
+    """The consensus rule (name, version, what it does) and the results it materialised in the
+    inferred graph."""
     rows = _select(store, "api_consensus", inferred=GRAPH_INFERRED)
     rule_iri = rows[0]["rule"] if rows else str(CONSENSUS_RULE)
     version = next((row["ruleVersion"] for row in rows if row.get("ruleVersion")), CONSENSUS_RULE_VERSION)
-    results = []
-    for row in rows:
-        subdomain, _ = _placement(store, row["factor"])
-        results.append(ConsensusFinding(_slug(row["result"]), row["result"], _factor_ref(store, row["factor"]), subdomain,
-                                        code(row["direction"]), int(row["studies"])))
+    results = [ConsensusFinding(_slug(row["result"]), row["result"], _factor_ref(store, row["factor"]),
+                                _placement(store, row["factor"])[0], code(row["direction"]),
+                                int(row["studies"]))
+               for row in rows]
     return Consensus(ConsensusRule(_slug(rule_iri), rule_iri, version, _rule_description()), results)
 
 
 # --- overview, ontology and RDF descriptions --------------------------------------------------------------
+
+_TERM_KINDS = {"Class": "class", "ObjectProperty": "object-property", "DatatypeProperty": "datatype-property",
+               "AnnotationProperty": "annotation-property", "NamedIndividual": "individual"}
 
 
 @_cached
 def ontology(store: GraphStore) -> OntologyDocument:
     """The ontology document's header and every term of the carekg vocabulary."""
     header = next(iter(_select(store, "api_ontology_header", ontologyDocument=VOCAB_DOCUMENT)), {})
-    kinds = {"Class": "class", "ObjectProperty": "object-property", "DatatypeProperty": "datatype-property",
-             "AnnotationProperty": "annotation-property", "NamedIndividual": "individual"}
-    terms = [Term(row["term"].rsplit("#", 1)[-1], row["term"], kinds.get((row.get("type") or "#").rsplit("#", 1)[-1], "term"),
-                  row["label"], row.get("definition"), row.get("module"))
+    terms = [Term(row["term"].rsplit("#", 1)[-1], row["term"],
+                  _TERM_KINDS.get((row.get("type") or "#").rsplit("#", 1)[-1], "term"), row["label"],
+                  row.get("definition"), row.get("module"))
              for row in _select(store, "api_vocabulary_terms", ontology=GRAPH_ONTOLOGY)]
-    return OntologyDocument(VOCAB_DOCUMENT, header.get("title", "carekg"), header.get("description"), header.get("license"),
-                            header.get("version"), header.get("versionIri"), terms)
+    return OntologyDocument(VOCAB_DOCUMENT, header.get("title", "carekg"), header.get("description"),
+                            header.get("license"), header.get("version"), header.get("versionIri"), terms)
 
 
 @_cached
 def overview(store: GraphStore) -> Overview:
     """Counts of what the graph holds."""
-    sources = _source_refs(store).values()
+    kinds = [source.kind for source in _source_refs(store).values()]
     return Overview(
-        dataset_version=store.dataset_version(), package_version=__version__, ontology_version=ontology(store).version,
+        dataset_version=store.dataset_version(), package_version=__version__,
+        ontology_version=ontology(store).version,
         triples={str(graph).rsplit("/", 1)[-1]: store.triple_count(str(graph)) for graph in GRAPHS},
-        innovations=len(_innovation_rows(store)), factors=len(_factor_rows(store)), findings=len(_evidence(store)),
-        studies=sum(1 for s in sources if s.kind == "study"), sources=sum(1 for s in sources if s.kind == "source"),
+        innovations=len(_innovation_rows(store)), factors=len(_factor_rows(store)),
+        findings=len(_evidence(store)), studies=kinds.count("study"), sources=kinds.count("source"),
         organisations=len(_organisation_rows(store)), consensus_results=len(consensus(store).results),
     )
 
@@ -1112,36 +1142,33 @@ def _serialise(graph: Graph, media_type: str) -> bytes:
         raise InvalidArgument(f"cannot serialise RDF as {media_type!r}; use one of {', '.join(RDF_FORMATS)}")
     _bind_prefixes(graph)
     if media_type == "application/ld+json":
-        return graph.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True, encoding="utf-8")
+        return graph.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True,
+                               encoding="utf-8")
     return graph.serialize(format=RDF_FORMATS[media_type], encoding="utf-8")
 
 
+def _ntriples(store: GraphStore, name: str, **bindings: str) -> str:
+    media_type = "application/n-triples"
+    return store.construct(load_query(name), {k: str(v) for k, v in bindings.items()}, media_type).decode()
+
+
 def _construct(store: GraphStore, name: str, **bindings: str) -> Graph:
-    ntriples = store.construct(load_query(name), {k: str(v) for k, v in bindings.items()}, "application/n-triples")
-    return Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+    return Graph().parse(data=_ntriples(store, name, **bindings), format="nt")
 
 
-def _require_resource(store: GraphStore, iri: str) -> None:
+def require_resource(store: GraphStore, iri: str) -> None:
+    """NotFound unless the dataset names ``iri`` as the subject or the object of a statement."""
     if not store.ask(load_query("api_resource_exists"), {"resource": iri}):
-        parts = split(iri)
-        raise NotFound(parts[0] if parts else "resource", parts[1] if parts else iri)
+        kind, id = split(iri) or ("resource", iri)
+        raise NotFound(kind, id)
 
 
 @_cached
 def describe(store: GraphStore, iri: str, media_type: str) -> bytes:
     """The statements about ``iri``, those pointing at it and the labels of its neighbours, serialised
     as ``media_type`` (one of RDF_FORMATS); NotFound when the dataset does not name ``iri``."""
-    _require_resource(store, iri)
+    require_resource(store, iri)
     return _serialise(_construct(store, "api_describe", resource=iri), media_type)
-
-
-def _statement(labels: dict[str, str], graph: Graph, predicate, value) -> Statement:
-    value_label = None
-    if isinstance(value, URIRef):
-        value_label = next((str(o) for o in graph.objects(value, RDFS.label)), None) or \
-            next((str(o) for o in graph.objects(value, SKOS.prefLabel)), None) or labels.get(str(value))
-    return Statement(str(predicate), labels.get(str(predicate)) or _curie(str(predicate)), str(value),
-                     isinstance(value, URIRef), value_label, value.language if isinstance(value, Literal) else None)
 
 
 def _curie(iri: str) -> str:
@@ -1151,19 +1178,32 @@ def _curie(iri: str) -> str:
     return iri
 
 
+def _statement(labels: dict[str, str], graph: Graph, predicate: URIRef, value) -> Statement:
+    value_label = None
+    if isinstance(value, URIRef):
+        names = (*graph.objects(value, RDFS.label), *graph.objects(value, SKOS.prefLabel))
+        value_label = str(names[0]) if names else labels.get(str(value))
+    language = value.language if isinstance(value, Literal) else None
+    return Statement(str(predicate), labels.get(str(predicate)) or _curie(str(predicate)), str(value),
+                     isinstance(value, URIRef), value_label, language)
+
+
 @_cached
 def resource(store: GraphStore, iri: str) -> ResourceDescription:
     """Any resource's statements, ready to show as a table (for kinds without a dedicated page)."""
-    _require_resource(store, iri)
+    require_resource(store, iri)
     graph = _construct(store, "api_describe", resource=iri)
     labels = _labels(store)
     subject = URIRef(iri)
-    outgoing = sorted((_statement(labels, graph, p, o) for p, o in graph.predicate_objects(subject)),
-                      key=lambda s: (s.predicate_label, s.value_label or s.value))
-    incoming = sorted((_statement(labels, graph, p, s) for s, p in graph.subject_predicates(subject)),
-                      key=lambda s: (s.predicate_label, s.value_label or s.value))
-    label = next((s.value for s in outgoing if s.predicate in (str(RDFS.label), str(SKOS.prefLabel))), _slug(iri))
-    return ResourceDescription(iri, label, [s for s in outgoing if s.predicate == str(RDF.type)],
+
+    def in_order(statements: Iterable[Statement]) -> list[Statement]:
+        return sorted(statements, key=lambda s: (s.predicate_label, s.value_label or s.value))
+
+    outgoing = in_order(_statement(labels, graph, p, o) for p, o in graph.predicate_objects(subject))
+    incoming = in_order(_statement(labels, graph, p, s) for s, p in graph.subject_predicates(subject))
+    names = [s.value for s in outgoing if s.predicate in (str(RDFS.label), str(SKOS.prefLabel))]
+    return ResourceDescription(iri, names[0] if names else _slug(iri),
+                               [s for s in outgoing if s.predicate == str(RDF.type)],
                                [s for s in outgoing if s.predicate != str(RDF.type)], incoming)
 
 
@@ -1173,11 +1213,11 @@ def ontology_rdf(store: GraphStore, media_type: str) -> bytes:
     return _serialise(_construct(store, "api_graph", graph=GRAPH_ONTOLOGY), media_type)
 
 
-def _graph_names() -> dict[str, str]:
-    return {str(GRAPH_DATA): "asserted data", str(GRAPH_ONTOLOGY): "ontology, frameworks and factor taxonomy",
-            str(GRAPH_INFERRED): "inferred triples (HermiT classification and the SPARQL rules)"}
-
-
+_GRAPH_TITLES = {
+    str(GRAPH_DATA): "asserted data",
+    str(GRAPH_ONTOLOGY): "ontology, frameworks and factor taxonomy",
+    str(GRAPH_INFERRED): "inferred triples (HermiT classification and the SPARQL rules)",
+}
 RESULT_FORMATS = {
     "application/sparql-results+json": FORMATS.SPARQL_Results_JSON,
     "application/sparql-results+xml": FORMATS.SPARQL_Results_XML,
@@ -1190,36 +1230,37 @@ RESULT_FORMATS = {
 }
 
 
+def _triples(count: int) -> Literal:
+    return Literal(count, datatype=XSD.integer)
+
+
 @_cached
 def service_description(store: GraphStore, endpoint: str, void_document: str, media_type: str) -> bytes:
     """A SPARQL 1.1 Service Description of the read-only endpoint at ``endpoint``."""
     graph = Graph()
-    service = URIRef(endpoint)
-    dataset = URIRef(f"{endpoint}#dataset")
+    service, dataset = URIRef(endpoint), URIRef(f"{endpoint}#dataset")
     default_graph = URIRef(f"{endpoint}#default-graph")
-    graph.add((service, RDF.type, SD.Service))
-    graph.add((service, SD.endpoint, service))
-    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for result_format in RESULT_FORMATS.values():
-        graph.add((service, SD.resultFormat, result_format))
-    graph.add((service, SD.defaultDataset, dataset))
-    graph.add((service, RDFS.seeAlso, URIRef(void_document)))
+    about_service = [(RDF.type, SD.Service), (SD.endpoint, service), (SD.supportedLanguage, SD.SPARQL11Query),
+                     (SD.feature, SD.UnionDefaultGraph), (SD.defaultDataset, dataset),
+                     (RDFS.seeAlso, URIRef(void_document))]
+    about_service += [(SD.resultFormat, result_format) for result_format in RESULT_FORMATS.values()]
+    for predicate, value in about_service:
+        graph.add((service, predicate, value))
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))
     graph.add((default_graph, DCTERMS.description, Literal("the union of the named graphs", lang="en")))
-    graph.add((default_graph, VOID.triples, Literal(store.triple_count(), datatype=XSD.integer)))
-    for name, title in _graph_names().items():
+    graph.add((default_graph, VOID.triples, _triples(store.triple_count())))
+    for name, title in _GRAPH_TITLES.items():
         named = URIRef(f"{endpoint}#graph-{name.rsplit('/', 1)[-1]}")
-        described = URIRef(f"{endpoint}#graph-{name.rsplit('/', 1)[-1]}-description")
+        described = URIRef(f"{named}-description")
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))
         graph.add((named, SD.graph, described))
         graph.add((described, RDF.type, SD.Graph))
         graph.add((described, DCTERMS.title, Literal(title, lang="en")))
-        graph.add((described, VOID.triples, Literal(store.triple_count(name), datatype=XSD.integer)))
+        graph.add((described, VOID.triples, _triples(store.triple_count(name))))
     return _serialise(graph, media_type)
 
 
@@ -1238,29 +1279,29 @@ def void_description(store: GraphStore, dataset_iri: str, endpoint: str, media_t
         graph.add((dataset, DCTERMS.license, URIRef(header.license)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
     graph.add((dataset, VOID.uriSpace, Literal(ID_BASE)))
-    graph.add((dataset, VOID.triples, Literal(sum(store.triple_count(str(g)) for g in GRAPHS), datatype=XSD.integer)))
+    graph.add((dataset, VOID.triples, _triples(sum(store.triple_count(str(g)) for g in GRAPHS))))
     graph.add((dataset, CKG.datasetVersion, Literal(store.dataset_version() or "")))
-    for vocabulary in (PREFIXES["ckg"], PREFIXES["skos"], PREFIXES["dcterms"], PREFIXES["rdfs"], PREFIXES["owl"]):
-        graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
-    for name, title in _graph_names().items():
+    for prefix in ("ckg", "skos", "dcterms", "rdfs", "owl"):
+        graph.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
+    for name, title in _GRAPH_TITLES.items():
         subset = URIRef(name)
         graph.add((dataset, VOID.subset, subset))
         graph.add((subset, RDF.type, VOID.Dataset))
         graph.add((subset, DCTERMS.title, Literal(title, lang="en")))
-        graph.add((subset, VOID.triples, Literal(store.triple_count(name), datatype=XSD.integer)))
+        graph.add((subset, VOID.triples, _triples(store.triple_count(name))))
     for row in _select(store, "api_class_partitions"):
         partition = URIRef(f"{dataset_iri}-class-{_curie(row['class']).replace(':', '-')}")
         graph.add((dataset, VOID.classPartition, partition))
         graph.add((partition, VOID["class"], URIRef(row["class"])))
-        graph.add((partition, VOID.entities, Literal(int(row["entities"]), datatype=XSD.integer)))
+        graph.add((partition, VOID.entities, _triples(int(row["entities"]))))
     return _serialise(graph, media_type)
 
 
 # --- exports (CLI) ---------------------------------------------------------------------------------------
 
-_CSV_COLUMNS = ("finding", "innovation", "innovation_label", "general", "factor", "factor_label", "nasss_subdomain",
-                "nasss_domain", "direction", "provenance", "source", "source_kind", "citation", "design", "year",
-                "developer_authored", "locator", "paraphrase")
+_CSV_COLUMNS = ("finding", "innovation", "innovation_label", "general", "factor", "factor_label",
+                "nasss_subdomain", "nasss_domain", "direction", "provenance", "source", "source_kind",
+                "citation", "design", "year", "developer_authored", "locator", "paraphrase")
 
 
 def findings_csv(store: GraphStore) -> str:
@@ -1270,27 +1311,25 @@ def findings_csv(store: GraphStore) -> str:
     writer.writerow(_CSV_COLUMNS)
     for e in _evidence(store):
         subdomain, domain = _placement(store, e.factor.iri)
+        authored = e.source.developer_authored
         writer.writerow([
             e.id, e.innovation.id if e.innovation else "", e.innovation.label if e.innovation else "",
-            "true" if e.general else "false", e.factor.id, e.factor.label, subdomain.code if subdomain else "",
-            domain.code if domain else "", e.direction, e.provenance or "", e.source.id, e.source.kind, e.source.citation,
-            e.source.design or "", e.source.year or "",
-            "" if e.source.developer_authored is None else str(e.source.developer_authored).lower(),
-            e.locator or "", e.paraphrase or "",
+            str(e.general).lower(), e.factor.id, e.factor.label, subdomain.code if subdomain else "",
+            domain.code if domain else "", e.direction, e.provenance or "", e.source.id, e.source.kind,
+            e.source.citation, e.source.design or "", e.source.year or "",
+            "" if authored is None else str(authored).lower(), e.locator or "", e.paraphrase or "",
         ])
     return out.getvalue()
 
 
-def _graph_ntriples(store: GraphStore, graph: str) -> str:
-    return store.construct(load_query("api_graph"), {"graph": graph}, "application/n-triples").decode("utf-8")
-
-
 def export_dataset(store: GraphStore, media_type: str) -> bytes:
     """The data, ontology and inferred graphs: N-Quads and JSON-LD keep the named graphs apart;
-    Turtle and N-Triples merge them into one graph."""
-    graphs = {str(graph): _graph_ntriples(store, str(graph)) for graph in GRAPHS}
+    Turtle, N-Triples and RDF/XML merge them into one graph."""
+    graphs = {str(graph): _ntriples(store, "api_graph", graph=str(graph)) for graph in GRAPHS}
     if media_type == "application/n-quads":
         return "".join(_as_quads(text, graph) for graph, text in graphs.items()).encode("utf-8")
+    if media_type == "application/n-triples":
+        return "".join(graphs.values()).encode("utf-8")
     if media_type == "application/ld+json":
         dataset = Dataset()
         for graph, text in graphs.items():
@@ -1298,8 +1337,6 @@ def export_dataset(store: GraphStore, media_type: str) -> bytes:
         _bind_prefixes(dataset)
         return dataset.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True,
                                  encoding="utf-8")
-    if media_type == "application/n-triples":
-        return "".join(graphs.values()).encode("utf-8")
     merged = Graph()
     for text in graphs.values():
         merged.parse(data=text, format="nt")
@@ -1309,4 +1346,3 @@ def export_dataset(store: GraphStore, media_type: str) -> bytes:
 def _as_quads(ntriples: str, graph: str) -> str:
     """N-Triples lines with ``graph`` as their fourth term."""
     return "".join(f"{line[:-1].rstrip()} <{graph}> .\n" for line in ntriples.splitlines() if line.strip())
-

@@ -1,0 +1,50 @@
+"""Dependencies shared by the routes: the store, the settings, the query runner, pagination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from api.config import Settings
+from api.query_runner import QueryRunner
+from carekg.store import GraphStore
+
+MAX_LIMIT = 500
+
+
+def get_store(request: Request) -> GraphStore:
+    return request.app.state.store
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_query_runner(request: Request) -> QueryRunner:
+    return request.app.state.query_runner
+
+
+@dataclass(frozen=True)
+class Pagination:
+    limit: int
+    offset: int
+
+    def page(self, items: list) -> dict:
+        """``{"data", "count", "limit", "offset"}`` for this page of ``items``."""
+        return {"data": items[self.offset:self.offset + self.limit], "count": len(items), "limit": self.limit,
+                "offset": self.offset}
+
+
+def get_pagination(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"items per page, at most {MAX_LIMIT}")] = 50,
+    offset: Annotated[int, Query(ge=0, description="items to skip")] = 0,
+) -> Pagination:
+    return Pagination(limit, offset)
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+QueryRunnerDep = Annotated[QueryRunner, Depends(get_query_runner)]
+PaginationDep = Annotated[Pagination, Depends(get_pagination)]

@@ -1,0 +1,69 @@
+"""Innovations, their factor profiles (CQ-1, CQ-2) and profiles side by side."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from api import schemas
+from api.deps import PaginationDep, SettingsDep, StoreDep
+from api.responses import RDF_ALTERNATIVES, json_answer, resource_answer
+from carekg import services
+
+router = APIRouter(tags=["innovations"])
+
+InnovationId = Annotated[str, Path(description="the innovation's id, e.g. signs-of-safety",
+                                   examples=["signs-of-safety"])]
+# The value sets come from the vocabulary, so OpenAPI lists them and FastAPI refuses others with 422.
+Direction = Literal[tuple(services.DIRECTIONS)]
+Provenance = Literal[tuple(services.PROVENANCE_KINDS)]
+Design = Literal[tuple(services.DESIGNS)]
+NasssCode = Annotated[str | None, Query(pattern=r"^[1-7][A-Ea-e]?$",
+                                        description="only a NASSS domain (e.g. 5) or sub-domain (e.g. 5B)")]
+
+
+@router.get("/innovations", name="innovations-list",
+            response_model=schemas.Page[schemas.InnovationSummary])
+def list_innovations(request: Request, store: StoreDep, settings: SettingsDep,
+                     page: PaginationDep) -> Response:
+    """Every innovation, by label, with counts of its findings, sources and factors."""
+    return json_answer(request, store, settings, page.page(services.list_innovations(store)),
+                       schemas.Page[schemas.InnovationSummary])
+
+
+@router.get("/innovations/{id}", name="innovations-get", response_model=schemas.InnovationDetail,
+            responses=RDF_ALTERNATIVES)
+def get_innovation(id: InnovationId, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """One innovation: what it is, the organisations involved and their roles, the sources about it."""
+    return resource_answer(request, store, settings, services.innovation(store, id), schemas.InnovationDetail)
+
+
+@router.get("/innovations/{id}/profile", name="innovations-profile", response_model=schemas.InnovationProfile,
+            responses={404: {"description": "no innovation with that id"}})
+def get_profile(
+    id: InnovationId, request: Request, store: StoreDep, settings: SettingsDep,
+    direction: Annotated[Direction | None, Query(description="only findings in this direction")] = None,
+    domain: NasssCode = None,
+    provenance: Annotated[Provenance | None, Query(description="only findings of this provenance")] = None,
+    design: Annotated[Design | None, Query(description="only findings from sources of this design")] = None,
+) -> Response:
+    """The factors that support, hinder or both, grouped by NASSS domain and sub-domain, each with
+    its findings, their sources and designs, provenance kinds and counts (CQ-1, CQ-2)."""
+    profile = services.innovation_profile(store, id, direction=direction, domain=domain,
+                                          provenance=provenance, design=design)
+    return json_answer(request, store, settings, profile, schemas.InnovationProfile)
+
+
+@router.get("/compare", name="innovations-compare", response_model=schemas.Comparison,
+            responses={404: {"description": "an innovation does not exist"},
+                       422: {"description": "fewer than two innovations"}})
+def compare(
+    request: Request, store: StoreDep, settings: SettingsDep,
+    innovation: Annotated[list[str], Query(min_length=2, max_length=10,
+                                           description="two to ten innovation ids",
+                                           examples=[["signs-of-safety", "mockingbird-family-model"]])],
+) -> Response:
+    """Innovations' profiles side by side: each factor's effect and evidence per innovation."""
+    comparison = services.compare(store, innovation)
+    return json_answer(request, store, settings, comparison, schemas.Comparison)

@@ -1,0 +1,100 @@
+"""Server-rendered HTML for people: the home page, and the pages that /doc, /def and /sparql serve to
+browsers. Templates are Jinja2 with autoescaping on; everything shown comes from carekg.services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api.config import Settings
+from api.deps import SettingsDep, StoreDep
+from api.responses import HTML, choose, versioned
+from carekg import services
+from carekg.queries import header, load_query, query_names
+from carekg.store import GraphStore
+
+router = APIRouter(tags=["pages"])
+
+_templates = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
+                         autoescape=select_autoescape(default=True, default_for_string=True),
+                         trim_blocks=True, lstrip_blocks=True)
+
+
+def _local_link(request: Request, settings: Settings):
+    """A function mapping an IRI onto this server where the base IRI maps onto it, else leaving it."""
+    root = request.scope.get("root_path", "")
+    base = settings.base_iri
+
+    def link(iri: str) -> str:
+        if iri.startswith(f"{base}id/"):
+            return f"{root}/doc/{iri[len(base) + 3:]}"
+        if iri.startswith(f"{base}def#"):
+            return f"{root}/def#{iri.split('#', 1)[1]}"
+        if iri == f"{base}def" or iri.startswith(f"{base}def/"):
+            return f"{root}/def"
+        return iri
+
+    return link
+
+
+def _is_web_address(value: str | None) -> bool:
+    """Only http(s) addresses become links; anything else in the data is shown as text."""
+    return isinstance(value, str) and value.startswith(("https://", "http://"))
+
+
+def render(request: Request, settings: Settings, template: str, **context) -> str:
+    return _templates.get_template(template).render(
+        link=_local_link(request, settings), is_web_address=_is_web_address,
+        root=request.scope.get("root_path", ""), **context)
+
+
+@router.get("/", name="pages-home", response_class=Response, responses={200: {"content": {HTML: {}}}})
+def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """What the graph holds, with counts and entry points."""
+    choose(request, (HTML,))
+    content = render(request, settings, "home.html", overview=services.overview(store),
+                     innovations=services.list_innovations(store), taxonomy=services.taxonomy(store),
+                     consensus=services.consensus(store), studies=services.list_studies(store),
+                     organisations=services.list_organisations(store))
+    return versioned(request, store, settings, HTML, content)
+
+
+def document(request: Request, store: GraphStore, settings: Settings, kind: str, slug: str, iri: str) -> str:
+    """The page for the resource ``iri`` (of ``kind``, id ``slug``); NotFound if there is none."""
+    if kind == "innovation":
+        params = request.query_params
+        filters = {name: params.get(name) or None for name in ("direction", "domain", "provenance", "design")}
+        return render(request, settings, "innovation.html", innovation=services.innovation(store, slug),
+                      profile=services.innovation_profile(store, slug, **filters), filters=filters,
+                      gaps=next(g for g in services.gaps(store) if g.innovation.id == slug),
+                      directions=services.DIRECTIONS, provenance_kinds=services.PROVENANCE_KINDS,
+                      designs=services.DESIGNS)
+    if kind == "factor":
+        return render(request, settings, "factor.html", factor=services.factor(store, slug))
+    if kind in services.SOURCE_KINDS:
+        source = services.study(store, slug)
+        if source.iri != iri:
+            raise services.NotFound(kind, slug)
+        return render(request, settings, "source.html", source=source)
+    if kind == "organisation":
+        return render(request, settings, "organisation.html", organisation=services.organisation(store, slug))
+    return render(request, settings, "resource.html", resource=services.resource(store, iri), kind=kind)
+
+
+def ontology_page(request: Request, store: GraphStore, settings: Settings) -> str:
+    return render(request, settings, "ontology.html", ontology=services.ontology(store))
+
+
+def sparql_form(request: Request, store: GraphStore, settings: Settings) -> str:
+    """A query form, with the competency questions as examples to run."""
+    examples = [(header(name), load_query(name)) for name in query_names() if header(name).startswith("CQ-")]
+    return render(request, settings, "sparql.html", examples=[
+        (title, text, urlencode({"query": text, "format": "json"})) for title, text in examples
+    ], overview=services.overview(store))
+
+
+def not_found_page(request: Request, settings: Settings, message: str) -> str:
+    return render(request, settings, "not_found.html", message=message)

@@ -1,0 +1,198 @@
+"""carekg.services on the curated dataset: plain answers, NotFound, filters, caching and exports."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+
+from carekg import services
+from carekg.ids import GRAPH_DATA, GRAPHS, INNOVATION
+
+SOS = "signs-of-safety"
+
+
+def _plain(value) -> bool:
+    """True when a services answer holds only plain Python values (no rdflib or pyoxigraph types)."""
+    if dataclasses.is_dataclass(value):
+        return all(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, (list, tuple)):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    return value is None or type(value) in {str, int, bool, float}
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: services.list_innovations(s), lambda s: services.innovation(s, SOS),
+    lambda s: services.innovation_profile(s, SOS), lambda s: services.list_factors(s),
+    lambda s: services.factor(s, services.list_factors(s)[0].id), lambda s: services.list_studies(s),
+    lambda s: services.study(s, services.list_studies(s)[0].id), lambda s: services.list_organisations(s),
+    lambda s: services.organisation(s, services.list_organisations(s)[0].id), lambda s: services.taxonomy(s),
+    lambda s: services.consensus(s), lambda s: services.gaps(s), lambda s: services.overview(s),
+    lambda s: services.compare(s, (SOS, "mockingbird-family-model")), lambda s: services.ontology(s),
+])
+def test_answers_are_plain_python(store, call):
+    assert _plain(call(store))
+
+
+def test_innovations_are_listed_with_their_evidence(store):
+    innovations = {i.id: i for i in services.list_innovations(store)}
+    assert SOS in innovations
+    sos = innovations[SOS]
+    assert sos.iri == str(INNOVATION[SOS]) and sos.label == "Signs of Safety"
+    assert sos.counts.findings == sos.counts.enabler + sos.counts.barrier + sos.counts.mixed > 0
+
+
+def test_profile_groups_by_domain_subdomain_and_factor(store):
+    profile = services.innovation_profile(store, SOS)
+    assert profile.domains, "Signs of Safety has findings"
+    codes = [d.code for d in profile.domains]
+    assert codes == sorted(codes)
+    total = 0
+    for domain in profile.domains:
+        for subdomain in domain.subdomains:
+            assert subdomain.code.startswith(domain.code)
+            for factor in subdomain.factors:
+                assert factor.counts.findings == len(factor.findings)
+                assert {e.factor.iri for e in factor.findings} == {factor.factor.iri}
+                total += len(factor.findings)
+    assert total == profile.counts.findings
+
+
+@pytest.mark.parametrize(("name", "value", "attribute"), [
+    ("direction", "barrier", lambda e: e.direction),
+    ("provenance", "source-study", lambda e: e.provenance),
+])
+def test_profile_filters(store, name, value, attribute):
+    profile = services.innovation_profile(store, SOS, **{name: value})
+    findings = [e for d in profile.domains for s in d.subdomains for f in s.factors for e in f.findings]
+    assert findings and all(attribute(e) == value for e in findings)
+    assert profile.filters == {name: value}
+
+
+def test_profile_filter_by_domain_and_design(store):
+    full = services.innovation_profile(store, SOS)
+    domain = full.domains[0]
+    only_domain = services.innovation_profile(store, SOS, domain=domain.code)
+    assert [d.code for d in only_domain.domains] == [domain.code]
+    subdomain = domain.subdomains[0]
+    only = services.innovation_profile(store, SOS, domain=subdomain.code.lower())
+    assert [s.code for d in only.domains for s in d.subdomains] == [subdomain.code]
+    design = full.domains[0].subdomains[0].factors[0].findings[0].source.design
+    by_design = services.innovation_profile(store, SOS, design=design)
+    assert all(e.source.design == design for d in by_design.domains for s in d.subdomains for f in s.factors
+               for e in f.findings)
+
+
+@pytest.mark.parametrize("filters", [{"direction": "upwards"}, {"provenance": "gossip"},
+                                     {"design": "anecdote"}, {"domain": "9"}, {"domain": "5Z"}])
+def test_profile_refuses_unknown_filter_values(store, filters):
+    with pytest.raises(services.InvalidArgument):
+        services.innovation_profile(store, SOS, **filters)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda s: services.innovation(s, "no-such-thing"), "no innovation with id 'no-such-thing'"),
+    (lambda s: services.innovation(s, "Not A Slug"), "no innovation with id 'Not A Slug'"),
+    (lambda s: services.innovation_profile(s, "no-such-thing"), "no innovation with id 'no-such-thing'"),
+    (lambda s: services.factor(s, "no-such-thing"), "no factor with id 'no-such-thing'"),
+    (lambda s: services.study(s, "no-such-thing"), "no study or source with id 'no-such-thing'"),
+    (lambda s: services.organisation(s, "no-such-thing"), "no organisation with id 'no-such-thing'"),
+    (lambda s: services.compare(s, (SOS, "no-such-thing")), "no innovation with id 'no-such-thing'"),
+    (lambda s: services.describe(s, str(INNOVATION["no-such-thing"]), "text/turtle"),
+     "no innovation with id 'no-such-thing'"),
+])
+def test_unknown_ids_raise_not_found(store, call, message):
+    with pytest.raises(services.NotFound, match=message.replace("(", r"\(")):
+        call(store)
+
+
+def test_factor_lists_innovations_and_consensus(store):
+    consensus = services.consensus(store)
+    assert consensus.rule.version and consensus.rule.description
+    assert consensus.results, "the rule reaches consensus on some factors"
+    result = consensus.results[0]
+    factor = services.factor(store, result.factor.id)
+    assert result in factor.consensus
+    per_innovation = sum(i.counts.findings for i in factor.innovations)
+    assert per_innovation + len(factor.general_findings) == factor.counts.findings
+
+
+def test_sources_cover_studies_and_other_sources(store):
+    kinds = {s.kind for s in services.list_studies(store)}
+    assert kinds == {"study", "source"}
+    assert all(s.kind == "study" for s in services.list_studies(store, "study"))
+    with pytest.raises(services.InvalidArgument):
+        services.list_studies(store, "rumour")
+    studies = services.list_studies(store, "study")
+    review = next(s for s in studies if services.study(store, s.id).founding_review)
+    assert services.study(store, review.id).findings
+
+
+def test_organisation_roles_per_innovation(store):
+    busiest = max(services.list_organisations(store), key=lambda o: o.innovation_count)
+    detail = services.organisation(store, busiest.id)
+    assert len(detail.innovations) == busiest.innovation_count
+    assert all(role.organisation.iri == detail.iri for item in detail.innovations for role in item.roles)
+
+
+def test_taxonomy_counts_roll_up(store):
+    tree = services.taxonomy(store)
+    assert [n.code for n in tree.nasss] == [str(n) for n in range(1, 8)]
+    assert len(tree.cfir) == 5
+    for domain in tree.nasss:
+        assert domain.counts.findings >= max((c.counts.findings for c in domain.children), default=0)
+    placed = sum(len(sub.factors) for domain in tree.nasss for sub in domain.children)
+    assert placed == len(services.list_factors(store))
+
+
+def test_gaps_complement_evidenced_subdomains(store):
+    for gap in services.gaps(store):
+        assert gap.evidenced_subdomains + len(gap.missing) == 23  # NASSS has 23 sub-domains
+    profile = services.innovation_profile(store, SOS)
+    sos = next(g for g in services.gaps(store) if g.innovation.id == SOS)
+    evidenced = {s.code for d in profile.domains for s in d.subdomains}
+    assert not evidenced & {m.code for m in sos.missing}
+
+
+def test_compare_puts_profiles_side_by_side(store):
+    comparison = services.compare(store, [SOS, "mockingbird-family-model"])
+    assert [i.id for i in comparison.innovations] == [SOS, "mockingbird-family-model"]
+    assert all(len(row.cells) == 2 for row in comparison.rows)
+    shared = [row for row in comparison.rows if all(c.counts.findings for c in row.cells)]
+    assert len(shared) == comparison.shared_factors
+    with pytest.raises(services.InvalidArgument):
+        services.compare(store, (SOS, SOS))
+
+
+@pytest.mark.parametrize("media_type", list(services.RDF_FORMATS))
+def test_describe_serialises_the_resource(store, media_type):
+    body = services.describe(store, str(INNOVATION[SOS]), media_type)
+    graph = Graph().parse(data=body, format=services.RDF_FORMATS[media_type])
+    assert (URIRef(INNOVATION[SOS]), None, None) in graph
+
+
+def test_answers_are_cached_per_dataset_version(store):
+    assert services.innovation_profile(store, SOS) is services.innovation_profile(store, SOS)
+
+
+def test_findings_csv(store):
+    rows = list(csv.DictReader(io.StringIO(services.findings_csv(store))))
+    assert len(rows) == services.overview(store).findings
+    assert {row["direction"] for row in rows} <= set(services.DIRECTIONS)
+
+
+def test_export_keeps_graphs_apart_in_nquads_and_jsonld(store):
+    nquads = services.export_dataset(store, "application/n-quads").decode()
+    dataset = Dataset().parse(data=nquads, format="nquads")
+    assert {str(g.identifier) for g in dataset.graphs() if len(g)} == {str(g) for g in GRAPHS}
+    assert len(dataset.graph(GRAPH_DATA)) == store.triple_count(str(GRAPH_DATA))
+    jsonld = json.loads(services.export_dataset(store, "application/ld+json"))
+    assert "@context" in jsonld
+    turtle = services.export_dataset(store, "text/turtle")
+    assert len(Graph().parse(data=turtle, format="turtle")) > store.triple_count(str(GRAPH_DATA))
