@@ -198,6 +198,43 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_release(args) -> int:
+    from carekg import paths
+    from carekg.release import ReleaseError, check_version, make_release
+
+    try:
+        check_version(args.version, paths.ONTOLOGY_DIR / "release")
+        if args.date:
+            import datetime
+
+            datetime.date.fromisoformat(args.date)
+    except ReleaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError:
+        print(f"error: --date {args.date!r} is not a date of the form YYYY-MM-DD", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.skip_check:
+        from carekg.check import run_checks
+
+        report = run_checks(progress=_progress(args.quiet))
+        if not report.ok:
+            print(report.render(), file=sys.stderr)
+            print("refusing to release an ontology that fails `carekg check`", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+    try:
+        result = make_release(args.version, today=args.date)
+    except ReleaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in result.written:
+        print(f"wrote {path.relative_to(paths.ROOT)}")
+    diff = result.diff
+    print(f"released ontology {result.version} (previous: {result.previous or 'none'}): {len(diff.added)} terms added, "
+          f"{len(diff.changed)} changed, {len(diff.deprecated)} deprecated, {len(diff.removed)} removed")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="carekg", description="A knowledge graph of innovations in children's social care and the "
@@ -251,6 +288,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--store", help="store descriptor")
     serve.add_argument("--skip-check", action="store_true", help="serve without running `carekg check` first")
+
+    release = add("release", cmd_release,
+                  "release the ontology as version X.Y.Z: restamp modules, write Turtle, RDF/XML and JSON-LD, "
+                  "a term diff and a CHANGELOG entry", "carekg release 0.2.0")
+    release.add_argument("version", help="the new version, X.Y.Z, greater than the last release")
+    release.add_argument("--skip-check", action="store_true", help="release without running `carekg check` first")
+    release.add_argument("--date", help="release date for the changelog (default: today, YYYY-MM-DD)")
 
     export = add("export", cmd_export, "export the whole graph (Turtle, N-Quads, JSON-LD) or the findings as CSV",
                  "carekg export --format csv --out findings.csv")

@@ -33,6 +33,8 @@ KINDS = (
     "scheme",
     "consensus",
     "rule",
+    "eric",
+    "suggestion",
 )
 
 INNOVATION = Namespace(ID_BASE + "innovation/")
@@ -47,6 +49,8 @@ CFIR = Namespace(ID_BASE + "cfir/")
 SCHEME = Namespace(ID_BASE + "scheme/")
 CONSENSUS = Namespace(ID_BASE + "consensus/")
 RULE = Namespace(ID_BASE + "rule/")
+ERIC = Namespace(ID_BASE + "eric/")
+SUGGESTION = Namespace(ID_BASE + "suggestion/")
 
 GRAPH_DATA = URIRef(GRAPH_BASE + "data")
 GRAPH_ONTOLOGY = URIRef(GRAPH_BASE + "ontology")
@@ -99,6 +103,8 @@ PREFIXES: dict[str, str] = {
     "nasss": str(NASSS),
     "cfir": str(CFIR),
     "scheme": str(SCHEME),
+    "eric": str(ERIC),
+    "sugg": str(SUGGESTION),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",

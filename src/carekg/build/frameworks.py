@@ -1,5 +1,5 @@
-"""NASSS and CFIR 2.0 as SKOS concept schemes, compiled from the project's framework notes
-(``shared/docs/frameworks.yaml``) into ``ontology/modules/nasss.ttl`` and ``cfir.ttl``."""
+"""NASSS, CFIR 2.0 and ERIC as SKOS concept schemes, compiled from the project's framework notes
+(``shared/docs/frameworks.yaml``) into ``ontology/modules/nasss.ttl``, ``cfir.ttl`` and ``eric.ttl``."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import yaml
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from carekg.build import version as versioning
 from carekg.build.turtle import new_graph, write
-from carekg.ids import CFIR, NASSS, SCHEME, slugify
+from carekg.ids import CFIR, ERIC, NASSS, SCHEME, slugify
 from carekg.namespaces import CKG
 
 NASSS_MODULE = URIRef("https://w3id.org/carekg/def/nasss")
 CFIR_MODULE = URIRef("https://w3id.org/carekg/def/cfir")
-VERSION = "0.1.0"
+ERIC_MODULE = URIRef("https://w3id.org/carekg/def/eric")
 
 #: NASSS domains and sub-domains that Mann et al. (2023) list in their abstract as covered.
 REVIEW_COVERED_NASSS = {"4", "4A", "4C", "5", "5A", "5B", "5C", "5D", "5E", "6", "6A", "6B", "6C", "6D"}
@@ -45,13 +46,13 @@ def _en(text: str) -> Literal:
     return Literal(" ".join(str(text).split()), lang="en")
 
 
-def _header(graph, module: URIRef, title: str, description: str):
+def _header(graph, module: URIRef, title: str, description: str, version: str):
     graph.add((module, RDF.type, OWL.Ontology))
     graph.add((module, DCTERMS.title, _en(title)))
     graph.add((module, DCTERMS.description, _en(description)))
     graph.add((module, OWL.imports, URIRef("https://w3id.org/carekg/def/core")))
-    graph.add((module, OWL.versionIRI, URIRef(f"https://w3id.org/carekg/def/{VERSION}/{str(module).rsplit('/', 1)[1]}")))
-    graph.add((module, OWL.versionInfo, Literal(VERSION)))
+    graph.add((module, OWL.versionIRI, URIRef(versioning.version_iri(version, str(module).rsplit("/", 1)[1]))))
+    graph.add((module, OWL.versionInfo, Literal(version)))
 
 
 def _concept(graph, iri, cls, module, scheme, notation, label, definition, broader=None, verified=True):
@@ -81,13 +82,14 @@ def _scheme(graph, scheme, module, label, definition, citation):
     graph.add((scheme, RDFS.isDefinedBy, module))
 
 
-def build_nasss(frameworks: dict, out: Path) -> None:
+def build_nasss(frameworks: dict, out: Path, version: str) -> None:
     graph = new_graph()
     _header(
         graph, NASSS_MODULE, "carekg NASSS taxonomy",
         "The seven domains of the NASSS framework and their sub-domains as a SKOS concept scheme, with "
         "notations, marking which the founding review covered. Definitions paraphrase the framework's "
         "questions; carekg's direction coding (enabler, barrier, mixed) is the project's own layer on top.",
+        version,
     )
     scheme = SCHEME.nasss
     _scheme(graph, scheme, NASSS_MODULE, "NASSS framework",
@@ -119,13 +121,14 @@ def build_nasss(frameworks: dict, out: Path) -> None:
     write(graph, out, "shared/docs/frameworks.yaml (nasss)")
 
 
-def build_cfir(frameworks: dict, out: Path) -> None:
+def build_cfir(frameworks: dict, out: Path, version: str) -> None:
     graph = new_graph()
     _header(
         graph, CFIR_MODULE, "carekg CFIR 2.0 taxonomy",
         "The updated Consolidated Framework for Implementation Research (CFIR 2.0): 5 domains, 48 constructs "
         "and 19 subconstructs as a SKOS concept scheme, the target of carekg's factor crosswalk. Definitions "
         "are one-sentence paraphrases.",
+        version,
     )
     scheme = SCHEME.cfir
     _scheme(graph, scheme, CFIR_MODULE, "CFIR 2.0",
@@ -156,9 +159,91 @@ def build_cfir(frameworks: dict, out: Path) -> None:
     write(graph, out, "shared/docs/frameworks.yaml (cfir2)")
 
 
+ERIC_CITATION = (
+    "Powell BJ, Waltz TJ, Chinman MJ, et al. (2015) A refined compilation of implementation strategies: results "
+    "from the Expert Recommendations for Implementing Change (ERIC) project. Implementation Science 10:21. "
+    "doi:10.1186/s13012-015-0209-1"
+)
+WALTZ_2015_CITATION = (
+    "Waltz TJ, Powell BJ, Matthieu MM, et al. (2015) Use of concept mapping to characterize relationships among "
+    "implementation strategies and assess their feasibility and importance: results from the ERIC study. "
+    "Implementation Science 10:109. doi:10.1186/s13012-015-0295-0"
+)
+#: How sure frameworks.yaml is of a strategy's name or cluster, in a curator's words.
+VERIFICATION = {
+    "primary": "confirmed in the primary paper",
+    "secondary_journal_or_web": "confirmed in secondary journal tables or web pages, not in the primary paper's table",
+    "code_crosscheck_only": "taken from two public code repositories that agree; not seen in a paper",
+}
+
+
+def build_eric(frameworks: dict, out: Path, version: str) -> None:
+    """ERIC's 73 strategies (Powell 2015) as a flat concept scheme, its 9 clusters (Waltz 2015) as collections."""
+    eric = frameworks["eric"]
+    graph = new_graph()
+    _header(
+        graph, ERIC_MODULE, "carekg ERIC implementation strategies",
+        "The 73 discrete implementation strategies of the Expert Recommendations for Implementing Change (ERIC, "
+        "Powell et al. 2015) as a SKOS concept scheme with notations ERIC-01 to ERIC-73 (Powell's alphabetical "
+        "order), and the 9 concept-mapping clusters of Waltz et al. (2015) as SKOS collections. Definitions are "
+        "one-sentence paraphrases; the strategies were compiled for health care and are not evaluated in "
+        "children's social care.",
+        version,
+    )
+    scheme = SCHEME.eric
+    _scheme(graph, scheme, ERIC_MODULE, "ERIC implementation strategies",
+            "The Expert Recommendations for Implementing Change compilation of discrete implementation strategies "
+            "(Powell et al. 2015), grouped into clusters by Waltz et al. (2015).", ERIC_CITATION)
+    for cluster in eric["clusters"]:
+        c_iri = ERIC[slugify(cluster["id"])]
+        members = cluster["strategies"]
+        if len(members) != cluster["count"]:
+            raise ValueError(f"ERIC cluster {cluster['id']} lists {len(members)} strategies but says {cluster['count']}")
+        graph.add((c_iri, RDF.type, OWL.NamedIndividual))
+        graph.add((c_iri, RDF.type, SKOS.Collection))
+        graph.add((c_iri, RDF.type, CKG.StrategyCluster))
+        graph.add((c_iri, SKOS.notation, Literal(cluster["id"])))
+        graph.add((c_iri, SKOS.prefLabel, _en(cluster["name"])))
+        graph.add((c_iri, RDFS.label, _en(cluster["name"])))
+        graph.add((c_iri, SKOS.definition, _en(
+            f"One of the nine clusters into which Waltz et al. (2015) grouped the ERIC strategies by concept "
+            f"mapping: {cluster['name'].lower()} ({cluster['count']} strategies).")))
+        graph.add((c_iri, DCTERMS.source, Literal(WALTZ_2015_CITATION)))
+        graph.add((c_iri, RDFS.isDefinedBy, ERIC_MODULE))
+        for alt in cluster.get("alt_labels", []):
+            graph.add((c_iri, SKOS.altLabel, _en(alt)))
+        if cluster.get("note"):
+            graph.add((c_iri, SKOS.scopeNote, _en(cluster["note"])))
+        for strategy in members:
+            s_iri = ERIC[slugify(strategy["id"])]
+            graph.add((c_iri, SKOS.member, s_iri))
+            graph.add((s_iri, RDF.type, OWL.NamedIndividual))
+            graph.add((s_iri, RDF.type, CKG.ImplementationStrategy))
+            graph.add((s_iri, SKOS.inScheme, scheme))
+            graph.add((s_iri, SKOS.topConceptOf, scheme))
+            graph.add((scheme, SKOS.hasTopConcept, s_iri))
+            graph.add((s_iri, SKOS.notation, Literal(strategy["id"])))
+            graph.add((s_iri, SKOS.prefLabel, _en(strategy["name"])))
+            graph.add((s_iri, RDFS.label, _en(strategy["name"])))
+            graph.add((s_iri, SKOS.definition, _en(strategy["definition"])))
+            graph.add((s_iri, RDFS.isDefinedBy, ERIC_MODULE))
+            for alt in strategy.get("alt_labels", []):
+                graph.add((s_iri, SKOS.altLabel, _en(alt)))
+            name = VERIFICATION.get(strategy.get("name_verification", ""), "not recorded")
+            placed = VERIFICATION.get(strategy.get("cluster_verification", ""), "not recorded")
+            graph.add((s_iri, CKG.curatorNote, _en(f"Name {name}; cluster membership {placed}.")))
+            for key in ("name_note", "cluster_note", "cluster_conflict_note"):
+                if strategy.get(key):
+                    graph.add((s_iri, CKG.curatorNote, _en(f"Compiler's note: {strategy[key]}")))
+    write(graph, out, "shared/docs/frameworks.yaml (eric)")
+
+
 def build(frameworks_yaml: Path, modules_dir: Path) -> list[Path]:
     frameworks = yaml.safe_load(frameworks_yaml.read_text(encoding="utf-8"))
-    nasss, cfir = modules_dir / "nasss.ttl", modules_dir / "cfir.ttl"
-    build_nasss(frameworks, nasss)
-    build_cfir(frameworks, cfir)
-    return [nasss, cfir]
+    version = versioning.current(modules_dir.parent)
+    written = []
+    for name, builder in (("nasss", build_nasss), ("cfir", build_cfir), ("eric", build_eric)):
+        out = modules_dir / f"{name}.ttl"
+        builder(frameworks, out, version)
+        written.append(out)
+    return written

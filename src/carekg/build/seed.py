@@ -2,9 +2,11 @@
 
 Inputs: the seed material (``shared/seed/*.yaml``: the review, its probable studies and the two
 evidence packs) and the curators' tables in ``curation/`` (canonical factors, the map from each
-seed finding to a factor and innovation, sources, organisations and involvements). Outputs:
-``ontology/modules/factors.ttl`` and ``data/*.ttl``. Nothing is added that the inputs do not say;
-what a curator decided is recorded as such in RDF.
+seed finding to a factor and innovation, sources, organisations and involvements, the NASSS to CFIR
+crosswalk and the strategy suggestions for barrier factors). Outputs: ``ontology/modules/factors.ttl``,
+``ontology/modules/crosswalk.ttl`` and ``data/*.ttl``. Nothing is added that the inputs do not say;
+what a curator decided is recorded as such in RDF. Empty cells are left out, never written as empty
+literals, so that ``carekg check`` can say what is missing.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import yaml
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from carekg.build import crosswalk, strategies
+from carekg.build import version as versioning
 from carekg.build.turtle import new_graph, write
-from carekg.ids import CFIR, FACTOR, FINDING, INNOVATION, INVOLVEMENT, NASSS, ORGANISATION, SCHEME, mint, slugify
+from carekg.ids import (CFIR, FACTOR, FINDING, INNOVATION, INVOLVEMENT, NASSS, ORGANISATION, SCHEME, is_slug, mint,
+                        slugify)
 from carekg.namespaces import CKG
 
 FACTORS_MODULE = URIRef("https://w3id.org/carekg/def/factors")
-VERSION = "0.1.0"
 REVIEW_SEED_ID = "REVIEW"
 #: The review searched for evidence up to November 2022.
 REVIEW_SEARCH_YEAR = 2022
@@ -105,6 +109,7 @@ class Inputs:
     sources: list[dict[str, str]]
     organisations: list[dict[str, str]]
     involvements: list[dict[str, str]]
+    strategies: list[dict[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @classmethod
@@ -118,10 +123,12 @@ class Inputs:
             sources=_rows(curation_dir / "sources.csv"),
             organisations=_rows(curation_dir / "organisations.csv"),
             involvements=_rows(curation_dir / "involvements.csv"),
+            strategies=_rows(curation_dir / "barrier-strategies.csv"),
         )
 
 
-def build_factors(inputs: Inputs, out: Path) -> None:
+def build_factors(inputs: Inputs, out: Path, version: str | None = None) -> None:
+    version = version or versioning.current()
     graph = new_graph()
     graph.add((FACTORS_MODULE, RDF.type, OWL.Ontology))
     graph.add((FACTORS_MODULE, DCTERMS.title, _en("carekg implementation factors")))
@@ -130,8 +137,8 @@ def build_factors(inputs: Inputs, out: Path) -> None:
         "under one NASSS sub-domain and crosswalked to CFIR 2.0. Compiled from curation/factors.csv.")))
     graph.add((FACTORS_MODULE, OWL.imports, URIRef("https://w3id.org/carekg/def/nasss")))
     graph.add((FACTORS_MODULE, OWL.imports, URIRef("https://w3id.org/carekg/def/cfir")))
-    graph.add((FACTORS_MODULE, OWL.versionIRI, URIRef(f"https://w3id.org/carekg/def/{VERSION}/factors")))
-    graph.add((FACTORS_MODULE, OWL.versionInfo, Literal(VERSION)))
+    graph.add((FACTORS_MODULE, OWL.versionIRI, URIRef(versioning.version_iri(version, "factors"))))
+    graph.add((FACTORS_MODULE, OWL.versionInfo, Literal(version)))
     scheme = SCHEME.factors
     graph.add((scheme, RDF.type, OWL.NamedIndividual))
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
@@ -141,17 +148,25 @@ def build_factors(inputs: Inputs, out: Path) -> None:
         "Canonical organisational factors that support or hinder the implementation, scale-up and spread "
         "of innovations in children's social care.")))
     graph.add((scheme, RDFS.isDefinedBy, FACTORS_MODULE))
-    for row in inputs.factors:
-        factor = mint("factor", row["id"])
+    for number, row in enumerate(inputs.factors, start=2):
+        try:
+            factor = mint("factor", row["id"])
+        except ValueError as error:
+            raise CurationError(f"curation/factors.csv row {number}: {error}") from None
         graph.add((factor, RDF.type, OWL.NamedIndividual))
         graph.add((factor, RDF.type, CKG.ImplementationFactor))
-        graph.add((factor, SKOS.prefLabel, _en(row["label"])))
-        graph.add((factor, RDFS.label, _en(row["label"])))
-        graph.add((factor, SKOS.definition, _en(row["definition"])))
+        if row["label"]:
+            graph.add((factor, SKOS.prefLabel, _en(row["label"])))
+            graph.add((factor, RDFS.label, _en(row["label"])))
+        if row["definition"]:
+            graph.add((factor, SKOS.definition, _en(row["definition"])))
         graph.add((factor, SKOS.inScheme, scheme))
-        graph.add((factor, SKOS.broader, NASSS[slugify(row["nasss_subdomain"])]))
+        if row["nasss_subdomain"]:
+            graph.add((factor, SKOS.broader, NASSS[slugify(row["nasss_subdomain"])]))
         graph.add((factor, CKG.subdomainPlacement, CKG.CuratorInferenceClaim))
         graph.add((factor, RDFS.isDefinedBy, FACTORS_MODULE))
+        if row.get("source"):
+            graph.add((factor, DCTERMS.source, _plain(row["source"])))
         for column, predicate in (("cfir_close_match", SKOS.closeMatch), ("cfir_related_match", SKOS.relatedMatch)):
             for code in filter(None, (c.strip() for c in row[column].split(";"))):
                 graph.add((factor, predicate, CFIR[slugify(code)]))
@@ -160,19 +175,27 @@ def build_factors(inputs: Inputs, out: Path) -> None:
     write(graph, out, "curation/factors.csv")
 
 
+def _source_key(row: dict[str, str]) -> str:
+    return row["seed_id"] or row["id"]
+
+
 class SourceIndex:
     """Seed ids of studies and sources resolved to their IRIs (merged rows share one IRI)."""
 
     def __init__(self, rows: list[dict[str, str]]):
         self.rows = rows
-        self.by_seed = {row["seed_id"]: row for row in rows}
+        # a row a curator added without a seed record is keyed by its own id
+        self.by_seed = {_source_key(row): row for row in rows}
         self.iri_by_seed: dict[str, URIRef] = {}
         entity_by_id: dict[str, str] = {}
         for row in rows:
             entity_by_id[row["id"]] = "study" if row["entity"] == "study" or entity_by_id.get(row["id"]) == "study" else "source"
-        for row in rows:
-            self.iri_by_seed[row["seed_id"]] = mint(entity_by_id[row["id"]], row["id"])
-        self.iri_by_slug = {row["id"]: self.iri_by_seed[row["seed_id"]] for row in rows}
+        for number, row in enumerate(rows, start=2):
+            try:
+                self.iri_by_seed[_source_key(row)] = mint(entity_by_id[row["id"]], row["id"])
+            except ValueError as error:
+                raise CurationError(f"curation/sources.csv row {number}: {error}") from None
+        self.iri_by_slug = {row["id"]: self.iri_by_seed[_source_key(row)] for row in rows}
 
     def iri(self, seed_id: str) -> URIRef:
         if seed_id not in self.iri_by_seed:
@@ -208,17 +231,22 @@ def _seed_sources(inputs: Inputs) -> dict[str, tuple[str, dict]]:
 def build_sources(inputs: Inputs, index: SourceIndex, innovation_by_seed: dict[str, URIRef]) -> Graph:
     graph = new_graph()
     records = _seed_sources(inputs)
-    missing = sorted(set(records) - set(index.by_seed))
-    extra = sorted(set(index.by_seed) - set(records))
+    seeded = {row["seed_id"] for row in inputs.sources if row["seed_id"]}
+    missing = sorted(set(records) - seeded)
+    extra = sorted(seeded - set(records))
     if missing or extra:
         raise CurationError(f"curation/sources.csv is out of step with the seed: missing {missing}, unknown {extra}")
     citations: dict[URIRef, list[str]] = {}
     for row in inputs.sources:
-        seed_id = row["seed_id"]
-        file, record = records[seed_id]
+        seed_id = _source_key(row)
         node = index.iri(seed_id)
-        graph.add((node, CKG.seedRecord, Literal(f"{file}#{seed_id}")))
-        graph.add((node, DCTERMS.identifier, Literal(seed_id)))
+        if row["seed_id"]:
+            file, record = records[seed_id]
+            graph.add((node, CKG.seedRecord, Literal(f"{file}#{seed_id}")))
+            graph.add((node, DCTERMS.identifier, Literal(seed_id)))
+        else:
+            # a study or source a curator added in one row: its citation and URLs come from the table
+            record = {"url": None, "other_urls_read": [u.strip() for u in row.get("url", "").split(";") if u.strip()]}
         if row["entity"] == "study":
             graph.add((node, RDF.type, CKG.PrimaryStudy if row["study_level"] == "primary" else CKG.SecondaryStudy))
         else:
@@ -231,8 +259,9 @@ def build_sources(inputs: Inputs, index: SourceIndex, innovation_by_seed: dict[s
             graph.add((node, CKG.doi, Literal(record["doi"])))
             graph.add((node, CKG.url, Literal(f"https://doi.org/{record['doi']}", datatype=XSD.anyURI)))
         else:
-            citation = record["citation"]
-        citations.setdefault(node, []).append(citation)
+            citation = record.get("citation") or row.get("citation", "")
+        if citation:
+            citations.setdefault(node, []).append(citation)
         if row["source_type"]:
             graph.set((node, CKG.sourceType, SOURCE_TYPES[row["source_type"]]))
         graph.set((node, CKG.designCategory, _design(row["design_category"] or "unknown")))
@@ -270,6 +299,10 @@ def build_sources(inputs: Inputs, index: SourceIndex, innovation_by_seed: dict[s
             graph.add((node, CKG.curatorNote, _en(f"Compiler's note: {record['note']}")))
         for innovation_seed in record.get("innovations", []) or []:
             graph.add((node, CKG.studies, innovation_by_seed[innovation_seed]))
+        for innovation_id in filter(None, (i.strip() for i in row.get("innovations", "").split(";"))):
+            if not is_slug(innovation_id):
+                raise CurationError(f"sources.csv row {seed_id} names innovation {innovation_id!r}, which is not an id")
+            graph.add((node, CKG.studies, INNOVATION[innovation_id]))
     for node, texts in citations.items():
         graph.add((node, CKG.citation, _plain(texts[0])))
         for other in texts[1:]:
@@ -296,17 +329,27 @@ def build_organisations(inputs: Inputs, index: SourceIndex) -> Graph:
 def build_innovations(inputs: Inputs, index: SourceIndex) -> tuple[Graph, dict[str, URIRef]]:
     graph = new_graph()
     by_seed: dict[str, URIRef] = {}
-    for row in inputs.innovations:
-        node = mint("innovation", row["id"])
+    for number, row in enumerate(inputs.innovations, start=2):
+        try:
+            node = mint("innovation", row["id"])
+        except ValueError as error:
+            raise CurationError(f"curation/innovations.csv row {number}: {error}") from None
         if row["seed_id"]:
             by_seed[row["seed_id"]] = node
             graph.add((node, CKG.seedRecord, Literal(f"evidence-facts.yaml#{row['seed_id']}")))
         graph.add((node, RDF.type, CKG.Innovation))
-        graph.add((node, RDFS.label, _en(row["label"])))
+        if row["label"]:
+            graph.add((node, RDFS.label, _en(row["label"])))
         if row["abbreviation"]:
             graph.add((node, CKG.abbreviation, Literal(row["abbreviation"])))
-        graph.add((node, CKG.innovationKind, _kind(row["kind"])))
-        graph.add((node, DCTERMS.description, _en(row["description"])))
+        if row["kind"]:
+            graph.add((node, CKG.innovationKind, _kind(row["kind"])))
+        if row["description"]:
+            graph.add((node, DCTERMS.description, _en(row["description"])))
+        if row.get("source"):
+            # the study or source that justifies a curator-added innovation: its id, or a citation
+            source = index.iri_by_slug.get(row["source"])
+            graph.add((node, DCTERMS.source, source if source is not None else _plain(row["source"])))
         if row["origin"]:
             graph.add((node, CKG.origin, _en(row["origin"])))
         graph.add((node, CKG.claimKind, CLAIM_KINDS[row["provenance"] or "S"]))
@@ -423,9 +466,16 @@ def build(seed_dir: Path, curation_dir: Path, ontology_dir: Path, data_dir: Path
     """Compile factors and evidence; returns the files written."""
     inputs = Inputs.read(seed_dir, curation_dir)
     written = []
+    version = versioning.current(ontology_dir)
     factors_out = ontology_dir / "modules" / "factors.ttl"
-    build_factors(inputs, factors_out)
+    build_factors(inputs, factors_out, version)
     written.append(factors_out)
+    crosswalk_out = ontology_dir / "modules" / "crosswalk.ttl"
+    try:
+        crosswalk.build(curation_dir / "mappings" / "nasss-cfir.sssom.tsv", crosswalk_out, version)
+    except crosswalk.MappingError as error:
+        raise CurationError(f"curation/mappings/nasss-cfir.sssom.tsv: {error}") from None
+    written.append(crosswalk_out)
     index = SourceIndex(inputs.sources)
     innovations, innovation_by_seed = build_innovations(inputs, index)
     outputs = {
@@ -433,6 +483,8 @@ def build(seed_dir: Path, curation_dir: Path, ontology_dir: Path, data_dir: Path
         "organisations.ttl": (build_organisations(inputs, index), "curation/organisations.csv"),
         "sources.ttl": (build_sources(inputs, index, innovation_by_seed),
                         "shared/seed/*.yaml (review, studies, sources) and curation/sources.csv"),
+        "strategies.ttl": (strategies.compile_rows(inputs.strategies, inputs.factors, CurationError),
+                           "curation/barrier-strategies.csv"),
     }
     for name, graph in build_findings(inputs, index).items():
         outputs[f"findings/{name.removesuffix('.yaml')}.ttl"] = (

@@ -1,0 +1,60 @@
+"""Strategy suggestions for barrier factors (issue 8), honestly labelled: queryable by factor, every one
+says its basis and source, expert opinion only where a read source reports an endorsement."""
+
+import csv
+
+from carekg import paths
+from carekg.ids import FACTOR
+from carekg.queries import header
+from carekg.strategies import strategies_for_factor
+
+TABLE = list(csv.DictReader((paths.CURATION_DIR / "barrier-strategies.csv").open(encoding="utf-8")))
+
+
+def test_every_barrier_factor_has_suggestions(store):
+    rows = store.select("""PREFIX ckg: <https://w3id.org/carekg/def#>
+        SELECT DISTINCT ?f { GRAPH <https://w3id.org/carekg/graph/data> {
+          ?x a ckg:Finding ; ckg:aboutFactor ?f ; ckg:direction ?d VALUES ?d { ckg:Barrier ckg:Mixed } } }""")
+    barrier_factors = {r["f"] for r in rows}
+    assert len(barrier_factors) >= 25
+    missing = [f for f in sorted(barrier_factors) if not strategies_for_factor(store, f)]
+    assert missing == [], "add rows to curation/barrier-strategies.csv for these barrier factors"
+
+
+def test_suggestions_for_a_factor_say_their_basis_and_source(store):
+    items = strategies_for_factor(store, str(FACTOR["funding-availability-and-continuity"]))
+    assert {i["notation"] for i in items} >= {"ERIC-01", "ERIC-34"}
+    for item in items:
+        assert item["basis"] == "curator-judgement"
+        assert item["endorsement_percent"] is None and item["endorsement_level"] is None
+        assert "curator judgement" in item["source"] and "not evaluated in children's social care" in item["source"]
+        assert item["evaluated_in_childrens_social_care"] is False
+        assert item["via_notation"] in {"III.J.1", "II.F", "I.H"}
+        assert item["cluster_label"] and item["label"] and item["caveat"]
+
+
+def test_expert_opinion_only_where_a_read_source_reports_it(store):
+    items = strategies_for_factor(store, str(FACTOR["monitoring-evaluation-and-use-of-data"]))
+    expert = [i for i in items if i["basis"] == "expert-opinion"]
+    assert [i["notation"] for i in expert[:2]] == ["ERIC-26", "ERIC-05"]  # Level 1 in Waltz et al. 2019, Table 1
+    assert [i["endorsement_percent"] for i in expert[:2]] == [60, 56]
+    for item in expert:
+        assert "doi:10.1186/s13012-019-0892-4, Table 1" in item["source"]
+        assert item["endorsement_level"] in (1, 2) and item["via_notation"] == "V.H"
+        assert item["evaluated_in_childrens_social_care"] is False
+    assert items.index(expert[-1]) < len(expert)  # expert opinion is listed first
+
+
+def test_no_other_row_claims_expert_endorsement():
+    expert = [r for r in TABLE if r["basis"] == "expert-opinion"]
+    assert {r["factor_id"] for r in expert} == {"monitoring-evaluation-and-use-of-data"}
+    assert all(r["via_cfir"] == "V.H" and "Table 1" in r["source"] for r in expert)
+    assert all(not r["endorsement_percent"] for r in TABLE if r["basis"] == "curator-judgement")
+
+
+def test_unknown_factor_gives_no_suggestions(store):
+    assert strategies_for_factor(store, str(FACTOR["no-such-factor"])) == []
+
+
+def test_query_is_documented_for_the_api():
+    assert header("strategies_for_factor").startswith("API")
