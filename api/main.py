@@ -10,11 +10,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from api.cache import ResponseCache
 from api.config import Settings
 from api.negotiation import NotAcceptable, negotiate
 from api.query_runner import InProcessRunner, QueryRunner, WorkerPoolRunner
-from api.routes import (factors, innovations, linked_data, meta, organisations, pages, sparql, studies,
-                        taxonomy)
+from api.routes import (evidence, factors, innovations, linked_data, meta, organisations, pages, sparql,
+                        studies, taxonomy)
+from api.routes import export as export_routes
+from api.routes import map as map_routes
+from api import openapi_fixes
+from api.security import SecurityMiddleware
 from carekg import __version__, services
 from carekg.store import GraphStore, StoreError, get_store
 
@@ -53,11 +58,60 @@ class HeadAsGet:
 
 
 def _open_runner(settings: Settings, store: GraphStore, own_store: bool) -> QueryRunner:
-    """Worker processes with a hard deadline for an on-disk store; the store itself otherwise."""
-    on_disk = settings.store.partition(":")[0] in {"oxigraph", "oxigraph-ro"}
-    if own_store and on_disk and settings.query_workers:
-        return WorkerPoolRunner(settings.store, settings.query_workers, settings.query_timeout)
-    return InProcessRunner(store)
+    """Worker processes with a hard deadline (docs/security.md): over the store the settings name, or
+    over an injected embedded store (reopened read-only if on disk, a snapshot if in memory); a test
+    double runs in the calling thread."""
+    from carekg.store.oxigraph_store import OxigraphStore
+
+    cap = settings.max_result_bytes
+    if settings.query_workers:
+        workers, timeout = settings.query_workers, settings.query_timeout
+        if own_store and settings.store.partition(":")[0] in {"oxigraph", "oxigraph-ro", "sparql+http",
+                                                               "sparql+https"}:
+            return WorkerPoolRunner(settings.store, workers, timeout, max_result_bytes=cap)
+        if type(store) is OxigraphStore and store.path is not None:
+            return WorkerPoolRunner(f"oxigraph-ro:{store.path}", workers, timeout, max_result_bytes=cap)
+        if type(store) is OxigraphStore:
+            return WorkerPoolRunner("memory:", workers, timeout, snapshot_of=store, max_result_bytes=cap)
+    return InProcessRunner(store, max_result_bytes=cap)
+
+
+def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store: bool):
+    """The single writer of the store, when a write token is configured (docs/security.md)."""
+    from contextlib import contextmanager
+    from pathlib import Path
+
+    from carekg.store.oxigraph_store import OxigraphStore
+    from carekg.writes import EvidenceWriter
+
+    if not settings.write_tokens:
+        return None
+    on_disk = own_store and settings.store.partition(":")[0] == "oxigraph"
+
+    @contextmanager
+    def target():
+        if on_disk:  # read-write for this write only; the server's own handle stays read-only
+            writable = get_store(settings.store)
+            try:
+                yield writable
+            finally:
+                writable.close()
+        else:
+            yield app.state.store
+
+    def on_commit(version: str) -> None:
+        if on_disk:
+            app.state.store = get_store(settings.store, read_only=True)
+        app.state.query_runner.reopen(app.state.store)
+        log.info("dataset version %s committed by a write", version)
+
+    if not on_disk and not isinstance(store, OxigraphStore):
+        return None
+    submissions = Path(settings.submissions_dir) if settings.submissions_dir else None
+    writer = EvidenceWriter(target, submissions, on_commit=on_commit, reasoner=settings.reasoner)
+    if on_disk:  # a crash may have left the folder a write ahead of the store: catch up from the files
+        writer.recover()
+    return writer
 
 
 def _prefers_html(request: Request) -> bool:
@@ -105,9 +159,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        runner.close()
+        app.state.query_runner.close()
         if own_store:
-            store.close()
+            app.state.store.close()
 
     app = FastAPI(title="carekg", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   generate_unique_id_function=lambda route: route.name,
@@ -116,8 +170,24 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store = store
     app.state.query_runner = runner
-    for module in (pages, innovations, factors, studies, organisations, taxonomy, sparql, linked_data, meta):
+    app.state.writer = _open_writer(app, settings, store, own_store)
+    for module in (pages, innovations, factors, studies, organisations, taxonomy, sparql, linked_data, meta,
+                   evidence):
         app.include_router(module.router)
+    for module in (map_routes, export_routes):  # issue 7: gap map and downloads
+        app.include_router(module.router)
+    # Static files for the pages (query.js, and the YASGUI bundle once `make yasgui` installed it).
+    from fastapi.staticfiles import StaticFiles
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR, check_dir=False), name="static")
     _add_error_handlers(app)
+    openapi_fixes.install(app)
+    # Inside HeadAsGet, so HEAD is answered from the cache too; a read-only on-disk store's version is fixed.
+    fixed = own_store and settings.store.partition(":")[0] in {"oxigraph", "oxigraph-ro"}
+    # With writes on, the version moves (and the store object is swapped): ask the current one.
+    writable = app.state.writer is not None
+    app.add_middleware(ResponseCache, version=(lambda: app.state.store.dataset_version()) if writable
+                       else store.dataset_version, fixed=fixed and not writable)
     app.add_middleware(HeadAsGet)
+    # Outermost: headers, CORS and the body cap apply to every answer, cached or not (api/security.py).
+    app.add_middleware(SecurityMiddleware, max_body=settings.max_body_bytes)
     return app

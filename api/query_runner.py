@@ -3,12 +3,16 @@
 A pyoxigraph query holds the GIL and cannot be cancelled (oxigraph#1926), so a runaway query would
 stall the server. With an on-disk store, user queries therefore run in a small pool of worker
 processes that open the store read-only; a query that overruns its deadline has its worker killed
-and replaced. A store object handed in by a caller (an in-memory store in tests) cannot be shared
-with other processes, so its queries run in the calling thread, without a hard deadline.
+and replaced. An in-memory store handed in by a caller (tests, embedding) is dumped once to an
+N-Quads snapshot that each worker loads, so the same deadline holds; ``reopen()`` (after a write)
+makes every worker reopen the store, or reload a fresh snapshot, before its next query. Only a store
+object that is neither (a test double) runs in the calling thread, without a hard deadline.
+Answers larger than ``max_result_bytes`` are refused (ResultTooLarge) instead of being sent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import queue
 import threading
@@ -23,10 +27,21 @@ class QueryTimeout(StoreError):
     """The query ran out of time (or no worker became free in time)."""
 
 
+class ResultTooLarge(StoreError):
+    """The serialised answer is larger than the configured cap."""
+
+
+def _too_large(limit: int) -> str:
+    return f"the result is larger than {limit} bytes; narrow the query or add LIMIT"
+
+
 class QueryRunner(Protocol):
     def run(self, query: str, media_type: str, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = ()) -> RawResult:
-        """Run a checked, read-only query; raises QuerySyntaxError, QueryTimeout or StoreError."""
+        """Run a checked, read-only query; raises QuerySyntaxError, QueryTimeout, ResultTooLarge or StoreError."""
+
+    def reopen(self, store: GraphStore | None = None) -> None:
+        """The store changed: answer later queries from ``store`` (or the reopened store)."""
 
     def close(self) -> None:
         """Stop any workers."""
@@ -35,12 +50,19 @@ class QueryRunner(Protocol):
 class InProcessRunner:
     """Runs queries on the given store in the calling thread."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, max_result_bytes: int | None = None) -> None:
         self.store = store
+        self.max_result_bytes = max_result_bytes
 
     def run(self, query: str, media_type: str, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = ()) -> RawResult:
-        return self.store.run(query, media_type, default_graph_uris, named_graph_uris)
+        result = self.store.run(query, media_type, default_graph_uris, named_graph_uris)
+        if self.max_result_bytes is not None and len(result.body) > self.max_result_bytes:
+            raise ResultTooLarge(_too_large(self.max_result_bytes))
+        return result
+
+    def reopen(self, store: GraphStore | None = None) -> None:
+        self.store = store or self.store
 
     def close(self) -> None:
         pass
@@ -49,9 +71,20 @@ class InProcessRunner:
 _GENERIC_FAILURE = "the store could not evaluate the query"
 
 
-def _serve(descriptor: str, connection: Connection) -> None:
+def _open(descriptor: str, snapshot: str | None) -> GraphStore:
+    if snapshot is None:
+        return get_store(descriptor, read_only=True)
+    import pyoxigraph as ox
+
+    store = get_store("memory:")
+    store._store.bulk_load(path=snapshot, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _serve(descriptor: str, connection: Connection, snapshot: str | None = None,
+           max_result_bytes: int | None = None) -> None:
     """A worker's loop: open the store read-only, answer requests until the pipe closes."""
-    store = get_store(descriptor, read_only=True)
+    store = _open(descriptor, snapshot)
     while True:
         try:
             query, media_type, default_graphs, named_graphs = connection.recv()
@@ -59,6 +92,9 @@ def _serve(descriptor: str, connection: Connection) -> None:
             return
         try:
             result = store.run(query, media_type, default_graphs, named_graphs)
+            if max_result_bytes is not None and len(result.body) > max_result_bytes:
+                connection.send(("too_large", _too_large(max_result_bytes), ""))
+                continue
             connection.send(("ok", result.body, result.media_type))
         except QuerySyntaxError as error:
             connection.send(("syntax", str(error), ""))
@@ -67,10 +103,12 @@ def _serve(descriptor: str, connection: Connection) -> None:
 
 
 class _Worker:
-    def __init__(self, context, descriptor: str) -> None:
+    def __init__(self, context, descriptor: str, snapshot: str | None = None, max_result_bytes: int | None = None,
+                 generation: int = 0) -> None:
+        self.generation = generation
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(descriptor, child), daemon=True,
-                                       name="carekg-query-worker")
+        self.process = context.Process(target=_serve, args=(descriptor, child, snapshot, max_result_bytes),
+                                       daemon=True, name="carekg-query-worker")
         self.process.start()
         child.close()
 
@@ -83,19 +121,48 @@ class _Worker:
 class WorkerPoolRunner:
     """A fixed pool of worker processes over a store on disk; each query gets ``timeout`` seconds."""
 
-    def __init__(self, descriptor: str, workers: int, timeout: float) -> None:
+    def __init__(self, descriptor: str, workers: int, timeout: float, *, snapshot_of: GraphStore | None = None,
+                 max_result_bytes: int | None = None) -> None:
         # spawn, not fork: the server process runs threads, and forking them is unsafe
         self._context = multiprocessing.get_context("spawn")
         self._descriptor = descriptor
         self._timeout = timeout
+        self._max_result_bytes = max_result_bytes
+        self._snapshot_of = snapshot_of
+        self._snapshot: str | None = None
+        self._generation = 0
+        self._take_snapshot()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         for _ in range(workers):
             self._idle.put(self._start())
 
+    def _take_snapshot(self) -> None:
+        """Dump an in-memory store to an N-Quads file the workers load (replacing the previous one)."""
+        if self._snapshot_of is None:
+            return
+        import os
+        import tempfile
+
+        import pyoxigraph as ox
+
+        handle, path = tempfile.mkstemp(prefix="carekg-snapshot-", suffix=".nq")
+        with os.fdopen(handle, "wb") as out:
+            self._snapshot_of._store.dump(out, format=ox.RdfFormat.N_QUADS)
+        old, self._snapshot = self._snapshot, path
+        if old:
+            os.unlink(old)  # workers loaded it already; the file is only read at start
+
+    def reopen(self, store: GraphStore | None = None) -> None:
+        """The store changed (a write): each worker is replaced before its next query."""
+        with self._lock:
+            if self._snapshot_of is not None:
+                self._take_snapshot()
+            self._generation += 1
+
     def _start(self) -> _Worker:
-        worker = _Worker(self._context, self._descriptor)
+        worker = _Worker(self._context, self._descriptor, self._snapshot, self._max_result_bytes, self._generation)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -112,6 +179,8 @@ class WorkerPoolRunner:
             worker = self._idle.get(timeout=self._timeout)
         except queue.Empty:
             raise QueryTimeout("every query worker is busy; try again later") from None
+        if worker.generation != self._generation:
+            worker = self._replace(worker)
         try:
             worker.connection.send((query, media_type, tuple(default_graph_uris), tuple(named_graph_uris)))
             if not worker.connection.poll(self._timeout):
@@ -127,6 +196,8 @@ class WorkerPoolRunner:
             return RawResult(payload, answered_type)
         if status == "syntax":
             raise QuerySyntaxError(payload)
+        if status == "too_large":
+            raise ResultTooLarge(payload)
         raise StoreError(payload)
 
     def close(self) -> None:
@@ -134,3 +205,8 @@ class WorkerPoolRunner:
             workers, self._all = self._all, set()
         for worker in workers:
             worker.stop()
+        if self._snapshot:
+            import os
+
+            with contextlib.suppress(OSError):
+                os.unlink(self._snapshot)

@@ -1,5 +1,9 @@
 """Server-rendered HTML for people: the home page, and the pages that /doc, /def and /sparql serve to
-browsers. Templates are Jinja2 with autoescaping on; everything shown comes from carekg.services."""
+browsers. Templates are Jinja2 with autoescaping on; everything shown comes from carekg.services and
+carekg.views (the gap map, the profile chart, the pyLODE ontology page).
+
+Static files live in api/static/ (served at /static); the YASGUI bundle is installed at set-up into
+api/static/vendor/yasgui/ (git-ignored, ``make yasgui``). Without it the query page is the plain form."""
 
 from __future__ import annotations
 
@@ -8,15 +12,25 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from api.config import Settings
 from api.deps import SettingsDep, StoreDep
 from api.responses import HTML, choose, versioned
-from carekg import services
-from carekg.queries import header, load_query, query_names
+from carekg import services, views
+from carekg.ids import PREFIXES
 from carekg.store import GraphStore
 
 router = APIRouter(tags=["pages"])
+
+STATIC_DIR = Path(__file__).parent.parent / "static"
+#: The YASGUI files (build/yasgui.min.js and .css of @zazuko/yasgui), installed by `make yasgui`.
+YASGUI_DIR = STATIC_DIR / "vendor" / "yasgui"
+YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
+
+
+def yasgui_installed() -> bool:
+    return all((YASGUI_DIR / name).is_file() for name in YASGUI_FILES)
 
 _templates = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
                          autoescape=select_autoescape(default=True, default_for_string=True),
@@ -70,6 +84,8 @@ def document(request: Request, store: GraphStore, settings: Settings, kind: str,
         return render(request, settings, "innovation.html", innovation=services.innovation(store, slug),
                       profile=services.innovation_profile(store, slug, **filters), filters=filters,
                       gaps=next(g for g in services.gaps(store) if g.innovation.id == slug),
+                      chart=Markup(views.profile_chart(views.nasss(store),
+                                                       services.innovation_profile(store, slug))),
                       directions=services.DIRECTIONS, provenance_kinds=services.PROVENANCE_KINDS,
                       designs=services.DESIGNS)
     if kind == "factor":
@@ -85,15 +101,24 @@ def document(request: Request, store: GraphStore, settings: Settings, kind: str,
 
 
 def ontology_page(request: Request, store: GraphStore, settings: Settings) -> str:
+    """The pyLODE documentation generated at set-up (carekg.views.ontology_docs), else the term list."""
+    generated = views.ontology_docs_html()
+    if generated is not None:
+        return generated
     return render(request, settings, "ontology.html", ontology=services.ontology(store))
 
 
 def sparql_form(request: Request, store: GraphStore, settings: Settings) -> str:
-    """A query form, with the competency questions as examples to run."""
-    examples = [(header(name), load_query(name)) for name in query_names() if header(name).startswith("CQ-")]
+    """The query page: YASGUI over this endpoint when its files are installed, with the carekg prefixes
+    and the example queries as tabs; always the plain form too, which works with JavaScript off."""
+    examples = views.example_queries()
+    endpoint = str(request.url_for("sparql-query-get"))
+    config = {"endpoint": endpoint, "prefixes": PREFIXES,
+              "examples": [{"name": title.split(":", 1)[0] if title.startswith("CQ-") else title,
+                            "title": title, "query": text} for title, text in examples]}
     return render(request, settings, "sparql.html", examples=[
         (title, text, urlencode({"query": text, "format": "json"})) for title, text in examples
-    ], overview=services.overview(store))
+    ], overview=services.overview(store), yasgui=yasgui_installed(), yasgui_config=config)
 
 
 def not_found_page(request: Request, settings: Settings, message: str) -> str:

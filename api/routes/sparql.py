@@ -3,7 +3,10 @@
 Queries arrive by GET ``?query=``, by POST ``application/x-www-form-urlencoded`` or by POST
 ``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` set the dataset. Every
 query is checked by :func:`carekg.sparql.check_query` before any engine sees it, which refuses
-updates, LOAD and SERVICE. Without a query, GET answers with the service description.
+updates (any form: INSERT/DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) and SERVICE unless its
+endpoint is allow-listed. Queries longer than ``CAREKG_MAX_QUERY_LENGTH`` are refused (400), answers
+larger than ``CAREKG_MAX_RESULT_BYTES`` too (413), and a query past its deadline gets 503 (the worker
+running it is killed; see api/query_runner.py). Without a query, GET answers with the service description.
 """
 
 from __future__ import annotations
@@ -18,12 +21,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import QueryRunnerDep, SettingsDep, StoreDep
 from api.negotiation import negotiate
-from api.query_runner import QueryTimeout
+from api.query_runner import QueryTimeout, ResultTooLarge
 from api.responses import RDF_TYPES, choose, versioned
 from api.routes import pages
 from carekg import services
 from carekg.sparql import RefusedQuery, check_query
-from carekg.store import QuerySyntaxError, StoreError
+from carekg.store import QuerySyntaxError, StoreError, StoreUnavailable
 
 router = APIRouter(tags=["sparql"])
 
@@ -56,10 +59,12 @@ _ANSWERS: dict[int | str, dict] = {
     200: {"description": "SELECT/ASK results or a CONSTRUCT/DESCRIBE graph, by Accept; without a query, "
                          "the service description",
           "content": {media_type: {} for media_type in (*RESULT_TYPES, *GRAPH_TYPES)}},
-    400: {"description": "a syntax error (with the parser's message); update, SERVICE or LOAD; two queries"},
+    400: {"description": "a syntax error (with the parser's message); update, SERVICE or LOAD; two queries; "
+                         "a query longer than the cap"},
     406: {"description": "no acceptable result format"},
+    413: {"description": "the request body or the answer is larger than the cap"},
     415: {"description": "a POST body that is neither form-encoded nor application/sparql-query"},
-    503: {"description": "the query ran out of time"},
+    503: {"description": "the query ran out of time, or every query worker is busy"},
 }
 
 
@@ -144,6 +149,16 @@ def _service_description(request: Request, store, settings) -> Response:
                      services.service_description(store, endpoint, void, media_type))
 
 
+def _is_absolute_iri(text: str) -> bool:
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _query_dataset(text: str, base: str) -> tuple[list[str], list[str]]:
     """The graphs of the query's own FROM and FROM NAMED clauses. The store reads the union of its
     graphs unless told otherwise, so a query's dataset must be passed on like the protocol's."""
@@ -163,7 +178,7 @@ async def _answer(request: Request, store, settings, runner) -> Response:
             raise HTTPException(400, "the request has no query")
         return _service_description(request, store, settings)
     try:
-        checked = check_query(parsed.queries[0])
+        checked = check_query(parsed.queries[0], settings.service_allowlist, settings.max_query_length)
     except RefusedQuery as error:
         raise HTTPException(400, str(error)) from None
     offered = RESULT_TYPES if checked.form in {"SELECT", "ASK"} else GRAPH_TYPES
@@ -178,12 +193,19 @@ async def _answer(request: Request, store, settings, runner) -> Response:
     default_graphs, named_graphs = parsed.default_graphs, parsed.named_graphs
     if not default_graphs and not named_graphs:
         default_graphs, named_graphs = _query_dataset(checked.text, endpoint)
+    for graph in (*default_graphs, *named_graphs):
+        if not _is_absolute_iri(graph):
+            raise HTTPException(400, f"not an absolute IRI for a graph: {graph[:200]!r}")
     try:
         result = await run_in_threadpool(runner.run, text, media_type, default_graphs, named_graphs)
     except QuerySyntaxError as error:
         raise HTTPException(400, str(error)) from None
     except QueryTimeout as error:
         raise HTTPException(503, str(error)) from None
+    except ResultTooLarge as error:
+        raise HTTPException(413, str(error)) from None
+    except StoreUnavailable:  # a remote store that is down or too slow
+        raise HTTPException(503, "the store could not answer; try again later") from None
     except StoreError:
         raise HTTPException(500, "the query could not be evaluated") from None
     return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})

@@ -21,6 +21,8 @@ examples:
   carekg query 'SELECT (COUNT(*) AS ?n) { ?f a ckg:Finding }'
   carekg serve --port 8000              # check, load and serve on http://127.0.0.1:8000
   carekg export --format nquads --out carekg.nq
+  carekg map --out gap-map.png          # the evidence gap map as PNG (or .svg)
+  carekg docs                           # the ontology's HTML documentation (pyLODE), served at /def
   carekg generate --triples 100000 --out /tmp/100k.nt && carekg load --data /tmp/100k.nt --no-reasoner
 
 exit codes: 0 ok; 1 checks failed; 2 bad usage or input; 3 store or service unavailable
@@ -84,6 +86,7 @@ def _open_store(descriptor: str | None, read_only: bool = False):
 def cmd_load(args) -> int:
     from carekg.dataset import DatasetFiles, load
     from carekg.progress import ProgressBar
+    from carekg.store import StoreError
 
     try:
         files = DatasetFiles.discover([Path(p) for p in args.data] if args.data else None)
@@ -95,10 +98,14 @@ def cmd_load(args) -> int:
     try:
         version, loaded = load(store, files, force=args.force, reasoner=not args.no_reasoner,
                                progress=_progress(args.quiet), load_progress=bar)
+        count = store.triple_count()
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CHECK_FAILED
-    print(f"dataset {version} {'loaded' if loaded else 'already loaded'}: {store.triple_count()} triples")
+    except StoreError as error:  # a remote store that is down, slow or refuses the load
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    print(f"dataset {version} {'loaded' if loaded else 'already loaded'}: {count} triples")
     return EXIT_OK
 
 
@@ -235,6 +242,46 @@ def cmd_release(args) -> int:
     return EXIT_OK
 
 
+def cmd_map(args) -> int:
+    from carekg import views
+
+    out = Path(args.out)
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt not in {"svg", "png"}:
+        print(f"error: cannot tell the format of {args.out!r}: name it .svg or .png, or give --format",
+              file=sys.stderr)
+        return EXIT_USAGE
+    store = _open_store(args.store, read_only=True)
+    if store.dataset_version() is None:
+        print("error: the store holds no dataset: run `carekg load` first", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    the_map = views.gap_map(store)
+    body = views.map_svg(the_map).encode("utf-8") if fmt == "svg" else views.map_png(the_map)
+    try:
+        out.write_bytes(body)
+    except OSError as error:
+        print(f"error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {args.out} ({fmt.upper()}, {len(the_map.rows)} innovations x {len(the_map.subdomains)} "
+          f"NASSS sub-domains, {the_map.empty_cells} empty cells, {len(body)} bytes)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_docs(args) -> int:
+    from carekg import views
+
+    try:
+        out = views.ontology_docs(Path(args.out) if args.out else views.ONTOLOGY_DOCS)
+    except ImportError:
+        print("error: pyLODE is not installed (pip install 'pylode==3.3.4')", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except OSError as error:
+        print(f"error: cannot write the documentation: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="carekg", description="A knowledge graph of innovations in children's social care and the "
@@ -301,6 +348,17 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=[*sorted(EXPORT_FORMATS), "csv"], default="turtle")
     export.add_argument("--out", help="file to write (default: standard output)")
     export.add_argument("--store", help="store descriptor")
+
+    gap_map = add("map", cmd_map, "draw the evidence gap map (innovations x NASSS sub-domains: enabler, barrier, "
+                  "mixed findings and independent studies per cell) as SVG or PNG, chosen by the file's extension",
+                  "carekg map --out gap-map.svg\n  carekg map --out gap-map.png --store oxigraph:.carekg/store")
+    gap_map.add_argument("--out", required=True, help="file to write: .svg or .png")
+    gap_map.add_argument("--format", choices=["svg", "png"], help="override the format the extension implies")
+    gap_map.add_argument("--store", help="store descriptor")
+
+    docs = add("docs", cmd_docs, "generate the ontology's HTML documentation with pyLODE (served at /def to "
+               "browsers; `make install` runs it)", "carekg docs --out /tmp/carekg-ontology.html")
+    docs.add_argument("--out", help="file to write (default: .carekg/docs/ontology.html)")
     return root
 
 

@@ -36,17 +36,24 @@ Progress = Callable[[str], None]
 class DatasetFiles:
     data: tuple[Path, ...]
     ontology: tuple[Path, ...]
+    #: Accepted writes (TriG, one per submission, see carekg.writes): loaded after the data, so a
+    #: reload never drops them.
+    submissions: tuple[Path, ...] = ()
 
     @classmethod
-    def discover(cls, data: list[Path] | None = None, ontology_dir: Path | None = None) -> DatasetFiles:
-        """The project's ontology with its curated data, or with ``data`` files instead (a synthetic graph)."""
+    def discover(cls, data: list[Path] | None = None, ontology_dir: Path | None = None,
+                 submissions_dir: Path | None = None) -> DatasetFiles:
+        """The project's ontology with its curated data, or with ``data`` files instead (a synthetic graph),
+        plus every accepted submission under ``submissions_dir`` (default: paths.SUBMISSIONS_DIR)."""
+        submissions_root = submissions_dir or paths.SUBMISSIONS_DIR
+        submissions = tuple(sorted(submissions_root.glob("*.trig"))) if submissions_root.is_dir() else ()
         data_files = tuple(data) if data else tuple(sorted(paths.DATA_DIR.rglob("*.ttl")))
         ontology_root = ontology_dir or paths.ONTOLOGY_DIR
         ontology = tuple(f for f in sorted(ontology_root.rglob("*.ttl")) if "release" not in f.parts)
         missing = [f for f in data_files if not f.exists()]
         if missing or not data_files or not ontology:
             raise FileNotFoundError(f"data or ontology files not found: {missing or paths.DATA_DIR}")
-        return cls(data_files, ontology)
+        return cls(data_files, ontology, submissions)
 
     def version(self, reasoner: bool = True) -> str:
         """A digest of every file, the rules, the package version and whether HermiT ran."""
@@ -60,13 +67,24 @@ class DatasetFiles:
                 digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
             else:
                 digest.update(path.read_bytes())
+        for path in self.submissions:  # none: the same version as before submissions existed
+            digest.update(b"submission " + path.name.encode() + b" " + path.read_bytes())
         return digest.hexdigest()[:16]
 
     def graph(self) -> Graph:
         graph = Graph()
         for path in (*self.ontology, *self.data):
             graph.parse(path)
+        for path in self.submissions:
+            graph += submission_data(path)
         return graph
+
+
+def submission_data(path: Path) -> Graph:
+    """The evidence a submission file adds (its data graph, not its provenance record)."""
+    from carekg.writes import read_submission  # writes imports this module
+
+    return read_submission(path).data
 
 
 def hermit_inferred(files: DatasetFiles, progress: Progress = lambda _: None) -> Path:
@@ -117,6 +135,8 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
     classified = hermit_inferred(files, progress) if reasoner else None
     progress(f"loading dataset {version}")
     store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology}, load_progress)
+    for submission in files.submissions:  # TriG: each keeps its own named graphs
+        store.load_graph(str(GRAPH_DATA), submission)
     progress("applying SPARQL rules")
     rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
     rules.parent.mkdir(parents=True, exist_ok=True)

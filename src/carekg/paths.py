@@ -15,6 +15,8 @@ SHARED_DIR = Path(os.environ.get("CAREKG_SHARED", ROOT.parent / "shared"))
 SEED_DIR = SHARED_DIR / "seed"
 FRAMEWORKS_YAML = SHARED_DIR / "docs" / "frameworks.yaml"
 STATE_DIR = Path(os.environ.get("CAREKG_STATE", ROOT / ".carekg"))
+#: Accepted writes (see carekg.writes); `carekg load` includes them, so a reload keeps them.
+SUBMISSIONS_DIR = Path(os.environ.get("CAREKG_SUBMISSIONS") or STATE_DIR / "submissions")
 
 
 def ontology_files() -> list[Path]:

@@ -839,19 +839,61 @@ def _group_by_placement(store: GraphStore, evidence: list[Evidence]) -> list[Dom
     return domains
 
 
+def _one_innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
+    """As _innovation_row, by one bound query instead of the table of every innovation."""
+    iri = resource_iri("innovation", id)
+    rows = _select(store, "api_innovation", innovation=iri)
+    if not rows or "label" not in rows[0]:
+        raise NotFound("innovation", id)
+    return iri, rows[0]
+
+
+def _innovation_evidence(store: GraphStore, iri: str, label: str) -> list[Evidence]:
+    """The findings about one innovation, as _evidence_by_innovation has them, by two queries bound
+    to the innovation: their cost grows with its findings, not with the graph."""
+    labels = _labels(store)
+    sources: dict[str, SourceRef] = {}
+    for row in _select(store, "api_innovation_sources", innovation=iri):
+        kind, slug = split(row["source"]) or ("source", row["source"])
+        urls = (row.get("urls") or "").split()
+        url = f"https://doi.org/{row['doi']}" if row.get("doi") else next(iter(urls), None)
+        sources[row["source"]] = SourceRef(slug, row["source"], kind, row.get("citation") or slug,
+                                           _int(row.get("year")), _code_or_none(row.get("design")),
+                                           _label(labels, row.get("design")),
+                                           _bool(row.get("developerAuthored")), url)
+    innovation_ref = Ref(_slug(iri), iri, label)
+    evidence = []
+    for row in _select(store, "api_innovation_findings", innovation=iri):
+        source = sources.get(row["source"])
+        if source is None:
+            kind, slug = split(row["source"]) or ("source", row["source"])
+            source = SourceRef(slug, row["source"], kind, slug, None, None, None, None, None)
+        evidence.append(Evidence(
+            id=_slug(row["finding"]), iri=row["finding"], direction=code(row["direction"]),
+            provenance=_code_or_none(row.get("provenance")),
+            provenance_label=_label(labels, row.get("provenance")),
+            paraphrase=row.get("paraphrase"), locator=row.get("locator"),
+            factor_as_reported=row.get("factorAsReported"),
+            review_synthesis=bool(_bool(row.get("reviewSynthesis"))), general=bool(_bool(row.get("general"))),
+            factor=_factor_ref(store, row["factor"]), innovation=innovation_ref, source=source,
+        ))
+    return evidence
+
+
 @_cached
 def innovation_profile(store: GraphStore, id: str, direction: str | None = None, domain: str | None = None,
                        provenance: str | None = None, design: str | None = None) -> InnovationProfile:
     """The factors that support, hinder or both for an innovation, grouped by NASSS domain and
     sub-domain, each with its findings; optionally only the findings of one direction, NASSS domain
-    or sub-domain, provenance kind or source design (codes as in DIRECTIONS, PROVENANCE_KINDS, DESIGNS)."""
-    iri, row = _innovation_row(store, id)
+    or sub-domain, provenance kind or source design (codes as in DIRECTIONS, PROVENANCE_KINDS, DESIGNS).
+    Only the innovation's own findings are read (queries bound to it), never the whole table."""
+    iri, row = _one_innovation_row(store, id)
     _check_choice("direction", direction, DIRECTIONS)
     _check_choice("provenance", provenance, PROVENANCE_KINDS)
     _check_choice("design", design, DESIGNS)
     in_domain = _domain_matcher(store, domain)
     evidence = [
-        e for e in _evidence_by_innovation(store).get(iri, [])
+        e for e in _innovation_evidence(store, iri, row["label"])
         if direction in (None, e.direction) and provenance in (None, e.provenance)
         and design in (None, e.source.design) and in_domain(*_placement(store, e.factor.iri))
     ]
@@ -887,16 +929,28 @@ def _compare(store: GraphStore, ids: tuple[str, ...]) -> Comparison:
 
 
 @_cached
+def _nasss_subdomains(store: GraphStore) -> list[Row]:
+    """The NASSS sub-domains a gap can be in (those with notation, label and review coverage), by notation."""
+    rows = [row for row in _concepts(store).values() if row["level"] == str(CKG.NasssSubdomain)
+            and "notation" in row and "coveredByReview" in row]
+    return sorted(rows, key=lambda row: row["notation"])
+
+
+def _innovation_gaps(store: GraphStore, iri: str, label: str) -> InnovationGaps:
+    """One innovation's gaps, from the sub-domains its own findings reach (one query bound to it);
+    the same as subdomains_without_evidence.rq for that innovation."""
+    total = sum(1 for row in _concepts(store).values() if row["level"] == str(CKG.NasssSubdomain))
+    evidenced = {r["subdomain"] for r in _select(store, "api_innovation_subdomains", innovation=iri)}
+    missing = [SubdomainGap(_slug(r["concept"]), r["concept"], r["notation"], r["label"],
+                            _bool(r.get("coveredByReview")))
+               for r in _nasss_subdomains(store) if r["concept"] not in evidenced]
+    return InnovationGaps(Ref(_slug(iri), iri, label), total - len(missing), missing)
+
+
+@_cached
 def gaps(store: GraphStore) -> list[InnovationGaps]:
     """Per innovation, the NASSS sub-domains with no evidence at all (CQ-4)."""
-    total = sum(1 for row in _concepts(store).values() if row["level"] == str(CKG.NasssSubdomain))
-    answer = []
-    for iri, row in _innovation_rows(store).items():
-        missing = [SubdomainGap(_slug(r["subdomain"]), r["subdomain"], r["notation"], r["label"],
-                                _bool(r.get("coveredByReview")))
-                   for r in _select(store, "subdomains_without_evidence", innovation=iri)]
-        answer.append(InnovationGaps(Ref(_slug(iri), iri, row["label"]), total - len(missing), missing))
-    return answer
+    return [_innovation_gaps(store, iri, row["label"]) for iri, row in _innovation_rows(store).items()]
 
 
 # --- factors ---------------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from pyparsing import ParseException
 from rdflib.plugins.sparql import parser
+from rdflib import URIRef
+from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parserutils import CompValue
 
 
@@ -26,20 +28,34 @@ class CheckedQuery:
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
-def _contains_service(node) -> bool:
+def _services(node, prologue, found: list) -> list:
+    """Every SERVICE endpoint in the parsed query (an IRI, or None for ``SERVICE ?variable``)."""
     if isinstance(node, CompValue):
         if node.name == "ServiceGraphPattern":
-            return True
-        return any(_contains_service(value) for value in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(_contains_service(item) for item in node)
-    return False
+            term = node.get("term")
+            try:
+                iri = str(prologue.absolutize(term)) if term is not None else None
+            except Exception:  # noqa: BLE001 - an unresolvable prefix: treat as not allowed
+                iri = None
+            found.append(iri if iri and not iri.startswith("?") and isinstance(prologue.absolutize(term), URIRef)
+                         else None)
+        for value in node.values():
+            _services(value, prologue, found)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            _services(item, prologue, found)
+    return found
 
 
-def check_query(text: str) -> CheckedQuery:
-    """Parse ``text`` and return its form; raise RefusedQuery with a plain message otherwise."""
+def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozenset(),
+                max_length: int | None = None) -> CheckedQuery:
+    """Parse ``text`` and return its form; raise RefusedQuery with a plain message otherwise.
+    ``SERVICE`` is refused unless every endpoint it names is in ``allowed_services`` (configured by
+    ``CAREKG_SERVICE_ALLOWLIST``; empty by default); ``max_length`` caps the query's characters."""
     if not text or not text.strip():
         raise RefusedQuery("the query is empty")
+    if max_length is not None and len(text) > max_length:
+        raise RefusedQuery(f"the query is longer than {max_length} characters")
     try:
         parsed = parser.parseQuery(text)
     except ParseException as error:
@@ -54,6 +70,12 @@ def check_query(text: str) -> CheckedQuery:
     form = _FORMS.get(query.name)
     if form is None:
         raise RefusedQuery("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    if _contains_service(query):
-        raise RefusedQuery("SERVICE (federated query) is not allowed on this endpoint")
+    services = _services(query, translatePrologue(parsed[0], None), [])
+    if services:
+        if not allowed_services:
+            raise RefusedQuery("SERVICE (federated query) is not allowed on this endpoint")
+        refused = [iri for iri in services if iri not in allowed_services]
+        if refused:
+            shown = "a variable" if refused[0] is None else f"<{refused[0][:200]}>"
+            raise RefusedQuery(f"SERVICE {shown} is not on this endpoint's allow-list")
     return CheckedQuery(text=text, form=form)

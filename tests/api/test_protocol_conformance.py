@@ -20,6 +20,7 @@ from rdflib.collection import Collection
 from api.main import create_app
 from carekg import paths
 from carekg.store import get_store
+from stores.servers import ACTIVE_BACKENDS, remote_store
 
 SUITE = paths.SHARED_DIR / "conformance" / "sparql11-protocol"
 MANIFEST = SUITE / "manifest.ttl"
@@ -91,15 +92,17 @@ def _read_manifest() -> list[ProtocolTest]:
 TESTS = _read_manifest()
 
 
-@pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    """The app over a store holding only the suite's data, each file in the graph the manifest names."""
+@pytest.fixture(scope="module", params=ACTIVE_BACKENDS)
+def endpoint(request):
+    """The app over a store holding only the suite's data, each file in the graph the manifest names:
+    the embedded store, or a server of its own (tests/api/conftest.py) loaded through carekg."""
     graphs = {label: [SUITE / file] for test in TESTS for label, file in test.graph_data.items()}
-    store = get_store("memory:")
+    store = get_store("memory:") if request.param == "embedded" else remote_store(request.param, "conformance")
     store.replace_dataset(graphs)
     store.set_version("w3c-sparql11-protocol")
     with TestClient(create_app(store=store)) as client:
         yield client
+    store.close()
 
 
 def test_the_whole_suite_is_collected():

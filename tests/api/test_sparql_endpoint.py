@@ -126,7 +126,8 @@ def test_relative_iris_resolve_against_the_endpoint(client):
                            headers={"Content-Type": "application/sparql-query",
                                     "Accept": "application/n-triples"})
     assert response.status_code == 200
-    assert response.text.startswith("<http://testserver/s> <http://testserver/p>")
+    # Any N-Triples whitespace between the terms (Virtuoso writes tabs).
+    assert " ".join(response.text.split()).startswith("<http://testserver/s> <http://testserver/p>")
 
 
 def test_dataset_parameters(client):

@@ -12,9 +12,10 @@ import os
 from pathlib import Path
 
 from carekg.paths import STATE_DIR
-from carekg.store.base import GraphStore, QuerySyntaxError, RawResult, Row, StoreError
+from carekg.store.base import GraphStore, QuerySyntaxError, RawResult, Row, StoreError, StoreUnavailable
 
-__all__ = ["GraphStore", "QuerySyntaxError", "RawResult", "Row", "StoreError", "default_descriptor", "get_store"]
+__all__ = ["GraphStore", "QuerySyntaxError", "RawResult", "Row", "StoreError", "StoreUnavailable", "default_descriptor",
+           "get_store"]
 
 
 def default_descriptor() -> str:

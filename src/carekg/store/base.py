@@ -20,6 +20,11 @@ class StoreError(Exception):
     """A store could not answer; the message is safe to show to a user."""
 
 
+class StoreUnavailable(StoreError):
+    """A remote store is down, did not answer in time, or answered with a server error; retry later
+    (the API answers 503)."""
+
+
 class QuerySyntaxError(StoreError):
     """The query is not valid SPARQL 1.1; the message is the parser's."""
 

@@ -132,6 +132,13 @@ class OxigraphStore:
             self._store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
             self._store.flush()
 
+    def apply_update(self, update: str) -> None:
+        """Run a SPARQL Update as one transaction (all of it or nothing), for carekg.writes only:
+        its text is built by the writer from parsed terms, never taken from a user."""
+        with self._lock:
+            self._store.update(update)
+            self._store.flush()
+
     def set_version(self, version: str) -> None:
         with self._lock:
             if self._store.contains_named_graph(_META):

@@ -4,38 +4,116 @@ loads. Selected by a descriptor ``sparql+http://host:port/path`` (or ``sparql+ht
 Options ride in the descriptor's query string and are removed from the endpoint URL:
 ``gsp=/store`` (Graph Store Protocol path, default ``/store``), ``union=union-default-graph`` (the
 parameter that makes the server's default graph the union of its graphs, if it needs one),
-``timeout=10`` (seconds per request), ``auth=digest`` (with CAREKG_STORE_USER/CAREKG_STORE_PASSWORD).
+``timeout=10`` (seconds per request), ``load_timeout=300`` (seconds per Graph Store upload),
+``auth=digest`` or ``auth=basic`` (with CAREKG_STORE_USER/CAREKG_STORE_PASSWORD), ``version_ttl=1``
+(seconds the dataset version read from the server is reused, see ``dataset_version``).
 Requests are form-encoded POSTs, which every server tested accepts (Virtuoso hangs on
-``application/sparql-query``). A server that is down or slow raises StoreError, never hangs.
+``application/sparql-query``). One pooled HTTP client per store keeps connections alive between
+requests. A server that is down, slow or answering 502-504 raises StoreUnavailable (the API answers
+503), never hangs: connecting gives up after at most 3 s, a query after ``timeout`` seconds.
+
+Virtuoso quirks handled here (docs/deploy.md): ASK answered with a one-column result set
+(``__ASK_RETVAL``), turned into the protocol's boolean result by ``ask`` and ``run``; xsd:boolean
+values written as 1/0; no VALUES block after ASK/CONSTRUCT (see ``_bind``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import threading
+import time
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
+from rdflib import Dataset
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from carekg.ids import GRAPH_META
+from carekg.ids import GRAPH_BASE, GRAPH_META
 from carekg.namespaces import CKG
-from carekg.store.base import LoadProgress, QuerySyntaxError, RawResult, Row, StoreError
+from carekg.store.base import LoadProgress, QuerySyntaxError, RawResult, Row, StoreError, StoreUnavailable
 
 _SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
 _UPLOAD_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
+_DATASET_TYPES = {".trig": "trig", ".nq": "nquads"}
+_OPTIONS = {"gsp", "union", "timeout", "load_timeout", "auth", "version_ttl"}
+_VIRTUOSO_ASK = b"__ASK_RETVAL"
+_SRX = "http://www.w3.org/2005/sparql-results#"
 
 
-def _values_clause(bindings: Mapping[str, str] | None) -> str:
+def _boolean_result(body: bytes, media_type: str) -> bytes | None:
+    """A standard boolean result for Virtuoso's ``__ASK_RETVAL`` result set, or None for any other body."""
+    if _VIRTUOSO_ASK not in body[:1000]:
+        return None
+    if media_type.endswith("json"):
+        try:
+            value = bool(json.loads(body)["results"]["bindings"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if media_type.endswith("xml"):
+        try:
+            value = ET.fromstring(body).find(f"{{{_SRX}}}results/{{{_SRX}}}result") is not None
+        except ET.ParseError:
+            return None
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="{_SRX}"><head/>'
+                f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
+    return None
+
+
+#: Comments, strings and IRIs (skipped), variables and query-form keywords (looked at) of a SPARQL text.
+_TOKENS = re.compile(
+    r'(?P<skip>#[^\n]*'                                      # a comment
+    r'|"""(?:[^\\]|\\.)*?"""' r"|'''(?:[^\\]|\\.)*?'''"       # long strings
+    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"              # strings
+    r'|<[^<>"{}|^`\\\s]*>)'                               # an IRI
+    r'|(?P<var>[?$][A-Za-z_][A-Za-z0-9_]*)'
+    r'|(?P<form>\b(?:SELECT|CONSTRUCT|ASK|DESCRIBE)\b)|(?P<brace>\{)',
+    re.IGNORECASE)
+
+
+def _bind(query: str, bindings: Mapping[str, str] | None) -> str:
+    """``query`` with each variable in ``bindings`` fixed to its IRI, as the embedded store's
+    substitutions do (before any grouping). A SELECT gets a VALUES block at the start of its WHERE
+    group; an ASK, CONSTRUCT or DESCRIBE has the IRI written in place of the variable. Not a trailing
+    VALUES block: Virtuoso 7 refuses one after ASK/CONSTRUCT and, after a SELECT with ORDER BY, copies
+    the value into the results without restricting the solutions."""
     if not bindings:
-        return ""
+        return query
     for name, iri in bindings.items():
         if not name.isidentifier() or not _SAFE_IRI.match(iri):
             raise StoreError(f"refusing to bind ?{name} to {iri!r}: not a plain IRI")
-    names = " ".join(f"?{n}" for n in bindings)
-    values = " ".join(f"<{iri}>" for iri in bindings.values())
-    return f"\nVALUES ({names}) {{ ({values}) }}"
+    tokens = list(_TOKENS.finditer(query))
+    form = next((m.group("form").upper() for m in tokens if m.group("form")), "SELECT")
+    if form == "SELECT":
+        brace = next((m for m in tokens if m.group("brace")), None)
+        if brace is None:
+            raise StoreError("cannot bind values in a query without a WHERE group")
+        names = " ".join(f"?{n}" for n in bindings)
+        values = " ".join(f"<{iri}>" for iri in bindings.values())
+        return f"{query[:brace.end()]} VALUES ({names}) {{ ({values}) }}{query[brace.end():]}"
+
+    def substitute(match: re.Match) -> str:
+        name = match.group("var")
+        return f"<{bindings[name[1:]]}>" if name and name[1:] in bindings else match.group(0)
+
+    return _TOKENS.sub(substitute, query)
+
+
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEANS = {"1": "true", "0": "false"}
+
+
+def _lexical(cell: Mapping[str, str]) -> str:
+    """A term's lexical form as the embedded store gives it (Virtuoso writes xsd:boolean as 1/0)."""
+    value = cell["value"]
+    if cell.get("datatype") == _XSD_BOOLEAN:
+        return _BOOLEANS.get(value, value)
+    return value
 
 
 class SparqlHttpStore:
@@ -48,16 +126,35 @@ class SparqlHttpStore:
         parts = urlsplit(rest)
         options, kept = {}, []
         for key, value in parse_qsl(parts.query, keep_blank_values=True):
-            (options.__setitem__(key, value) if key in {"gsp", "union", "timeout", "auth"} else kept.append((key, value)))
-        self.endpoint = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), ""))
-        self.gsp = urlunsplit((parts.scheme, parts.netloc, options.get("gsp", "/store"), "", ""))
+            (options.__setitem__(key, value) if key in _OPTIONS else kept.append((key, value)))
+        # Credentials may ride in the descriptor (user:password@host) or, better, in the environment.
+        user = parts.username or os.environ.get("CAREKG_STORE_USER", "")
+        password = parts.password or os.environ.get("CAREKG_STORE_PASSWORD", "")
+        netloc = parts.hostname or ""
+        netloc = f"[{netloc}]" if ":" in netloc else netloc
+        netloc += f":{parts.port}" if parts.port else ""
+        self.endpoint = urlunsplit((parts.scheme, netloc, parts.path, urlencode(kept), ""))
+        self.gsp = urlunsplit((parts.scheme, netloc, options.get("gsp", "/store"), "", ""))
         self.union_parameter = options.get("union")
-        timeout = float(options.get("timeout", os.environ.get("CAREKG_STORE_TIMEOUT", "10")))
-        auth = None
+        try:
+            timeout = float(options.get("timeout", os.environ.get("CAREKG_STORE_TIMEOUT", "10")))
+            self.load_timeout = float(options.get("load_timeout", "300"))
+            self.version_ttl = float(options.get("version_ttl", "1"))
+        except ValueError:
+            raise StoreError("timeout, load_timeout and version_ttl must be numbers of seconds") from None
+        if timeout <= 0 or self.load_timeout <= 0 or self.version_ttl < 0:
+            raise StoreError("timeouts must be positive and version_ttl must not be negative")
+        auth: httpx.Auth | None = None
         if options.get("auth") == "digest":
-            auth = httpx.DigestAuth(os.environ.get("CAREKG_STORE_USER", ""), os.environ.get("CAREKG_STORE_PASSWORD", ""))
+            auth = httpx.DigestAuth(user, password)
+        elif options.get("auth") == "basic" or (options.get("auth") is None and user):
+            auth = httpx.BasicAuth(user, password)
+        elif options.get("auth"):
+            raise StoreError(f"auth={options['auth']!r}: use auth=digest or auth=basic")
         self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)), auth=auth,
                                     limits=httpx.Limits(max_connections=32, max_keepalive_connections=16))
+        self._version_lock = threading.Lock()
+        self._version: tuple[float, str | None] | None = None  # (monotonic time read, version)
 
     # -- protocol plumbing -------------------------------------------------------------------------
     def _post(self, url: str, form: list[tuple[str, str]], accept: str) -> httpx.Response:
@@ -65,13 +162,18 @@ class SparqlHttpStore:
         try:
             response = self._client.post(url, content=urlencode(form).encode(), headers=headers)
         except httpx.TimeoutException:
-            raise StoreError(f"the SPARQL server at {self.endpoint} did not answer in time") from None
+            raise StoreUnavailable(f"the SPARQL server at {self.endpoint} did not answer in time") from None
         except httpx.HTTPError:
-            raise StoreError(f"the SPARQL server at {self.endpoint} is unavailable") from None
+            raise StoreUnavailable(f"the SPARQL server at {self.endpoint} is unavailable") from None
         if response.status_code == 400:
             raise QuerySyntaxError(" ".join(response.text.split())[:300] or "the server rejected the query")
+        if response.status_code in (502, 503, 504):
+            raise StoreUnavailable(f"the SPARQL server answered {response.status_code}")
         if response.status_code >= 300:
-            raise StoreError(f"the SPARQL server answered {response.status_code}")
+            # For operators (CLI, logs); the API shows its users a generic 503 instead.
+            detail = " ".join(response.text.split())[:300]
+            raise StoreError(f"the SPARQL server answered {response.status_code}"
+                             + (f": {detail}" if detail else ""))
         return response
 
     def _form(self, query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> list:
@@ -91,30 +193,42 @@ class SparqlHttpStore:
 
     # -- GraphStore ----------------------------------------------------------------------------------
     def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Row]:
-        results = self._json(query + _values_clause(bindings))
-        return [{name: cell["value"] for name, cell in row.items()} for row in results["results"]["bindings"]]
+        results = self._json(_bind(query, bindings))
+        return [{name: _lexical(cell) for name, cell in row.items()} for row in results["results"]["bindings"]]
 
     def ask(self, query: str, bindings: Mapping[str, str] | None = None) -> bool:
-        results = self._json(query + _values_clause(bindings))
+        results = self._json(_bind(query, bindings))
         if "boolean" in results:
             return bool(results["boolean"])
+        if results.get("head", {}).get("vars") == [_VIRTUOSO_ASK.decode()]:
+            return bool(results["results"]["bindings"])
         raise StoreError("the SPARQL server did not answer the ASK with a boolean")
 
     def construct(self, query: str, bindings: Mapping[str, str] | None, media_type: str) -> bytes:
-        return self._post(self.endpoint, self._form(query + _values_clause(bindings)), media_type).content
+        return self._post(self.endpoint, self._form(_bind(query, bindings)), media_type).content
 
     def run(self, query: str, media_type: str, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = ()) -> RawResult:
         response = self._post(self.endpoint, self._form(query, default_graph_uris, named_graph_uris), media_type)
-        return RawResult(response.content, response.headers.get("content-type", media_type).split(";")[0])
+        answered = response.headers.get("content-type", media_type).split(";")[0].strip()
+        if answered == "application/sparql-results+json":
+            try:  # Oxigraph's --timeout-s sends 200, then appends its error to the half-written results
+                json.loads(response.content)
+            except ValueError:
+                raise StoreUnavailable("the SPARQL server sent broken results (a query timeout?)") from None
+        boolean = _boolean_result(response.content, answered)
+        return RawResult(boolean, answered) if boolean is not None else RawResult(response.content, answered)
 
     def _gsp(self, method: str, graph: str, body: bytes | None = None, content_type: str | None = None) -> None:
         headers = {"Content-Type": content_type} if content_type else {}
+        timeout = httpx.Timeout(self.load_timeout, connect=3.0) if body else self._client.timeout
         try:
             response = self._client.request(method, self.gsp, params={"graph": graph}, content=body,
-                                            headers=headers, timeout=None if body else self._client.timeout)
+                                            headers=headers, timeout=timeout)
+        except httpx.TimeoutException:
+            raise StoreUnavailable(f"the Graph Store at {self.gsp} did not answer in time") from None
         except httpx.HTTPError:
-            raise StoreError(f"the Graph Store at {self.gsp} is unavailable") from None
+            raise StoreUnavailable(f"the Graph Store at {self.gsp} is unavailable") from None
         if response.status_code >= 300 and not (method == "DELETE" and response.status_code == 404):
             raise StoreError(f"the Graph Store answered {response.status_code} to {method} {graph}")
 
@@ -122,7 +236,12 @@ class SparqlHttpStore:
         files = [(graph, Path(file)) for graph, group in graphs.items() for file in group]
         total, done = sum(f.stat().st_size for _, f in files), 0
         self._gsp("DELETE", str(GRAPH_META))
-        for graph in {g for g, _ in files}:
+        self._remember_version(None)
+        # Every graph of carekg's (inferred, submissions, ...) goes, not only those about to be loaded;
+        # other graphs on a shared server are left alone.
+        held = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                           f"FILTER(STRSTARTS(STR(?g), \"{GRAPH_BASE}\")) }}")
+        for graph in sorted({row["g"] for row in held} | {g for g, _ in files}):
             self._gsp("DELETE", graph)
         for graph, file in files:
             self.load_graph(graph, file)
@@ -132,22 +251,51 @@ class SparqlHttpStore:
         return self.triple_count()
 
     def load_graph(self, graph: str, path: Path) -> None:
+        """Upload a Turtle/N-Triples file into ``graph``; a TriG/N-Quads file's named graphs go to the
+        graphs it names (its default graph to ``graph``), one Graph Store request per graph."""
+        if path.suffix in _DATASET_TYPES:
+            dataset = Dataset()
+            dataset.parse(path, format=_DATASET_TYPES[path.suffix])
+            for part in dataset.graphs():
+                if len(part):
+                    name = graph if part.identifier == DATASET_DEFAULT_GRAPH_ID else str(part.identifier)
+                    body = part.serialize(format="nt", encoding="utf-8")
+                    self._gsp("POST", name, body, "application/n-triples")
+            return
         content_type = _UPLOAD_TYPES.get(path.suffix)
         if content_type is None:
-            raise StoreError(f"cannot upload {path.name}: use .ttl or .nt")
+            raise StoreError(f"cannot upload {path.name}: use .ttl, .nt, .trig or .nq")
         self._gsp("POST", graph, path.read_bytes(), content_type)
 
     def set_version(self, version: str) -> None:
         triple = f'<{GRAPH_META}> <{CKG.datasetVersion}> "{version}" .\n'.encode()
         self._gsp("PUT", str(GRAPH_META), triple, "application/n-triples")
+        self._remember_version(version)
+
+    def _remember_version(self, version: str | None) -> None:
+        with self._version_lock:
+            self._version = (time.monotonic(), version)
 
     def dataset_version(self) -> str | None:
+        """The version in the server's meta graph, read again at most every ``version_ttl`` seconds.
+
+        Response caches key on this version; several API processes in front of one server each read it
+        from the server, so a load done through any of them (or ``carekg load``) is seen by all within
+        ``version_ttl``, at the price of one small query per second per process instead of one per request.
+        """
+        with self._version_lock:
+            if self._version is not None and time.monotonic() - self._version[0] < self.version_ttl:
+                return self._version[1]
         rows = self.select(f"SELECT ?v WHERE {{ GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> ?v }} }}")
-        return rows[0]["v"] if rows else None
+        version = rows[0]["v"] if rows else None
+        self._remember_version(version)
+        return version
 
     def triple_count(self, graph: str | None = None) -> int:
+        # Without a graph: carekg's graphs only (a shared server, or Virtuoso's system graph, holds others).
         query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}" if graph
-                 else "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+                 else f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                      f"FILTER(STRSTARTS(STR(?g), \"{GRAPH_BASE}\")) }}")
         return int(self.select(query)[0]["n"])
 
     def close(self) -> None:

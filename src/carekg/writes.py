@@ -1,0 +1,380 @@
+"""Adding or amending evidence from untrusted input: parse safely, validate, commit atomically, record PROV.
+
+A *submission* is a named set of statements about carekg resources (findings, studies, innovations…),
+sent as Turtle, N-Triples or JSON-LD. Posting a submission under a name that exists replaces (amends)
+it. Each accepted submission is one TriG file ``{name}.trig`` in the submissions folder
+(``CAREKG_SUBMISSIONS``, default ``.carekg/submissions``) holding two named graphs: the statements
+(``graph/submission/{name}``) and their provenance (``graph/provenance/{name}``: one ``prov:Activity``
+per write, who, when, what it generated and used). ``DatasetFiles`` includes the folder, so
+``carekg load`` keeps every accepted write and the dataset version covers them.
+
+The order of a write (see docs/security.md for why it survives SIGKILL at any point):
+
+1. parse with pyoxigraph's Rust parsers only (no RDF/XML, no remote ``@context``, no file access);
+2. check the statements are about carekg resources, and SHACL-validate the merged graph (curated data,
+   ontology, the other submissions and this one); a failure is a ValidationFailed with the report;
+3. write the TriG file under ``.staging/`` (same name), fsync, and compute the new dataset version,
+   HermiT's classification and the SPARQL rules' results from the candidate files, in memory;
+4. ``os.replace`` the file into the folder (atomic) and fsync the folder;
+5. apply the change to the store in **one** SPARQL Update (oxigraph applies an update as one
+   transaction): the submission's two graphs, the inferred graph and the version.
+
+A crash before 4 leaves nothing; between 4 and 5 the folder is one version ahead of the store, and the
+next start (``carekg serve`` or the app's writer) sees the mismatch and reloads from the files.
+
+HermiT is not run on a write: on this machine it takes 1-2 minutes for the dataset, too long to hold
+a request. The write keeps the store's HermiT classification and recomputes the SPARQL rules, and
+checks the merged graph with SHACL; the new version is the one the files describe, so a restart does
+not reload. Classes HermiT would infer for the new statements appear after ``carekg load --force``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+from carekg import paths
+from carekg.dataset import DatasetFiles, load
+from carekg.ids import CONSENSUS, GRAPH_BASE, GRAPH_INFERRED, GRAPH_META, ID_BASE
+from carekg.namespaces import CKG
+from carekg.store import GraphStore
+from carekg.store.oxigraph_store import OxigraphStore
+
+#: Media types accepted from users, and the parser for each. RDF/XML is refused on purpose: entity
+#: expansion in XML parsers (tech.md §5); TriG/N-Quads: a submission may not name graphs.
+ACCEPTED = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
+            "application/ld+json": ox.RdfFormat.JSON_LD}
+REFUSED = {"application/rdf+xml": "RDF/XML is not accepted (XML entity expansion); send Turtle or JSON-LD",
+           "application/xml": "XML is not accepted; send Turtle, N-Triples or JSON-LD",
+           "text/xml": "XML is not accepted; send Turtle, N-Triples or JSON-LD"}
+MAX_TRIPLES = 5000
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SUBMISSION_GRAPH = GRAPH_BASE + "submission/"
+PROVENANCE_GRAPH = GRAPH_BASE + "provenance/"
+AGENT = ID_BASE + "agent/"
+ACTIVITY = ID_BASE + "write/"
+DATASET = ID_BASE + "dataset/"
+#: Where statements may be made about: carekg's own resources (not its vocabulary or graphs).
+SUBJECT_PREFIX = ID_BASE
+_RESERVED_PREFIXES = (ID_BASE + "consensus/", AGENT, ACTIVITY, DATASET, GRAPH_BASE)
+
+
+#: What the SPARQL rules write into the inferred graph (besides the consensus nodes).
+RULE_PREDICATES = (str(CKG.hasBarrierIn), str(CKG.hasEnablerIn))
+
+
+class WriteRefused(ValueError):
+    """The request cannot be a write: ``status`` is the HTTP status, the message says why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class ValidationFailed(Exception):
+    """SHACL (or OWL consistency) rejected the merged graph; nothing was changed."""
+
+    results: list[dict] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"the change does not conform: {len(self.results)} problem(s)"
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    name: str
+    version: str
+    previous_version: str | None
+    triples: int
+    activity: str
+    amended: bool
+
+
+@dataclass(frozen=True)
+class Submission:
+    data: Graph
+    provenance: Graph
+
+
+def submission_graph(name: str) -> URIRef:
+    return URIRef(SUBMISSION_GRAPH + name)
+
+
+def provenance_graph(name: str) -> URIRef:
+    return URIRef(PROVENANCE_GRAPH + name)
+
+
+def read_submission(path: Path) -> Submission:
+    """A submission file written by :class:`EvidenceWriter` (trusted: only the writer makes them)."""
+    dataset = Dataset()
+    dataset.parse(path, format="trig")
+    name = path.name.removesuffix(".trig")
+    data, provenance = Graph(), Graph()
+    for triple in dataset.graph(submission_graph(name)):
+        data.add(triple)
+    for triple in dataset.graph(provenance_graph(name)):
+        provenance.add(triple)
+    return Submission(data, provenance)
+
+
+# --- parsing untrusted RDF -------------------------------------------------------------------------
+
+def _to_rdflib(term):
+    from rdflib import BNode
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def media_type_of(content_type: str | None) -> str:
+    """The bare media type of a Content-Type header; WriteRefused(415) unless it is accepted."""
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type in REFUSED:
+        raise WriteRefused(415, REFUSED[media_type])
+    if media_type not in ACCEPTED:
+        raise WriteRefused(415, f"unsupported Content-Type {media_type or '(none)'!r}: use "
+                                + ", ".join(ACCEPTED))
+    return media_type
+
+
+def parse_untrusted(body: bytes, media_type: str) -> Graph:
+    """The triples of ``body``, parsed by pyoxigraph's Rust parsers: no DTDs or entities, no remote
+    ``@context`` (no document loader is set, so any remote context is an error), no file access, a
+    bounded parser stack. Relative IRIs are refused (no base). Raises WriteRefused(400/415/413)."""
+    fmt = ACCEPTED.get(media_type)
+    if fmt is None:
+        media_type_of(media_type)  # raises the right refusal
+    if not body.strip():
+        raise WriteRefused(400, "the request body is empty")
+    graph = Graph()
+    try:
+        for quad in ox.parse(body, format=fmt):
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                raise WriteRefused(400, "a submission may not name graphs: send triples only")
+            if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+                raise WriteRefused(400, "RDF-star triple terms are not accepted")
+            graph.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
+            if len(graph) > MAX_TRIPLES:
+                raise WriteRefused(413, f"a submission may hold at most {MAX_TRIPLES} triples")
+    except SyntaxError as error:
+        message = " ".join(str(error).split())[:300]
+        raise WriteRefused(400, f"the body does not parse as {media_type}: {message}") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        if isinstance(error, WriteRefused):
+            raise
+        raise WriteRefused(400, f"the body does not parse as {media_type}: {str(error)[:300]}") from None
+    if not len(graph):
+        raise WriteRefused(400, "the submission holds no triples")
+    for subject in set(graph.subjects()):
+        if isinstance(subject, URIRef):
+            iri = str(subject)
+            if not iri.startswith(SUBJECT_PREFIX) or iri.startswith(_RESERVED_PREFIXES):
+                raise WriteRefused(400, f"statements may only be about carekg resources ({SUBJECT_PREFIX}"
+                                        f"{{kind}}/{{id}}), not {iri[:200]!r}")
+    return graph
+
+
+# --- validation --------------------------------------------------------------------------------------
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def shacl_report(merged: Graph, shapes: Path) -> list[dict]:
+    """SHACL results of ``merged`` against ``shapes`` as JSON-able dicts (empty: conforms)."""
+    from pyshacl import validate
+
+    shapes_graph = Graph().parse(shapes, format="turtle")
+    conforms, results, _ = validate(merged, shacl_graph=shapes_graph, inference="none", allow_warnings=False)
+    if conforms:
+        return []
+    report = []
+    for result in results.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+        def value(name: str):
+            term = results.value(result, URIRef(SH + name))
+            return None if term is None else str(term)
+        report.append({"focus_node": value("focusNode"), "path": value("resultPath"),
+                       "message": value("resultMessage") or "does not conform", "value": value("value"),
+                       "severity": (value("resultSeverity") or "").rsplit("#", 1)[-1] or None,
+                       "shape": value("sourceShape") if not (value("sourceShape") or "").startswith("_:") else None})
+    return sorted(report, key=lambda r: (r["focus_node"] or "", r["path"] or "", r["message"]))
+
+
+# --- committing ------------------------------------------------------------------------------------
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _graph_block(store: ox.Store, graph: str) -> str:
+    lines = [f"{q.subject} {q.predicate} {q.object} ." for q in store.quads_for_pattern(None, None, None,
+                                                                                          ox.NamedNode(graph))]
+    return f"GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n}" if lines else ""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class EvidenceWriter:
+    """The single writer of a store. ``target`` opens the store read-write for one write (and closes
+    it after), or is the store itself (in memory); ``on_commit(version)`` runs after each commit so
+    readers can reopen. One write at a time per process (a lock) and per folder (``flock``)."""
+
+    def __init__(self, target: Callable[[], contextlib.AbstractContextManager[GraphStore]],
+                 submissions_dir: Path | None = None, shapes: Path | None = None,
+                 data: list[Path] | None = None, on_commit: Callable[[str], None] = lambda _: None,
+                 reasoner: bool = True) -> None:
+        self.reasoner = reasoner
+        self.submissions_dir = submissions_dir or paths.SUBMISSIONS_DIR
+        self.shapes = shapes or paths.SHAPES_DIR / "data.ttl"
+        self._data = data
+        self._target = target
+        self._on_commit = on_commit
+        self._lock = threading.Lock()
+
+    def files(self, exclude: str | None = None, extra: Path | None = None) -> DatasetFiles:
+        files = DatasetFiles.discover(self._data, submissions_dir=self.submissions_dir)
+        submissions = tuple(p for p in files.submissions if p.name != f"{exclude}.trig")
+        if extra is not None:
+            submissions = tuple(sorted((*submissions, extra), key=lambda p: p.name))
+        return DatasetFiles(files.data, files.ontology, submissions)
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        self.submissions_dir.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(self.submissions_dir / ".lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def recover(self) -> str | None:
+        """At start: drop staged files a crash left; if the store lags the folder (a crash between the
+        file's rename and the store's commit), reload it from the files. Returns the store's version."""
+        with self._exclusive():
+            staging = self.submissions_dir / ".staging"
+            for leftover in staging.glob("*") if staging.is_dir() else ():
+                leftover.unlink(missing_ok=True)
+            files = self.files()
+            with self._target() as store:
+                current = store.dataset_version()
+                if current in {files.version(True), files.version(False)}:
+                    return current
+                if not files.submissions:
+                    return current  # a store this folder knows nothing about (e.g. a synthetic graph)
+                version, _ = load(store, files, force=True, reasoner=self.reasoner)
+            self._on_commit(version)
+            return version
+
+    def submit(self, name: str, body: bytes, media_type: str, who: str) -> WriteResult:
+        if not NAME.match(name or ""):
+            raise WriteRefused(400, "the submission name must be 1-64 characters: a-z, 0-9 and '-', "
+                                    "starting with a letter or digit")
+        data = parse_untrusted(body, media_type)
+        with self._exclusive():
+            return self._commit(name, data, who)
+
+    def _commit(self, name: str, data: Graph, who: str) -> WriteResult:
+        final = self.submissions_dir / f"{name}.trig"
+        amended = final.exists()
+        base_files = self.files(exclude=name)
+        with self._target() as store:
+            if not hasattr(store, "apply_update"):
+                raise WriteRefused(501, "writes need the embedded store (oxigraph:PATH or memory:)")
+            previous = store.dataset_version()
+            old_files = self.files()
+            if previous == old_files.version(True):
+                reasoner = True
+            elif previous == old_files.version(False):
+                reasoner = False
+            else:
+                raise WriteRefused(409, "the store does not hold the dataset these files describe; "
+                                        "run `carekg load` first")
+            # 2. SHACL on the merged graph: everything else plus this submission.
+            merged = base_files.graph() + data
+            report = shacl_report(merged, self.shapes)
+            if report:
+                raise ValidationFailed(report)
+            # 3. the file as it will be, staged under its final name, and everything derived from it.
+            started = _now()
+            provenance = read_submission(final).provenance if amended else Graph()
+            activity = URIRef(f"{ACTIVITY}{name}/{sum(1 for _ in provenance.subjects(RDF.type, PROV.Activity)) + 1}")
+            agent = URIRef(AGENT + re.sub(r"[^A-Za-z0-9_-]", "-", who)[:64])
+            entity = submission_graph(name)
+            provenance.add((activity, RDF.type, PROV.Activity))
+            provenance.add((activity, RDFS.label, Literal(f"{'amend' if amended else 'add'} submission {name}")))
+            provenance.add((activity, PROV.wasAssociatedWith, agent))
+            provenance.add((activity, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)))
+            provenance.add((activity, PROV.used, URIRef(DATASET + str(previous))))
+            provenance.add((activity, PROV.generated, entity))
+            provenance.add((agent, RDF.type, PROV.Agent))
+            provenance.add((agent, RDFS.label, Literal(who)))
+            provenance.add((entity, RDF.type, PROV.Entity))
+            provenance.set((entity, PROV.wasGeneratedBy, activity))
+            provenance.set((entity, PROV.generatedAtTime, Literal(started, datatype=XSD.dateTime)))
+            provenance.add((entity, PROV.wasAttributedTo, agent))
+            if amended:
+                provenance.add((activity, PROV.used, URIRef(f"{entity}#before-{activity.rsplit('/', 1)[1]}")))
+            staging = self.submissions_dir / ".staging"
+            staging.mkdir(exist_ok=True)
+            staged = staging / final.name
+            trig = Dataset()
+            for triple in data:
+                trig.graph(entity).add(triple)
+            for triple in provenance:
+                trig.graph(provenance_graph(name)).add(triple)
+            with open(staged, "wb") as handle:
+                handle.write(trig.serialize(format="trig", encoding="utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                candidate = self.files(exclude=name, extra=staged)
+                version = candidate.version(reasoner)
+                # The SPARQL rules' results over the candidate dataset (HermiT is not rerun here: see
+                # the module docstring); computed in memory, so the store is untouched so far.
+                scratch = OxigraphStore(None)
+                load(scratch, candidate, reasoner=False)
+                memory = scratch._store
+                rules = "\n".join(f"{q.subject} {q.predicate} {q.object} ."
+                                   for q in memory.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH_INFERRED))))
+                update = ";\n".join([
+                    *(f"DROP SILENT GRAPH <{g}>" for g in (entity, provenance_graph(name), GRAPH_META)),
+                    # the rules' previous results leave the inferred graph; HermiT's classification stays
+                    *(f"DELETE WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s <{p}> ?o }} }}" for p in RULE_PREDICATES),
+                    f"DELETE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{GRAPH_INFERRED}> "
+                    f"{{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{CONSENSUS}\")) }} }}",
+                    "INSERT DATA {\n" + "\n".join(filter(None, (
+                        _graph_block(memory, str(entity)), _graph_block(memory, str(provenance_graph(name))),
+                        f"GRAPH <{GRAPH_INFERRED}> {{\n{rules}\n}}" if rules else "",
+                        f"GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> \"{version}\" }}"))) + "\n}"])
+                # 4. the file becomes part of the dataset (atomic rename on one filesystem) ...
+                os.replace(staged, final)
+                _fsync_dir(self.submissions_dir)
+            finally:
+                staged.unlink(missing_ok=True)
+            # 5. ... and the store follows in one transaction.
+            store.apply_update(update)
+        self._on_commit(version)
+        return WriteResult(name, version, previous, len(data), str(activity), amended)

@@ -1,0 +1,136 @@
+"""SIGKILL during writes: a real uvicorn server over an on-disk store takes writes in a loop and is
+killed at random moments, again and again. After each restart the store and the submissions folder
+agree (the store holds exactly what a fresh load of the folder gives, at that version), every staged
+leftover is gone, and every write that was acknowledged with 201 is still there."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from carekg.dataset import DatasetFiles, load
+from carekg.store import get_store
+
+ROUNDS = 6
+TOKEN = "crash-test-token-0123456789"
+ROOT = Path(__file__).resolve().parents[2]
+FINDING = (Path(__file__).parent / "test_writes.py").read_text().split('FINDING = """\\\n')[1].split('"""')[0]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start(env: dict, port: int) -> subprocess.Popen:
+    log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on a full pipe
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            log.seek(0)
+            raise AssertionError(f"the server exited: {log.read().decode(errors='replace')[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the server did not start within 60 s")
+
+
+def _kill(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGKILL)  # the server and its query workers, mid-whatever
+    server.wait(timeout=10)
+
+
+def _store_state(port: int) -> tuple[str, dict[str, int]]:
+    def select(query: str) -> list[dict]:
+        response = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": query},
+                             headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        assert response.status_code == 200, response.text
+        return response.json()["results"]["bindings"]
+
+    version = select("SELECT ?v { GRAPH <https://w3id.org/carekg/graph/meta> { ?m ?p ?v } }")[0]["v"]["value"]
+    counts = {row["g"]["value"]: int(row["n"]["value"])
+              for row in select("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    return version, counts
+
+
+def _expected(folder: Path) -> tuple[str, dict[str, int]]:
+    memory = get_store("memory:")
+    version, _ = load(memory, DatasetFiles.discover(submissions_dir=folder), reasoner=False)
+    counts = {row["g"]: int(row["n"]) for row in memory.select(
+        "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    return version, counts
+
+
+def test_sigkill_mid_write_leaves_old_or_new_never_in_between(tmp_path):
+    store_dir, folder = tmp_path / "store", tmp_path / "submissions"
+    env = {**os.environ, "CAREKG_STORE": f"oxigraph:{store_dir}", "CAREKG_STATE": str(tmp_path / "state"),
+           "CAREKG_SUBMISSIONS": str(folder), "CAREKG_WRITE_TOKEN": f"crasher={TOKEN}", "CAREKG_REASONER": "0",
+           "CAREKG_QUERY_WORKERS": "1"}
+    subprocess.run([sys.executable, "-m", "carekg.cli", "-q", "load", "--no-reasoner"], cwd=ROOT, env=env,
+                   check=True)
+    rng = random.Random(6)
+    acknowledged: set[str] = set()
+    killed_during_write = 0
+    for round_ in range(ROUNDS + 1):
+        port = _free_port()
+        server = _start(env, port)
+        try:
+            # after every restart: the store is exactly a fresh load of the folder, at its version
+            assert _store_state(port) == _expected(folder), f"round {round_}"
+            assert not list((folder / ".staging").glob("*")) if (folder / ".staging").exists() else True
+            names = {p.name.removesuffix(".trig") for p in folder.glob("*.trig")}
+            assert acknowledged <= names, acknowledged - names
+            if round_ == ROUNDS:
+                break
+            in_flight = threading.Event()
+            stop = threading.Event()
+
+            def writer() -> None:
+                k = 0
+                while not stop.is_set():
+                    name = f"r{round_}-w{k % 3}"  # new names and amendments
+                    body = FINDING.replace("sub-fdac-99", f"sub-r{round_}-{k}").replace(
+                        "set it up faster", f"set it up faster (write {round_}.{k})")
+                    in_flight.set()
+                    try:
+                        response = httpx.post(f"http://127.0.0.1:{port}/evidence/{name}", content=body,
+                                              headers={"Content-Type": "text/turtle",
+                                                       "Authorization": f"Bearer {TOKEN}"}, timeout=60)
+                    except httpx.HTTPError:
+                        return  # killed mid-request
+                    finally:
+                        in_flight.clear()
+                    assert response.status_code == 201, response.text
+                    acknowledged.add(name)
+                    k += 1
+
+            thread = threading.Thread(target=writer, daemon=True)
+            thread.start()
+            time.sleep(rng.uniform(1.0, 6.0))
+            killed_during_write += in_flight.is_set()
+            _kill(server)
+            stop.set()
+            thread.join(timeout=30)
+        finally:
+            if server.poll() is None:
+                _kill(server)
+    assert acknowledged, "no write completed: the test proved nothing"
+    assert killed_during_write >= ROUNDS // 2, "most kills should land during a write"

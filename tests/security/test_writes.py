@@ -1,0 +1,121 @@
+"""POST /evidence: authenticated, validated with SHACL against the merged graph, atomic, recorded with PROV,
+persisted as files that `carekg load` includes, and the dataset version advances."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from carekg.dataset import DatasetFiles, load
+from carekg.store import get_store
+from tests.security.conftest import BEARER
+
+FINDING = """\
+@prefix ckg: <https://w3id.org/carekg/def#> .
+@prefix fnd: <https://w3id.org/carekg/id/finding/> .
+fnd:sub-fdac-99 a ckg:Finding ;
+    ckg:aboutFactor <https://w3id.org/carekg/id/factor/shared-understanding-of-the-innovation> ;
+    ckg:aboutInnovation <https://w3id.org/carekg/id/innovation/family-drug-and-alcohol-court> ;
+    ckg:direction ckg:Enabler ;
+    ckg:paraphrase "A submitted finding: staff who shared an understanding of the model set it up faster."@en ;
+    ckg:provenanceKind ckg:SourceStudyClaim ;
+    ckg:reportedIn <https://w3id.org/carekg/id/source/natcen-2017-fdac-national-unit-evaluation-summary> .
+"""
+BROKEN = FINDING.replace("ckg:direction ckg:Enabler ;", "ckg:direction ckg:Sideways ;")
+TURTLE = {"Content-Type": "text/turtle"}
+ASK_NEW = "ASK { <https://w3id.org/carekg/id/finding/sub-fdac-99> ?p ?o }"
+
+
+def _ask(client, query: str) -> bool:
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    return response.json()["boolean"]
+
+
+def test_writes_are_off_without_a_configured_token(client):
+    response = client.post("/evidence/x", content=FINDING, headers={**TURTLE, **BEARER})
+    assert response.status_code == 403 and "off" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong-token-wrong-token"},
+                                     {"Authorization": "Basic YWxpY2U6eA=="}, {"Authorization": "Bearer "}])
+def test_a_missing_or_wrong_token_is_401(writable, headers):
+    client, store, folder = writable
+    version = store.dataset_version()
+    response = client.post("/evidence/x", content=FINDING, headers={**TURTLE, **headers})
+    assert response.status_code == 401 and response.json()["detail"]
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert store.dataset_version() == version and not list(folder.glob("*.trig"))
+
+
+def test_a_non_conforming_write_is_422_with_the_report_and_changes_nothing(writable):
+    client, store, folder = writable
+    version, triples = store.dataset_version(), store.triple_count()
+    response = client.post("/evidence/bad", content=BROKEN, headers={**TURTLE, **BEARER})
+    assert response.status_code == 422
+    results = response.json()["results"]
+    assert any(r["focus_node"] == "https://w3id.org/carekg/id/finding/sub-fdac-99"
+               and r["path"] == "https://w3id.org/carekg/def#direction" and r["message"] for r in results)
+    assert store.dataset_version() == version and store.triple_count() == triples
+    assert not list(folder.glob("*.trig")) and not _ask(client, ASK_NEW)
+
+
+def test_a_write_commits_with_prov_advances_the_version_and_survives_a_reload(writable):
+    client, store, folder = writable
+    before = store.dataset_version()
+    assert not _ask(client, ASK_NEW)
+    etag = client.get("/innovations/family-drug-and-alcohol-court").headers.get("etag")
+    response = client.post("/evidence/fdac-extra", content=FINDING, headers={**TURTLE, **BEARER})
+    assert response.status_code == 201, response.text
+    answer = response.json()
+    assert answer["previous_version"] == before and answer["version"] != before and not answer["amended"]
+    assert store.dataset_version() == answer["version"]
+    # the query workers and the response cache follow the new version
+    assert _ask(client, ASK_NEW)
+    assert client.get("/innovations/family-drug-and-alcohol-court").headers.get("etag") != etag
+    # PROV: who, when, what, in its own named graph
+    prov = f"""PREFIX prov: <http://www.w3.org/ns/prov#> ASK {{ GRAPH <https://w3id.org/carekg/graph/provenance/fdac-extra> {{
+        <{answer['activity']}> a prov:Activity ; prov:wasAssociatedWith ?agent ; prov:startedAtTime ?when ;
+            prov:generated <https://w3id.org/carekg/graph/submission/fdac-extra> ; prov:used ?dataset .
+        ?agent <http://www.w3.org/2000/01/rdf-schema#label> "alice" }} }}"""
+    assert _ask(client, prov)
+    # persisted: a reload from the files (what `carekg load` does) gives the same version and data
+    assert [p.name for p in folder.glob("*.trig")] == ["fdac-extra.trig"]
+    reloaded = get_store("memory:")
+    version, _ = load(reloaded, DatasetFiles.discover(submissions_dir=folder), reasoner=False)
+    assert version == answer["version"]
+    assert reloaded.ask(ASK_NEW)
+    # the incremental commit leaves the store exactly as a fresh load of the files would
+    for graph in (None, "https://w3id.org/carekg/graph/inferred"):
+        assert reloaded.triple_count(graph) == store.triple_count(graph)
+    # amending: the same name replaces the statements and keeps the history
+    amended = FINDING.replace("set it up faster", "set it up much faster")
+    second = client.post("/evidence/fdac-extra", content=amended, headers={**TURTLE, **BEARER})
+    assert second.status_code == 201 and second.json()["amended"]
+    assert _ask(client, 'ASK { ?f <https://w3id.org/carekg/def#paraphrase> ?p FILTER(CONTAINS(STR(?p), "much faster")) }')
+    assert not _ask(client, 'ASK { ?f <https://w3id.org/carekg/def#paraphrase> ?p FILTER(CONTAINS(STR(?p), "set it up faster")) }')
+    count = client.get("/sparql", params={"query": "SELECT (COUNT(?a) AS ?n) { GRAPH ?g { ?a a <http://www.w3.org/ns/prov#Activity> } }"},
+                       headers={"Accept": "application/json"}).json()
+    assert count["results"]["bindings"][0]["n"]["value"] == "2"
+
+
+def test_json_ld_is_accepted(writable):
+    client, store, _ = writable
+    document = {"@context": {"ckg": "https://w3id.org/carekg/def#"},
+                "@id": "https://w3id.org/carekg/id/innovation/family-drug-and-alcohol-court",
+                "ckg:curatorNote": {"@value": "Noted by a submission in JSON-LD.", "@language": "en"}}
+    response = client.post("/evidence/jsonld-note", content=json.dumps(document),
+                           headers={"Content-Type": "application/ld+json", **BEARER})
+    assert response.status_code == 201, response.text
+    assert _ask(client, 'ASK { ?s <https://w3id.org/carekg/def#curatorNote> "Noted by a submission in JSON-LD."@en }')
+
+
+def test_the_write_route_gets_no_cors(writable):
+    client, _, _ = writable
+    preflight = client.options("/evidence/x", headers={"Origin": "https://evil.example",
+                                                        "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 403 and "access-control-allow-origin" not in preflight.headers
+    response = client.post("/evidence/Not_A_Name", content=FINDING,
+                           headers={**TURTLE, **BEARER, "Origin": "https://evil.example"})
+    assert response.status_code == 400 and "access-control-allow-origin" not in response.headers

@@ -1,0 +1,208 @@
+"""The pages and downloads of issue 7 through the app (TestClient over the embedded store): the gap map
+and its SVG/PNG, the query page with and without the YASGUI files, the profile chart, the pyLODE page at
+/def with its fallback, and the /export downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+from rdflib import Dataset, Graph
+
+from api.config import Settings
+from api.main import create_app
+from api.routes import pages
+from carekg import services, views
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+def client(store):
+    """A fresh app (and so a fresh response cache) per test: some tests change what the pages find on disk."""
+    with TestClient(create_app(Settings(query_workers=0), store=store)) as client:
+        yield client
+
+
+def test_gap_map_page_has_every_cell_empty_ones_visible_and_links(client, store):
+    the_map = views.gap_map(store)
+    page = client.get("/map", headers=HTML)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    text = page.text
+    cells = re.findall(
+        r'<td class="cell ([a-z ]+)" data-innovation="([^"]+)" data-subdomain="([^"]+)" '
+        r'data-empty="(true|false)"',
+        text,
+    )
+    assert len(cells) == len(the_map.rows) * len(the_map.subdomains)
+    assert sum(empty == "true" for *_, empty in cells) == the_map.empty_cells
+    assert all(kind.startswith("empty") == (empty == "true") for kind, _, _, empty in cells)
+    links = re.findall(r'href="(/doc/innovation/[^"?]+\?domain=[0-9A-Z]+#profile)"', text)
+    assert len(links) == len(the_map.rows) * len(the_map.subdomains) - the_map.empty_cells
+    assert "developer or purveyor are excluded" in text and 'href="/map.svg"' in text
+
+
+def test_a_cell_link_opens_that_subdomains_findings(client, store):
+    the_map = views.gap_map(store)
+    row = next(r for r in the_map.rows if r.id == "signs-of-safety")
+    cell = next(c for c in row.cells if not c.empty)
+    page = client.get(f"/doc/innovation/{row.id}", params={"domain": cell.subdomain.code}, headers=HTML)
+    assert page.status_code == 200
+    profile = services.innovation_profile(store, row.id, domain=cell.subdomain.code)
+    assert profile.counts.findings == cell.findings
+    assert f"{profile.counts.findings} finding" in page.text
+
+
+def test_map_svg_and_png(client, store):
+    svg = client.get("/map.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(svg.content)
+    hrefs = [a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")]
+    assert hrefs and all(h.startswith("/doc/innovation/") for h in hrefs)
+    png = client.get("/map.png")
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(png.content))
+    assert image.format == "PNG" and image.size[0] > 1000
+
+
+def test_innovation_page_has_the_profile_chart(client):
+    page = client.get("/doc/innovation/family-drug-and-alcohol-court", headers=HTML)
+    assert page.status_code == 200
+    chart = re.search(r'<svg [^>]*class="profile-chart".*?</svg>', page.text, re.S)
+    assert chart, "no inline profile chart"
+    ET.fromstring(chart.group(0))
+    assert "enabler findings" in chart.group(0) and "<rect" in chart.group(0)
+
+
+def test_query_page_with_yasgui_files(client, tmp_path, monkeypatch):
+    for name in pages.YASGUI_FILES:
+        (tmp_path / name).write_text("/* stand-in */")
+    monkeypatch.setattr(pages, "YASGUI_DIR", tmp_path)
+    page = client.get("/sparql", headers=HTML)
+    assert page.status_code == 200
+    assert '<script src="/static/vendor/yasgui/yasgui.min.js"></script>' in page.text
+    config = json.loads(
+        re.search(
+            r'<script type="application/json" id="yasgui-config">(.*?)</script>', page.text, re.S
+        ).group(1)
+    )
+    assert (
+        config["endpoint"].endswith("/sparql") and config["prefixes"]["ckg"] == "https://w3id.org/carekg/def#"
+    )
+    assert len(config["examples"]) >= 12 and [e["name"] for e in config["examples"][:6]] == [
+        "CQ-1",
+        "CQ-2",
+        "CQ-3",
+        "CQ-4",
+        "CQ-5",
+        "CQ-6 / RULE consensus-two-independent-studies 1.0.0",
+    ]
+    assert '<form method="get" id="plain-form"' in page.text  # still there for JavaScript off
+    assert "<script>" not in page.text  # the CSP allows no inline script
+
+
+def test_query_page_degrades_to_the_form_without_yasgui(client, tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "YASGUI_DIR", tmp_path / "absent")
+    page = client.get("/sparql", headers=HTML)
+    assert page.status_code == 200
+    assert "yasgui" not in page.text.lower()
+    assert '<form method="get" id="plain-form"' in page.text and page.text.count("<details") >= 12
+    # the form's own request works
+    answer = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }", "format": "json"})
+    assert answer.status_code == 200 and answer.json()["boolean"] is True
+
+
+def test_def_serves_the_pylode_page_or_falls_back(client, tmp_path, monkeypatch):
+    generated = tmp_path / "ontology.html"
+    generated.write_text("<html><body><p>generated by pyLODE</p></body></html>")
+    monkeypatch.setattr(views, "ONTOLOGY_DOCS", generated)
+    assert "generated by pyLODE" in client.get("/def", headers=HTML).text
+    monkeypatch.setattr(views, "ONTOLOGY_DOCS", tmp_path / "missing.html")
+    with TestClient(create_app(Settings(query_workers=0), store=client.app.state.store)) as fresh:
+        fallback = fresh.get("/def", headers=HTML)
+    assert (
+        fallback.status_code == 200
+        and "generated by pyLODE" not in fallback.text
+        and "Innovation" in fallback.text
+    )
+
+
+def test_pylode_generates_term_anchors(tmp_path):
+    pytest.importorskip("pylode")
+    out = views.ontology_docs(tmp_path / "ontology.html")
+    html = out.read_text()
+    assert "<html" in html.lower() and "carekg" in html
+    for term in ("Innovation", "Finding", "aboutFactor"):
+        assert f'id="{term}"' in html, term
+
+
+def test_def_rdfxml_loads_in_owlready2(client, tmp_path):
+    """/def as RDF/XML (what Protege and owlready2 read). It keeps owl:imports of its modules, which
+    owlready2 would fetch from w3id.org; every module is in the document itself, so the imports are
+    dropped here (as the released carekg.owl drops them) and the rest must load offline."""
+    owlready2 = pytest.importorskip("owlready2")
+    from rdflib import OWL, RDF
+
+    answer = client.get("/def", headers={"Accept": "application/rdf+xml"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/rdf+xml")
+    graph = Graph().parse(data=answer.content, format="xml")
+    imported = set(graph.objects(None, OWL.imports))
+    carekg_modules = {m for m in imported if str(m).startswith("https://w3id.org/carekg/def/")}
+    assert carekg_modules <= set(graph.subjects(RDF.type, OWL.Ontology)), "an imported module is not in /def"
+    graph.remove((None, OWL.imports, None))
+    path = tmp_path / "carekg.owl"
+    graph.serialize(path, format="xml")
+    world = owlready2.World()
+    try:
+        onto = world.get_ontology(path.as_uri()).load()
+        ckg = world.get_namespace("https://w3id.org/carekg/def#")
+        assert ckg.Innovation is not None and ckg.Finding is not None and onto is not None
+    finally:
+        world.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "media_type", "parse"),
+    [
+        ("/export/carekg.ttl", "text/turtle", "turtle"),
+        ("/export/carekg.nt", "application/n-triples", "nt"),
+        ("/export/carekg.nq", "application/n-quads", "nquads"),
+        ("/export/carekg.jsonld", "application/ld+json", "json-ld"),
+    ],
+)
+def test_graph_exports_parse_and_hold_every_triple(client, store, path, media_type, parse):
+    answer = client.get(path)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith(media_type)
+    assert answer.headers["content-disposition"] == f'attachment; filename="{path.rsplit("/", 1)[1]}"'
+    expected = services.export_dataset(store, media_type)  # what `carekg export` writes
+
+    def size(body: bytes) -> int:
+        if parse in {"nquads", "json-ld"}:
+            data = Dataset()
+            data.parse(data=body, format=parse)
+            assert len([g for g in data.graphs() if len(g)]) >= 3  # data, ontology, inferred kept apart
+            return sum(len(g) for g in data.graphs())
+        return len(Graph().parse(data=body, format=parse))
+
+    assert size(answer.content) == size(expected) > 1000
+
+
+def test_findings_csv_download(client, store):
+    answer = client.get("/export/findings.csv")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert "attachment" in answer.headers["content-disposition"]
+    text = answer.content.decode("utf-8-sig")
+    assert text == services.findings_csv(store)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and {"finding", "innovation", "nasss_subdomain", "direction", "citation"} <= set(rows[0])
+
+
+def test_unknown_export_is_a_404_naming_the_choices(client):
+    answer = client.get("/export/carekg.xlsx")
+    assert answer.status_code == 404 and "carekg.ttl" in answer.json()["detail"]
