@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start or stop a throwaway Virtuoso 7 (Debian virtuoso-opensource-7-bin) with its own ini and data
-# folder, bound to loopback only (recipe: /work/shared/docs/tech.md section 3.2).
+# folder, bound to loopback only (recipe: shared/docs/tech.md section 3.2).
 #   scripts/virtuoso.sh start DIR HTTP_PORT SQL_PORT   database in DIR/db, ini DIR/virtuoso.ini, pid DIR/pid
 #   scripts/virtuoso.sh stop DIR                        clean `shutdown` through isql-vt, then the pid
 # The DBA account keeps Virtuoso's default dba/dba: acceptable only because both ports are loopback.
