@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
-WORK = ROOT / "bench" / "work"
+WORK = ROOT / "bench" / "scratch"
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}

@@ -4,23 +4,15 @@ queried by SPARQLWrapper and httpx over loopback."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from carekg import paths
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+import served_api
 
 
 @pytest.fixture(scope="module")
@@ -28,36 +20,13 @@ def server(store, tmp_path_factory) -> Iterator[str]:
     """The base URL of a uvicorn process serving a freshly loaded on-disk store. Depends on the
     session store so the inferred graph is already cached and the load takes seconds."""
     descriptor = f"oxigraph:{tmp_path_factory.mktemp('served') / 'store'}"
-    env = {**os.environ, "CAREKG_STORE": descriptor, "CAREKG_QUERY_WORKERS": "1",
+    env = {"CAREKG_STORE": descriptor, "CAREKG_QUERY_WORKERS": "1",
            "CAREKG_QUERY_TIMEOUT": "20"}
-    subprocess.run([sys.executable, "-m", "carekg.cli", "--quiet", "load", "--store", descriptor], env=env,
+    subprocess.run([sys.executable, "-m", "carekg.cli", "--quiet", "load", "--store", descriptor],
+                   env={**os.environ, **env},
                    check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port",
-         str(port), "--log-level", "warning"],
-        cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.poll() is not None else "(still running)"
-                pytest.fail(f"uvicorn did not come up: {output}")
-            time.sleep(0.2)
+    with served_api.serving(env) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_sparqlwrapper_select_by_get_and_post(server, store):

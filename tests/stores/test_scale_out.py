@@ -7,18 +7,17 @@ sparql+http://...` in a subprocess, two uvicorn processes serving the API from t
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+import served_api
 from stores import servers
 
 from api.main import create_app
@@ -37,30 +36,6 @@ def _carekg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
                           text=True, timeout=timeout, cwd=paths.ROOT)
 
 
-def _uvicorn(descriptor: str) -> tuple[subprocess.Popen, str]:
-    port = servers.free_port()
-    env = {**os.environ, "CAREKG_STORE": descriptor}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port",
-         str(port), "--log-level", "warning"], cwd=paths.ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT)
-    return process, f"http://127.0.0.1:{port}"
-
-
-def _wait_until_up(process: subprocess.Popen, base: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None:
-            pytest.fail(f"uvicorn exited: {process.stdout.read().decode()}")
-        time.sleep(0.2)
-    pytest.fail("uvicorn did not come up in 60 s")
-
-
 @pytest.fixture(scope="module")
 def oxigraph() -> servers.Server:
     """An Oxigraph server of this module's own (the API suite's servers stay untouched)."""
@@ -73,20 +48,14 @@ def replicas(oxigraph, store) -> Iterator[list[str]]:
     it. Depends on the session store so HermiT's classification is already cached on disk."""
     loaded = _carekg("load", "--store", oxigraph.descriptor)
     assert loaded.returncode == 0, loaded.stderr
-    processes = [_uvicorn(oxigraph.descriptor) for _ in range(2)]
+    processes = [served_api.start({"CAREKG_STORE": oxigraph.descriptor}) for _ in range(2)]
     try:
         for process, base in processes:
-            _wait_until_up(process, base)
+            served_api.wait_until_up(process, base)
         yield [base for _, base in processes]
     finally:
         for process, _ in processes:
-            process.terminate()
-        for process, _ in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            served_api.stop(process)
 
 
 def _version(base: str) -> str:

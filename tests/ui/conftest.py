@@ -9,15 +9,13 @@ tests/output/screenshots/ (git-ignored).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+import served_api
 
 from carekg import paths
 
@@ -31,12 +29,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = paths.ROOT / "tests" / "output" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -55,53 +47,9 @@ def loaded_store_descriptor(store, tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def server(loaded_store_descriptor) -> Iterator[str]:
     """The base URL of uvicorn serving the loaded store on loopback, with one query worker."""
-    env = {
-        **os.environ,
-        "CAREKG_STORE": loaded_store_descriptor,
-        "CAREKG_QUERY_WORKERS": "1",
-        "CAREKG_QUERY_TIMEOUT": "20",
-    }
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "api.main:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=paths.ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.poll() is not None else "(still running)"
-                pytest.fail(f"uvicorn did not come up: {output}")
-            time.sleep(0.2)
+    env = {"CAREKG_STORE": loaded_store_descriptor, "CAREKG_QUERY_WORKERS": "1", "CAREKG_QUERY_TIMEOUT": "20"}
+    with served_api.serving(env) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="session")
