@@ -297,7 +297,7 @@ def run_size(size: str, args) -> dict:
 
     servers = [
         ("carekg", Server("carekg", [BIN / "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-                                     "--port", str(port := free_port()), "--log-level", "warning",
+                                     "--port", str(port := free_port()), "--log-level", "warning", "--timeout-keep-alive", "75",
                                      "--no-access-log", *(["--workers", str(args.workers)] if args.workers > 1 else [])],
                           f"http://127.0.0.1:{port}", profile_path,
                           env={"CAREKG_STORE": f"oxigraph-ro:{work / 'carekg-store'}"})),

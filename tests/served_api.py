@@ -27,7 +27,7 @@ def start(env: Mapping[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port",
-         str(port), "--log-level", "warning"],
+         str(port), "--log-level", "warning", "--timeout-keep-alive", "75"],
         cwd=paths.ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"
 

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+KEEP_ALIVE_SECONDS = 75
 
 EPILOG = """\
 examples:
@@ -181,7 +182,10 @@ def cmd_serve(args) -> int:
     from api.config import Settings
 
     settings = Settings(store=args.store) if args.store else Settings()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    # Keep idle connections well beyond uvicorn's 5 s default: a client reusing a pooled connection the
+    # server has just closed gets a read error, and most HTTP clients do not retry POSTs.
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
+                timeout_keep_alive=KEEP_ALIVE_SECONDS)
     return EXIT_OK
 
 

@@ -37,7 +37,7 @@ def _start(env: dict, port: int) -> subprocess.Popen:
     log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on a full pipe
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+         "--port", str(port), "--log-level", "warning", "--timeout-keep-alive", "75"],
         cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
