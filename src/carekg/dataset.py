@@ -10,9 +10,14 @@ is added, and only then is the version recorded, so a half-loaded store never lo
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
@@ -22,6 +27,7 @@ from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.reasoning import run_hermit
 from carekg.store.base import GraphStore, LoadProgress
+from carekg.store.oxigraph_store import OxigraphStore
 
 CONSENSUS_RULE = RULE["consensus-two-independent-studies"]
 CONSENSUS_RULE_VERSION = "1.0.0"
@@ -103,7 +109,7 @@ def hermit_inferred(files: DatasetFiles, progress: Progress = lambda _: None) ->
 
 
 def rule_inferred(store: GraphStore) -> Graph:
-    """The SPARQL rules' results on the loaded asserted graphs: sub-domain summaries and consensus."""
+    """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries and consensus."""
     inferred = Graph()
     for row in store.select(load_query("rule_subdomain_summary")):
         predicate = CKG.hasBarrierIn if row["direction"] == str(CKG.Barrier) else CKG.hasEnablerIn
@@ -120,6 +126,32 @@ def rule_inferred(store: GraphStore) -> Graph:
     return inferred
 
 
+@cache
+def rule_predicates() -> frozenset[str]:
+    """Every IRI the rule queries mention (prefixed names expanded), and rdf:type: the only predicates
+    a rule can match, as the rules have no variable in predicate position."""
+    iris = {str(RDF.type)}
+    for name in RULE_QUERIES:
+        text = load_query(name)
+        prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE))
+        iris.update(re.findall(r"<([^<>\s]+)>", text))
+        iris.update(prefixes[prefix] + local for prefix, local in re.findall(r"([\w-]*):([A-Za-z_][\w-]*)", text)
+                    if prefix in prefixes)
+    return frozenset(iris)
+
+
+def rule_inferred_from_files(files: DatasetFiles) -> Graph:
+    """The rules' results computed from the dataset's files, on an in-memory store holding only the
+    statements a rule can match. An on-disk store answers the rules' scans several times slower
+    (docs/bench.md), and this can run while the store loads."""
+    keep = rule_predicates()
+    scratch = OxigraphStore(None)
+    for path in (*files.ontology, *files.data, *files.submissions):
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+        scratch.add_quads(quad for quad in ox.parse(path=str(path), format=fmt) if quad.predicate.value in keep)
+    return rule_inferred(scratch)
+
+
 def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = False, reasoner: bool = True,
          progress: Progress = lambda _: None, load_progress: LoadProgress | None = None) -> tuple[str, bool]:
     """Make ``store`` hold the dataset. Returns (version, whether anything was loaded).
@@ -134,13 +166,15 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
         return version, False
     classified = hermit_inferred(files, progress) if reasoner else None
     progress(f"loading dataset {version}")
-    store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology}, load_progress)
-    for submission in files.submissions:  # TriG: each keeps its own named graphs
-        store.load_graph(str(GRAPH_DATA), submission)
-    progress("applying SPARQL rules")
-    rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
-    rules.parent.mkdir(parents=True, exist_ok=True)
-    rule_inferred(store).serialize(rules, format="nt", encoding="utf-8")
+    with ThreadPoolExecutor(1) as pool:  # the rules are computed while the store loads
+        rule_results = pool.submit(rule_inferred_from_files, files)
+        store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology}, load_progress)
+        for submission in files.submissions:  # TriG: each keeps its own named graphs
+            store.load_graph(str(GRAPH_DATA), submission)
+        progress("applying SPARQL rules")
+        rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
+        rules.parent.mkdir(parents=True, exist_ok=True)
+        rule_results.result().serialize(rules, format="nt", encoding="utf-8")
     for part in filter(None, (classified, rules)):
         store.load_graph(str(GRAPH_INFERRED), part)
     store.set_version(version)

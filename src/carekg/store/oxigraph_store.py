@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import mmap
+import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +15,11 @@ from carekg.ids import GRAPH_META
 from carekg.namespaces import CKG
 from carekg.store.base import LoadProgress, QuerySyntaxError, RawResult, Row, StoreError
 
-CHUNK_BYTES = 16 * 1024 * 1024
+#: Parallel loaders for a large N-Triples file: one per core.
+LOAD_THREADS = max(1, min(8, os.cpu_count() or 1))
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+READ_BYTES = 1024 * 1024
+PROGRESS_SECONDS = 0.25
 
 _META = ox.NamedNode(str(GRAPH_META))
 _VERSION = ox.NamedNode(str(CKG.datasetVersion))
@@ -25,6 +32,66 @@ _GRAPH_FORMATS = {f.media_type: f for f in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_
 
 def _text(term) -> str:
     return term.value if not isinstance(term, ox.BlankNode) else f"_:{term.value}"
+
+
+class _ByteCounter:
+    """Bytes read so far by every loader thread."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self._lock = threading.Lock()
+
+    def add(self, count: int) -> None:
+        with self._lock:
+            self.done += count
+
+
+class _RangeReader(io.RawIOBase):
+    """The bytes ``[start, end)`` of a file, counted as they are read."""
+
+    def __init__(self, path: Path, start: int, end: int, counter: _ByteCounter) -> None:
+        super().__init__()
+        self._file = path.open("rb")
+        self._file.seek(start)
+        self._left = end - start
+        self._counter = counter
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        size = min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        data = self._file.read(size)
+        buffer[:len(data)] = data
+        self._left -= len(data)
+        self._counter.add(len(data))
+        return len(data)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _mentions_blank_nodes(path: Path) -> bool:
+    """Whether ``_:`` occurs anywhere in the file (also inside a literal: then it loads unsplit, which
+    is merely slower)."""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as content:
+        return content.find(b"_:") != -1
+
+
+def _line_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
+    """``parts`` byte ranges of a file that start and end on line boundaries."""
+    size = path.stat().st_size
+    bounds = [0]
+    with path.open("rb") as handle:
+        for index in range(1, parts):
+            handle.seek(max(size * index // parts, bounds[-1]))
+            handle.readline()
+            bounds.append(min(handle.tell(), size))
+    bounds.append(size)
+    return [(start, end) for start, end in zip(bounds, bounds[1:]) if end > start]
 
 
 def _substitutions(bindings: Mapping[str, str] | None):
@@ -104,33 +171,61 @@ class OxigraphStore:
     def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], progress: LoadProgress | None = None) -> int:
         files = [(graph, Path(file)) for graph, group in graphs.items() for file in group]
         total = sum(file.stat().st_size for _, file in files)
-        done = 0
+        counter = _ByteCounter()
         with self._lock:
             self._store.clear()
             for graph, file in files:
                 target = ox.NamedNode(graph)
                 fmt = ox.RdfFormat.from_extension(file.suffix.lstrip("."))
-                if fmt != ox.RdfFormat.N_TRIPLES or progress is None:
-                    self._store.bulk_load(path=str(file), format=fmt, to_graph=target)
-                    done += file.stat().st_size
+                if fmt == ox.RdfFormat.N_TRIPLES:
+                    self._load_lines_in_parallel(file, target, counter, total, progress)
                 else:
-                    # N-Triples split on line boundaries load chunk by chunk, so progress can be shown.
-                    with file.open("rb") as handle:
-                        while chunk := handle.read(CHUNK_BYTES):
-                            chunk += handle.readline()
-                            self._store.bulk_load(input=chunk, format=fmt, to_graph=target)
-                            done += len(chunk)
-                            progress(done, total)
+                    self._store.bulk_load(path=str(file), format=fmt, to_graph=target)
+                    counter.add(file.stat().st_size)
                 if progress:
-                    progress(done, total)
+                    progress(counter.done, total)
             self._store.flush()
             return len(self._store)
+
+    def _load_lines_in_parallel(self, file: Path, target: ox.NamedNode, counter: _ByteCounter, total: int,
+                                progress: LoadProgress | None) -> None:
+        """N-Triples is one statement per line, so a file split on line boundaries loads as independent
+        parts: one bulk loader per core (oxigraph's loader uses one core per input; docs/bench.md).
+        Each loader gives blank nodes fresh names, so a file with blank nodes loads as one part. The
+        parts are read through counting readers, so progress can be shown."""
+        parallel = file.stat().st_size > PARALLEL_MIN_BYTES and not _mentions_blank_nodes(file)
+        parts = _line_ranges(file, LOAD_THREADS if parallel else 1)
+        errors: list[BaseException] = []
+
+        def load_part(start: int, end: int) -> None:
+            try:
+                reader = io.BufferedReader(_RangeReader(file, start, end, counter), READ_BYTES)
+                with reader:
+                    self._store.bulk_load(input=reader, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            except BaseException as error:  # re-raised in the calling thread
+                errors.append(error)
+
+        threads = [threading.Thread(target=load_part, args=part, daemon=True) for part in parts]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(PROGRESS_SECONDS)
+                if progress:
+                    progress(counter.done, total)
+        if errors:
+            raise errors[0]
 
     def load_graph(self, graph: str, path: Path) -> None:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
         with self._lock:
             self._store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
             self._store.flush()
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads without a transaction (for scratch stores nobody else reads)."""
+        with self._lock:
+            self._store.bulk_extend(quads)
 
     def apply_update(self, update: str) -> None:
         """Run a SPARQL Update as one transaction (all of it or nothing), for carekg.writes only:
