@@ -177,5 +177,7 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
         rule_results.result().serialize(rules, format="nt", encoding="utf-8")
     for part in filter(None, (classified, rules)):
         store.load_graph(str(GRAPH_INFERRED), part)
+    progress("compacting the store")
+    store.optimize()
     store.set_version(version)
     return version, True

@@ -68,6 +68,10 @@ class GraphStore(Protocol):
     def load_graph(self, graph: str, path: Path) -> None:
         """Add the triples of one Turtle/N-Triples file to a named graph."""
 
+    def optimize(self) -> None:
+        """Make the loaded data fast to read (compaction after a bulk load); a no-op where the server
+        manages its own storage."""
+
     def set_version(self, version: str) -> None:
         """Record the loaded dataset's version (last step of a load)."""
 

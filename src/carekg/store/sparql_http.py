@@ -14,14 +14,13 @@ requests. A server that is down, slow or answering 502-504 raises StoreUnavailab
 
 Virtuoso quirks handled here (docs/deploy.md): ASK answered with a one-column result set
 (``__ASK_RETVAL``), turned into the protocol's boolean result by ``ask`` and ``run``; xsd:boolean
-values written as 1/0; no VALUES block after ASK/CONSTRUCT (see ``_bind``).
+values written as 1/0; no VALUES block after ASK/CONSTRUCT (see carekg.store.binding).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -35,9 +34,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from carekg.ids import GRAPH_BASE, GRAPH_META
 from carekg.namespaces import CKG
+from carekg.store.binding import bind_values
 from carekg.store.base import LoadProgress, QuerySyntaxError, RawResult, Row, StoreError, StoreUnavailable
 
-_SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
 _UPLOAD_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
 _DATASET_TYPES = {".trig": "trig", ".nq": "nquads"}
 _OPTIONS = {"gsp", "union", "timeout", "load_timeout", "auth", "version_ttl"}
@@ -63,45 +62,6 @@ def _boolean_result(body: bytes, media_type: str) -> bytes | None:
         return (f'<?xml version="1.0"?>\n<sparql xmlns="{_SRX}"><head/>'
                 f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
     return None
-
-
-#: Comments, strings and IRIs (skipped), variables and query-form keywords (looked at) of a SPARQL text.
-_TOKENS = re.compile(
-    r'(?P<skip>#[^\n]*'                                      # a comment
-    r'|"""(?:[^\\]|\\.)*?"""' r"|'''(?:[^\\]|\\.)*?'''"       # long strings
-    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"              # strings
-    r'|<[^<>"{}|^`\\\s]*>)'                               # an IRI
-    r'|(?P<var>[?$][A-Za-z_][A-Za-z0-9_]*)'
-    r'|(?P<form>\b(?:SELECT|CONSTRUCT|ASK|DESCRIBE)\b)|(?P<brace>\{)',
-    re.IGNORECASE)
-
-
-def _bind(query: str, bindings: Mapping[str, str] | None) -> str:
-    """``query`` with each variable in ``bindings`` fixed to its IRI, as the embedded store's
-    substitutions do (before any grouping). A SELECT gets a VALUES block at the start of its WHERE
-    group; an ASK, CONSTRUCT or DESCRIBE has the IRI written in place of the variable. Not a trailing
-    VALUES block: Virtuoso 7 refuses one after ASK/CONSTRUCT and, after a SELECT with ORDER BY, copies
-    the value into the results without restricting the solutions."""
-    if not bindings:
-        return query
-    for name, iri in bindings.items():
-        if not name.isidentifier() or not _SAFE_IRI.match(iri):
-            raise StoreError(f"refusing to bind ?{name} to {iri!r}: not a plain IRI")
-    tokens = list(_TOKENS.finditer(query))
-    form = next((m.group("form").upper() for m in tokens if m.group("form")), "SELECT")
-    if form == "SELECT":
-        brace = next((m for m in tokens if m.group("brace")), None)
-        if brace is None:
-            raise StoreError("cannot bind values in a query without a WHERE group")
-        names = " ".join(f"?{n}" for n in bindings)
-        values = " ".join(f"<{iri}>" for iri in bindings.values())
-        return f"{query[:brace.end()]} VALUES ({names}) {{ ({values}) }}{query[brace.end():]}"
-
-    def substitute(match: re.Match) -> str:
-        name = match.group("var")
-        return f"<{bindings[name[1:]]}>" if name and name[1:] in bindings else match.group(0)
-
-    return _TOKENS.sub(substitute, query)
 
 
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -193,11 +153,11 @@ class SparqlHttpStore:
 
     # -- GraphStore ----------------------------------------------------------------------------------
     def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Row]:
-        results = self._json(_bind(query, bindings))
+        results = self._json(bind_values(query, bindings))
         return [{name: _lexical(cell) for name, cell in row.items()} for row in results["results"]["bindings"]]
 
     def ask(self, query: str, bindings: Mapping[str, str] | None = None) -> bool:
-        results = self._json(_bind(query, bindings))
+        results = self._json(bind_values(query, bindings))
         if "boolean" in results:
             return bool(results["boolean"])
         if results.get("head", {}).get("vars") == [_VIRTUOSO_ASK.decode()]:
@@ -205,7 +165,7 @@ class SparqlHttpStore:
         raise StoreError("the SPARQL server did not answer the ASK with a boolean")
 
     def construct(self, query: str, bindings: Mapping[str, str] | None, media_type: str) -> bytes:
-        return self._post(self.endpoint, self._form(_bind(query, bindings)), media_type).content
+        return self._post(self.endpoint, self._form(bind_values(query, bindings)), media_type).content
 
     def run(self, query: str, media_type: str, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = ()) -> RawResult:
@@ -266,6 +226,9 @@ class SparqlHttpStore:
         if content_type is None:
             raise StoreError(f"cannot upload {path.name}: use .ttl, .nt, .trig or .nq")
         self._gsp("POST", graph, path.read_bytes(), content_type)
+
+    def optimize(self) -> None:
+        """The remote server manages its own storage."""
 
     def set_version(self, version: str) -> None:
         triple = f'<{GRAPH_META}> <{CKG.datasetVersion}> "{version}" .\n'.encode()
