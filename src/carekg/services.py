@@ -661,20 +661,30 @@ def _source_rows(store: GraphStore) -> dict[str, Row]:
 @_cached
 def _source_refs(store: GraphStore) -> dict[str, SourceRef]:
     labels = _labels(store)
-    refs = {}
-    for iri, row in _source_rows(store).items():
-        kind, slug = split(iri) or ("source", iri)
-        urls = (row.get("urls") or "").split()
-        url = f"https://doi.org/{row['doi']}" if row.get("doi") else next(iter(urls), None)
-        refs[iri] = SourceRef(slug, iri, kind, row.get("citation") or slug, _int(row.get("year")),
-                              _code_or_none(row.get("design")), _label(labels, row.get("design")),
-                              _bool(row.get("developerAuthored")), url)
-    return refs
+    return {iri: _source_ref_of(labels, iri, row) for iri, row in _source_rows(store).items()}
+
+
+def _source_ref_of(labels: dict[str, str], iri: str, row: Row) -> SourceRef:
+    kind, slug = split(iri) or ("source", iri)
+    urls = (row.get("urls") or "").split()
+    url = f"https://doi.org/{row['doi']}" if row.get("doi") else next(iter(urls), None)
+    return SourceRef(slug, iri, kind, row.get("citation") or slug, _int(row.get("year")),
+                     _code_or_none(row.get("design")), _label(labels, row.get("design")),
+                     _bool(row.get("developerAuthored")), url)
 
 
 def _source_ref(store: GraphStore, iri: str) -> SourceRef:
     if iri in _source_refs(store):
         return _source_refs(store)[iri]
+    kind, slug = split(iri) or ("source", iri)
+    return SourceRef(slug, iri, kind, slug, None, None, None, None, None)
+
+
+def _one_source_ref(store: GraphStore, iri: str) -> SourceRef:
+    """As _source_ref, by one query bound to the source."""
+    rows = _select(store, "api_sources", source=iri)
+    if rows:
+        return _source_ref_of(_labels(store), iri, rows[0])
     kind, slug = split(iri) or ("source", iri)
     return SourceRef(slug, iri, kind, slug, None, None, None, None, None)
 
@@ -723,10 +733,14 @@ def _evidence_by_source(store: GraphStore) -> dict[str, list[Evidence]]:
 
 @_cached
 def _involvements(store: GraphStore) -> list[Involvement]:
+    return _involvements_of(store, _select(store, "api_involvements"))
+
+
+def _involvements_of(store: GraphStore, rows: list[Row]) -> list[Involvement]:
     labels = _labels(store)
     organisations = _organisation_rows(store)
     involvements = []
-    for row in _select(store, "api_involvements"):
+    for row in rows:
         organisation_iri = row["organisation"]
         organisation = organisations.get(organisation_iri, {})
         involvements.append(Involvement(
@@ -750,8 +764,7 @@ def _check_choice(name: str, value: str | None, choices: Iterable[str]) -> None:
 # --- innovations -----------------------------------------------------------------------------------------
 
 
-def _innovation_summary(store: GraphStore, iri: str, row: Row) -> dict:
-    evidence = _evidence_by_innovation(store).get(iri, [])
+def _innovation_summary(store: GraphStore, iri: str, row: Row, evidence: list[Evidence]) -> dict:
     return dict(id=_slug(iri), iri=iri, label=row["label"], abbreviation=row.get("abbreviation"),
                 kind=_code_or_none(row.get("kind")), kind_label=_label(_labels(store), row.get("kind")),
                 counts=Counts.of(evidence), factor_count=len({e.factor.iri for e in evidence}))
@@ -760,7 +773,8 @@ def _innovation_summary(store: GraphStore, iri: str, row: Row) -> dict:
 @_cached
 def list_innovations(store: GraphStore) -> list[InnovationSummary]:
     """Every innovation, by label, with how much evidence it has."""
-    return [InnovationSummary(**_innovation_summary(store, iri, row))
+    by_innovation = _evidence_by_innovation(store)
+    return [InnovationSummary(**_innovation_summary(store, iri, row, by_innovation.get(iri, [])))
             for iri, row in _innovation_rows(store).items()]
 
 
@@ -778,16 +792,19 @@ def _newest_first(source: SourceSummary | SourceRef) -> tuple:
 
 @_cached
 def innovation(store: GraphStore, id: str) -> InnovationDetail:
-    """One innovation: what it is, who is involved in what role, and the sources about it."""
-    iri, row = _innovation_row(store, id)
-    studied_in = {source for source, relation, target in _source_links(store)
-                  if relation == "studies" and target == iri}
-    reported_in = {e.source.iri for e in _evidence_by_innovation(store).get(iri, [])}
+    """One innovation: what it is, who is involved in what role, and the sources about it. Every query
+    is bound to the innovation, so the cost grows with its evidence, not with the graph."""
+    iri, row = _one_innovation_row(store, id)
+    evidence = _innovation_evidence(store, iri, row["label"])
+    sources = {e.source.iri: e.source for e in evidence}
+    for link in _select(store, "api_source_links", target=iri):
+        if link["relation"] == str(CKG.studies) and link["source"] not in sources:
+            sources[link["source"]] = _one_source_ref(store, link["source"])
     return InnovationDetail(
-        **_innovation_summary(store, iri, row), description=row.get("description"), origin=row.get("origin"),
-        claim_kind=_code_or_none(row.get("claimKind")),
-        involvements=[i for i in _involvements(store) if i.innovation.iri == iri],
-        sources=sorted((_source_ref(store, s) for s in studied_in | reported_in), key=_newest_first),
+        **_innovation_summary(store, iri, row, evidence), description=row.get("description"),
+        origin=row.get("origin"), claim_kind=_code_or_none(row.get("claimKind")),
+        involvements=_involvements_of(store, _select(store, "api_involvements", innovation=iri)),
+        sources=sorted(sources.values(), key=_newest_first),
     )
 
 
@@ -936,11 +953,10 @@ def _nasss_subdomains(store: GraphStore) -> list[Row]:
     return sorted(rows, key=lambda row: row["notation"])
 
 
-def _innovation_gaps(store: GraphStore, iri: str, label: str) -> InnovationGaps:
-    """One innovation's gaps, from the sub-domains its own findings reach (one query bound to it);
-    the same as subdomains_without_evidence.rq for that innovation."""
+def _innovation_gaps(store: GraphStore, iri: str, label: str, evidenced: set[str]) -> InnovationGaps:
+    """One innovation's gaps: the sub-domains its findings do not reach (``evidenced``); the same as
+    subdomains_without_evidence.rq for that innovation."""
     total = sum(1 for row in _concepts(store).values() if row["level"] == str(CKG.NasssSubdomain))
-    evidenced = {r["subdomain"] for r in _select(store, "api_innovation_subdomains", innovation=iri)}
     missing = [SubdomainGap(_slug(r["concept"]), r["concept"], r["notation"], r["label"],
                             _bool(r.get("coveredByReview")))
                for r in _nasss_subdomains(store) if r["concept"] not in evidenced]
@@ -949,8 +965,12 @@ def _innovation_gaps(store: GraphStore, iri: str, label: str) -> InnovationGaps:
 
 @_cached
 def gaps(store: GraphStore) -> list[InnovationGaps]:
-    """Per innovation, the NASSS sub-domains with no evidence at all (CQ-4)."""
-    return [_innovation_gaps(store, iri, row["label"]) for iri, row in _innovation_rows(store).items()]
+    """Per innovation, the NASSS sub-domains with no evidence at all (CQ-4), from one query for the
+    sub-domains every innovation's findings reach."""
+    evidenced: dict[str, set[str]] = defaultdict(set)
+    for row in _select(store, "api_innovation_subdomains"):
+        evidenced[row["innovation"]].add(row["subdomain"])
+    return [_innovation_gaps(store, iri, row["label"], evidenced[iri]) for iri, row in _innovation_rows(store).items()]
 
 
 # --- factors ---------------------------------------------------------------------------------------------
