@@ -1283,8 +1283,9 @@ def resource(store: GraphStore, iri: str) -> ResourceDescription:
 
 @_cached
 def ontology_rdf(store: GraphStore, media_type: str) -> bytes:
-    """The ontology graph (every module, the frameworks and the factor taxonomy) as ``media_type``."""
-    return _serialise(_construct(store, "api_graph", graph=GRAPH_ONTOLOGY), media_type)
+    """The ontology graph (every module, the frameworks and the factor taxonomy) as ``media_type``,
+    without owl:imports between the modules it merges."""
+    return _serialise(_construct(store, "api_ontology_document", graph=GRAPH_ONTOLOGY), media_type)
 
 
 _GRAPH_TITLES = {
