@@ -162,7 +162,7 @@ class OxigraphStore:
             return RawResult(result.serialize(format=_GRAPH_FORMATS[media_type]), media_type)
         return RawResult(result.serialize(format=_RESULT_FORMATS[media_type]), media_type)
 
-    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], progress: LoadProgress | None = None) -> int:
+    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], progress: LoadProgress | None = None) -> None:
         files = [(graph, Path(file)) for graph, group in graphs.items() for file in group]
         total = sum(file.stat().st_size for _, file in files)
         counter = _ByteCounter()
@@ -179,7 +179,6 @@ class OxigraphStore:
                 if progress:
                     progress(counter.done, total)
             self._store.flush()
-            return len(self._store)
 
     def _load_lines_in_parallel(self, file: Path, target: ox.NamedNode, counter: _ByteCounter, total: int,
                                 progress: LoadProgress | None) -> None:
@@ -205,7 +204,7 @@ class OxigraphStore:
         for thread in threads:
             while thread.is_alive():
                 thread.join(PROGRESS_SECONDS)
-                if progress:
+                if progress and counter.done < total:  # reading ends before the loaders' last sort
                     progress(counter.done, total)
         if errors:
             raise errors[0]

@@ -192,7 +192,7 @@ class SparqlHttpStore:
         if response.status_code >= 300 and not (method == "DELETE" and response.status_code == 404):
             raise StoreError(f"the Graph Store answered {response.status_code} to {method} {graph}")
 
-    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], progress: LoadProgress | None = None) -> int:
+    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], progress: LoadProgress | None = None) -> None:
         files = [(graph, Path(file)) for graph, group in graphs.items() for file in group]
         total, done = sum(f.stat().st_size for _, f in files), 0
         self._gsp("DELETE", str(GRAPH_META))
@@ -208,7 +208,6 @@ class SparqlHttpStore:
             done += file.stat().st_size
             if progress:
                 progress(done, total)
-        return self.triple_count()
 
     def load_graph(self, graph: str, path: Path) -> None:
         """Upload a Turtle/N-Triples file into ``graph``; a TriG/N-Quads file's named graphs go to the
