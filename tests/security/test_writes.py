@@ -61,6 +61,19 @@ def test_a_non_conforming_write_is_422_with_the_report_and_changes_nothing(writa
     assert not list(folder.glob("*.trig")) and not _ask(client, ASK_NEW)
 
 
+def test_an_ill_typed_literal_is_judged_as_written(writable):
+    # rdflib would read "maybe"^^xsd:boolean as false; validation sees the statement as sent
+    client, store, folder = writable
+    version = store.dataset_version()
+    body = FINDING.replace("ckg:direction ckg:Enabler ;",
+                           'ckg:direction ckg:Enabler ; ckg:concernsInnovationsInGeneral "maybe"^^<http://www.w3.org/2001/XMLSchema#boolean> ;')
+    response = client.post("/evidence/ill-typed", content=body, headers={**TURTLE, **BEARER})
+    assert response.status_code == 422, response.text
+    paths = {r["path"] for r in response.json()["results"]}
+    assert "https://w3id.org/carekg/def#concernsInnovationsInGeneral" in paths
+    assert store.dataset_version() == version and not list(folder.glob("*.trig"))
+
+
 def test_a_write_commits_with_prov_advances_the_version_and_survives_a_reload(writable):
     client, store, folder = writable
     before = store.dataset_version()

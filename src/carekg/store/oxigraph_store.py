@@ -115,6 +115,12 @@ class OxigraphStore:
         except OSError as error:
             raise StoreError(f"cannot open the store at {path}: {error}") from None
 
+    @property
+    def native(self) -> ox.Store:
+        """The pyoxigraph Store behind this adapter, for work done at the engine's level (SHACL
+        validation of a change, carekg.writes)."""
+        return self._store
+
     def _query(self, query: str, bindings: Mapping[str, str] | None):
         try:
             return self._store.query(bind_values(query, bindings), use_default_graph_as_union=True)

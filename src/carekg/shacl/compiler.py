@@ -1,0 +1,699 @@
+"""SHACL shapes compiled to SPARQL: the part of SHACL Core carekg's shapes use, judged as pyshacl does.
+
+Each shape with targets becomes a few SELECT queries over the validated graph: one over its focus
+nodes (node-level constraints, sh:minCount 1, sh:hasValue), one per property shape over the distinct
+values of its path (value constraints, each value judged once and joined back to its focus nodes only
+when it fails), and one per sh:maxCount or larger sh:minCount (GROUP BY focus node). Each query binds
+one boolean per constraint, so a row names exactly the constraints that failed. Every query comes in
+two forms: over every target, and over given focus nodes (for validating what a change touches).
+
+Anything else in the shapes graph (sh:sparql, sh:node, sh:closed, complex paths, a shape that reports
+without sh:message ...) raises :class:`UnsupportedShape` naming it: validate those shapes with pyshacl.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from carekg.shacl import literals
+
+PREFIXES = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")
+#: Where the focus nodes go in the restricted form of a query (a VALUES block, or nothing when a blank
+#: node is substituted for ?this).
+FOCUS_MARKER = "#FOCUS#"
+FOCUS_VALUES = f"VALUES ?this {{ {FOCUS_MARKER} }}"
+
+#: Every sh: term this compiler understands as a predicate. Any other is refused by name.
+_TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
+_PARAMETERS = {SH["class"], SH.datatype, SH["in"], SH.pattern, SH.nodeKind, SH.languageIn, SH.minLength,
+               SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.hasValue, SH["or"],
+               SH.xone, SH.minCount, SH.maxCount, SH.property}
+_ANNOTATIONS = {SH.message, SH.severity, SH.deactivated, SH.name, SH.description, SH.order, SH.group,
+                SH.defaultValue}
+SUPPORTED = _TARGETS | _PARAMETERS | _ANNOTATIONS | {SH.path, SH.inversePath}
+
+_NODE_KINDS = {
+    SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "!isLiteral({v})", SH.BlankNodeOrLiteral: "!isIRI({v})",
+    SH.IRIOrLiteral: "!isBlank({v})"}
+_RANGES = {SH.minInclusive: ("minInclusive", ">="), SH.maxInclusive: ("maxInclusive", "<="),
+           SH.minExclusive: ("minExclusive", ">"), SH.maxExclusive: ("maxExclusive", "<")}
+_NUMERIC_LIMITS = (XSD.integer, XSD.decimal)
+
+
+class UnsupportedShape(ValueError):
+    """The shapes use something this compiler does not handle; validate them with pyshacl instead."""
+
+
+def sparql_term(term) -> str:
+    """An rdflib term of the shapes graph as SPARQL (N-Triples) syntax."""
+    if isinstance(term, URIRef):
+        return str(ox.NamedNode(str(term)))
+    if isinstance(term, Literal):
+        if term.language:
+            return str(ox.Literal(str(term), language=term.language))
+        return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string))))
+    raise UnsupportedShape(f"blank node {term} used as a value in a shape: give it an IRI")
+
+
+def stored_forms(datatype) -> str:
+    """The datatype IRIs a literal of ``datatype`` can have in the store (see literals.preserve)."""
+    if str(datatype) in literals.SETTLED_DATATYPES:
+        return sparql_term(URIRef(datatype))
+    return f"{sparql_term(URIRef(datatype))}, <{literals.PRESERVED}{datatype}>"
+
+
+class Fresh:
+    """Fresh variable names for the patterns nested in one query."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> str:
+        self.count += 1
+        return f"?_{self.count}"
+
+
+@dataclass(frozen=True)
+class PropertyPath:
+    predicate: str
+    inverse: bool = False
+
+    @property
+    def sparql(self) -> str:
+        return f"{'^' if self.inverse else ''}<{self.predicate}>"
+
+    @property
+    def rendering(self) -> str:
+        """The result path as reported: the predicate IRI, or ``^`` and the IRI for an inverse path."""
+        return f"{'^' if self.inverse else ''}{self.predicate}"
+
+
+# --- constraints on one node ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Test:
+    """A constraint judged on one value node: ``expr`` is a SPARQL expression true when it conforms."""
+
+    component: str
+    #: What the judgement reads besides the node itself (for incremental validation): the node's
+    #: types; the paths it follows from the node; the paths whose values' types it reads; anything further.
+    reads_types: bool = False
+    paths: tuple[PropertyPath, ...] = ()
+    typed_paths: tuple[PropertyPath, ...] = ()
+    reads_further: bool = False
+    #: whether a result names the failing node as its sh:value
+    reports_value: bool = True
+
+    def expr(self, v: str, fresh: Fresh) -> str:
+        raise NotImplementedError
+
+
+def _identity(v: str) -> str:
+    """The value as pyshacl tells values apart: rdflib normalises literals ("01"^^xsd:int is
+    "1"^^xsd:int), so literals whose stored form may not be normalised are normalised by rdflib."""
+    unsettled = (f'isLiteral({v}) && (STRSTARTS(STR(datatype({v})), "{literals.PRESERVED}") '
+                 f'|| (datatype({v}) = xsd:integer && !REGEX(STR({v}), "^-?(0|[1-9][0-9]*)$")) '
+                 f'|| (datatype({v}) = xsd:boolean && !(STR({v}) IN ("true", "false"))))')
+    return f"IF({unsettled}, <{literals.NORMALISED}>({v}), {v})"
+
+
+def _lexical(v: str) -> str:
+    """The string pyshacl matches and measures: the lexical form, normalised by rdflib where it would
+    differ from Oxigraph's (typed literals other than strings, canonical integers and booleans)."""
+    settled = (f'datatype({v}) IN (xsd:string, rdf:langString, xsd:anyURI) '
+               f'|| (datatype({v}) = xsd:integer && REGEX(STR({v}), "^-?(0|[1-9][0-9]*)$")) '
+               f'|| (datatype({v}) = xsd:boolean && STR({v}) IN ("true", "false"))')
+    return f"IF(isLiteral({v}) && !({settled}), <{literals.LEXICAL}>({v}), STR({v}))"
+
+
+@dataclass(frozen=True)
+class ClassTest(Test):
+    cls: str = ""
+    reads_types: bool = True
+
+    def expr(self, v, fresh):
+        return f"(!isLiteral({v}) && EXISTS {{ {v} rdf:type/rdfs:subClassOf* {self.cls} }})"
+
+
+@dataclass(frozen=True)
+class DatatypeTest(Test):
+    datatype: URIRef = XSD.string
+
+    def expr(self, v, fresh):
+        if self.datatype == RDF.langString:
+            return f'(isLiteral({v}) && lang({v}) != "")'
+        if self.datatype == RDFS.Literal:
+            return f"isLiteral({v})"
+        dt = sparql_term(self.datatype)
+        if self.datatype in (XSD.string, XSD.anyURI):  # kept as the lexical form by rdflib: never ill typed
+            return f"(isLiteral({v}) && datatype({v}) = {dt})"
+        if self.datatype == XSD.boolean:  # rdflib's whole rule for booleans
+            return f'(isLiteral({v}) && datatype({v}) = {dt} && STR({v}) IN ("true", "false", "1", "0"))'
+        settled = 'REGEX(STR({v}), "^[+-]?[0-9]+$")'.format(v=v) if self.datatype == XSD.integer else "false"
+        return (f"(isLiteral({v}) && datatype({v}) IN ({stored_forms(self.datatype)}) "
+                f"&& ({settled} || <{literals.WELL_TYPED}>({v}, {dt})))")
+
+
+@dataclass(frozen=True)
+class InTest(Test):
+    members: tuple = ()
+
+    def expr(self, v, fresh):
+        same = [f"sameTerm({v}, {sparql_term(m)})" for m in self.members]
+        # rdflib normalises typed literals before comparing them ("01"^^xsd:integer is 1)
+        normalised = [f"(isLiteral({v}) && datatype({v}) IN ({stored_forms(m.datatype)}) "
+                      f"&& <{literals.SAME_LITERAL}>({v}, {sparql_term(m)}))"
+                      for m in self.members
+                      if isinstance(m, Literal) and m.datatype not in (None, XSD.string)]
+        return "(" + " || ".join(same + normalised or ["false"]) + ")"
+
+
+def python_to_rust_regex(pattern: str) -> str:
+    """pyshacl's patterns are Python regular expressions; Oxigraph runs Rust's. They agree on the
+    syntax both accept except for ``$`` (Python also matches before a final newline) and ``\\Z``."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            out.append("\\z" if pattern[i + 1] == "Z" and not in_class else pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+            out.append(char)
+        elif char == "[":
+            in_class = True
+            out.append(char)
+            for leading in ("^", "]"):  # in "[^]...]" and "[]...]" the first ] is a member
+                if pattern.startswith(leading, i + 1):
+                    out.append(leading)
+                    i += 1
+        elif char == "$":
+            out.append("(?:\\n?$)")
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class PatternTest(Test):
+    pattern: str = ""
+
+    def expr(self, v, fresh):
+        regex = str(ox.Literal(python_to_rust_regex(self.pattern)))
+        return f"(!isBlank({v}) && REGEX({_lexical(v)}, {regex}))"
+
+
+@dataclass(frozen=True)
+class NodeKindTest(Test):
+    kind: URIRef = SH.IRI
+
+    def expr(self, v, fresh):
+        return "(" + _NODE_KINDS[self.kind].format(v=v) + ")"
+
+
+@dataclass(frozen=True)
+class LanguageInTest(Test):
+    languages: tuple[str, ...] = ()
+
+    def expr(self, v, fresh):
+        tagged = f'isLiteral({v}) && lang({v}) != ""'
+        if "*" in self.languages:
+            return f"({tagged})"
+        listed = ", ".join(str(ox.Literal(lang)) for lang in self.languages)
+        # pyshacl accepts the whole tag or its first subtag, case-insensitively
+        return (f"({tagged} && (LCASE(lang({v})) IN ({listed}) "
+                f'|| LCASE(STRBEFORE(CONCAT(lang({v}), "-"), "-")) IN ({listed})))')
+
+
+@dataclass(frozen=True)
+class MinLengthTest(Test):
+    length: int = 0
+
+    def expr(self, v, fresh):
+        return "true" if self.length == 0 else f"(!isBlank({v}) && STRLEN({_lexical(v)}) >= {self.length})"
+
+
+@dataclass(frozen=True)
+class RangeTest(Test):
+    limit: Literal = Literal(0)
+    name: str = "minInclusive"
+    operator: str = ">="
+
+    def expr(self, v, fresh):
+        limit = sparql_term(self.limit)
+        judged = f'<{literals.IN_RANGE}>({v}, {limit}, "{self.name}")'
+        if self.limit.datatype in _NUMERIC_LIMITS:
+            # integers and decimals that both engines read alike compare in SPARQL
+            plain = (f'datatype({v}) IN (xsd:integer, xsd:decimal) '
+                     f'&& REGEX(STR({v}), "^[+-]?[0-9]{{1,18}}([.][0-9]{{0,18}})?$")')
+            judged = f"IF({plain}, {v} {self.operator} {limit}, {judged})"
+        return f"(isLiteral({v}) && {judged})"
+
+
+@dataclass(frozen=True)
+class HasValueTest(Test):
+    """sh:hasValue on a node shape: the node itself is the value (pyshacl reports no sh:value)."""
+
+    value: str = ""
+    reports_value: bool = False
+
+    def expr(self, v, fresh):
+        return f"sameTerm({v}, {self.value})"
+
+
+@dataclass(frozen=True)
+class LogicalTest(Test):
+    """sh:or (at least one member shape conforms) or sh:xone (exactly one does)."""
+
+    members: tuple[Shape, ...] = ()
+    exactly_one: bool = False
+
+    def expr(self, v, fresh):
+        conditions = [f"COALESCE({conforms(member, v, fresh)}, false)" for member in self.members]
+        if self.exactly_one:
+            return "((" + " + ".join(f"IF({c}, 1, 0)" for c in conditions) + ") = 1)"
+        return "(" + " || ".join(conditions) + ")"
+
+
+# --- shapes -------------------------------------------------------------------------------------------
+
+@dataclass
+class Shape:
+    node: URIRef | BNode
+    path: PropertyPath | None = None
+    tests: list[Test] = field(default_factory=list)
+    min_count: int = 0
+    max_count: int | None = None
+    #: sh:hasValue on a property shape: some value of the path is this term (SPARQL syntax)
+    has_values: list[str] = field(default_factory=list)
+    properties: list[Shape] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    messages: tuple[str, ...] = ()
+    severity: str = str(SH.Violation)
+    deactivated: bool = False
+
+    @property
+    def iri(self) -> str | None:
+        return str(self.node) if isinstance(self.node, URIRef) else None
+
+    @property
+    def reports(self) -> bool:
+        return bool(self.tests or self.min_count or self.max_count is not None or self.has_values)
+
+    def describe(self) -> str:
+        if self.iri:
+            return f"shape {self.iri}"
+        return f"a blank-node shape (path {self.path.rendering})" if self.path else "a blank-node shape"
+
+
+def conforms(shape: Shape, v: str, fresh: Fresh) -> str:
+    """A SPARQL expression true when node ``v`` conforms to ``shape`` (a member of sh:or / sh:xone)."""
+    if shape.deactivated:
+        return "true"
+    if shape.path is not None:
+        parts = _property_conditions(shape, v, fresh)
+    else:
+        parts = [t.expr(v, fresh) for t in shape.tests]
+        for prop in shape.properties:
+            if not prop.deactivated:
+                parts += _property_conditions(prop, v, fresh)
+    return "(" + " && ".join(f"COALESCE({p}, false)" for p in parts) + ")" if parts else "true"
+
+
+def _property_conditions(prop: Shape, v: str, fresh: Fresh) -> list[str]:
+    path, parts = prop.path.sparql, []
+    if prop.min_count:
+        parts.append(f"EXISTS {{ {v} {path} {fresh()} }}")
+    if prop.max_count == 0:
+        parts.append(f"NOT EXISTS {{ {v} {path} {fresh()} }}")
+    elif prop.max_count == 1:
+        a, b = fresh(), fresh()
+        parts.append(f"NOT EXISTS {{ {v} {path} {a} . {v} {path} {b} "
+                     f"FILTER(!sameTerm({_identity(a)}, {_identity(b)})) }}")
+    parts += [f"EXISTS {{ {v} {path} {value} }}" for value in prop.has_values]
+    for test in prop.tests:
+        y = fresh()
+        parts.append(f"NOT EXISTS {{ {v} {path} {y} FILTER(!COALESCE({test.expr(y, fresh)}, false)) }}")
+    return parts
+
+
+class _Compiler:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.shapes: dict = {}
+        self._check_vocabulary()
+
+    def _check_vocabulary(self) -> None:
+        unknown = sorted({p for p in self.graph.predicates() if p.startswith(str(SH)) and p not in SUPPORTED})
+        if unknown:
+            names = ", ".join(f"sh:{p.removeprefix(str(SH))}" for p in unknown)
+            verb = "is" if len(unknown) == 1 else "are"
+            raise UnsupportedShape(f"{names} {verb} not supported by the SPARQL SHACL engine: validate these "
+                                   "shapes with pyshacl")
+
+    def _one(self, node, predicate, check: Callable[[object], bool], what: str):
+        values = list(self.graph.objects(node, predicate))
+        if len(values) > 1:
+            raise UnsupportedShape(f"{node} has {len(values)} sh:{predicate.removeprefix(str(SH))} values")
+        if values and not check(values[0]):
+            raise UnsupportedShape(f"sh:{predicate.removeprefix(str(SH))} of {node} must be {what}")
+        return values[0] if values else None
+
+    def _count(self, node, predicate) -> int | None:
+        value = self._one(node, predicate, lambda v: isinstance(v, Literal) and isinstance(v.value, int)
+                          and not isinstance(v.value, bool) and v.value >= 0, "a non-negative integer")
+        return None if value is None else value.value
+
+    def _list(self, head) -> list:
+        items = list(self.graph.items(head))
+        if head != RDF.nil and not items:
+            raise UnsupportedShape(f"{head} is not an RDF list")
+        return items
+
+    def _path(self, node) -> PropertyPath | None:
+        path = self._one(node, SH.path, lambda v: True, "")
+        if path is None:
+            return None
+        if isinstance(path, URIRef):
+            return PropertyPath(str(path))
+        inverse = list(self.graph.predicate_objects(path))
+        if len(inverse) == 1 and inverse[0][0] == SH.inversePath and isinstance(inverse[0][1], URIRef):
+            return PropertyPath(str(inverse[0][1]), inverse=True)
+        raise UnsupportedShape(f"the path of {node} is not an IRI or sh:inversePath of an IRI "
+                               "(sequence, alternative and */+/? paths are not supported)")
+
+    def shape(self, node) -> Shape:
+        if node in self.shapes:
+            if self.shapes[node] is None:
+                raise UnsupportedShape(f"shape {node} refers to itself")
+            return self.shapes[node]
+        self.shapes[node] = None
+        g = self.graph
+        deactivated = self._one(node, SH.deactivated, lambda v: isinstance(v, Literal), "a boolean")
+        severity = self._one(node, SH.severity, lambda v: isinstance(v, URIRef), "an IRI")
+        shape = Shape(node=node, path=self._path(node),
+                      messages=tuple(sorted(str(m) for m in g.objects(node, SH.message))),
+                      severity=str(severity or SH.Violation),
+                      deactivated=bool(deactivated and deactivated.value))
+        shape.min_count = self._count(node, SH.minCount) or 0
+        shape.max_count = self._count(node, SH.maxCount)
+        shape.tests = list(self._tests(node, shape.path is not None))
+        if shape.path is not None:
+            for value in g.objects(node, SH.hasValue):
+                shape.has_values.append(sparql_term(self._iri_value(node, value)))
+        shape.properties = [self.shape(p) for p in g.objects(node, SH.property)]
+        if shape.path is not None and shape.properties:
+            raise UnsupportedShape(f"sh:property on the property shape {node}")
+        shape.targets = list(self._targets(node))
+        self.shapes[node] = shape
+        return shape
+
+    def _iri_value(self, node, value):
+        if not isinstance(value, URIRef):
+            raise UnsupportedShape(f"sh:hasValue of {node} must be an IRI")
+        return value
+
+    def _tests(self, node, is_property: bool) -> Iterator[Test]:
+        g = self.graph
+
+        def component(name: str) -> str:
+            return f"{SH}{name}ConstraintComponent"
+
+        for cls in g.objects(node, SH["class"]):
+            yield ClassTest(component("Class"), cls=sparql_term(cls))
+        datatype = self._one(node, SH.datatype, lambda v: isinstance(v, URIRef), "an IRI")
+        if datatype is not None:
+            if datatype == RDFS.Datatype:
+                raise UnsupportedShape("sh:datatype rdfs:Datatype is not supported")
+            yield DatatypeTest(component("Datatype"), datatype=datatype)
+        members = self._one(node, SH["in"], lambda v: True, "")
+        if members is not None:
+            items = tuple(self._list(members))
+            for item in items:
+                sparql_term(item)  # refuses blank nodes
+            yield InTest(component("In"), members=items)
+        if g.value(node, SH.flags) is not None:
+            raise UnsupportedShape(f"sh:flags on {node}")
+        for pattern in g.objects(node, SH.pattern):
+            if not isinstance(pattern, Literal):
+                raise UnsupportedShape(f"sh:pattern of {node} must be a literal")
+            yield PatternTest(component("Pattern"), pattern=_checked_pattern(str(pattern)))
+        kind = self._one(node, SH.nodeKind, lambda v: v in _NODE_KINDS, "one of the six SHACL node kinds")
+        if kind is not None:
+            yield NodeKindTest(component("NodeKind"), kind=kind)
+        languages = self._one(node, SH.languageIn, lambda v: True, "")
+        if languages is not None:
+            tags = self._list(languages)
+            if not all(isinstance(t, Literal) and isinstance(t.value, str) for t in tags):
+                raise UnsupportedShape(f"sh:languageIn of {node} must list strings")
+            yield LanguageInTest(component("LanguageIn"), languages=tuple(str(t).lower() for t in tags))
+        length = self._count(node, SH.minLength)
+        if length is not None:
+            yield MinLengthTest(component("MinLength"), length=length)
+        for predicate, (name, operator) in _RANGES.items():
+            for limit in g.objects(node, predicate):
+                if not isinstance(limit, Literal):
+                    raise UnsupportedShape(f"sh:{name} of {node} must be a literal")
+                yield RangeTest(component(name[0].upper() + name[1:]), limit=limit, name=name,
+                                operator=operator)
+        if not is_property:
+            for value in g.objects(node, SH.hasValue):
+                yield HasValueTest(component("HasValue"), value=sparql_term(self._iri_value(node, value)))
+        for predicate, name, exactly_one in ((SH["or"], "Or", False), (SH.xone, "Xone", True)):
+            for head in g.objects(node, predicate):
+                members = tuple(self.shape(m) for m in self._list(head))
+                if not members:
+                    raise UnsupportedShape(f"an empty sh:{name.lower()} list on {node}")
+                for member in members:
+                    _check_member(member)
+                yield _logical(component(name), members, exactly_one)
+
+    def _targets(self, node) -> Iterator[str]:
+        g = self.graph
+        classes = list(g.objects(node, SH.targetClass))
+        class_types = {RDFS.Class, *g.subjects(RDFS.subClassOf, RDFS.Class)}
+        if any(t in class_types for t in g.objects(node, RDF.type)):
+            classes.append(node)  # an implicit class target: the shape is a class
+        for cls in classes:
+            yield f"?this rdf:type/rdfs:subClassOf* {sparql_term(cls)} ."
+        for target in g.objects(node, SH.targetNode):
+            yield f"VALUES ?this {{ {sparql_term(target)} }}"
+        for predicate in g.objects(node, SH.targetSubjectsOf):
+            yield f"?this {sparql_term(predicate)} [] ."
+        for predicate in g.objects(node, SH.targetObjectsOf):
+            yield f"[] {sparql_term(predicate)} ?this ."
+
+
+def _check_member(member: Shape) -> None:
+    """A member of sh:or / sh:xone is compiled into one expression: counts beyond 1 cannot be."""
+    for prop in [member] if member.path is not None else member.properties:
+        if prop.min_count > 1 or (prop.max_count or 0) > 1:
+            raise UnsupportedShape(f"sh:minCount or sh:maxCount above 1 in {prop.describe()}, a member of "
+                                   "sh:or / sh:xone")
+
+
+def _logical(component: str, members: tuple[Shape, ...], exactly_one: bool) -> LogicalTest:
+    paths, typed, further, reads_types = [], [], False, False
+    for member in members:
+        if member.path is None:
+            reads_types |= any(t.reads_types for t in member.tests)
+            further |= any(t.paths or t.typed_paths or t.reads_further for t in member.tests)
+        for prop in [member] if member.path is not None else member.properties:
+            paths.append(prop.path)
+            typed += [prop.path] if any(t.reads_types for t in prop.tests) else []
+            further |= any(t.paths or t.typed_paths or t.reads_further for t in prop.tests)
+    return LogicalTest(component, members=members, exactly_one=exactly_one, reads_types=reads_types,
+                       paths=tuple(paths), typed_paths=tuple(typed), reads_further=further)
+
+
+@lru_cache(maxsize=256)
+def _checked_pattern(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise UnsupportedShape(f"sh:pattern {pattern!r} is not a valid regular expression: {error}") from None
+    probe = f'SELECT ?ok WHERE {{ BIND(REGEX("", {ox.Literal(python_to_rust_regex(pattern))}) AS ?ok) }}'
+    if next(iter(ox.Store().query(probe)))["ok"] is None:
+        raise UnsupportedShape(f"sh:pattern {pattern!r} uses regular expression syntax Oxigraph does not run")
+    return pattern
+
+
+# --- queries ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a failed constraint reports."""
+
+    component: str
+    shape: str | None
+    path: str | None
+    severity: str
+    messages: tuple[str, ...]
+    #: which variable is the result's sh:value: "this" (node-level), "value" (a path's value) or None
+    value: str | None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One query and the outcome each of its flags ?c0, ?c1 ... stands for (a row whose flag is false
+    is a result). A check without flags reports ``outcomes[0]`` for every row."""
+
+    full: str
+    restricted: str
+    outcomes: tuple[Outcome, ...]
+    flagged: bool = True
+    #: for sh:maxCount over every target: a cheap query; when ?n = ?d no node has two values
+    precheck: str | None = None
+
+
+@dataclass
+class Program:
+    """The compiled shapes, and what they read (so a change's reach can be worked out)."""
+
+    checks: list[Check]
+    forward_predicates: set[str] = field(default_factory=set)
+    inverse_predicates: set[str] = field(default_factory=set)
+    #: predicates whose values' rdf:type is read (sh:class on their values), forwards and inverse
+    typed_forward_predicates: set[str] = field(default_factory=set)
+    typed_inverse_predicates: set[str] = field(default_factory=set)
+    target_subject_predicates: set[str] = field(default_factory=set)
+    target_object_predicates: set[str] = field(default_factory=set)
+    #: why a change cannot be validated on its neighbourhood alone (None: it can)
+    not_local: str | None = None
+
+    def read(self, path: PropertyPath, types: bool) -> None:
+        (self.inverse_predicates if path.inverse else self.forward_predicates).add(path.predicate)
+        if types:
+            typed = self.typed_inverse_predicates if path.inverse else self.typed_forward_predicates
+            typed.add(path.predicate)
+
+
+def _focus(shape: Shape) -> str:
+    parts = [f"{{ {t} }}" for t in shape.targets]
+    return parts[0] if len(parts) == 1 else " UNION ".join(parts)
+
+
+def _outcome(component: str, shape: Shape, value: str | None) -> Outcome:
+    return Outcome(component, shape.iri, shape.path.rendering if shape.path else None, shape.severity,
+                   shape.messages, value)
+
+
+def _flags(expressions: list[str]) -> tuple[str, str]:
+    """The flag variables, and the BINDs and FILTER keeping rows where one of them is false."""
+    names = " ".join(f"?c{i}" for i in range(len(expressions)))
+    binds = " ".join(f"BIND(COALESCE({e}, false) AS ?c{i})" for i, e in enumerate(expressions))
+    return names, binds + " FILTER(!(" + " && ".join(f"?c{i}" for i in range(len(expressions))) + "))"
+
+
+def _checks(root: Shape, program: Program) -> Iterator[Check]:
+    """The checks of a shape with targets: its own constraints and its property shapes'."""
+    focus, fresh = _focus(root), Fresh()
+    properties = [root] if root.path is not None else [p for p in root.properties if not p.deactivated]
+    for shape in [root, *properties]:
+        if shape.reports and not shape.messages:
+            raise UnsupportedShape(f"{shape.describe()} has no sh:message: this engine reports sh:message "
+                                   "only (pyshacl would make one up); add one")
+    # 1. the focus nodes themselves: node-level constraints, then sh:minCount 1 and sh:hasValue per path
+    expressions, outcomes = [], []
+    if root.path is None:
+        for test in root.tests:
+            expressions.append(test.expr("?this", fresh))
+            outcomes.append(_outcome(test.component, root, "this" if test.reports_value else None))
+            for path in test.paths:
+                program.read(path, path in test.typed_paths)
+            if test.reads_further:
+                program.not_local = f"{test.component} in {root.describe()} reads beyond its paths"
+    for prop in properties:
+        if prop.min_count == 1:
+            expressions.append(f"EXISTS {{ ?this {prop.path.sparql} {fresh()} }}")
+            outcomes.append(_outcome(f"{SH}MinCountConstraintComponent", prop, None))
+        for value in prop.has_values:
+            expressions.append(f"EXISTS {{ ?this {prop.path.sparql} {value} }}")
+            outcomes.append(_outcome(f"{SH}HasValueConstraintComponent", prop, None))
+    if expressions:
+        names, keep = _flags(expressions)
+        yield Check(f"{PREFIXES}SELECT DISTINCT ?this {names} WHERE {{ {focus} {keep} }}",
+                    f"{PREFIXES}SELECT DISTINCT ?this {names} WHERE {{ {FOCUS_VALUES} {focus} {keep} }}",
+                    tuple(outcomes))
+    for prop in properties:
+        path = prop.path.sparql
+        program.read(prop.path, any(t.reads_types for t in prop.tests))
+        if any(t.paths or t.typed_paths or t.reads_further for t in prop.tests):
+            program.not_local = f"{prop.describe()} checks its values' own properties"
+        # 2. the values: each distinct value judged once, joined back to its focus nodes only if it fails
+        if prop.tests:
+            names, keep = _flags([t.expr("?value", fresh) for t in prop.tests])
+            distinct = f"{{ SELECT DISTINCT ?value WHERE {{ ?_s {path} ?value }} }}"
+            judged = f"{{ SELECT ?value {names} WHERE {{ {distinct} {keep} }} }}"
+            yield Check(f"{PREFIXES}SELECT DISTINCT ?this ?value {names} WHERE {{ {judged} "
+                        f"?this {path} ?value . {focus} }}",
+                        f"{PREFIXES}SELECT DISTINCT ?this ?value {names} WHERE {{ {FOCUS_VALUES} {focus} "
+                        f"?this {path} ?value . {keep} }}",
+                        tuple(_outcome(t.component, prop, "value") for t in prop.tests))
+        # 3. counts that need a GROUP BY
+        if prop.min_count > 1:
+            full, restricted = (f"{PREFIXES}SELECT ?this WHERE {{ {values} {focus} OPTIONAL {{ ?this {path} "
+                                f"?value BIND({_identity('?value')} AS ?identity) }} }} GROUP BY ?this "
+                                f"HAVING (COUNT(DISTINCT ?identity) < {prop.min_count})"
+                                for values in ("", FOCUS_VALUES))
+            yield Check(full, restricted, (_outcome(f"{SH}MinCountConstraintComponent", prop, None),),
+                        flagged=False)
+        if prop.max_count is not None:
+            having = f"HAVING (COUNT(DISTINCT {_identity('?value')}) > {prop.max_count})"
+            precheck = f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?this) AS ?d) WHERE {{ ?this {path} [] }}"
+            grouped = f"{{ SELECT ?this WHERE {{ ?this {path} ?value }} GROUP BY ?this {having} }}"
+            yield Check(f"{PREFIXES}SELECT DISTINCT ?this WHERE {{ {grouped} {focus} }}",
+                        f"{PREFIXES}SELECT ?this WHERE {{ {FOCUS_VALUES} {focus} ?this {path} ?value }} "
+                        f"GROUP BY ?this {having}",
+                        (_outcome(f"{SH}MaxCountConstraintComponent", prop, None),), flagged=False,
+                        precheck=None if prop.max_count == 0 else PREFIXES + precheck)
+
+
+def compile_shapes(graph: Graph) -> Program:
+    """The checks of every shape in ``graph`` that has targets. Raises UnsupportedShape."""
+    compiler = _Compiler(graph)
+    program = Program(checks=[])
+    declared = {s for predicate in _TARGETS for s in graph.subjects(predicate, None)}
+    declared |= {*graph.subjects(RDF.type, SH.NodeShape), *graph.subjects(RDF.type, SH.PropertyShape),
+                 *graph.objects(None, SH.property)}
+    for node in sorted(declared, key=str):
+        compiler.shape(node)  # every shape compiles, targeted or not, so nothing unsupported hides
+    for node in sorted(compiler.shapes, key=str):
+        shape = compiler.shapes[node]
+        if not shape.targets or shape.deactivated:
+            continue
+        for predicate in graph.objects(node, SH.targetSubjectsOf):
+            program.target_subject_predicates.add(str(predicate))
+        for predicate in graph.objects(node, SH.targetObjectsOf):
+            program.target_object_predicates.add(str(predicate))
+        program.checks.extend(_checks(shape, program))
+    for check in program.checks:  # a query Oxigraph cannot parse is a bug here, caught at load time
+        for query in (check.full, check.restricted.replace(FOCUS_MARKER, ""), check.precheck):
+            if query:
+                ox.Store().query(query, custom_functions=literals.FUNCTIONS)
+    return program
+
+
+@lru_cache(maxsize=16)
+def _load(path: str, stamp: tuple[int, int]) -> Program:
+    return compile_shapes(Graph().parse(path, format="turtle"))
+
+
+def load_shapes(path: Path) -> Program:
+    """The compiled shapes of a Turtle file, cached until the file changes. Raises UnsupportedShape."""
+    stat = Path(path).stat()
+    return _load(str(Path(path).resolve()), (stat.st_mtime_ns, stat.st_size))
+
