@@ -1,5 +1,6 @@
 """The command line: real subprocesses, real exit codes, readable errors."""
 
+import json
 import subprocess
 import sys
 
@@ -60,3 +61,19 @@ def test_unknown_store_exits_3():
     result = carekg("query", "--store", "nosuch:thing", "ASK {}")
     assert result.returncode == 3
     assert "unknown store" in result.stderr
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_check_with_either_shacl_engine(engine):
+    result = carekg("--quiet", "check", "--no-reasoner", "--shacl-engine", engine, "--format", "json")
+    assert result.returncode == 0, result.stdout[-2000:]
+    report = json.loads(result.stdout)
+    assert report["ok"] and {"shacl data", "shacl ontology"} <= set(report["checks"])
+
+
+def test_load_reports_its_steps_with_elapsed_time(tmp_path):
+    result = carekg("load", "--no-reasoner", "--store", f"oxigraph:{tmp_path / 'db'}")
+    assert result.returncode == 0, result.stderr
+    steps = [line for line in result.stderr.splitlines() if line.startswith("... ")]
+    assert any("compacting the store (at " in line for line in steps), steps
+    assert "loaded in" in result.stdout

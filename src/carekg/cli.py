@@ -68,7 +68,7 @@ def cmd_build(args) -> int:
 def cmd_check(args) -> int:
     from carekg.check import run_checks
 
-    report = run_checks(reasoner=not args.no_reasoner, progress=_progress(args.quiet))
+    report = run_checks(reasoner=not args.no_reasoner, shacl_engine=args.shacl_engine, progress=_progress(args.quiet))
     if args.format == "json":
         print(json.dumps({"ok": report.ok, "checks": report.checks_run,
                           "violations": [v.__dict__ for v in report.violations]}, indent=2))
@@ -314,6 +314,10 @@ def parser() -> argparse.ArgumentParser:
     check = add("check", cmd_check, "validate data/ and ontology/: parse, SHACL, HermiT, SPARQL violation queries",
                 "carekg check --format json")
     check.add_argument("--no-reasoner", action="store_true", help="skip HermiT (faster; no Java needed)")
+    check.add_argument("--shacl-engine", choices=["oxigraph", "pyshacl"], default="oxigraph",
+                       help="SHACL validator: carekg's shapes compiled to SPARQL on Oxigraph (default; proven "
+                            "equal to pyshacl on these shapes, falls back to it for shapes it cannot compile) "
+                            "or pyshacl itself")
     check.add_argument("--format", choices=["text", "json"], default="text")
 
     load = add("load", cmd_load, "load data, ontology and inferred graphs into the store (skipped if unchanged)",
