@@ -19,22 +19,34 @@ def _fmt(value, digits: int = 2) -> str:
 def tables(reports: list[dict]) -> str:
     lines: list[str] = []
     sizes = {name: size for report in reports for name, size in report["sizes"].items()}
-    lines += ["| size | data triples | carekg load (s) | carekg triples/s | Oxigraph load (s) | Oxigraph triples/s "
-              "| first answer carekg / Oxigraph / rdflib-endpoint (s) | peak RSS carekg / Oxigraph / rdflib-endpoint (MB) "
-              "| SHACL (s) |",
-              "|---|---:|---:|---:|---:|---:|---|---|---|"]
+    lines += ["| size | data triples | carekg load (s): end to end / bulk phase / compaction | carekg triples/s: "
+              "end to end / bulk phase | Oxigraph load (s) | Oxigraph triples/s "
+              "| first answer carekg / Oxigraph / rdflib-endpoint (s) | peak RSS carekg / Oxigraph / rdflib-endpoint (MB) |",
+              "|---|---:|---|---|---:|---:|---|---|"]
     for name, size in sizes.items():
         servers = size["servers"]
         first = " / ".join(_fmt(servers.get(s, {}).get("first_answer_seconds")) for s in
                            ("carekg", "oxigraph", "rdflib-endpoint"))
         rss = " / ".join(_fmt(servers.get(s, {}).get("peak_rss_mb"), 0) for s in ("carekg", "oxigraph", "rdflib-endpoint"))
-        shacl = size.get("shacl", {})
-        shacl_text = (f"{shacl['seconds']} (parse {shacl['parse_seconds']}, validate {shacl['validate_seconds']})"
-                      if shacl.get("measured") else "not run")
         load_c, load_o = size["load"]["carekg"], size["load"]["oxigraph"]
-        lines.append(f"| {name} | {_fmt(size['data']['data_triples'])} | {load_c['seconds']} | "
-                     f"{_fmt(load_c['triples_per_second'])} | {load_o['seconds']} | {_fmt(load_o['triples_per_second'])} "
-                     f"| {first} | {rss} | {shacl_text} |")
+        lines.append(f"| {name} | {_fmt(size['data']['data_triples'])} | {load_c['seconds']} / "
+                     f"{_fmt(load_c.get('bulk_load_seconds'))} / {_fmt(load_c.get('compaction_seconds'))} | "
+                     f"{_fmt(load_c['triples_per_second'])} / {_fmt(load_c.get('bulk_triples_per_second'))} | "
+                     f"{load_o['seconds']} | {_fmt(load_o['triples_per_second'])} | {first} | {rss} |")
+    lines += ["", "| size | SHACL, carekg's validator (s): process / read / validate | SHACL, pyshacl (s): "
+              "process / parse / validate | a write's validation, median (max) ms: valid / broken | whole write (s) |",
+              "|---|---|---|---|---:|"]
+    for name, size in sizes.items():
+        cells = []
+        for engine in ("carekg", "pyshacl"):
+            run = size.get("shacl", {}).get(engine, {})
+            cells.append(f"{run['process_seconds']} / {run['parse_seconds']} / {run['validate_seconds']}"
+                         if run.get("measured") else run.get("reason", "not run")[:80])
+        write = size.get("write")
+        write_text = (f"{write['valid']['median_ms']} ({write['valid']['max_ms']}) / "
+                      f"{write['broken']['median_ms']} ({write['broken']['max_ms']})" if write else "–")
+        lines.append(f"| {name} | {cells[0]} | {cells[1]} | {write_text} | "
+                     f"{_fmt(write['whole_write_seconds']) if write else '–'} |")
     lines += ["", "| size | server | question | first (ms) | clients | requests/s | p50 (ms) | p99 (ms) | errors |",
               "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for name, size in sizes.items():
