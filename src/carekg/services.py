@@ -764,17 +764,32 @@ def _check_choice(name: str, value: str | None, choices: Iterable[str]) -> None:
 # --- innovations -----------------------------------------------------------------------------------------
 
 
-def _innovation_summary(store: GraphStore, iri: str, row: Row, evidence: list[Evidence]) -> dict:
+def _innovation_summary(store: GraphStore, iri: str, row: Row, counts: Counts, factor_count: int) -> dict:
     return dict(id=_slug(iri), iri=iri, label=row["label"], abbreviation=row.get("abbreviation"),
                 kind=_code_or_none(row.get("kind")), kind_label=_label(_labels(store), row.get("kind")),
-                counts=Counts.of(evidence), factor_count=len({e.factor.iri for e in evidence}))
+                counts=counts, factor_count=factor_count)
+
+
+def _innovation_counts(store: GraphStore) -> dict[str, tuple[Counts, int]]:
+    """Every innovation's evidence counts and number of factors, by two aggregate queries: the same as
+    Counts.of over its findings, without reading every finding."""
+    directions: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in _select(store, "api_innovation_direction_counts"):
+        directions[row["innovation"]][code(row["direction"])] = int(row["findings"])
+    counts = {}
+    for row in _select(store, "api_innovation_counts"):
+        by_direction = directions[row["innovation"]]
+        counts[row["innovation"]] = (Counts(int(row["findings"]), int(row["sources"]), by_direction.get("enabler", 0),
+                                            by_direction.get("barrier", 0), by_direction.get("mixed", 0)),
+                                     int(row["factors"]))
+    return counts
 
 
 @_cached
 def list_innovations(store: GraphStore) -> list[InnovationSummary]:
     """Every innovation, by label, with how much evidence it has."""
-    by_innovation = _evidence_by_innovation(store)
-    return [InnovationSummary(**_innovation_summary(store, iri, row, by_innovation.get(iri, [])))
+    counts = _innovation_counts(store)
+    return [InnovationSummary(**_innovation_summary(store, iri, row, *counts.get(iri, (Counts(), 0))))
             for iri, row in _innovation_rows(store).items()]
 
 
@@ -801,7 +816,8 @@ def innovation(store: GraphStore, id: str) -> InnovationDetail:
         if link["relation"] == str(CKG.studies) and link["source"] not in sources:
             sources[link["source"]] = _one_source_ref(store, link["source"])
     return InnovationDetail(
-        **_innovation_summary(store, iri, row, evidence), description=row.get("description"),
+        **_innovation_summary(store, iri, row, Counts.of(evidence), len({e.factor.iri for e in evidence})),
+        description=row.get("description"),
         origin=row.get("origin"), claim_kind=_code_or_none(row.get("claimKind")),
         involvements=_involvements_of(store, _select(store, "api_involvements", innovation=iri)),
         sources=sorted(sources.values(), key=_newest_first),

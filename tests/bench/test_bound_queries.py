@@ -1,4 +1,4 @@
-"""The profile's bound queries (api_innovation*.rq) give exactly what the whole-table path gave:
+"""The bound and aggregate queries (api_innovation*.rq) give exactly what the whole-table path gave:
 every innovation's findings, with their sources, on the curated data and on a synthetic graph."""
 
 from __future__ import annotations
@@ -63,3 +63,21 @@ def test_gaps_match_the_competency_query_on_curated_data(store):
 
 def test_gaps_match_the_competency_query_on_synthetic_data(synthetic_store):
     assert _same_gaps(synthetic_store) > 0
+
+
+def _same_innovation_counts(store) -> int:
+    whole = services._evidence_by_innovation(store)
+    listed = services.list_innovations(store)
+    for summary in listed:
+        evidence = whole.get(summary.iri, [])
+        assert summary.counts == services.Counts.of(evidence), summary.id
+        assert summary.factor_count == len({e.factor.iri for e in evidence}), summary.id
+    return sum(summary.counts.findings for summary in listed)
+
+
+def test_innovation_list_counts_match_the_tables_on_curated_data(store):
+    assert _same_innovation_counts(store) > 100
+
+
+def test_innovation_list_counts_match_the_tables_on_synthetic_data(synthetic_store):
+    assert _same_innovation_counts(synthetic_store) > 500
