@@ -515,6 +515,7 @@ class Overview:
 _CACHE: OrderedDict[tuple, object] = OrderedDict()
 _CACHE_SIZE = 512
 _CACHE_LOCK = threading.Lock()
+_COMPUTING: dict[tuple, threading.Lock] = {}
 Result = TypeVar("Result")
 
 
@@ -532,11 +533,23 @@ def _cached(function: Callable[..., Result]) -> Callable[..., Result]:
             if key in _CACHE:
                 _CACHE.move_to_end(key)
                 return _CACHE[key]
-        value = function(store, *args, **kwargs)
-        with _CACHE_LOCK:
-            _CACHE[key] = value
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
+            computing = _COMPUTING.setdefault(key, threading.Lock())
+        # One computation per key: concurrent requests for a cold answer wait for it instead of
+        # repeating it (at 1M triples a whole-table answer takes seconds, and 64 clients would
+        # otherwise each start one).
+        with computing:
+            with _CACHE_LOCK:
+                if key in _CACHE:
+                    return _CACHE[key]
+            try:
+                value = function(store, *args, **kwargs)
+            finally:
+                with _CACHE_LOCK:
+                    _COMPUTING.pop(key, None)
+            with _CACHE_LOCK:
+                _CACHE[key] = value
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.popitem(last=False)
         return value
 
     return wrapper
