@@ -686,20 +686,20 @@ def _source_ref_of(labels: dict[str, str], iri: str, row: Row) -> SourceRef:
                      _bool(row.get("developerAuthored")), url)
 
 
-def _source_ref(store: GraphStore, iri: str) -> SourceRef:
-    if iri in _source_refs(store):
-        return _source_refs(store)[iri]
+def _bare_source_ref(iri: str) -> SourceRef:
+    """A source the store says nothing more about than its IRI."""
     kind, slug = split(iri) or ("source", iri)
     return SourceRef(slug, iri, kind, slug, None, None, None, None, None)
+
+
+def _source_ref(store: GraphStore, iri: str) -> SourceRef:
+    return _source_refs(store).get(iri) or _bare_source_ref(iri)
 
 
 def _one_source_ref(store: GraphStore, iri: str) -> SourceRef:
     """As _source_ref, by one query bound to the source."""
     rows = _select(store, "api_sources", source=iri)
-    if rows:
-        return _source_ref_of(_labels(store), iri, rows[0])
-    kind, slug = split(iri) or ("source", iri)
-    return SourceRef(slug, iri, kind, slug, None, None, None, None, None)
+    return _source_ref_of(_labels(store), iri, rows[0]) if rows else _bare_source_ref(iri)
 
 
 @_cached
@@ -709,23 +709,24 @@ def _source_links(store: GraphStore) -> list[tuple[str, str, str]]:
     return [(row["source"], row["relation"].rsplit("#", 1)[-1], row["target"]) for row in rows]
 
 
+def _evidence_of(store: GraphStore, labels: dict[str, str], row: Row, innovation: Ref | None,
+                 source: SourceRef) -> Evidence:
+    """A finding as a row of api_findings.rq or api_innovation_findings.rq gives it."""
+    return Evidence(
+        id=_slug(row["finding"]), iri=row["finding"], direction=code(row["direction"]),
+        provenance=_code_or_none(row.get("provenance")), provenance_label=_label(labels, row.get("provenance")),
+        paraphrase=row.get("paraphrase"), locator=row.get("locator"), factor_as_reported=row.get("factorAsReported"),
+        review_synthesis=bool(_bool(row.get("reviewSynthesis"))), general=bool(_bool(row.get("general"))),
+        factor=_factor_ref(store, row["factor"]), innovation=innovation, source=source)
+
+
 @_cached
 def _evidence(store: GraphStore) -> list[Evidence]:
     labels = _labels(store)
     evidence = []
     for row in _select(store, "api_findings"):
-        innovation = row.get("innovation")
-        evidence.append(Evidence(
-            id=_slug(row["finding"]), iri=row["finding"], direction=code(row["direction"]),
-            provenance=_code_or_none(row.get("provenance")),
-            provenance_label=_label(labels, row.get("provenance")),
-            paraphrase=row.get("paraphrase"), locator=row.get("locator"),
-            factor_as_reported=row.get("factorAsReported"),
-            review_synthesis=bool(_bool(row.get("reviewSynthesis"))), general=bool(_bool(row.get("general"))),
-            factor=_factor_ref(store, row["factor"]),
-            innovation=_innovation_ref(store, innovation) if innovation else None,
-            source=_source_ref(store, row["source"]),
-        ))
+        innovation = _innovation_ref(store, row["innovation"]) if row.get("innovation") else None
+        evidence.append(_evidence_of(store, labels, row, innovation, _source_ref(store, row["source"])))
     return evidence
 
 
@@ -898,31 +899,13 @@ def _innovation_evidence(store: GraphStore, iri: str, label: str) -> list[Eviden
     """The findings about one innovation, as _evidence_by_innovation has them, by two queries bound
     to the innovation: their cost grows with its findings, not with the graph."""
     labels = _labels(store)
-    sources: dict[str, SourceRef] = {}
-    for row in _select(store, "api_innovation_sources", innovation=iri):
-        kind, slug = split(row["source"]) or ("source", row["source"])
-        urls = (row.get("urls") or "").split()
-        url = f"https://doi.org/{row['doi']}" if row.get("doi") else next(iter(urls), None)
-        sources[row["source"]] = SourceRef(slug, row["source"], kind, row.get("citation") or slug,
-                                           _int(row.get("year")), _code_or_none(row.get("design")),
-                                           _label(labels, row.get("design")),
-                                           _bool(row.get("developerAuthored")), url)
+    sources = {row["source"]: _source_ref_of(labels, row["source"], row)
+               for row in _select(store, "api_innovation_sources", innovation=iri)}
     innovation_ref = Ref(_slug(iri), iri, label)
     evidence = []
     for row in _select(store, "api_innovation_findings", innovation=iri):
-        source = sources.get(row["source"])
-        if source is None:
-            kind, slug = split(row["source"]) or ("source", row["source"])
-            source = SourceRef(slug, row["source"], kind, slug, None, None, None, None, None)
-        evidence.append(Evidence(
-            id=_slug(row["finding"]), iri=row["finding"], direction=code(row["direction"]),
-            provenance=_code_or_none(row.get("provenance")),
-            provenance_label=_label(labels, row.get("provenance")),
-            paraphrase=row.get("paraphrase"), locator=row.get("locator"),
-            factor_as_reported=row.get("factorAsReported"),
-            review_synthesis=bool(_bool(row.get("reviewSynthesis"))), general=bool(_bool(row.get("general"))),
-            factor=_factor_ref(store, row["factor"]), innovation=innovation_ref, source=source,
-        ))
+        source = sources.get(row["source"]) or _bare_source_ref(row["source"])
+        evidence.append(_evidence_of(store, labels, row, innovation_ref, source))
     return evidence
 
 
