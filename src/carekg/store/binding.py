@@ -2,7 +2,8 @@
 
 A VALUES block at the start of a SELECT's WHERE group lets the query planner start from the bound
 IRI; oxigraph's own ``substitutions`` bind after planning, so a query bound to one innovation still
-scanned every finding (docs/bench.md). The IRI is checked to be a plain IRI before it is written in.
+scanned every finding (docs/bench.md). The IRI is checked to be a plain absolute IRI before it is
+written in, so it cannot end its ``<...>`` early or change the query around it (tests/stores/test_binding.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from collections.abc import Mapping
 
 from carekg.store.base import StoreError
 
-_SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
+#: An absolute IRI (scheme first) with none of the characters SPARQL's IRIREF excludes (controls,
+#: space, <>"{}|^`\), nor other whitespace, lone surrogates or brackets; ``%`` only as an escape; at
+#: most one ``#``. Matched whole: ``$`` would let a trailing newline through.
+_IRI_CHAR = r"(?:[^\x00-\x20\x7f-\x9f\s<>\"{}|\\^`\ud800-\udfff%#\[\]]|%[0-9A-Fa-f]{2})"
+_SAFE_IRI = re.compile(rf"[A-Za-z][A-Za-z0-9+.-]*:{_IRI_CHAR}*(?:#{_IRI_CHAR}*)?")
 
 #: Comments, strings and IRIs (skipped), variables and query-form keywords (looked at) of a SPARQL text.
 _TOKENS = re.compile(
@@ -33,7 +38,7 @@ def bind_values(query: str, bindings: Mapping[str, str] | None) -> str:
     if not bindings:
         return query
     for name, iri in bindings.items():
-        if not name.isidentifier() or not _SAFE_IRI.match(iri):
+        if not name.isidentifier() or not isinstance(iri, str) or not _SAFE_IRI.fullmatch(iri):
             raise StoreError(f"refusing to bind ?{name} to {iri!r}: not a plain IRI")
     tokens = list(_TOKENS.finditer(query))
     form = next((m.group("form").upper() for m in tokens if m.group("form")), "SELECT")
