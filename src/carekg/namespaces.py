@@ -65,7 +65,7 @@ class CKG(DefinedNamespace):
     NHSTrust: URIRef  # An NHS trust or health board.
     NasssDomain: URIRef  # One of the seven domains of the NASSS framework.
     NasssSubdomain: URIRef  # A sub-domain (a question) within a NASSS domain.
-    NewsOrGreyLiterature: URIRef  # A news item, press release, blog, organisational web page, decision record or parliamen...
+    NewsOrGreyLiterature: URIRef  # A news item, press release, blog, organisational web page, or official statement (a dec...
     NotKnownIncluded: URIRef  # Nothing shows that the review included the source; evidence added beyond the review.
     Organisation: URIRef  # A body that develops, implements, funds, commissions, supports or evaluates an innovation.
     OrganisationType: URIRef  # What kind of body an organisation is.
@@ -89,7 +89,7 @@ class CKG(DefinedNamespace):
     QuasiExperimentalEvaluationDesign: URIRef  # An impact evaluation with a comparison group but no randomisation.
     RapidReviewDesign: URIRef  # A review that streamlines systematic-review methods to answer quickly.
     RegionalPartnershipBoard: URIRef  # A statutory partnership board of health and social care bodies in Wales.
-    Report: URIRef  # A report by a public body, committee, think tank or partnership that is not itself an e...
+    Report: URIRef  # A research report: the report of a study by a research body, review unit, think tank or...
     ResearchCentre: URIRef  # A research centre, unit or social research organisation.
     ResearchProgramme: URIRef  # A research project or programme that studies innovation.
     ReviewAbstractClaim: URIRef  # Stated in the founding review's abstract.
