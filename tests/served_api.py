@@ -1,35 +1,59 @@
-"""The API as a real uvicorn process on a free loopback port, for tests that need a server."""
+"""The API as a real uvicorn process on a free loopback port: the one way tests start a server.
+
+Each server runs in a session of its own, so stopping or killing it reaches its query workers too; its
+output goes to a temporary file (a pipe could fill and block a chatty server) and is shown when it fails
+to come up.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import IO
 
 import httpx
 import pytest
 
 from carekg import paths
 
+#: each running server's output file, by process id
+_LOGS: dict[int, IO[bytes]] = {}
+
 
 def free_port() -> int:
+    """A loopback TCP port nothing listens on now (the one helper for tests starting servers)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
 def start(env: Mapping[str, str]) -> tuple[subprocess.Popen, str]:
-    """Start uvicorn serving ``api.main:create_app`` with ``env`` added to the environment."""
+    """Start uvicorn serving ``api.main:create_app`` with ``env`` added to the environment; returns the
+    process and its base URL. Call ``wait_until_up`` before using it."""
     port = free_port()
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port",
          str(port), "--log-level", "warning", "--timeout-keep-alive", "75"],
-        cwd=paths.ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=paths.ROOT, env={**os.environ, **env}, start_new_session=True, stdout=log, stderr=log)
+    _LOGS[process.pid] = log
     return process, f"http://127.0.0.1:{port}"
+
+
+def output(process: subprocess.Popen) -> str:
+    """The last lines the server wrote (for failure messages)."""
+    log = _LOGS.get(process.pid)
+    if log is None:
+        return ""
+    log.seek(0)
+    return log.read().decode(errors="replace")[-4000:]
 
 
 def wait_until_up(process: subprocess.Popen, base: str, seconds: float = 60) -> None:
@@ -42,18 +66,40 @@ def wait_until_up(process: subprocess.Popen, base: str, seconds: float = 60) -> 
         except httpx.TransportError:
             pass
         if process.poll() is not None:
-            pytest.fail(f"uvicorn exited: {process.stdout.read().decode()}")
+            pytest.fail(f"uvicorn exited: {output(process)}")
         time.sleep(0.2)
-    pytest.fail(f"uvicorn did not come up in {seconds:.0f} s")
+    pytest.fail(f"uvicorn did not come up in {seconds:.0f} s: {output(process)}")
+
+
+def _signal_group(process: subprocess.Popen, number: int) -> None:
+    try:
+        os.killpg(process.pid, number)
+    except ProcessLookupError:
+        pass
+
+
+def _forget(process: subprocess.Popen) -> None:
+    log = _LOGS.pop(process.pid, None)
+    if log is not None:
+        log.close()
 
 
 def stop(process: subprocess.Popen) -> None:
-    process.terminate()
+    """Stop the server and its workers gracefully (SIGTERM), killing them after 15 s."""
+    _signal_group(process, signal.SIGTERM)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        process.kill()
+        _signal_group(process, signal.SIGKILL)
         process.wait()
+    _forget(process)
+
+
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL the server and its workers, mid-whatever (crash tests)."""
+    _signal_group(process, signal.SIGKILL)
+    process.wait(timeout=10)
+    _forget(process)
 
 
 @contextmanager

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
+import served_api
 
 from carekg.dataset import DatasetFiles, load
 from carekg.store import get_store
@@ -27,40 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FINDING = (Path(__file__).parent / "test_writes.py").read_text().split('FINDING = """\\\n')[1].split('"""')[0]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _start(env: dict, port: int) -> subprocess.Popen:
-    log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on a full pipe
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--timeout-keep-alive", "75"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            log.seek(0)
-            raise AssertionError(f"the server exited: {log.read().decode(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the server did not start within 60 s")
-
-
-def _kill(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGKILL)  # the server and its query workers, mid-whatever
-    server.wait(timeout=10)
-
-
-def _store_state(port: int) -> tuple[str, dict[str, int]]:
+def _store_state(base: str) -> tuple[str, dict[str, int]]:
     def select(query: str) -> list[dict]:
-        response = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": query},
+        response = httpx.get(f"{base}/sparql", params={"query": query},
                              headers={"Accept": "application/sparql-results+json"}, timeout=30)
         assert response.status_code == 200, response.text
         return response.json()["results"]["bindings"]
@@ -90,11 +57,11 @@ def test_sigkill_mid_write_leaves_old_or_new_never_in_between(tmp_path):
     acknowledged: set[str] = set()
     killed_during_write = 0
     for round_ in range(ROUNDS + 1):
-        port = _free_port()
-        server = _start(env, port)
+        server, base = served_api.start(env)
         try:
+            served_api.wait_until_up(server, base)
             # after every restart: the store is exactly a fresh load of the folder, at its version
-            assert _store_state(port) == _expected(folder), f"round {round_}"
+            assert _store_state(base) == _expected(folder), f"round {round_}"
             assert not list((folder / ".staging").glob("*")) if (folder / ".staging").exists() else True
             names = {p.name.removesuffix(".trig") for p in folder.glob("*.trig")}
             assert acknowledged <= names, acknowledged - names
@@ -111,7 +78,7 @@ def test_sigkill_mid_write_leaves_old_or_new_never_in_between(tmp_path):
                         "set it up faster", f"set it up faster (write {round_}.{k})")
                     in_flight.set()
                     try:
-                        response = httpx.post(f"http://127.0.0.1:{port}/evidence/{name}", content=body,
+                        response = httpx.post(f"{base}/evidence/{name}", content=body,
                                               headers={"Content-Type": "text/turtle",
                                                        "Authorization": f"Bearer {TOKEN}"}, timeout=60)
                     except httpx.HTTPError:
@@ -126,11 +93,11 @@ def test_sigkill_mid_write_leaves_old_or_new_never_in_between(tmp_path):
             thread.start()
             time.sleep(rng.uniform(1.0, 6.0))
             killed_during_write += in_flight.is_set()
-            _kill(server)
+            served_api.kill(server)
             stop.set()
             thread.join(timeout=30)
         finally:
             if server.poll() is None:
-                _kill(server)
+                served_api.kill(server)
     assert acknowledged, "no write completed: the test proved nothing"
     assert killed_during_write >= ROUNDS // 2, "most kills should land during a write"

@@ -11,15 +11,13 @@ import asyncio
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
-
-from tests.security.test_crash_safety import _free_port, _start
+import served_api
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".carekg" / "loadtest"
@@ -126,11 +124,10 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def test_64_clients_for_60_seconds_on_a_million_triples():
     descriptor = _store()
-    port = _free_port()
-    env = {**os.environ, "CAREKG_STORE": descriptor, "CAREKG_QUERY_WORKERS": "2", "CAREKG_WRITE_TOKEN": ""}
-    server = _start(env, port)
-    base = f"http://127.0.0.1:{port}"
+    env = {"CAREKG_STORE": descriptor, "CAREKG_QUERY_WORKERS": "2", "CAREKG_WRITE_TOKEN": ""}
+    server, base = served_api.start(env)
     try:
+        served_api.wait_until_up(server, base)
         factors = [item["id"] for item in httpx.get(f"{base}/factors", params={"limit": 500}, timeout=120).json()["data"]]
         assert factors
         # the innovation list reads every innovation's counts: computed once here, as the factors are
@@ -145,11 +142,7 @@ def test_64_clients_for_60_seconds_on_a_million_triples():
         latencies, errors, elapsed = asyncio.run(_run(base, pick, SECONDS))
         rss_end = _rss(server.pid)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        served_api.stop(server)
     result = {
         "clients": CLIENTS, "seconds": round(elapsed, 1), "store": "1M synthetic triples (carekg generate --seed 42)",
         "requests": len(latencies), "errors": len(errors), "warm_up_errors": len(warm_errors),

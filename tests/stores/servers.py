@@ -12,12 +12,13 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from served_api import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "scripts"
@@ -27,12 +28,6 @@ REMOTE_BACKENDS = BACKENDS[1:]
 #: The back-ends in use: all three unless CAREKG_TEST_BACKENDS names a subset (for a quick local run).
 ACTIVE_BACKENDS = tuple(name for name in BACKENDS
                         if name in (os.environ.get("CAREKG_TEST_BACKENDS") or ",".join(BACKENDS)).split(","))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
