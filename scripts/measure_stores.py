@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from carekg import services  # noqa: E402
+from carekg.services import answer_cache  # noqa: E402
 from carekg.store import get_store  # noqa: E402
 
 SYNTHETIC = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
@@ -74,15 +75,14 @@ def profile_latency(descriptor: str, repeat: int) -> dict:
         slug = iri.rsplit("/", 1)[1]
         timings = []
         for _ in range(repeat + 1):
-            services._CACHE.clear()
+            answer_cache.clear()
             started = time.perf_counter()
             services.innovation_profile(store, slug)
             timings.append((time.perf_counter() - started) * 1000)
         cold = sorted(timings[1:])
         warm = []
         for _ in range(repeat):  # the shared lookups stay cached; only the profile's own answer is dropped
-            for key in [k for k in services._CACHE if k[2] == "innovation_profile"]:
-                del services._CACHE[key]
+            answer_cache.clear("innovation_profile")
             started = time.perf_counter()
             services.innovation_profile(store, slug)
             warm.append((time.perf_counter() - started) * 1000)

@@ -1,6 +1,6 @@
 """Server-rendered HTML for people: the home page, and the pages that /doc, /def and /sparql serve to
 browsers. Templates are Jinja2 with autoescaping on; everything shown comes from carekg.services and
-carekg.views (the gap map, the profile chart, the pyLODE ontology page).
+carekg.drawing (the profile chart) and carekg.ontology_docs (the pyLODE ontology page).
 
 Static files live in api/static/ (served at /static); the YASGUI bundle is installed at set-up into
 api/static/vendor/yasgui/ (git-ignored, ``make yasgui``). Without it the query page is the plain form."""
@@ -17,8 +17,12 @@ from markupsafe import Markup
 from api.config import Settings
 from api.deps import SettingsDep, StoreDep
 from api.responses import HTML, choose, versioned
-from carekg import services, views
+from carekg import services
+from carekg.drawing.profile_chart import profile_chart
 from carekg.ids import PREFIXES
+from carekg.ontology_docs import ontology_docs_html
+from carekg.queries.example_queries import example_queries
+from carekg.services.gap_map import nasss
 from carekg.store import GraphStore
 
 router = APIRouter(tags=["pages"])
@@ -84,8 +88,7 @@ def document(request: Request, store: GraphStore, settings: Settings, kind: str,
         return render(request, settings, "innovation.html", innovation=services.innovation(store, slug),
                       profile=services.innovation_profile(store, slug, **filters), filters=filters,
                       gaps=next(g for g in services.gaps(store) if g.innovation.id == slug),
-                      chart=Markup(views.profile_chart(views.nasss(store),
-                                                       services.innovation_profile(store, slug))),
+                      chart=Markup(profile_chart(nasss(store), services.innovation_profile(store, slug))),
                       directions=services.DIRECTIONS, provenance_kinds=services.PROVENANCE_KINDS,
                       designs=services.DESIGNS)
     if kind == "factor":
@@ -101,8 +104,8 @@ def document(request: Request, store: GraphStore, settings: Settings, kind: str,
 
 
 def ontology_page(request: Request, store: GraphStore, settings: Settings) -> str:
-    """The pyLODE documentation generated at set-up (carekg.views.ontology_docs), else the term list."""
-    generated = views.ontology_docs_html()
+    """The pyLODE documentation generated at set-up (carekg.ontology_docs), else the term list."""
+    generated = ontology_docs_html()
     if generated is not None:
         return generated
     return render(request, settings, "ontology.html", ontology=services.ontology(store))
@@ -111,7 +114,7 @@ def ontology_page(request: Request, store: GraphStore, settings: Settings) -> st
 def sparql_form(request: Request, store: GraphStore, settings: Settings) -> str:
     """The query page: YASGUI over this endpoint when its files are installed, with the carekg prefixes
     and the example queries as tabs; always the plain form too, which works with JavaScript off."""
-    examples = views.example_queries()
+    examples = example_queries()
     endpoint = str(request.url_for("sparql-query-get"))
     config = {"endpoint": endpoint, "prefixes": PREFIXES,
               "examples": [{"name": title.split(":", 1)[0] if title.startswith("CQ-") else title,

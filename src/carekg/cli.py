@@ -252,7 +252,8 @@ def cmd_release(args) -> int:
 
 
 def cmd_map(args) -> int:
-    from carekg import views
+    from carekg.drawing.gap_map import map_png, map_svg
+    from carekg.services.gap_map import gap_map
 
     out = Path(args.out)
     fmt = args.format or out.suffix.lower().lstrip(".")
@@ -264,8 +265,8 @@ def cmd_map(args) -> int:
     if store.dataset_version() is None:
         print("error: the store holds no dataset: run `carekg load` first", file=sys.stderr)
         return EXIT_UNAVAILABLE
-    the_map = views.gap_map(store)
-    body = views.map_svg(the_map).encode("utf-8") if fmt == "svg" else views.map_png(the_map)
+    the_map = gap_map(store)
+    body = map_svg(the_map).encode("utf-8") if fmt == "svg" else map_png(the_map)
     try:
         out.write_bytes(body)
     except OSError as error:
@@ -277,10 +278,10 @@ def cmd_map(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from carekg import views
+    from carekg import ontology_docs
 
     try:
-        out = views.ontology_docs(Path(args.out) if args.out else views.ONTOLOGY_DOCS)
+        out = ontology_docs.ontology_docs(Path(args.out) if args.out else ontology_docs.ONTOLOGY_DOCS)
     except ImportError:
         print("error: pyLODE is not installed (pip install 'pylode==3.3.4')", file=sys.stderr)
         return EXIT_UNAVAILABLE

@@ -118,3 +118,9 @@ PREFIXES: dict[str, str] = {
 def sparql_prefixes() -> str:
     """PREFIX lines for every prefix above, for queries typed by people."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def slug_of(iri: str) -> str:
+    """The id of a carekg instance IRI (its slug); any other IRI unchanged."""
+    parts = split(iri)
+    return parts[1] if parts else iri

@@ -8,16 +8,20 @@ import pytest
 from carekg import services
 from carekg.dataset import DatasetFiles, load
 from carekg.generate import generate
+from carekg.ids import slug_of
+from carekg.services import innovations, refs
+from carekg.services.evidence import evidence_by_innovation
+from carekg.services.rows import as_bool, select
 from carekg.store.oxigraph_store import OxigraphStore
 
 
 def _same_evidence(store) -> int:
     compared = 0
-    whole = services._evidence_by_innovation(store)
-    for iri, row in services._innovation_rows(store).items():
-        bound = services._innovation_evidence(store, iri, row["label"])
+    whole = evidence_by_innovation(store)
+    for iri, row in refs.innovation_rows(store).items():
+        bound = innovations.innovation_evidence(store, iri, row["label"])
         assert bound == whole.get(iri, []), iri
-        assert services._one_innovation_row(store, services._slug(iri)) == (iri, row)
+        assert innovations.one_innovation_row(store, slug_of(iri)) == (iri, row)
         compared += len(bound)
     return compared
 
@@ -46,11 +50,11 @@ def test_unknown_innovation_is_not_found(synthetic_store):
 
 def _same_gaps(store) -> int:
     compared = 0
-    total = sum(1 for row in services._concepts(store).values() if row["level"].endswith("#NasssSubdomain"))
+    total = sum(1 for row in refs.concept_rows(store).values() if row["level"].endswith("#NasssSubdomain"))
     for answer in services.gaps(store):
-        rows = services._select(store, "subdomains_without_evidence", innovation=answer.innovation.iri)
-        expected = [services.SubdomainGap(services._slug(r["subdomain"]), r["subdomain"], r["notation"],
-                                          r["label"], services._bool(r.get("coveredByReview"))) for r in rows]
+        rows = select(store, "subdomains_without_evidence", innovation=answer.innovation.iri)
+        expected = [services.SubdomainGap(slug_of(r["subdomain"]), r["subdomain"], r["notation"],
+                                          r["label"], as_bool(r.get("coveredByReview"))) for r in rows]
         assert answer.missing == expected, answer.innovation.id
         assert answer.evidenced_subdomains == total - len(expected)
         compared += 1
@@ -66,7 +70,7 @@ def test_gaps_match_the_competency_query_on_synthetic_data(synthetic_store):
 
 
 def _same_innovation_counts(store) -> int:
-    whole = services._evidence_by_innovation(store)
+    whole = evidence_by_innovation(store)
     listed = services.list_innovations(store)
     for summary in listed:
         evidence = whole.get(summary.iri, [])

@@ -1,4 +1,4 @@
-"""carekg.views: the evidence gap map counted in SPARQL, checked against the findings counted in Python,
+"""carekg.services.gap_map and carekg.drawing: the evidence gap map counted in SPARQL, checked against the findings counted in Python,
 the strength-of-evidence rule on a tiny graph built for it, and the SVG/PNG drawings."""
 
 from __future__ import annotations
@@ -11,7 +11,11 @@ from collections import Counter
 import pytest
 from PIL import Image
 
-from carekg import services, views
+from carekg import services
+from carekg.drawing.gap_map import map_layout, map_png, map_svg
+from carekg.drawing.profile_chart import profile_chart
+from carekg.queries.example_queries import example_queries
+from carekg.services.gap_map import gap_map, nasss
 from carekg.store import get_store
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -19,7 +23,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def the_map(store):
-    return views.gap_map(store)
+    return gap_map(store)
 
 
 def test_every_innovation_by_every_subdomain(the_map, store):
@@ -96,7 +100,7 @@ def test_independent_studies_exclude_developer_authored_and_count_a_summarised_s
     path.write_text(TINY, encoding="utf-8")
     tiny = get_store("memory:")
     tiny.load_graph("https://w3id.org/carekg/graph/data", path)
-    the_map = views.gap_map(tiny)
+    the_map = gap_map(tiny)
     (row,) = the_map.rows
     filled, empty = row.cells
     assert (filled.subdomain.code, empty.subdomain.code) == ("5A", "5B")
@@ -106,7 +110,7 @@ def test_independent_studies_exclude_developer_authored_and_count_a_summarised_s
 
 
 def test_svg_is_xml_with_a_link_per_filled_cell(the_map):
-    svg = views.map_svg(the_map, lambda row, cell: f"/cell/{row.id}/{cell.subdomain.code}")
+    svg = map_svg(the_map, lambda row, cell: f"/cell/{row.id}/{cell.subdomain.code}")
     root = ET.fromstring(svg.split("?>", 1)[1])
     links = [a.get("href") for a in root.iter(f"{SVG_NS}a")]
     filled = sum(not c.empty for r in the_map.rows for c in r.cells)
@@ -117,9 +121,9 @@ def test_svg_is_xml_with_a_link_per_filled_cell(the_map):
 
 
 def test_png_is_the_same_layout_rasterised(the_map):
-    png = views.map_png(the_map, scale=1.0)
+    png = map_png(the_map, scale=1.0)
     image = Image.open(io.BytesIO(png))
-    layout = views.map_layout(the_map)
+    layout = map_layout(the_map)
     assert image.format == "PNG" and image.size == (int(layout.width), int(layout.height))
     # Not blank: a filled enabler cell's colour is there.
     colours = {colour for _, colour in image.getcolors(maxcolors=1 << 16)}
@@ -127,9 +131,9 @@ def test_png_is_the_same_layout_rasterised(the_map):
 
 
 def test_profile_chart_has_a_row_per_domain_and_the_profile_counts(store):
-    domains = views.nasss(store)
+    domains = nasss(store)
     profile = services.innovation_profile(store, "signs-of-safety")
-    root = ET.fromstring(views.profile_chart(domains, profile))
+    root = ET.fromstring(profile_chart(domains, profile))
     titles = {
         r.find(f"{SVG_NS}title").text
         for r in root.iter(f"{SVG_NS}rect")
@@ -144,7 +148,7 @@ def test_profile_chart_has_a_row_per_domain_and_the_profile_counts(store):
 
 
 def test_example_queries_are_a_dozen_and_run(store):
-    examples = views.example_queries()
+    examples = example_queries()
     assert len(examples) >= 12
     assert sum(title.startswith("CQ-") for title, _ in examples) == 6
     for title, text in examples:

@@ -1,0 +1,72 @@
+"""The carekg use cases: plain answers to the questions that the API, the pages and the CLI ask.
+
+Every public function takes a :class:`~carekg.store.GraphStore` and returns dataclasses of plain
+Python values (no rdflib or pyoxigraph types), or serialised bytes. The SPARQL behind them lives in
+``queries/api_*.rq`` and receives values as bindings. Answers are cached per dataset version
+(``answer_cache``), so a reload of the store invalidates them and nothing else has to. An unknown id
+raises :class:`NotFound`; a filter value outside its vocabulary raises :class:`InvalidArgument`.
+Nothing here knows of HTTP.
+
+One module per resource or concern; this package re-exports what callers use:
+
+- ``innovations``: the innovation list, an innovation's page and its profile by NASSS domain
+- ``factors``: the factor list and a factor's page
+- ``sources``: studies and other sources
+- ``organisations``: organisations and their roles
+- ``consensus``: the consensus rule and its results
+- ``frameworks``: the NASSS and CFIR 2.0 trees
+- ``gaps``, ``compare``, ``gap_map``: evidence gaps, side-by-side profiles, the gap map's data
+- ``overview``, ``ontology``, ``describe``: counts, the ontology document, any resource as RDF or a table
+- ``service_description``: SPARQL service description and VoID; ``exports``: CSV and whole-dataset RDF
+- shared parts: ``vocabulary`` (codes), ``errors``, ``answer_cache``, ``rows`` (query rows to values),
+  ``refs`` (references and the whole-table lookups), ``evidence`` (findings and roles), ``rdf``
+"""
+
+from carekg.services.compare import Comparison, ComparisonCell, ComparisonRow, compare
+from carekg.services.consensus import Consensus, ConsensusFinding, ConsensusRule, consensus
+from carekg.services.describe import ResourceDescription, Statement, describe, require_resource, resource
+from carekg.services.errors import InvalidArgument, NotFound
+from carekg.services.evidence import Evidence, Involvement
+from carekg.services.exports import export_dataset, findings_csv
+from carekg.services.factors import ConceptMatch, FactorDetail, FactorForInnovation, FactorSummary, factor, list_factors
+from carekg.services.frameworks import ConceptNode, MappedFactor, Taxonomy, taxonomy
+from carekg.services.gaps import InnovationGaps, SubdomainGap, gaps
+from carekg.services.innovations import (
+                                         DomainProfile,
+                                         FactorEvidence,
+                                         InnovationDetail,
+                                         InnovationProfile,
+                                         InnovationSummary,
+                                         SubdomainProfile,
+                                         innovation,
+                                         innovation_profile,
+                                         list_innovations,
+)
+from carekg.services.ontology import OntologyDocument, Term, ontology, ontology_rdf
+from carekg.services.organisations import (
+                                         OrganisationDetail,
+                                         OrganisationSummary,
+                                         RolesForInnovation,
+                                         list_organisations,
+                                         organisation,
+)
+from carekg.services.overview import Overview, overview
+from carekg.services.rdf import RDF_FORMATS, jsonld_context
+from carekg.services.refs import Concept, Counts, Ref, SourceRef, resource_iri
+from carekg.services.service_description import RESULT_FORMATS, service_description, void_description
+from carekg.services.sources import SourceDetail, SourceSummary, list_studies, study
+from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, SOURCE_KINDS, code
+
+__all__ = [
+    "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode", "Consensus",
+    "ConsensusFinding", "ConsensusRule", "Counts", "DESIGNS", "DIRECTIONS", "DomainProfile", "Evidence",
+    "FactorDetail", "FactorEvidence", "FactorForInnovation", "FactorSummary", "InnovationDetail", "InnovationGaps",
+    "InnovationProfile", "InnovationSummary", "InvalidArgument", "Involvement", "MappedFactor", "NotFound",
+    "OntologyDocument", "OrganisationDetail", "OrganisationSummary", "Overview", "PROVENANCE_KINDS", "RDF_FORMATS",
+    "RESULT_FORMATS", "Ref", "ResourceDescription", "RolesForInnovation", "SOURCE_KINDS", "SourceDetail",
+    "SourceRef", "SourceSummary", "Statement", "SubdomainGap", "SubdomainProfile", "Taxonomy", "Term", "code",
+    "compare", "consensus", "describe", "export_dataset", "factor", "findings_csv", "gaps", "innovation",
+    "innovation_profile", "jsonld_context", "list_factors", "list_innovations", "list_organisations",
+    "list_studies", "ontology", "ontology_rdf", "organisation", "overview", "require_resource", "resource",
+    "resource_iri", "service_description", "study", "taxonomy", "void_description",
+]

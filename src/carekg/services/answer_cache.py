@@ -1,0 +1,61 @@
+"""The answer cache: one answer per (store, dataset version, question), computed once."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
+
+from carekg.store.base import GraphStore
+
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE_SIZE = 512
+_CACHE_LOCK = threading.Lock()
+_COMPUTING: dict[tuple, threading.Lock] = {}
+Result = TypeVar("Result")
+
+
+def cached(function: Callable[..., Result]) -> Callable[..., Result]:
+    """Remember answers per (store, dataset version, arguments); a new version makes old keys unused.
+    A store without a version (empty, or being loaded) is never cached."""
+
+    @functools.wraps(function)
+    def wrapper(store: GraphStore, *args, **kwargs) -> Result:
+        version = store.dataset_version()
+        if version is None:
+            return function(store, *args, **kwargs)
+        key = (id(store), version, function.__name__, args, tuple(sorted(kwargs.items())))
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                _CACHE.move_to_end(key)
+                return _CACHE[key]
+            computing = _COMPUTING.setdefault(key, threading.Lock())
+        # One computation per key: concurrent requests for a cold answer wait for it instead of
+        # repeating it (at 1M triples a whole-table answer takes seconds, and 64 clients would
+        # otherwise each start one).
+        with computing:
+            with _CACHE_LOCK:
+                if key in _CACHE:
+                    return _CACHE[key]
+            try:
+                value = function(store, *args, **kwargs)
+            finally:
+                with _CACHE_LOCK:
+                    _COMPUTING.pop(key, None)
+            with _CACHE_LOCK:
+                _CACHE[key] = value
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.popitem(last=False)
+        return value
+
+    return wrapper
+
+
+def clear(function_name: str | None = None) -> None:
+    """Forget every cached answer, or only those of the service function named ``function_name``
+    (for measuring cold answers)."""
+    with _CACHE_LOCK:
+        for key in [k for k in _CACHE if function_name in (None, k[2])]:
+            del _CACHE[key]

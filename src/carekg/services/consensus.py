@@ -1,0 +1,64 @@
+"""The consensus rule (CQ-6, queries/consensus.rq) and the results it materialised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carekg.dataset import CONSENSUS_RULE, CONSENSUS_RULE_VERSION
+from carekg.ids import GRAPH_INFERRED, slug_of
+from carekg.queries import load_query
+from carekg.services.answer_cache import cached
+from carekg.services.refs import Concept, Ref, factor_ref, placement_of
+from carekg.services.rows import select
+from carekg.services.vocabulary import code
+from carekg.store.base import GraphStore
+
+
+@dataclass(frozen=True)
+class ConsensusFinding:
+    """That the evidence agrees on a factor in ``direction``, from ``independent_study_count`` studies."""
+
+    id: str
+    iri: str
+    factor: Ref
+    subdomain: Concept | None
+    direction: str
+    independent_study_count: int
+
+
+@dataclass(frozen=True)
+class ConsensusRule:
+    id: str
+    iri: str
+    version: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Consensus:
+    rule: ConsensusRule
+    results: list[ConsensusFinding]
+
+
+def _rule_description() -> str:
+    """The rule in words: the comment block that opens the rule's query."""
+    comments = []
+    for line in load_query("consensus").splitlines()[1:]:
+        if not line.startswith("#"):
+            break
+        comments.append(line.lstrip("# ").strip())
+    return " ".join(comments)
+
+
+@cached
+def consensus(store: GraphStore) -> Consensus:
+    """The consensus rule (name, version, what it does) and the results it materialised in the
+    inferred graph."""
+    rows = select(store, "api_consensus", inferred=GRAPH_INFERRED)
+    rule_iri = rows[0]["rule"] if rows else str(CONSENSUS_RULE)
+    version = next((row["ruleVersion"] for row in rows if row.get("ruleVersion")), CONSENSUS_RULE_VERSION)
+    results = [ConsensusFinding(slug_of(row["result"]), row["result"], factor_ref(store, row["factor"]),
+                                placement_of(store, row["factor"])[0], code(row["direction"]),
+                                int(row["studies"]))
+               for row in rows]
+    return Consensus(ConsensusRule(slug_of(rule_iri), rule_iri, version, _rule_description()), results)

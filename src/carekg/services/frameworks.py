@@ -1,0 +1,87 @@
+"""The NASSS and CFIR 2.0 concept trees, with the evidence under each concept."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from carekg.ids import slug_of
+from carekg.namespaces import CKG
+from carekg.services.answer_cache import cached
+from carekg.services.evidence import all_evidence, evidence_by_factor
+from carekg.services.refs import Counts, concept_rows, factor_mappings, factor_ref
+from carekg.services.rows import as_bool, group_by, notation_key
+from carekg.services.vocabulary import CONCEPT_LEVELS_BY_IRI
+from carekg.store.base import GraphStore, Row
+
+
+@dataclass(frozen=True)
+class MappedFactor:
+    """A factor placed under a concept: ``match`` is ``broader`` (NASSS), ``close`` or ``related`` (CFIR)."""
+
+    id: str
+    iri: str
+    label: str
+    match: str
+    findings: int
+
+
+@dataclass(frozen=True)
+class ConceptNode:
+    """A framework concept with the evidence under it (its own factors' and its descendants')."""
+
+    id: str
+    iri: str
+    code: str
+    label: str
+    level: str
+    definition: str | None
+    covered_by_review: bool | None
+    label_verified: bool | None
+    counts: Counts
+    factors: list[MappedFactor]
+    children: list[ConceptNode]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    nasss: list[ConceptNode]
+    cfir: list[ConceptNode]
+
+
+@cached
+def taxonomy(store: GraphStore) -> Taxonomy:
+    """The NASSS and CFIR 2.0 trees; each concept counts the findings whose factors sit under it
+    (NASSS: the factor's sub-domain; CFIR: the factor's close or related matches)."""
+    concepts = concept_rows(store)
+    placed: dict[str, list[MappedFactor]] = defaultdict(list)
+    findings_under: dict[str, set[str]] = defaultdict(set)
+    by_factor = evidence_by_factor(store)
+    for factor_iri, mappings in factor_mappings(store).items():
+        evidence = by_factor.get(factor_iri, [])
+        ref = factor_ref(store, factor_iri)
+        for match, concept_iri in mappings:
+            placed[concept_iri].append(MappedFactor(ref.id, ref.iri, ref.label, match, len(evidence)))
+            ancestor: str | None = concept_iri
+            while ancestor in concepts:
+                findings_under[ancestor].update(e.iri for e in evidence)
+                ancestor = concepts[ancestor].get("broader")
+    evidence_by_iri = {e.iri: e for e in all_evidence(store)}
+    children = group_by(concepts.values(), lambda row: row.get("broader"))
+
+    def in_notation_order(rows: Iterable[Row]) -> list[Row]:
+        return sorted(rows, key=lambda row: notation_key(row.get("notation", "")))
+
+    def node(row: Row) -> ConceptNode:
+        iri = row["concept"]
+        return ConceptNode(
+            slug_of(iri), iri, row.get("notation", ""), row["label"], CONCEPT_LEVELS_BY_IRI[row["level"]],
+            row.get("definition"), as_bool(row.get("coveredByReview")), as_bool(row.get("labelVerified")),
+            Counts.of(evidence_by_iri[e] for e in findings_under.get(iri, ())),
+            sorted(placed.get(iri, []), key=lambda f: f.label.lower()),
+            [node(child) for child in in_notation_order(children.get(iri, []))])
+
+    roots = in_notation_order(row for row in concepts.values() if row.get("broader") is None)
+    return Taxonomy(nasss=[node(r) for r in roots if r["level"] == str(CKG.NasssDomain)],
+                    cfir=[node(r) for r in roots if r["level"] == str(CKG.CfirDomain)])

@@ -1,0 +1,57 @@
+"""Evidence gaps: per innovation, the NASSS sub-domains without findings (CQ-4)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from carekg.ids import slug_of
+from carekg.namespaces import CKG
+from carekg.services.answer_cache import cached
+from carekg.services.refs import Ref, concept_rows, innovation_rows
+from carekg.services.rows import as_bool, select
+from carekg.store.base import GraphStore, Row
+
+
+@dataclass(frozen=True)
+class SubdomainGap:
+    id: str
+    iri: str
+    code: str
+    label: str
+    covered_by_review: bool | None
+
+
+@dataclass(frozen=True)
+class InnovationGaps:
+    innovation: Ref
+    evidenced_subdomains: int
+    missing: list[SubdomainGap]
+
+
+@cached
+def _nasss_subdomains(store: GraphStore) -> list[Row]:
+    """The NASSS sub-domains a gap can be in (those with notation, label and review coverage), by notation."""
+    rows = [row for row in concept_rows(store).values() if row["level"] == str(CKG.NasssSubdomain)
+            and "notation" in row and "coveredByReview" in row]
+    return sorted(rows, key=lambda row: row["notation"])
+
+
+def _innovation_gaps(store: GraphStore, iri: str, label: str, evidenced: set[str]) -> InnovationGaps:
+    """One innovation's gaps: the sub-domains its findings do not reach (``evidenced``); the same as
+    subdomains_without_evidence.rq for that innovation."""
+    total = sum(1 for row in concept_rows(store).values() if row["level"] == str(CKG.NasssSubdomain))
+    missing = [SubdomainGap(slug_of(r["concept"]), r["concept"], r["notation"], r["label"],
+                            as_bool(r.get("coveredByReview")))
+               for r in _nasss_subdomains(store) if r["concept"] not in evidenced]
+    return InnovationGaps(Ref(slug_of(iri), iri, label), total - len(missing), missing)
+
+
+@cached
+def gaps(store: GraphStore) -> list[InnovationGaps]:
+    """Per innovation, the NASSS sub-domains with no evidence at all (CQ-4), from one query for the
+    sub-domains every innovation's findings reach."""
+    evidenced: dict[str, set[str]] = defaultdict(set)
+    for row in select(store, "api_innovation_subdomains"):
+        evidenced[row["innovation"]].add(row["subdomain"])
+    return [_innovation_gaps(store, iri, row["label"], evidenced[iri]) for iri, row in innovation_rows(store).items()]

@@ -1,0 +1,243 @@
+"""Innovations: the list, one innovation's page and its profile (its factors by NASSS domain and
+sub-domain, with findings and filters)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from carekg.ids import slug_of
+from carekg.namespaces import CKG
+from carekg.services.answer_cache import cached
+from carekg.services.errors import InvalidArgument, NotFound, check_choice
+from carekg.services.evidence import Evidence, Involvement, evidence_of, involvements_of
+from carekg.services.refs import (
+    Concept,
+    Counts,
+    Ref,
+    SourceRef,
+    bare_source_ref,
+    concept_rows,
+    innovation_rows,
+    label_of,
+    one_source_ref,
+    placement_of,
+    resource_iri,
+    source_ref_of,
+    term_labels,
+)
+from carekg.services.rows import notation_key, select
+from carekg.services.sources import newest_first
+from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, code, code_or_none
+from carekg.store.base import GraphStore, Row
+
+
+@dataclass(frozen=True)
+class FactorEvidence:
+    factor: Ref
+    effect: str | None
+    counts: Counts
+    findings: list[Evidence]
+
+
+@dataclass(frozen=True)
+class SubdomainProfile:
+    id: str
+    iri: str
+    code: str
+    label: str
+    counts: Counts
+    factors: list[FactorEvidence]
+
+
+@dataclass(frozen=True)
+class DomainProfile:
+    id: str
+    iri: str
+    code: str
+    label: str
+    counts: Counts
+    subdomains: list[SubdomainProfile]
+
+
+@dataclass(frozen=True)
+class InnovationProfile:
+    """An innovation's factors grouped by NASSS domain and sub-domain, each with its findings."""
+
+    innovation: Ref
+    filters: dict[str, str]
+    counts: Counts
+    factor_count: int
+    domains: list[DomainProfile]
+
+
+@dataclass(frozen=True)
+class InnovationSummary:
+    id: str
+    iri: str
+    label: str
+    abbreviation: str | None
+    kind: str | None
+    kind_label: str | None
+    counts: Counts
+    factor_count: int
+
+
+@dataclass(frozen=True)
+class InnovationDetail(InnovationSummary):
+    description: str | None
+    origin: str | None
+    claim_kind: str | None
+    involvements: list[Involvement]
+    sources: list[SourceRef]
+
+
+def _innovation_summary(store: GraphStore, iri: str, row: Row, counts: Counts, factor_count: int) -> dict:
+    return dict(id=slug_of(iri), iri=iri, label=row["label"], abbreviation=row.get("abbreviation"),
+                kind=code_or_none(row.get("kind")), kind_label=label_of(term_labels(store), row.get("kind")),
+                counts=counts, factor_count=factor_count)
+
+
+def _innovation_counts(store: GraphStore) -> dict[str, tuple[Counts, int]]:
+    """Every innovation's evidence counts and number of factors, by two aggregate queries: the same as
+    Counts.of over its findings, without reading every finding."""
+    directions: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in select(store, "api_innovation_direction_counts"):
+        directions[row["innovation"]][code(row["direction"])] = int(row["findings"])
+    counts = {}
+    for row in select(store, "api_innovation_counts"):
+        by_direction = directions[row["innovation"]]
+        counts[row["innovation"]] = (Counts(int(row["findings"]), int(row["sources"]), by_direction.get("enabler", 0),
+                                            by_direction.get("barrier", 0), by_direction.get("mixed", 0)),
+                                     int(row["factors"]))
+    return counts
+
+
+@cached
+def list_innovations(store: GraphStore) -> list[InnovationSummary]:
+    """Every innovation, by label, with how much evidence it has."""
+    counts = _innovation_counts(store)
+    return [InnovationSummary(**_innovation_summary(store, iri, row, *counts.get(iri, (Counts(), 0))))
+            for iri, row in innovation_rows(store).items()]
+
+
+def innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
+    iri = resource_iri("innovation", id)
+    row = innovation_rows(store).get(iri)
+    if row is None:
+        raise NotFound("innovation", id)
+    return iri, row
+
+
+@cached
+def innovation(store: GraphStore, id: str) -> InnovationDetail:
+    """One innovation: what it is, who is involved in what role, and the sources about it. Every query
+    is bound to the innovation, so the cost grows with its evidence, not with the graph."""
+    iri, row = one_innovation_row(store, id)
+    evidence = innovation_evidence(store, iri, row["label"])
+    sources = {e.source.iri: e.source for e in evidence}
+    for link in select(store, "api_source_links", target=iri):
+        if link["relation"] == str(CKG.studies) and link["source"] not in sources:
+            sources[link["source"]] = one_source_ref(store, link["source"])
+    return InnovationDetail(
+        **_innovation_summary(store, iri, row, Counts.of(evidence), len({e.factor.iri for e in evidence})),
+        description=row.get("description"),
+        origin=row.get("origin"), claim_kind=code_or_none(row.get("claimKind")),
+        involvements=involvements_of(store, select(store, "api_involvements", innovation=iri)),
+        sources=sorted(sources.values(), key=newest_first),
+    )
+
+
+Placement = Callable[[Concept | None, Concept | None], bool]
+
+
+def _domain_matcher(store: GraphStore, domain: str | None) -> Placement:
+    """A test on (sub-domain, domain) for a NASSS domain code (``5``) or sub-domain code (``5B``)."""
+    if domain is None:
+        return lambda subdomain, dom: True
+    wanted = domain.upper()
+    nasss_levels = (str(CKG.NasssDomain), str(CKG.NasssSubdomain))
+    codes = {row.get("notation") for row in concept_rows(store).values() if row["level"] in nasss_levels}
+    if wanted not in codes:
+        raise InvalidArgument(f"domain must be a NASSS domain (1-7) or sub-domain code (e.g. 5B); "
+                              f"got {domain!r}")
+    return lambda subdomain, dom: wanted in {subdomain.code if subdomain else None, dom.code if dom else None}
+
+
+def _group_by_placement(store: GraphStore, evidence: list[Evidence]) -> list[DomainProfile]:
+    """Findings grouped by NASSS domain, sub-domain and factor, in notation order."""
+    tree: dict[str, dict[str, dict[str, list[Evidence]]]] = defaultdict(lambda: defaultdict(dict))
+    concepts: dict[str, Concept] = {}
+    for item in evidence:
+        subdomain, domain = placement_of(store, item.factor.iri)
+        if subdomain is None or domain is None:
+            continue
+        concepts[subdomain.iri], concepts[domain.iri] = subdomain, domain
+        tree[domain.iri][subdomain.iri].setdefault(item.factor.iri, []).append(item)
+
+    def in_notation_order(groups: dict) -> list:
+        return sorted(groups.items(), key=lambda group: notation_key(concepts[group[0]].code))
+
+    domains = []
+    for domain_iri, subdomains in in_notation_order(tree):
+        subdomain_profiles = []
+        for subdomain_iri, factors in in_notation_order(subdomains):
+            factor_evidence = sorted(
+                (FactorEvidence(items[0].factor, Counts.of(items).effect, Counts.of(items), items)
+                 for items in factors.values()),
+                key=lambda f: (-f.counts.findings, f.factor.label.lower()))
+            sub = concepts[subdomain_iri]
+            counts = Counts.of(e for f in factor_evidence for e in f.findings)
+            subdomain_profiles.append(
+                SubdomainProfile(sub.id, sub.iri, sub.code, sub.label, counts, factor_evidence))
+        dom = concepts[domain_iri]
+        counts = Counts.of(e for s in subdomain_profiles for f in s.factors for e in f.findings)
+        domains.append(DomainProfile(dom.id, dom.iri, dom.code, dom.label, counts, subdomain_profiles))
+    return domains
+
+
+def one_innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
+    """As innovation_row, by one bound query instead of the table of every innovation."""
+    iri = resource_iri("innovation", id)
+    rows = select(store, "api_innovation", innovation=iri)
+    if not rows or "label" not in rows[0]:
+        raise NotFound("innovation", id)
+    return iri, rows[0]
+
+
+def innovation_evidence(store: GraphStore, iri: str, label: str) -> list[Evidence]:
+    """The findings about one innovation, as evidence_by_innovation has them, by two queries bound
+    to the innovation: their cost grows with its findings, not with the graph."""
+    labels = term_labels(store)
+    sources = {row["source"]: source_ref_of(labels, row["source"], row)
+               for row in select(store, "api_innovation_sources", innovation=iri)}
+    innovation_ref = Ref(slug_of(iri), iri, label)
+    evidence = []
+    for row in select(store, "api_innovation_findings", innovation=iri):
+        source = sources.get(row["source"]) or bare_source_ref(row["source"])
+        evidence.append(evidence_of(store, labels, row, innovation_ref, source))
+    return evidence
+
+
+@cached
+def innovation_profile(store: GraphStore, id: str, direction: str | None = None, domain: str | None = None,
+                       provenance: str | None = None, design: str | None = None) -> InnovationProfile:
+    """The factors that support, hinder or both for an innovation, grouped by NASSS domain and
+    sub-domain, each with its findings; optionally only the findings of one direction, NASSS domain
+    or sub-domain, provenance kind or source design (codes as in DIRECTIONS, PROVENANCE_KINDS, DESIGNS).
+    Only the innovation's own findings are read (queries bound to it), never the whole table."""
+    iri, row = one_innovation_row(store, id)
+    check_choice("direction", direction, DIRECTIONS)
+    check_choice("provenance", provenance, PROVENANCE_KINDS)
+    check_choice("design", design, DESIGNS)
+    in_domain = _domain_matcher(store, domain)
+    evidence = [
+        e for e in innovation_evidence(store, iri, row["label"])
+        if direction in (None, e.direction) and provenance in (None, e.provenance)
+        and design in (None, e.source.design) and in_domain(*placement_of(store, e.factor.iri))
+    ]
+    chosen = (("direction", direction), ("domain", domain), ("provenance", provenance), ("design", design))
+    filters = {name: value for name, value in chosen if value is not None}
+    return InnovationProfile(Ref(id, iri, row["label"]), filters, Counts.of(evidence),
+                             len({e.factor.iri for e in evidence}), _group_by_placement(store, evidence))

@@ -1,0 +1,67 @@
+"""Organisations: the list and one organisation's page (its roles per innovation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carekg.ids import slug_of
+from carekg.services.answer_cache import cached
+from carekg.services.errors import NotFound
+from carekg.services.evidence import Involvement, all_involvements
+from carekg.services.refs import Ref, label_of, organisation_rows, resource_iri, term_labels
+from carekg.services.rows import group_by, split_lines
+from carekg.services.vocabulary import code_or_none
+from carekg.store.base import GraphStore, Row
+
+
+@dataclass(frozen=True)
+class OrganisationSummary:
+    id: str
+    iri: str
+    label: str
+    type: str | None
+    type_label: str | None
+    innovation_count: int
+    roles: list[str]
+
+
+@dataclass(frozen=True)
+class RolesForInnovation:
+    innovation: Ref
+    roles: list[Involvement]
+
+
+@dataclass(frozen=True)
+class OrganisationDetail(OrganisationSummary):
+    notes: list[str]
+    innovations: list[RolesForInnovation]
+
+
+def _organisation_summary(store: GraphStore, iri: str, row: Row) -> dict:
+    involvements = [i for i in all_involvements(store) if i.organisation.iri == iri]
+    return dict(id=slug_of(iri), iri=iri, label=row["label"], type=code_or_none(row.get("type")),
+                type_label=label_of(term_labels(store), row.get("type")),
+                innovation_count=len({i.innovation.iri for i in involvements}),
+                roles=sorted({i.role for i in involvements}))
+
+
+@cached
+def list_organisations(store: GraphStore) -> list[OrganisationSummary]:
+    """Every organisation, by name, with the roles it plays."""
+    return [OrganisationSummary(**_organisation_summary(store, iri, row))
+            for iri, row in organisation_rows(store).items()]
+
+
+@cached
+def organisation(store: GraphStore, id: str) -> OrganisationDetail:
+    """One organisation and its roles per innovation, each with its basis and source."""
+    iri = resource_iri("organisation", id)
+    row = organisation_rows(store).get(iri)
+    if row is None:
+        raise NotFound("organisation", id)
+    involvements = [i for i in all_involvements(store) if i.organisation.iri == iri]
+    per_innovation = sorted((RolesForInnovation(items[0].innovation, items)
+                             for items in group_by(involvements, lambda i: i.innovation.iri).values()),
+                            key=lambda r: r.innovation.label.lower())
+    return OrganisationDetail(**_organisation_summary(store, iri, row), notes=split_lines(row.get("notes")),
+                              innovations=per_innovation)

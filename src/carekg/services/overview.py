@@ -1,0 +1,45 @@
+"""What the graph holds, for the home page and /version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carekg import __version__
+from carekg.ids import GRAPHS
+from carekg.services.answer_cache import cached
+from carekg.services.consensus import consensus
+from carekg.services.evidence import all_evidence
+from carekg.services.ontology import ontology
+from carekg.services.refs import factor_rows, innovation_rows, organisation_rows, source_refs
+from carekg.store.base import GraphStore
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the graph holds, for the home page and /version."""
+
+    dataset_version: str | None
+    package_version: str
+    ontology_version: str | None
+    triples: dict[str, int]
+    innovations: int
+    factors: int
+    findings: int
+    studies: int
+    sources: int
+    organisations: int
+    consensus_results: int
+
+
+@cached
+def overview(store: GraphStore) -> Overview:
+    """Counts of what the graph holds."""
+    kinds = [source.kind for source in source_refs(store).values()]
+    return Overview(
+        dataset_version=store.dataset_version(), package_version=__version__,
+        ontology_version=ontology(store).version,
+        triples={str(graph).rsplit("/", 1)[-1]: store.triple_count(str(graph)) for graph in GRAPHS},
+        innovations=len(innovation_rows(store)), factors=len(factor_rows(store)),
+        findings=len(all_evidence(store)), studies=kinds.count("study"), sources=kinds.count("source"),
+        organisations=len(organisation_rows(store)), consensus_results=len(consensus(store).results),
+    )

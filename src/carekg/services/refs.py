@@ -1,0 +1,201 @@
+"""What every resource page shares: references to resources (Ref, Concept, SourceRef), evidence
+Counts, and the whole-table lookups (labels, concepts, factors, innovations, organisations, sources)
+they are built from, each computed once per dataset version."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from carekg.ids import GRAPH_ONTOLOGY, KINDS, is_slug, mint, slug_of, split
+from carekg.services.answer_cache import cached
+from carekg.services.errors import NotFound
+from carekg.services.rows import as_bool, as_int, select
+from carekg.services.vocabulary import MATCHES, code, code_or_none
+from carekg.store.base import GraphStore, Row
+
+if TYPE_CHECKING:  # evidence.py builds on these references
+    from carekg.services.evidence import Evidence
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A resource named by its id (the slug of its IRI), IRI and label."""
+
+    id: str
+    iri: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A NASSS or CFIR 2.0 concept: ``code`` is its notation, e.g. ``5B`` or ``III.A.3``."""
+
+    id: str
+    iri: str
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How much evidence: findings, the distinct sources they come from, and findings per direction."""
+
+    findings: int = 0
+    sources: int = 0
+    enabler: int = 0
+    barrier: int = 0
+    mixed: int = 0
+
+    @classmethod
+    def of(cls, evidence: Iterable[Evidence]) -> Counts:
+        evidence = list(evidence)
+        directions = [e.direction for e in evidence]
+        return cls(len(evidence), len({e.source.iri for e in evidence}), directions.count("enabler"),
+                   directions.count("barrier"), directions.count("mixed"))
+
+    @property
+    def effect(self) -> str | None:
+        """``supports`` (only enabler findings), ``hinders`` (only barrier) or ``both``."""
+        if not self.findings:
+            return None
+        if self.enabler == self.findings:
+            return "supports"
+        if self.barrier == self.findings:
+            return "hinders"
+        return "both"
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source as cited by a finding: ``kind`` is ``study`` or ``source`` (a non-study document)."""
+
+    id: str
+    iri: str
+    kind: str
+    citation: str
+    year: int | None
+    design: str | None
+    design_label: str | None
+    developer_authored: bool | None
+    url: str | None
+
+
+def resource_iri(kind: str, id: str) -> str:
+    """The IRI of the ``kind`` resource with id ``id``; NotFound for an id outside the ID policy."""
+    if kind not in KINDS or not is_slug(id):
+        raise NotFound(kind, id)
+    return str(mint(kind, id))
+
+
+@cached
+def term_labels(store: GraphStore) -> dict[str, str]:
+    rows = select(store, "api_vocabulary_terms", ontology=GRAPH_ONTOLOGY)
+    return {row["term"]: row["label"] for row in rows}
+
+
+def label_of(labels: dict[str, str], iri: str | None) -> str | None:
+    return None if iri is None else labels.get(iri, code(iri))
+
+
+@cached
+def concept_rows(store: GraphStore) -> dict[str, Row]:
+    return {row["concept"]: row for row in select(store, "api_framework_concepts")}
+
+
+def concept_of(concepts: dict[str, Row], iri: str | None) -> Concept | None:
+    row = concepts.get(iri or "")
+    if row is None:
+        return None
+    return Concept(slug_of(row["concept"]), row["concept"], row.get("notation", ""), row["label"])
+
+
+@cached
+def factor_rows(store: GraphStore) -> dict[str, Row]:
+    return {row["factor"]: row for row in select(store, "api_factors")}
+
+
+@cached
+def factor_mappings(store: GraphStore) -> dict[str, list[tuple[str, str]]]:
+    """Factor IRI -> [(match, concept IRI)], match being broader, close or related."""
+    mappings: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in select(store, "api_factor_mappings"):
+        mappings[row["factor"]].append((MATCHES[row["match"]], row["concept"]))
+    return dict(mappings)
+
+
+def placement_of(store: GraphStore, factor_iri: str) -> tuple[Concept | None, Concept | None]:
+    """A factor's NASSS sub-domain and domain."""
+    concepts = concept_rows(store)
+    subdomain = next((c for m, c in factor_mappings(store).get(factor_iri, []) if m == "broader"), None)
+    domain = concepts.get(subdomain or "", {}).get("broader")
+    return concept_of(concepts, subdomain), concept_of(concepts, domain)
+
+
+def ref_in(rows: dict[str, Row], iri: str) -> Ref:
+    """The Ref of ``iri``, labelled from its row in ``rows`` (by its id when it has none)."""
+    row = rows.get(iri) or {}
+    return Ref(slug_of(iri), iri, row.get("label") or slug_of(iri))
+
+
+def factor_ref(store: GraphStore, iri: str) -> Ref:
+    return ref_in(factor_rows(store), iri)
+
+
+@cached
+def innovation_rows(store: GraphStore) -> dict[str, Row]:
+    return {row["innovation"]: row for row in select(store, "api_innovations")}
+
+
+def innovation_ref(store: GraphStore, iri: str) -> Ref:
+    return ref_in(innovation_rows(store), iri)
+
+
+@cached
+def organisation_rows(store: GraphStore) -> dict[str, Row]:
+    return {row["organisation"]: row for row in select(store, "api_organisations")}
+
+
+@cached
+def source_rows(store: GraphStore) -> dict[str, Row]:
+    return {row["source"]: row for row in select(store, "api_sources")}
+
+
+@cached
+def source_refs(store: GraphStore) -> dict[str, SourceRef]:
+    labels = term_labels(store)
+    return {iri: source_ref_of(labels, iri, row) for iri, row in source_rows(store).items()}
+
+
+def source_ref_of(labels: dict[str, str], iri: str, row: Row) -> SourceRef:
+    kind, slug = split(iri) or ("source", iri)
+    urls = (row.get("urls") or "").split()
+    url = f"https://doi.org/{row['doi']}" if row.get("doi") else next(iter(urls), None)
+    return SourceRef(slug, iri, kind, row.get("citation") or slug, as_int(row.get("year")),
+                     code_or_none(row.get("design")), label_of(labels, row.get("design")),
+                     as_bool(row.get("developerAuthored")), url)
+
+
+def bare_source_ref(iri: str) -> SourceRef:
+    """A source the store says nothing more about than its IRI."""
+    kind, slug = split(iri) or ("source", iri)
+    return SourceRef(slug, iri, kind, slug, None, None, None, None, None)
+
+
+def source_ref(store: GraphStore, iri: str) -> SourceRef:
+    return source_refs(store).get(iri) or bare_source_ref(iri)
+
+
+def one_source_ref(store: GraphStore, iri: str) -> SourceRef:
+    """As source_ref, by one query bound to the source."""
+    rows = select(store, "api_sources", source=iri)
+    return source_ref_of(term_labels(store), iri, rows[0]) if rows else bare_source_ref(iri)
+
+
+@cached
+def source_links(store: GraphStore) -> list[tuple[str, str, str]]:
+    """(source, ``summarises`` or ``studies``, target) for every such statement."""
+    rows = select(store, "api_source_links")
+    return [(row["source"], row["relation"].rsplit("#", 1)[-1], row["target"]) for row in rows]

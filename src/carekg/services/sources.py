@@ -1,0 +1,116 @@
+"""Studies and other sources: the list and one source's page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carekg.ids import is_slug, mint
+from carekg.services.answer_cache import cached
+from carekg.services.errors import NotFound, check_choice
+from carekg.services.evidence import Evidence, Involvement, all_involvements, evidence_by_source
+from carekg.services.refs import (
+    Counts,
+    Ref,
+    SourceRef,
+    innovation_ref,
+    label_of,
+    source_links,
+    source_ref,
+    source_refs,
+    source_rows,
+    term_labels,
+)
+from carekg.services.rows import as_bool, split_lines
+from carekg.services.vocabulary import SOURCE_KINDS, code_or_none
+from carekg.store.base import GraphStore, Row
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    id: str
+    iri: str
+    kind: str
+    level: str | None
+    citation: str
+    year: int | None
+    design: str | None
+    design_label: str | None
+    source_type: str | None
+    source_type_label: str | None
+    developer_authored: bool | None
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class SourceDetail(SourceSummary):
+    doi: str | None
+    urls: list[str]
+    design_as_reported: str | None
+    setting: str | None
+    read_as: str | None
+    inclusion_status: str | None
+    inclusion_status_label: str | None
+    inclusion_basis: str | None
+    relative_to_review_search: str | None
+    developer_authored_basis: str | None
+    founding_review: bool
+    notes: list[str]
+    summarises: list[SourceRef]
+    summarised_by: list[SourceRef]
+    innovations: list[Ref]
+    findings: list[Evidence]
+    involvements: list[Involvement]
+
+
+def newest_first(source: SourceSummary | SourceRef) -> tuple:
+    return (-(source.year or 0), source.citation.lower())
+
+
+def _source_summary(store: GraphStore, iri: str, row: Row) -> dict:
+    labels = term_labels(store)
+    ref = source_refs(store)[iri]
+    return dict(id=ref.id, iri=iri, kind=ref.kind, level=code_or_none(row.get("level")),
+                citation=ref.citation, year=ref.year, design=ref.design, design_label=ref.design_label,
+                source_type=code_or_none(row.get("sourceType")),
+                source_type_label=label_of(labels, row.get("sourceType")),
+                developer_authored=ref.developer_authored,
+                counts=Counts.of(evidence_by_source(store).get(iri, [])))
+
+
+@cached
+def list_studies(store: GraphStore, kind: str | None = None) -> list[SourceSummary]:
+    """Every study and other source (``kind`` study or source; both when None), newest first."""
+    check_choice("kind", kind, SOURCE_KINDS)
+    summaries = [SourceSummary(**_source_summary(store, iri, row))
+                 for iri, row in source_rows(store).items()]
+    return sorted((s for s in summaries if kind in (None, s.kind)), key=newest_first)
+
+
+@cached
+def study(store: GraphStore, id: str) -> SourceDetail:
+    """One study or other source: its bibliographic and design details, how it relates to other
+    sources, the innovations it is about, its findings and the roles it states."""
+    if not is_slug(id):
+        raise NotFound("study or source", id)
+    rows = source_rows(store)
+    iri = next((str(mint(kind, id)) for kind in SOURCE_KINDS if str(mint(kind, id)) in rows), None)
+    if iri is None:
+        raise NotFound("study or source", id)
+    row = rows[iri]
+    labels = term_labels(store)
+    links = source_links(store)
+    return SourceDetail(
+        **_source_summary(store, iri, row), doi=row.get("doi"), urls=(row.get("urls") or "").split(),
+        design_as_reported=row.get("designAsReported"), setting=row.get("setting"), read_as=row.get("readAs"),
+        inclusion_status=code_or_none(row.get("inclusionStatus")),
+        inclusion_status_label=label_of(labels, row.get("inclusionStatus")),
+        inclusion_basis=row.get("inclusionBasis"),
+        relative_to_review_search=label_of(labels, row.get("relativeToReviewSearch")),
+        developer_authored_basis=row.get("developerAuthoredBasis"),
+        founding_review=bool(as_bool(row.get("foundingReview"))), notes=split_lines(row.get("notes")),
+        summarises=[source_ref(store, t) for s, r, t in links if s == iri and r == "summarises"],
+        summarised_by=[source_ref(store, s) for s, r, t in links if t == iri and r == "summarises"],
+        innovations=[innovation_ref(store, t) for s, r, t in links if s == iri and r == "studies"],
+        findings=evidence_by_source(store).get(iri, []),
+        involvements=[i for i in all_involvements(store) if i.stated_in and i.stated_in.iri == iri],
+    )
