@@ -21,7 +21,7 @@ from api.routes import map as map_routes
 from api import openapi_fixes
 from api.security import SecurityMiddleware
 from carekg import __version__, services
-from carekg.store import GraphStore, StoreError, get_store
+from carekg.store import Dumpable, Embedded, GraphStore, StoreError, Writable, get_store
 
 log = logging.getLogger("carekg.api")
 
@@ -59,20 +59,20 @@ class HeadAsGet:
 
 def _open_runner(settings: Settings, store: GraphStore, own_store: bool) -> QueryRunner:
     """Worker processes with a hard deadline (docs/security.md): over the store the settings name, or
-    over an injected embedded store (reopened read-only if on disk, a snapshot if in memory); a test
-    double runs in the calling thread."""
-    from carekg.store.oxigraph_store import OxigraphStore
-
+    over an injected embedded store (reopened read-only if on disk, a snapshot if in memory); any
+    other store (a remote one handed in, a test double) runs in the calling thread."""
     cap = settings.max_result_bytes
     if settings.query_workers:
         workers, timeout = settings.query_workers, settings.query_timeout
         if own_store and settings.store.partition(":")[0] in {"oxigraph", "oxigraph-ro", "sparql+http",
                                                                "sparql+https"}:
             return WorkerPoolRunner(settings.store, workers, timeout, max_result_bytes=cap)
-        if type(store) is OxigraphStore and store.path is not None:
-            return WorkerPoolRunner(f"oxigraph-ro:{store.path}", workers, timeout, max_result_bytes=cap)
-        if type(store) is OxigraphStore:
-            return WorkerPoolRunner("memory:", workers, timeout, snapshot_of=store, max_result_bytes=cap)
+        if isinstance(store, Embedded):
+            reader = store.reader_descriptor()
+            if reader is not None:
+                return WorkerPoolRunner(reader, workers, timeout, max_result_bytes=cap)
+            if isinstance(store, Dumpable):
+                return WorkerPoolRunner("memory:", workers, timeout, snapshot_of=store, max_result_bytes=cap)
     return InProcessRunner(store, max_result_bytes=cap)
 
 
@@ -81,7 +81,6 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
     from contextlib import contextmanager
     from pathlib import Path
 
-    from carekg.store.oxigraph_store import OxigraphStore
     from carekg.writes import EvidenceWriter
 
     if not settings.write_tokens:
@@ -105,7 +104,7 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
         app.state.query_runner.reopen(app.state.store)
         log.info("dataset version %s committed by a write", version)
 
-    if not on_disk and not isinstance(store, OxigraphStore):
+    if not on_disk and not isinstance(store, Writable):
         return None
     submissions = Path(settings.submissions_dir) if settings.submissions_dir else None
     writer = EvidenceWriter(target, submissions, on_commit=on_commit, reasoner=settings.reasoner)

@@ -20,7 +20,10 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Protocol
 
-from carekg.store import GraphStore, QuerySyntaxError, RawResult, StoreError, get_store
+from pathlib import Path
+
+from carekg.ids import GRAPH_DATA
+from carekg.store import Dumpable, GraphStore, QuerySyntaxError, RawResult, StoreError, get_store
 
 
 class QueryTimeout(StoreError):
@@ -74,10 +77,8 @@ _GENERIC_FAILURE = "the store could not evaluate the query"
 def _open(descriptor: str, snapshot: str | None) -> GraphStore:
     if snapshot is None:
         return get_store(descriptor, read_only=True)
-    import pyoxigraph as ox
-
     store = get_store("memory:")
-    store._store.bulk_load(path=snapshot, format=ox.RdfFormat.N_QUADS)
+    store.load_graph(str(GRAPH_DATA), Path(snapshot))  # N-Quads: each statement keeps its graph
     return store
 
 
@@ -121,7 +122,7 @@ class _Worker:
 class WorkerPoolRunner:
     """A fixed pool of worker processes over a store on disk; each query gets ``timeout`` seconds."""
 
-    def __init__(self, descriptor: str, workers: int, timeout: float, *, snapshot_of: GraphStore | None = None,
+    def __init__(self, descriptor: str, workers: int, timeout: float, *, snapshot_of: Dumpable | None = None,
                  max_result_bytes: int | None = None) -> None:
         # spawn, not fork: the server process runs threads, and forking them is unsafe
         self._context = multiprocessing.get_context("spawn")
@@ -145,11 +146,9 @@ class WorkerPoolRunner:
         import os
         import tempfile
 
-        import pyoxigraph as ox
-
         handle, path = tempfile.mkstemp(prefix="carekg-snapshot-", suffix=".nq")
-        with os.fdopen(handle, "wb") as out:
-            self._snapshot_of._store.dump(out, format=ox.RdfFormat.N_QUADS)
+        os.close(handle)
+        self._snapshot_of.dump(Path(path))
         old, self._snapshot = self._snapshot, path
         if old:
             os.unlink(old)  # workers loaded it already; the file is only read at start

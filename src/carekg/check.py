@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from pyshacl import validate
 from rdflib import RDF, Graph, Namespace
 
 from carekg import paths, shacl
 from carekg.ids import GRAPH_DATA, GRAPH_ONTOLOGY
 from carekg.reasoning import ReasonerUnavailable, run_hermit
+from carekg.store import get_store
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 Progress = Callable[[str], None]
@@ -89,27 +89,12 @@ def _parse(files: Iterable[Path], report: Report, check: str) -> tuple[Graph, di
     return graph, owner
 
 
-class _NotComparable(Exception):
-    """The files do not make the graph pyshacl would validate (Oxigraph and rdflib disagree on parsing)."""
-
-
 def _oxigraph_shacl(files: list[Path], shapes: Path, parse_failures: set[str]) -> tuple[list, dict[str, str]]:
     """carekg.shacl's results for the files (literals kept as written), and which file each blank node
-    subject comes from."""
-    program = shacl.load_shapes(shapes)
-    store, blank_owner = ox.Store(), {}
-    for path in files:
-        if _relative(path) in parse_failures:
-            continue  # reported by the parse check, and left out of the rdflib graph too
-        try:
-            quads = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
-        except SyntaxError as error:
-            raise _NotComparable(f"Oxigraph cannot parse {_relative(path)}: {error}") from None
-        store.extend(shacl.preserved(quads))
-        for quad in quads:
-            if isinstance(quad.subject, ox.BlankNode):
-                blank_owner.setdefault(quad.subject.value, _relative(path))
-    return shacl.validate(store, program), blank_owner
+    subject comes from. Files the parse check rejected are left out, as from the rdflib graph."""
+    kept = [path for path in files if _relative(path) not in parse_failures]
+    results, blank_owner = shacl.validate_files(kept, shacl.load_shapes(shapes))
+    return results, {label: _relative(path) for label, path in blank_owner.items()}
 
 
 def _shacl(graph: Callable[[], Graph], files: list[Path], shapes: Path, owner: dict[str, str], check: str,
@@ -120,7 +105,7 @@ def _shacl(graph: Callable[[], Graph], files: list[Path], shapes: Path, owner: d
         parse_failures = {v.file for v in report.violations if v.check == "parse"}
         try:
             results, blank_owner = _oxigraph_shacl(files, shapes, parse_failures)
-        except (shacl.UnsupportedShape, _NotComparable) as reason:
+        except (shacl.UnsupportedShape, shacl.UnparsableFile) as reason:  # Oxigraph and rdflib disagree
             progress(f"{check}: validating with pyshacl instead: {reason}")
         else:
             for result in results:
@@ -148,24 +133,26 @@ def _shacl(graph: Callable[[], Graph], files: list[Path], shapes: Path, owner: d
 
 def _sparql_checks(data_files: list[Path], ontology_files: list[Path], checks_dir: Path,
                    owner: dict[str, str], report: Report) -> None:
-    store = ox.Store()
+    store = get_store("memory:")
+    parse_failures = {v.file for v in report.violations if v.check == "parse"}
     for graph, files in ((GRAPH_DATA, data_files), (GRAPH_ONTOLOGY, ontology_files)):
         for path in files:
-            try:
-                store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(graph)))
-            except SyntaxError:
+            if _relative(path) in parse_failures:
                 continue  # already reported by the parse check
+            try:
+                store.load_graph(str(graph), path)
+            except SyntaxError:
+                continue  # rdflib parsed it and Oxigraph does not: the SHACL check says so
     queries = sorted(checks_dir.glob("*-violation.rq"))
     if not queries:
         report.violations.append(Violation("sparql", _relative(checks_dir), "", "", "no *-violation.rq checks found"))
     for query in queries:
         name = f"sparql {query.stem}"
         report.checks_run.append(name)
-        for solution in store.query(query.read_text(encoding="utf-8"), use_default_graph_as_union=True):
-            node = solution["node"].value if solution["node"] is not None else ""
-            path = solution["path"].value if solution["path"] is not None else ""
-            message = solution["message"].value if solution["message"] is not None else query.stem
-            report.violations.append(Violation(name, owner.get(node, ""), node, path, message))
+        for row in store.select(query.read_text(encoding="utf-8")):
+            node = row.get("node", "")
+            report.violations.append(Violation(name, owner.get(node, ""), node, row.get("path", ""),
+                                               row.get("message", query.stem)))
 
 
 def run_checks(

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from carekg import __version__, paths
@@ -26,8 +24,8 @@ from carekg.ids import CONSENSUS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, RU
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.reasoning import run_hermit
+from carekg.store import get_store
 from carekg.store.base import GraphStore, LoadProgress
-from carekg.store.oxigraph_store import OxigraphStore
 
 CONSENSUS_RULE = RULE["consensus-two-independent-studies"]
 CONSENSUS_RULE_VERSION = "1.0.0"
@@ -145,10 +143,9 @@ def rule_inferred_from_files(files: DatasetFiles) -> Graph:
     statements a rule can match. An on-disk store answers the rules' scans several times slower
     (docs/bench.md), and this can run while the store loads."""
     keep = rule_predicates()
-    scratch = OxigraphStore(None)
+    scratch = get_store("memory:")
     for path in (*files.ontology, *files.data, *files.submissions):
-        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-        scratch.add_quads(quad for quad in ox.parse(path=str(path), format=fmt) if quad.predicate.value in keep)
+        scratch.load_graph(str(GRAPH_DATA), path, predicates=keep)
     return rule_inferred(scratch)
 
 

@@ -49,9 +49,7 @@ from carekg import paths
 from carekg.dataset import DatasetFiles, load, rule_inferred_from_files
 from carekg.ids import CONSENSUS, GRAPH_BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_META, GRAPH_ONTOLOGY, ID_BASE
 from carekg.namespaces import CKG
-from carekg.store import GraphStore
-from carekg.shacl import validate_change
-from carekg.store.oxigraph_store import OxigraphStore
+from carekg.store import GraphStore, Writable
 
 #: Media types accepted from users, and the parser for each. RDF/XML is refused on purpose: entity
 #: expansion in XML parsers (tech.md §5); TriG/N-Quads: a submission may not name graphs.
@@ -278,16 +276,13 @@ class EvidenceWriter:
             self._on_commit(version)
             return version
 
-    def _validate(self, store: OxigraphStore, name: str, triples: tuple[ox.Triple, ...],
+    def _validate(self, store: Writable, name: str, triples: tuple[ox.Triple, ...],
                   files: DatasetFiles) -> list[dict]:
         """SHACL results of the dataset with submission ``name`` replaced by ``triples``: the store's data,
         ontology and submission graphs (not the inferred or provenance graphs, as for ``carekg check``)."""
         graphs = [str(GRAPH_DATA), str(GRAPH_ONTOLOGY),
                   *(str(submission_graph(p.name.removesuffix(".trig"))) for p in files.submissions)]
-        native = store.native
-        previous = native.quads_for_pattern(None, None, None, ox.NamedNode(str(submission_graph(name))))
-        change = validate_change(native, self.shapes, added=triples, removed=list(previous), graphs=graphs)
-        return [result.to_dict() for result in change.results]
+        return store.validate_change(self.shapes, triples, str(submission_graph(name)), graphs)
 
     def submit(self, name: str, body: bytes, media_type: str, who: str) -> WriteResult:
         if not NAME.match(name or ""):
@@ -302,7 +297,7 @@ class EvidenceWriter:
         final = self.submissions_dir / f"{name}.trig"
         amended = final.exists()
         with self._target() as store:
-            if not hasattr(store, "apply_update"):
+            if not isinstance(store, Writable):
                 raise WriteRefused(501, "writes need the embedded store (oxigraph:PATH or memory:)")
             previous = store.dataset_version()
             old_files = self.files()
@@ -373,6 +368,6 @@ class EvidenceWriter:
             finally:
                 staged.unlink(missing_ok=True)
             # 5. ... and the store follows in one transaction.
-            store.apply_update(update)
+            store.update(update)
         self._on_commit(version)
         return WriteResult(name, version, previous, len(data), str(activity), amended)

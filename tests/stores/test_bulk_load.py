@@ -3,6 +3,9 @@ rules computed from the files' projection equal the rules run on the loaded stor
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
@@ -21,7 +24,10 @@ def synthetic(tmp_path_factory):
 
 
 def _quads(store: OxigraphStore) -> set[str]:
-    return {str(quad) for quad in store._store}
+    with tempfile.TemporaryDirectory() as folder:
+        dump = Path(folder) / "dump.nq"
+        store.dump(dump)
+        return set(dump.read_text(encoding="utf-8").splitlines())
 
 
 def _split_and_single(source, tmp_path, monkeypatch):

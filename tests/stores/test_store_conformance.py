@@ -12,7 +12,7 @@ from rdflib import Dataset, Graph, URIRef
 from stores import servers
 
 from carekg.ids import GRAPH_BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_META, GRAPH_ONTOLOGY
-from carekg.store import QuerySyntaxError, StoreError, get_store
+from carekg.store import Dumpable, Embedded, QuerySyntaxError, StoreError, Writable, get_store
 
 EX = "https://example.org/"
 DATA_TTL = f"""@prefix ex: <{EX}> .
@@ -150,3 +150,102 @@ def test_run_honours_protocol_datasets(loaded):
 def test_a_bad_query_is_a_syntax_error(loaded):
     with pytest.raises(QuerySyntaxError):
         loaded.select("SELECT ?s WHERE { ?s ?p }")
+
+
+# --- capabilities (carekg.store.base): declared per adapter, each covered where it is declared ----------
+
+#: What each back-end's adapter declares; a capability test runs where the capability is declared.
+CAPABILITIES = {"embedded": {Dumpable, Embedded, Writable}, "oxigraph-server": set(), "virtuoso": set()}
+PROJECTION = f"{GRAPH_BASE}projection"
+
+
+def test_each_adapter_declares_its_capabilities(store):
+    declared = {capability for capability in (Dumpable, Embedded, Writable) if isinstance(store, capability)}
+    assert declared == CAPABILITIES[store.backend]
+
+
+def test_a_wrapper_forwarding_attributes_claims_no_capability(store):
+    class Forwarding:
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+    assert not any(isinstance(Forwarding(), c) for c in (Dumpable, Embedded, Writable))
+
+
+@pytest.mark.parametrize("name", ["data.ttl", "submission.trig"])
+def test_load_graph_projects_on_predicates(loaded, name):
+    loaded.load_graph(PROJECTION, loaded.files[name], predicates={EX + "knows", EX + "unused"})
+    query = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g IN (<%s>, <%s>)) }" % (PROJECTION, SUBMISSION)
+    rows = {(r["g"], r["s"], r["p"], r["o"]) for r in loaded.select(query)}
+    if name == "data.ttl":  # triples go to the graph named; only the predicate asked for
+        assert {r for r in rows if r[0] == PROJECTION} == {(PROJECTION, EX + "a", EX + "knows", EX + "b"),
+                                                           (PROJECTION, EX + "b", EX + "knows", EX + "c")}
+    else:  # quads keep their graph; the provenance graph's ex:used is left out
+        assert not {r for r in rows if r[0] == PROJECTION}
+        assert (SUBMISSION, EX + "c", EX + "knows", EX + "d") in rows
+        assert loaded.triple_count(f"{GRAPH_BASE}provenance/test") == 1  # from _load, not from this load
+
+
+def _all_quads(store) -> set[tuple[str, ...]]:
+    return {tuple(r.values()) for r in store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")}
+
+
+def test_a_dump_loads_back_into_another_store_graph_by_graph(loaded, tmp_path):
+    if Dumpable not in CAPABILITIES[loaded.backend]:
+        pytest.skip(f"{loaded.backend} does not declare Dumpable (checked above)")
+    loaded.dump(tmp_path / "dump.nq")
+    copy = get_store("memory:")
+    copy.load_graph(str(GRAPH_DATA), tmp_path / "dump.nq")
+    assert _all_quads(copy) == _all_quads(loaded) and len(_all_quads(copy)) == 10
+    assert copy.dataset_version() == "v2"
+
+
+def test_the_reader_descriptor_opens_the_same_store_read_only(store, tmp_path):
+    if Embedded not in CAPABILITIES[store.backend]:
+        pytest.skip(f"{store.backend} does not declare Embedded (checked above)")
+    assert get_store("memory:").reader_descriptor() is None  # nobody else can open it: workers get a dump
+    on_disk = get_store(f"oxigraph:{tmp_path / 'store'}")
+    on_disk.load_graph(str(GRAPH_DATA), store.files["data.ttl"])
+    on_disk.set_version("disk")
+    reader = get_store(on_disk.reader_descriptor())
+    assert reader.dataset_version() == "disk" and reader.triple_count(str(GRAPH_DATA)) == 5
+    with pytest.raises((OSError, RuntimeError)):
+        reader.set_version("other")  # read-only
+    reader.close()
+    on_disk.close()
+
+
+def test_an_update_is_one_transaction(loaded):
+    if Writable not in CAPABILITIES[loaded.backend]:
+        pytest.skip(f"{loaded.backend} does not declare Writable (checked above)")
+    before = _all_quads(loaded)
+    insert = f"INSERT DATA {{ GRAPH <{PROJECTION}> {{ <{EX}x> <{EX}knows> <{EX}y> }} }}"
+    with pytest.raises(Exception):  # the second operation fails: the first is not applied either
+        loaded.update(f"{insert} ; DROP GRAPH <{EX}no-such-graph>")
+    assert _all_quads(loaded) == before
+    loaded.update(f"{insert} ; DROP SILENT GRAPH <{EX}no-such-graph>")
+    assert _all_quads(loaded) == before | {(PROJECTION, EX + "x", EX + "knows", EX + "y")}
+
+
+SHAPES_TTL = f"""@prefix sh: <http://www.w3.org/ns/shacl#> .
+<{EX}ThingShape> a sh:NodeShape ; sh:targetClass <{EX}Thing> ;
+    sh:property [ sh:path <{EX}label> ; sh:minCount 1 ; sh:message "a Thing needs a label" ] .
+"""
+
+
+def test_a_change_is_validated_on_the_merged_graphs_without_touching_them(loaded, tmp_path):
+    if Writable not in CAPABILITIES[loaded.backend]:
+        pytest.skip(f"{loaded.backend} does not declare Writable (checked above)")
+    import pyoxigraph as ox
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES_TTL, encoding="utf-8")
+    thing = ox.Triple(ox.NamedNode(EX + "c"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode(EX + "Thing"))
+    labelled = ox.Triple(ox.NamedNode(EX + "c"), ox.NamedNode(EX + "label"), ox.Literal("C"))
+    before = _all_quads(loaded)
+    graphs = [str(GRAPH_DATA), SUBMISSION]
+    results = loaded.validate_change(shapes, [thing], SUBMISSION, graphs)
+    assert [(r["focus_node"], r["message"]) for r in results] == [(EX + "c", "a Thing needs a label")]
+    assert loaded.validate_change(shapes, [thing, labelled], SUBMISSION, graphs) == []
+    assert _all_quads(loaded) == before

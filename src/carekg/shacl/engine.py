@@ -99,6 +99,31 @@ def validate(store: ox.Store, shapes: Program | Path | str, focus_nodes: Iterabl
     return _validate(store, _program(shapes), focus_nodes, graphs, every_blank_node=False)
 
 
+class UnparsableFile(ValueError):
+    """Oxigraph cannot parse one of the files to validate; ``path`` names it."""
+
+    def __init__(self, path: Path, error: SyntaxError) -> None:
+        super().__init__(f"Oxigraph cannot parse {path}: {error}")
+        self.path = path
+
+
+def validate_files(files: Iterable[Path], shapes: Program | Path | str) -> tuple[list[ValidationResult],
+                                                                                dict[str, Path]]:
+    """The SHACL results of the merge of Turtle ``files`` (literals kept as written), and the file each
+    blank-node subject comes from (by the blank node's label). Raises UnparsableFile."""
+    program, store, blank_owner = _program(shapes), ox.Store(), {}
+    for path in files:
+        try:
+            quads = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+        except SyntaxError as error:
+            raise UnparsableFile(path, error) from None
+        store.extend(literals.preserved(quads))
+        for quad in quads:
+            if isinstance(quad.subject, ox.BlankNode):
+                blank_owner.setdefault(quad.subject.value, path)
+    return validate(store, program), blank_owner
+
+
 def _validate(store: ox.Store, program: Program, focus_nodes: Iterable[Term] | None,
               graphs: Sequence[str] | None, every_blank_node: bool) -> list[ValidationResult]:
     query, results = _Query(store, graphs), []

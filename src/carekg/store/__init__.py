@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 
 from carekg.paths import STATE_DIR
-from carekg.store.base import GraphStore, QuerySyntaxError, RawResult, Row, StoreError, StoreUnavailable
+from carekg.store.base import (Dumpable, Embedded, GraphStore, QuerySyntaxError, RawResult, Row, StoreError,
+                               StoreUnavailable, Writable)
 
-__all__ = ["GraphStore", "QuerySyntaxError", "RawResult", "Row", "StoreError", "StoreUnavailable", "default_descriptor",
-           "get_store"]
+__all__ = ["Dumpable", "Embedded", "GraphStore", "QuerySyntaxError", "RawResult", "Row", "StoreError",
+           "StoreUnavailable", "Writable", "default_descriptor", "get_store"]
 
 
 def default_descriptor() -> str:

@@ -1,15 +1,30 @@
 """The store port: what carekg needs from a triple store, whatever the engine behind it.
 
+Every adapter is a :class:`GraphStore` (read, load, version). What only some engines can do is a
+*capability*: an abstract base class the adapter lists among its bases, tested by callers with
+``isinstance`` (as oaklib's interfaces are). A capability is claimed by declaring it, never inferred
+from attribute look-ups, so a wrapper that forwards attributes (a test double) claims none.
+
+- :class:`Embedded`: the engine runs inside this process (a query holds the GIL and cannot be
+  cancelled, so the service runs users' queries in worker processes);
+- :class:`Dumpable`: every graph can be written out as N-Quads (a snapshot ``load_graph`` reads back);
+- :class:`Writable`: a change can be SHACL-validated before it is made, then applied as one
+  transaction (what carekg.writes needs).
+
 Rows leave a store as plain ``dict[str, str]`` (IRIs and literal lexical forms as strings), so no
 engine type crosses into the services or the API.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import pyoxigraph
 
 Row = dict[str, str]
 #: Called while loading with (bytes done, bytes in all).
@@ -65,8 +80,11 @@ class GraphStore(Protocol):
         The store has no dataset version until ``set_version`` is called, so a reader never takes a
         half-loaded store for a complete one."""
 
-    def load_graph(self, graph: str, path: Path) -> None:
-        """Add the triples of one Turtle/N-Triples file to a named graph."""
+    def load_graph(self, graph: str, path: Path, predicates: Collection[str] | None = None) -> None:
+        """Add the statements of one file to the store: a Turtle/N-Triples file's triples go to
+        ``graph``; a TriG/N-Quads file's quads keep the graphs they name (those in its default graph go
+        to ``graph``). With ``predicates``, only statements whose predicate is one of those IRIs are
+        added (a projection, e.g. of what the SPARQL rules can match)."""
 
     def optimize(self) -> None:
         """Make the loaded data fast to read (compaction after a bulk load); a no-op where the server
@@ -83,3 +101,39 @@ class GraphStore(Protocol):
 
     def close(self) -> None:
         """Release the store."""
+
+
+class Embedded(ABC):
+    """Capability: the engine runs inside this process. Its queries hold the GIL and cannot be
+    cancelled (oxigraph#1926), so the service gives users' queries worker processes with a deadline."""
+
+    @abstractmethod
+    def reader_descriptor(self) -> str | None:
+        """The descriptor another process opens to read this store (read-only), or None when no other
+        process can open it (a store in memory: give the workers a dump, see :class:`Dumpable`)."""
+
+
+class Dumpable(ABC):
+    """Capability: the whole store can be written out."""
+
+    @abstractmethod
+    def dump(self, path: Path) -> None:
+        """Write every graph's statements to ``path`` as N-Quads; ``load_graph`` reads the file back
+        into another store, each statement in its graph."""
+
+
+class Writable(ABC):
+    """Capability: what carekg.writes needs to commit a submission. A change is validated first, on
+    the store's own graphs without touching them, then applied as one transaction."""
+
+    @abstractmethod
+    def validate_change(self, shapes: Path, added: Iterable[pyoxigraph.Triple], replaced_graph: str,
+                        graphs: Sequence[str]) -> list[dict]:
+        """SHACL results (as ``ValidationResult.to_dict()`` gives them) of the merge of ``graphs`` as it
+        would be with ``replaced_graph``'s statements replaced by ``added`` (triples as parsed, literals
+        as written); only the nodes the change can affect are validated (carekg.shacl.validate_change)."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Apply a SPARQL Update as one transaction: all of it or nothing, then made durable. The text
+        comes from carekg's own code (built from parsed terms), never from a user."""

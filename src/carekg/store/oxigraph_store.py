@@ -6,7 +6,7 @@ import io
 import mmap
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,7 +14,8 @@ import pyoxigraph as ox
 from carekg.ids import GRAPH_META
 from carekg.namespaces import CKG
 from carekg.store.binding import bind_values
-from carekg.store.base import LoadProgress, QuerySyntaxError, RawResult, Row, StoreError
+from carekg.store.base import (Dumpable, Embedded, LoadProgress, QuerySyntaxError, RawResult, Row, StoreError,
+                               Writable)
 
 #: Parallel loaders for a large N-Triples file: one per core.
 LOAD_THREADS = max(1, min(8, os.cpu_count() or 1))
@@ -95,7 +96,7 @@ def _line_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
     return [(start, end) for start, end in zip(bounds, bounds[1:]) if end > start]
 
 
-class OxigraphStore:
+class OxigraphStore(Embedded, Dumpable, Writable):
     """A pyoxigraph ``Store``. ``path=None`` keeps it in memory; ``read_only`` lets several
     processes share one on-disk store while another process is not writing it."""
 
@@ -115,11 +116,8 @@ class OxigraphStore:
         except OSError as error:
             raise StoreError(f"cannot open the store at {path}: {error}") from None
 
-    @property
-    def native(self) -> ox.Store:
-        """The pyoxigraph Store behind this adapter, for work done at the engine's level (SHACL
-        validation of a change, carekg.writes)."""
-        return self._store
+    def reader_descriptor(self) -> str | None:
+        return f"oxigraph-ro:{self.path}" if self.path is not None else None
 
     def _query(self, query: str, bindings: Mapping[str, str] | None):
         try:
@@ -215,22 +213,35 @@ class OxigraphStore:
         if errors:
             raise errors[0]
 
-    def load_graph(self, graph: str, path: Path) -> None:
+    def load_graph(self, graph: str, path: Path, predicates: Collection[str] | None = None) -> None:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+        target = ox.NamedNode(graph)
         with self._lock:
-            self._store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
+            if predicates is None:
+                self._store.bulk_load(path=str(path), format=fmt, to_graph=target)
+            else:
+                keep = frozenset(predicates)
+                self._store.bulk_extend(
+                    ox.Quad(q.subject, q.predicate, q.object,
+                            target if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
+                    for q in ox.parse(path=str(path), format=fmt) if q.predicate.value in keep)
             self._store.flush()
 
-    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads without a transaction (for scratch stores nobody else reads)."""
+    def dump(self, path: Path) -> None:
         with self._lock:
-            self._store.bulk_extend(quads)
+            self._store.dump(str(path), format=ox.RdfFormat.N_QUADS)
 
-    def apply_update(self, update: str) -> None:
-        """Run a SPARQL Update as one transaction (all of it or nothing), for carekg.writes only:
-        its text is built by the writer from parsed terms, never taken from a user."""
+    def validate_change(self, shapes: Path, added: Iterable[ox.Triple], replaced_graph: str,
+                        graphs: Sequence[str]) -> list[dict]:
+        from carekg.shacl import validate_change
+
+        previous = list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(replaced_graph)))
+        change = validate_change(self._store, shapes, added=added, removed=previous, graphs=graphs)
+        return [result.to_dict() for result in change.results]
+
+    def update(self, sparql: str) -> None:
         with self._lock:
-            self._store.update(update)
+            self._store.update(sparql)
             self._store.flush()
 
     def optimize(self) -> None:

@@ -24,12 +24,12 @@ import os
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from carekg.ids import GRAPH_BASE, GRAPH_META
@@ -38,6 +38,7 @@ from carekg.store.binding import bind_values
 from carekg.store.base import LoadProgress, QuerySyntaxError, RawResult, Row, StoreError, StoreUnavailable
 
 _UPLOAD_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
+_GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt"}
 _DATASET_TYPES = {".trig": "trig", ".nq": "nquads"}
 _OPTIONS = {"gsp", "union", "timeout", "load_timeout", "auth", "version_ttl"}
 _VIRTUOSO_ASK = b"__ASK_RETVAL"
@@ -209,22 +210,32 @@ class SparqlHttpStore:
             if progress:
                 progress(done, total)
 
-    def load_graph(self, graph: str, path: Path) -> None:
-        """Upload a Turtle/N-Triples file into ``graph``; a TriG/N-Quads file's named graphs go to the
-        graphs it names (its default graph to ``graph``), one Graph Store request per graph."""
+    def load_graph(self, graph: str, path: Path, predicates: Collection[str] | None = None) -> None:
+        """Upload a Turtle/N-Triples file into ``graph`` as it is; a TriG/N-Quads file, or a projection
+        on ``predicates``, is parsed here and sent as one N-Triples request per graph."""
+        if path.suffix not in _DATASET_TYPES and predicates is None:
+            content_type = _UPLOAD_TYPES.get(path.suffix)
+            if content_type is None:
+                raise StoreError(f"cannot upload {path.name}: use .ttl, .nt, .trig or .nq")
+            self._gsp("POST", graph, path.read_bytes(), content_type)
+            return
         if path.suffix in _DATASET_TYPES:
             dataset = Dataset()
             dataset.parse(path, format=_DATASET_TYPES[path.suffix])
-            for part in dataset.graphs():
-                if len(part):
-                    name = graph if part.identifier == DATASET_DEFAULT_GRAPH_ID else str(part.identifier)
-                    body = part.serialize(format="nt", encoding="utf-8")
-                    self._gsp("POST", name, body, "application/n-triples")
-            return
-        content_type = _UPLOAD_TYPES.get(path.suffix)
-        if content_type is None:
+            parts = [(graph if part.identifier == DATASET_DEFAULT_GRAPH_ID else str(part.identifier), part)
+                     for part in dataset.graphs()]
+        elif path.suffix in _GRAPH_FORMATS:
+            parts = [(graph, Graph().parse(path, format=_GRAPH_FORMATS[path.suffix]))]
+        else:
             raise StoreError(f"cannot upload {path.name}: use .ttl, .nt, .trig or .nq")
-        self._gsp("POST", graph, path.read_bytes(), content_type)
+        keep = None if predicates is None else frozenset(predicates)
+        for name, part in parts:
+            triples = Graph()
+            for triple in part:
+                if keep is None or str(triple[1]) in keep:
+                    triples.add(triple)
+            if len(triples):
+                self._gsp("POST", name, triples.serialize(format="nt", encoding="utf-8"), "application/n-triples")
 
     def optimize(self) -> None:
         """The remote server manages its own storage."""
