@@ -11,6 +11,7 @@ any other store is asked on every request.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,13 +36,14 @@ def _matches(header: bytes, etag: bytes) -> bool:
     return b"*" in candidates or etag in candidates
 
 
-#: SPARQL functions whose answers differ between calls: queries naming them are never replayed.
-_VOLATILE = (b"rand", b"now", b"uuid", b"bnode")
+#: A call of a SPARQL function whose answer differs between calls (RAND, NOW, UUID, STRUUID, BNODE):
+#: a query making one is never replayed. Matched as a call, not a substring, so "known" or "?uuids"
+#: do not keep a query off the cache; a string or comment that looks like a call merely bypasses it.
+_VOLATILE = re.compile(rb"(?<![\w?$])(?:rand|now|uuid|struuid|bnode)\s*\(", re.IGNORECASE)
 
 
 def _volatile(query_string: bytes) -> bool:
-    text = unquote_to_bytes(query_string.replace(b"+", b" ")).lower()
-    return any(name in text for name in _VOLATILE)
+    return _VOLATILE.search(unquote_to_bytes(query_string.replace(b"+", b" "))) is not None
 
 
 class ResponseCache:

@@ -6,9 +6,11 @@ Pure ASGI, installed outermost (api/main.py), so cached replays, errors and 404s
   and a ``Content-Security-Policy`` fit for the HTML pages (own origin only, inline styles, no inline
   scripts, no framing); the interactive API docs (/docs, /redoc) load Swagger/ReDoc from their CDN
   and get a policy naming it.
-* CORS: reads and SPARQL (GET, HEAD, POST) from any origin, **without credentials**
-  (``Access-Control-Allow-Origin: *``); the write route (``/evidence``) never gets CORS headers, and a
-  preflight for it is refused, so browsers cannot call it from another origin.
+* CORS: reads and SPARQL (GET, HEAD, POST) from any origin, **without credentials**: every answer
+  but the write route's carries ``Access-Control-Allow-Origin: *``, whether or not the request named an
+  Origin, so an answer never varies by Origin and a shared cache (``Cache-Control: public``) may hand
+  it to any page. The write route (``/evidence``) never gets CORS headers, and a preflight for it is
+  refused, so browsers cannot call it from another origin.
 * A request body larger than ``max_body`` bytes is refused with 413 before the route reads it (by
   ``Content-Length``, and by counting when the body is chunked).
 """
@@ -65,7 +67,7 @@ class SecurityMiddleware:
         path = scope.get("path", "")
         headers = dict(scope["headers"])
         origin = headers.get(b"origin")
-        cors = origin is not None and not _is_write(path)
+        cors = not _is_write(path)
         extra = _static_headers(path)
         if cors:
             extra += [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", CORS_EXPOSE.encode())]

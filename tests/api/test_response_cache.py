@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cache import ResponseCache
+from api.cache import ResponseCache, _volatile
 from api.main import create_app
 from carekg.store.oxigraph_store import OxigraphStore
 
@@ -92,3 +94,37 @@ def test_a_new_dataset_version_is_not_answered_from_the_old_one():
         assert client.get("/consensus").headers["etag"] == '"first-json"'
         store.set_version("second")
         assert client.get("/consensus").headers["etag"] == '"second-json"'
+
+
+@pytest.mark.parametrize("query, volatile", [
+    ("SELECT (NOW() AS ?t) {}", True),
+    ("select (now () AS ?t) {}", True),
+    ("SELECT (RAND() AS ?r) {}", True),
+    ("SELECT (UUID() AS ?u) {}", True),
+    ("SELECT (STRUUID() AS ?u) {}", True),
+    ("SELECT (BNODE('x') AS ?b) {}", True),
+    ("SELECT ?s { ?s ?p ?o FILTER(?o < NOW()) }", True),
+    # words and names that merely contain a function's name are not calls
+    ('SELECT ?s { ?s ?p "known unknowns" }', False),
+    ("SELECT ?s { ?s <https://example.org/now> ?o }", False),
+    ("SELECT ?now ?uuid { ?now ?uuid ?random }", False),
+    ("SELECT ?s { ?s ?p ?o FILTER(CONTAINS(STR(?o), 'snow')) }", False),
+    ("SELECT (COUNT(?x) AS ?n) { ?x a ?known }", False),
+])
+def test_volatile_means_a_call_of_a_non_deterministic_function(query, volatile):
+    assert _volatile(urlencode({"query": query}).encode()) is volatile
+
+
+def test_a_query_mentioning_known_is_cached_and_one_calling_now_is_not(cached):
+    client, cache = cached
+    accept = {"Accept": "application/sparql-results+json"}
+    known = {"query": 'SELECT ?s WHERE { ?s ?p "known" } LIMIT 1'}
+    now = {"query": "SELECT (NOW() AS ?t) WHERE {}"}
+    client.get("/sparql", params=known, headers=accept)
+    hits = cache.hits
+    assert client.get("/sparql", params=known, headers=accept).status_code == 200
+    assert cache.hits == hits + 1
+    times = {client.get("/sparql", params=now, headers=accept).json()["results"]["bindings"][0]["t"]["value"]
+             for _ in range(2)}
+    assert cache.hits == hits + 1
+    assert len(times) == 2, "NOW() was answered twice with the same time: replayed"

@@ -130,3 +130,31 @@ def test_cors_lets_any_origin_read_and_query_without_credentials(client):
     assert query.headers["access-control-allow-origin"] == "*"
     refused = client.options("/sparql", headers={**origin, "Access-Control-Request-Method": "DELETE"})
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("path, accept", [("/innovations", "application/json"), ("/consensus", "application/json"),
+                                          ("/", "text/html"), ("/nope", "application/json"),
+                                          ("/sparql?query=ASK%7B%7D", "application/sparql-results+json")])
+def test_cors_headers_do_not_depend_on_the_origin_header(client, path, accept):
+    """A public answer is the same with and without Origin (so a shared cache may replay it to anyone):
+    always `*`, never `Vary: Origin`. Each path is asked three times, so cached replays are covered."""
+    answers = [client.get(path, headers={"Accept": accept, **origin})
+               for origin in ({}, {"Origin": "https://someone.example"}, {})]
+    for answer in answers:
+        assert answer.headers["access-control-allow-origin"] == "*"
+        assert "ETag" in answer.headers["access-control-expose-headers"]
+        assert "access-control-allow-credentials" not in answer.headers
+        assert "origin" not in answer.headers.get("vary", "").lower()
+    assert len({(a.status_code, a.content, a.headers.get("etag")) for a in answers}) == 1
+
+
+def test_the_write_route_gets_no_cors_headers_with_or_without_origin(writable):
+    client, _, _ = writable
+    for origin in ({}, {"Origin": "https://someone.example"}):
+        answer = client.post("/evidence/cors-probe", content="not turtle",
+                             headers={"Content-Type": "text/turtle", **BEARER, **origin})
+        assert 400 <= answer.status_code < 500
+        assert "access-control-allow-origin" not in answer.headers
+    preflight = client.options("/evidence/cors-probe", headers={"Origin": "https://someone.example",
+                                                                "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 403 and "access-control-allow-origin" not in preflight.headers
