@@ -87,7 +87,7 @@ def dataset(size: str, seed: int) -> dict:
     if not full.exists():
         from rdflib import Graph
 
-        from carekg.dataset import DatasetFiles
+        from carekg.loader import DatasetFiles
 
         ontology = Graph()
         for file in DatasetFiles.discover(data=[data]).ontology:

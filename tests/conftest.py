@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from carekg.dataset import DatasetFiles, load
+from carekg.loader import DatasetFiles, load
 from carekg.store import get_store
 
 

@@ -2,7 +2,7 @@
 
 Queries arrive by GET ``?query=``, by POST ``application/x-www-form-urlencoded`` or by POST
 ``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` set the dataset. Every
-query is checked by :func:`carekg.sparql.check_query` before any engine sees it, which refuses
+query is checked by :func:`carekg.query_guard.check_query` before any engine sees it, which refuses
 updates (any form: INSERT/DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) and SERVICE unless its
 endpoint is allow-listed. Queries longer than ``CAREKG_MAX_QUERY_LENGTH`` are refused (400), answers
 larger than ``CAREKG_MAX_RESULT_BYTES`` too (413), and a query past its deadline gets 503 (the worker
@@ -25,7 +25,7 @@ from api.query_runner import QueryTimeout, ResultTooLarge
 from api.responses import RDF_TYPES, choose, versioned
 from api.routes import pages
 from carekg import services
-from carekg.sparql import RefusedQuery, check_query
+from carekg.query_guard import RefusedQuery, check_query
 from carekg.store import QuerySyntaxError, StoreError, StoreUnavailable
 
 router = APIRouter(tags=["sparql"])

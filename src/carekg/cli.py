@@ -88,7 +88,7 @@ def _open_store(descriptor: str | None, read_only: bool = False):
 
 
 def cmd_load(args) -> int:
-    from carekg.dataset import DatasetFiles, load
+    from carekg.loader import DatasetFiles, load
     from carekg.progress import ProgressBar
     from carekg.store import StoreError
 
@@ -139,7 +139,7 @@ QUERY_FORMATS = {
 
 def cmd_query(args) -> int:
     from carekg.ids import sparql_prefixes
-    from carekg.sparql import RefusedQuery, check_query
+    from carekg.query_guard import RefusedQuery, check_query
     from carekg.store import QuerySyntaxError, StoreError
 
     text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
@@ -172,7 +172,7 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from carekg.check import run_checks
-    from carekg.dataset import load
+    from carekg.loader import load
 
     if not args.skip_check:
         report = run_checks(progress=_progress(args.quiet))

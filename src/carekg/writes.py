@@ -46,10 +46,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from carekg import paths
-from carekg.dataset import DatasetFiles, load, rule_inferred_from_files
+from carekg.loader import DatasetFiles, load
+from carekg.rules import RULE_PREDICATES, rule_inferred_from_files
 from carekg.ids import CONSENSUS, GRAPH_BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_META, GRAPH_ONTOLOGY, ID_BASE
 from carekg.namespaces import CKG
 from carekg.store import GraphStore, Writable
+from carekg.submissions import provenance_graph, read_submission, submission_graph
 
 #: Media types accepted from users, and the parser for each. RDF/XML is refused on purpose: entity
 #: expansion in XML parsers (tech.md §5); TriG/N-Quads: a submission may not name graphs.
@@ -60,18 +62,12 @@ REFUSED = {"application/rdf+xml": "RDF/XML is not accepted (XML entity expansion
            "text/xml": "XML is not accepted; send Turtle, N-Triples or JSON-LD"}
 MAX_TRIPLES = 5000
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-SUBMISSION_GRAPH = GRAPH_BASE + "submission/"
-PROVENANCE_GRAPH = GRAPH_BASE + "provenance/"
 AGENT = ID_BASE + "agent/"
 ACTIVITY = ID_BASE + "write/"
 DATASET = ID_BASE + "dataset/"
 #: Where statements may be made about: carekg's own resources (not its vocabulary or graphs).
 SUBJECT_PREFIX = ID_BASE
 _RESERVED_PREFIXES = (ID_BASE + "consensus/", AGENT, ACTIVITY, DATASET, GRAPH_BASE)
-
-
-#: What the SPARQL rules write into the inferred graph (besides the consensus nodes).
-RULE_PREDICATES = (str(CKG.hasBarrierIn), str(CKG.hasEnablerIn))
 
 
 class WriteRefused(ValueError):
@@ -100,33 +96,6 @@ class WriteResult:
     triples: int
     activity: str
     amended: bool
-
-
-@dataclass(frozen=True)
-class Submission:
-    data: Graph
-    provenance: Graph
-
-
-def submission_graph(name: str) -> URIRef:
-    return URIRef(SUBMISSION_GRAPH + name)
-
-
-def provenance_graph(name: str) -> URIRef:
-    return URIRef(PROVENANCE_GRAPH + name)
-
-
-def read_submission(path: Path) -> Submission:
-    """A submission file written by :class:`EvidenceWriter` (trusted: only the writer makes them)."""
-    dataset = Dataset()
-    dataset.parse(path, format="trig")
-    name = path.name.removesuffix(".trig")
-    data, provenance = Graph(), Graph()
-    for triple in dataset.graph(submission_graph(name)):
-        data.add(triple)
-    for triple in dataset.graph(provenance_graph(name)):
-        provenance.add(triple)
-    return Submission(data, provenance)
 
 
 # --- parsing untrusted RDF -------------------------------------------------------------------------
@@ -351,7 +320,7 @@ class EvidenceWriter:
                 version = candidate.version(reasoner)
                 # The SPARQL rules' results over the candidate dataset (HermiT is not rerun here: see
                 # the module docstring); computed from the files, so the store is untouched so far.
-                rules = "\n".join(_statement(t) for t in rule_inferred_from_files(candidate))
+                rules = "\n".join(_statement(t) for t in rule_inferred_from_files(candidate.paths))
                 update = ";\n".join([
                     *(f"DROP SILENT GRAPH <{g}>" for g in (entity, provenance_graph(name), GRAPH_META)),
                     # the rules' previous results leave the inferred graph; HermiT's classification stays

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from stores import servers
 
 from api.main import create_app
-from carekg.dataset import load
+from carekg.loader import load
 
 #: (test node name prefix, back-end) -> why that back-end cannot pass it. Listed in docs/deploy.md.
 BACKEND_XFAILS: dict[tuple[str, str], str] = {}

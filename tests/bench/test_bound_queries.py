@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from carekg import services
-from carekg.dataset import DatasetFiles, load
+from carekg.loader import DatasetFiles, load
 from carekg.generate import generate
 from carekg.ids import slug_of
 from carekg.services import innovations, refs

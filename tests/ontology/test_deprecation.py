@@ -7,7 +7,7 @@ import pytest
 
 from carekg import paths
 from carekg.check import run_checks
-from carekg.dataset import DatasetFiles, load
+from carekg.loader import DatasetFiles, load
 from carekg.release import ontology_sources
 from carekg.store import get_store
 

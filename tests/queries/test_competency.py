@@ -14,7 +14,7 @@ import pytest
 
 from carekg.ids import FACTOR, INNOVATION
 from carekg.queries import header, load_query, query_names
-from carekg.sparql import check_query
+from carekg.query_guard import check_query
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.config import Settings
 from api.main import create_app
-from carekg.dataset import DatasetFiles, load
+from carekg.loader import DatasetFiles, load
 from carekg.store import get_store
 
 TOKEN = "alice=correct-horse-battery-staple"

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import served_api
 
-from carekg.dataset import DatasetFiles, load
+from carekg.loader import DatasetFiles, load
 from carekg.store import get_store
 
 ROUNDS = 6

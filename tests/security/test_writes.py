@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from carekg.dataset import DatasetFiles, load
+from carekg.loader import DatasetFiles, load
 from carekg.store import get_store
 from tests.security.conftest import BEARER
 

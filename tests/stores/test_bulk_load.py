@@ -9,7 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from carekg.dataset import DatasetFiles, load, rule_inferred, rule_inferred_from_files
+from carekg.loader import DatasetFiles, load
+from carekg.rules import rule_inferred, rule_inferred_from_files
 from carekg.generate import generate
 from carekg.ids import GRAPH_DATA
 from carekg.store.oxigraph_store import OxigraphStore
@@ -78,7 +79,7 @@ def test_rules_from_the_files_equal_rules_on_the_loaded_store(which, synthetic):
     files = DatasetFiles.discover([synthetic] if which == "synthetic" else None, submissions_dir=synthetic.parent)
     store = OxigraphStore(None)
     load(store, files, reasoner=False)
-    from_store, from_files = rule_inferred(store), rule_inferred_from_files(files)
+    from_store, from_files = rule_inferred(store), rule_inferred_from_files(files.paths)
     assert len(from_files) > 10
     assert set(from_files) == set(from_store)
 
@@ -86,7 +87,7 @@ def test_rules_from_the_files_equal_rules_on_the_loaded_store(which, synthetic):
 def test_the_projection_keeps_only_what_the_rules_can_match(synthetic):
     files = DatasetFiles.discover([synthetic], submissions_dir=synthetic.parent)
     total = sum(1 for _ in ox.parse(path=str(synthetic), format=ox.RdfFormat.N_TRIPLES))
-    from carekg.dataset import rule_predicates
+    from carekg.rules import rule_predicates
 
     kept = sum(1 for quad in ox.parse(path=str(synthetic), format=ox.RdfFormat.N_TRIPLES)
                if quad.predicate.value in rule_predicates())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carekg.dataset import CONSENSUS_RULE, CONSENSUS_RULE_VERSION
+from carekg.rules import CONSENSUS_RULE, CONSENSUS_RULE_VERSION
 from carekg.ids import GRAPH_INFERRED, slug_of
 from carekg.queries import load_query
 from carekg.services.answer_cache import cached

@@ -1,4 +1,4 @@
-"""The carekg dataset: its files, its version, its inferred graph, and loading it into a store.
+"""Loading the carekg dataset into a store: its files, its version, and its inferred graph.
 
 The dataset is three named graphs (asserted data, ontology, inferred) plus a meta graph holding its
 version: a digest of every input file and of the inference rules. A store already holding that
@@ -10,26 +10,21 @@ is added, and only then is the version recorded, so a half-loaded store never lo
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import Graph
 
 from carekg import __version__, paths
-from carekg.ids import CONSENSUS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, RULE
-from carekg.namespaces import CKG
+from carekg.ids import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from carekg.queries import load_query
 from carekg.reasoning import run_hermit
-from carekg.store import get_store
+from carekg.rules import RULE_QUERIES, rule_inferred_from_files
 from carekg.store.base import GraphStore, LoadProgress
+from carekg.submissions import read_submission
 
-CONSENSUS_RULE = RULE["consensus-two-independent-studies"]
-CONSENSUS_RULE_VERSION = "1.0.0"
-RULE_QUERIES = ("consensus", "rule_subdomain_summary")
 #: Files larger than this are fingerprinted by name, size and modification time, not content.
 CONTENT_HASH_LIMIT = 64 * 1024 * 1024
 
@@ -59,6 +54,11 @@ class DatasetFiles:
             raise FileNotFoundError(f"data or ontology files not found: {missing or paths.DATA_DIR}")
         return cls(data_files, ontology, submissions)
 
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every file of the dataset: ontology, data, then submissions."""
+        return (*self.ontology, *self.data, *self.submissions)
+
     def version(self, reasoner: bool = True) -> str:
         """A digest of every file, the rules, the package version and whether HermiT ran."""
         digest = hashlib.sha256(f"{__version__} reasoner={reasoner}".encode())
@@ -80,15 +80,8 @@ class DatasetFiles:
         for path in (*self.ontology, *self.data):
             graph.parse(path)
         for path in self.submissions:
-            graph += submission_data(path)
+            graph += read_submission(path).data  # the evidence, not its provenance record
         return graph
-
-
-def submission_data(path: Path) -> Graph:
-    """The evidence a submission file adds (its data graph, not its provenance record)."""
-    from carekg.writes import read_submission  # writes imports this module
-
-    return read_submission(path).data
 
 
 def hermit_inferred(files: DatasetFiles, progress: Progress = lambda _: None) -> Path:
@@ -106,49 +99,6 @@ def hermit_inferred(files: DatasetFiles, progress: Progress = lambda _: None) ->
     return path
 
 
-def rule_inferred(store: GraphStore) -> Graph:
-    """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries and consensus."""
-    inferred = Graph()
-    for row in store.select(load_query("rule_subdomain_summary")):
-        predicate = CKG.hasBarrierIn if row["direction"] == str(CKG.Barrier) else CKG.hasEnablerIn
-        inferred.add((URIRef(row["innovation"]), predicate, URIRef(row["subdomain"])))
-    for row in store.select(load_query("consensus")):
-        factor_slug = row["factor"].rsplit("/", 1)[1]
-        direction = "enabler" if row["direction"] == str(CKG.Enabler) else "barrier"
-        node = CONSENSUS[f"{factor_slug}-{direction}"]
-        inferred.add((node, RDF.type, CKG.ConsensusResult))
-        inferred.add((node, CKG.consensusFactor, URIRef(row["factor"])))
-        inferred.add((node, CKG.consensusDirection, URIRef(row["direction"])))
-        inferred.add((node, CKG.byRule, CONSENSUS_RULE))
-        inferred.add((node, CKG.independentStudyCount, Literal(int(row["studies"]), datatype=XSD.integer)))
-    return inferred
-
-
-@cache
-def rule_predicates() -> frozenset[str]:
-    """Every IRI the rule queries mention (prefixed names expanded), and rdf:type: the only predicates
-    a rule can match, as the rules have no variable in predicate position."""
-    iris = {str(RDF.type)}
-    for name in RULE_QUERIES:
-        text = load_query(name)
-        prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE))
-        iris.update(re.findall(r"<([^<>\s]+)>", text))
-        iris.update(prefixes[prefix] + local for prefix, local in re.findall(r"([\w-]*):([A-Za-z_][\w-]*)", text)
-                    if prefix in prefixes)
-    return frozenset(iris)
-
-
-def rule_inferred_from_files(files: DatasetFiles) -> Graph:
-    """The rules' results computed from the dataset's files, on an in-memory store holding only the
-    statements a rule can match. An on-disk store answers the rules' scans several times slower
-    (docs/bench.md), and this can run while the store loads."""
-    keep = rule_predicates()
-    scratch = get_store("memory:")
-    for path in (*files.ontology, *files.data, *files.submissions):
-        scratch.load_graph(str(GRAPH_DATA), path, predicates=keep)
-    return rule_inferred(scratch)
-
-
 def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = False, reasoner: bool = True,
          progress: Progress = lambda _: None, load_progress: LoadProgress | None = None) -> tuple[str, bool]:
     """Make ``store`` hold the dataset. Returns (version, whether anything was loaded).
@@ -164,7 +114,7 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
     classified = hermit_inferred(files, progress) if reasoner else None
     progress(f"loading dataset {version}")
     with ThreadPoolExecutor(1) as pool:  # the rules are computed while the store loads
-        rule_results = pool.submit(rule_inferred_from_files, files)
+        rule_results = pool.submit(rule_inferred_from_files, files.paths)
         store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology}, load_progress)
         for submission in files.submissions:  # TriG: each keeps its own named graphs
             store.load_graph(str(GRAPH_DATA), submission)

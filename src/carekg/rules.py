@@ -1,0 +1,71 @@
+"""The SPARQL rules that build part of the inferred graph: sub-domain summaries per innovation and
+consensus results (two independent studies agreeing on a factor's direction).
+
+The rules run on a store holding the asserted graphs (:func:`rule_inferred`), or on the dataset's files
+projected on the predicates the rules can match (:func:`rule_inferred_from_files`), which is what a
+load and a write use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+
+from carekg.ids import CONSENSUS, GRAPH_DATA, RULE
+from carekg.namespaces import CKG
+from carekg.queries import load_query
+from carekg.store import get_store
+from carekg.store.base import GraphStore
+
+CONSENSUS_RULE = RULE["consensus-two-independent-studies"]
+CONSENSUS_RULE_VERSION = "1.0.0"
+RULE_QUERIES = ("consensus", "rule_subdomain_summary")
+#: What the rules write into the inferred graph about innovations (besides the consensus nodes).
+RULE_PREDICATES = (str(CKG.hasBarrierIn), str(CKG.hasEnablerIn))
+
+
+def rule_inferred(store: GraphStore) -> Graph:
+    """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries and consensus."""
+    inferred = Graph()
+    for row in store.select(load_query("rule_subdomain_summary")):
+        predicate = CKG.hasBarrierIn if row["direction"] == str(CKG.Barrier) else CKG.hasEnablerIn
+        inferred.add((URIRef(row["innovation"]), predicate, URIRef(row["subdomain"])))
+    for row in store.select(load_query("consensus")):
+        factor_slug = row["factor"].rsplit("/", 1)[1]
+        direction = "enabler" if row["direction"] == str(CKG.Enabler) else "barrier"
+        node = CONSENSUS[f"{factor_slug}-{direction}"]
+        inferred.add((node, RDF.type, CKG.ConsensusResult))
+        inferred.add((node, CKG.consensusFactor, URIRef(row["factor"])))
+        inferred.add((node, CKG.consensusDirection, URIRef(row["direction"])))
+        inferred.add((node, CKG.byRule, CONSENSUS_RULE))
+        inferred.add((node, CKG.independentStudyCount, Literal(int(row["studies"]), datatype=XSD.integer)))
+    return inferred
+
+
+@cache
+def rule_predicates() -> frozenset[str]:
+    """Every IRI the rule queries mention (prefixed names expanded), and rdf:type: the only predicates
+    a rule can match, as the rules have no variable in predicate position."""
+    iris = {str(RDF.type)}
+    for name in RULE_QUERIES:
+        text = load_query(name)
+        prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE))
+        iris.update(re.findall(r"<([^<>\s]+)>", text))
+        iris.update(prefixes[prefix] + local for prefix, local in re.findall(r"([\w-]*):([A-Za-z_][\w-]*)", text)
+                    if prefix in prefixes)
+    return frozenset(iris)
+
+
+def rule_inferred_from_files(files: Iterable[Path]) -> Graph:
+    """The rules' results computed from the dataset's files (``DatasetFiles.paths``), on an in-memory store holding only the
+    statements a rule can match. An on-disk store answers the rules' scans several times slower
+    (docs/bench.md), and this can run while the store loads."""
+    keep = rule_predicates()
+    scratch = get_store("memory:")
+    for path in files:
+        scratch.load_graph(str(GRAPH_DATA), path, predicates=keep)
+    return rule_inferred(scratch)
