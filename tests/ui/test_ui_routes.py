@@ -9,6 +9,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 import pytest
 from fastapi.testclient import TestClient
@@ -195,13 +196,32 @@ def test_graph_exports_parse_and_hold_every_triple(client, store, path, media_ty
 
 
 def test_findings_csv_download(client, store):
+    """One row per finding in the store, each saying what the store says of it (asked by SPARQL here)."""
     answer = client.get("/export/findings.csv")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
-    text = answer.content.decode("utf-8-sig")
-    assert text == services.findings_csv(store)
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert rows and {"finding", "innovation", "nasss_subdomain", "direction", "citation"} <= set(rows[0])
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    facts = store.select("""PREFIX ckg: <https://w3id.org/carekg/def#>
+        SELECT ?f ?factor ?direction ?source ?innovation ?general ?text WHERE {
+          ?f a ckg:Finding ; ckg:aboutFactor ?factor ; ckg:direction ?d ; ckg:reportedIn ?source .
+          OPTIONAL { ?f ckg:aboutInnovation ?innovation } OPTIONAL { ?f ckg:concernsInnovationsInGeneral ?general }
+          OPTIONAL { ?f ckg:paraphrase ?text }
+          BIND(LCASE(STRAFTER(STR(?d), "#")) AS ?direction) }""")
+    def local(iri: str | None) -> str:
+        return iri.rsplit("/", 1)[1] if iri else ""
+
+    expected = {local(f["f"]): (local(f["factor"]), f["direction"], local(f["source"]), local(f.get("innovation")),
+                                f.get("general", "false"), f.get("text", "")) for f in facts}
+    assert len(facts) == len(expected) > 100, "one factor, direction and source per finding"
+    shown = {r["finding"]: (r["factor"], r["direction"], r["source"], r["innovation"], r["general"], r["paraphrase"])
+             for r in rows}
+    assert len(rows) == len(shown), "a finding appears twice"
+    assert shown == expected
+    directions = store.select("""PREFIX ckg: <https://w3id.org/carekg/def#>
+        SELECT ?d (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a ckg:Finding ; ckg:direction ?d } GROUP BY ?d""")
+    assert Counter(r["direction"] for r in rows) == {r["d"].rsplit("#", 1)[1].lower(): int(r["n"])
+                                                     for r in directions}
+    assert all(r["citation"] and r["nasss_subdomain"] and r["factor_label"] for r in rows)
 
 
 def test_unknown_export_is_a_404_naming_the_choices(client):
