@@ -6,11 +6,12 @@ representation; a client that sends that tag back in ``If-None-Match`` gets 304 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from fastapi import Request, Response
-from pydantic import BaseModel
+from pydantic import TypeAdapter
 
 from api.config import Settings
 from api.negotiation import negotiate
@@ -61,13 +62,21 @@ def versioned(request: Request, store: GraphStore, settings: Settings, media_typ
     return Response(content, media_type=media_type, headers=headers)
 
 
-def _json(request: Request, store: GraphStore, settings: Settings, answer: object,
-          schema: type[BaseModel]) -> Response:
-    return versioned(request, store, settings, JSON, schema.model_validate(answer).model_dump_json())
+@functools.cache
+def _adapter(schema: type) -> TypeAdapter:
+    return TypeAdapter(schema)
+
+
+def _json(request: Request, store: GraphStore, settings: Settings, answer: object, schema: type) -> Response:
+    """``answer`` as JSON of ``schema`` (a services answer type or a Page of them): checked against the
+    schema, without copying an answer that already is of the type."""
+    adapter = _adapter(schema)
+    body = adapter.dump_json(adapter.validate_python(answer, from_attributes=True))
+    return versioned(request, store, settings, JSON, body)
 
 
 def json_answer(request: Request, store: GraphStore, settings: Settings, answer: object,
-                schema: type[BaseModel]) -> Response:
+                schema: type) -> Response:
     """A services answer validated against its response model, as versioned JSON (406 if the client
     accepts no JSON)."""
     choose(request, (JSON,))
@@ -79,7 +88,7 @@ class Resource(Protocol):
 
 
 def resource_answer(request: Request, store: GraphStore, settings: Settings, answer: Resource,
-                    schema: type[BaseModel]) -> Response:
+                    schema: type) -> Response:
     """A resource as JSON, or as RDF (its description) when the client asks for Turtle, JSON-LD,
     N-Triples or RDF/XML."""
     media_type = choose(request, JSON_OR_RDF)

@@ -24,22 +24,22 @@ NasssCode = Annotated[str | None, Query(pattern=r"^[1-7][A-Ea-e]?$",
 
 
 @router.get("/innovations", name="innovations-list",
-            response_model=schemas.Page[schemas.InnovationSummary])
+            response_model=schemas.Page[services.InnovationSummary])
 def list_innovations(request: Request, store: StoreDep, settings: SettingsDep,
                      page: PaginationDep) -> Response:
     """Every innovation, by label, with counts of its findings, sources and factors."""
     return json_answer(request, store, settings, page.page(services.list_innovations(store)),
-                       schemas.Page[schemas.InnovationSummary])
+                       schemas.Page[services.InnovationSummary])
 
 
-@router.get("/innovations/{id}", name="innovations-get", response_model=schemas.InnovationDetail,
+@router.get("/innovations/{id}", name="innovations-get", response_model=services.InnovationDetail,
             responses=RDF_ALTERNATIVES)
 def get_innovation(id: InnovationId, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """One innovation: what it is, the organisations involved and their roles, the sources about it."""
-    return resource_answer(request, store, settings, services.innovation(store, id), schemas.InnovationDetail)
+    return resource_answer(request, store, settings, services.innovation(store, id), services.InnovationDetail)
 
 
-@router.get("/innovations/{id}/profile", name="innovations-profile", response_model=schemas.InnovationProfile,
+@router.get("/innovations/{id}/profile", name="innovations-profile", response_model=services.InnovationProfile,
             responses={404: {"description": "no innovation with that id"}})
 def get_profile(
     id: InnovationId, request: Request, store: StoreDep, settings: SettingsDep,
@@ -52,10 +52,10 @@ def get_profile(
     its findings, their sources and designs, provenance kinds and counts (CQ-1, CQ-2)."""
     profile = services.innovation_profile(store, id, direction=direction, domain=domain,
                                           provenance=provenance, design=design)
-    return json_answer(request, store, settings, profile, schemas.InnovationProfile)
+    return json_answer(request, store, settings, profile, services.InnovationProfile)
 
 
-@router.get("/compare", name="innovations-compare", response_model=schemas.Comparison,
+@router.get("/compare", name="innovations-compare", response_model=services.Comparison,
             responses={404: {"description": "an innovation does not exist"},
                        422: {"description": "fewer than two innovations"}})
 def compare(
@@ -66,4 +66,4 @@ def compare(
 ) -> Response:
     """Innovations' profiles side by side: each factor's effect and evidence per innovation."""
     comparison = services.compare(store, innovation)
-    return json_answer(request, store, settings, comparison, schemas.Comparison)
+    return json_answer(request, store, settings, comparison, services.Comparison)

@@ -19,10 +19,10 @@ def health(store: StoreDep) -> dict:
     return {"status": "ok", "dataset_version": store.dataset_version()}
 
 
-@router.get("/version", name="meta-version", response_model=schemas.Overview)
+@router.get("/version", name="meta-version", response_model=services.Overview)
 def version(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The package, ontology and dataset versions, and what the dataset holds."""
-    return json_answer(request, store, settings, services.overview(store), schemas.Overview)
+    return json_answer(request, store, settings, services.overview(store), services.Overview)
 
 
 @router.get("/.well-known/void", name="meta-void", response_class=Response,

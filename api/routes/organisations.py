@@ -15,15 +15,15 @@ router = APIRouter(tags=["organisations"])
 
 
 @router.get("/organisations", name="organisations-list",
-            response_model=schemas.Page[schemas.OrganisationSummary])
+            response_model=schemas.Page[services.OrganisationSummary])
 def list_organisations(request: Request, store: StoreDep, settings: SettingsDep,
                        page: PaginationDep) -> Response:
     """Every organisation, by name, with its type and the roles it plays."""
     return json_answer(request, store, settings, page.page(services.list_organisations(store)),
-                       schemas.Page[schemas.OrganisationSummary])
+                       schemas.Page[services.OrganisationSummary])
 
 
-@router.get("/organisations/{id}", name="organisations-get", response_model=schemas.OrganisationDetail,
+@router.get("/organisations/{id}", name="organisations-get", response_model=services.OrganisationDetail,
             responses=RDF_ALTERNATIVES)
 def get_organisation(
     id: Annotated[str, Path(examples=["department-for-education"])],
@@ -31,4 +31,4 @@ def get_organisation(
 ) -> Response:
     """One organisation and its roles per innovation, each with its basis and source."""
     detail = services.organisation(store, id)
-    return resource_answer(request, store, settings, detail, schemas.OrganisationDetail)
+    return resource_answer(request, store, settings, detail, services.OrganisationDetail)

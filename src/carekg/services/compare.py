@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 from carekg.ids import slug_of
 from carekg.services.answer_cache import cached
@@ -17,8 +20,8 @@ from carekg.store.base import GraphStore
 
 @dataclass(frozen=True)
 class ComparisonCell:
-    innovation: str
-    effect: str | None
+    innovation: Annotated[str, Field(examples=["signs-of-safety"])]
+    effect: Annotated[str | None, Field(examples=["both"])]
     counts: Counts
 
 
@@ -35,7 +38,7 @@ class Comparison:
     """Profiles side by side: one row per factor any of the innovations has evidence on."""
 
     innovations: list[Ref]
-    shared_factors: int
+    shared_factors: Annotated[int, Field(examples=[3], description="factors with evidence for every innovation")]
     rows: list[ComparisonRow]
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 from carekg.rules import CONSENSUS_RULE, CONSENSUS_RULE_VERSION
 from carekg.ids import GRAPH_INFERRED, slug_of
 from carekg.queries import load_query
 from carekg.services.answer_cache import cached
-from carekg.services.refs import Concept, Ref, factor_ref, placement_of
+from carekg.services.refs import Concept, Ref, factor_ref, iri_of, placement_of
 from carekg.services.rows import select
 from carekg.services.vocabulary import code
 from carekg.store.base import GraphStore
@@ -18,19 +21,19 @@ from carekg.store.base import GraphStore
 class ConsensusFinding:
     """That the evidence agrees on a factor in ``direction``, from ``independent_study_count`` studies."""
 
-    id: str
-    iri: str
+    id: Annotated[str, Field(examples=["senior-leadership-buy-in-and-support-enabler"])]
+    iri: Annotated[str, Field(examples=[iri_of("consensus", "senior-leadership-buy-in-and-support-enabler")])]
     factor: Ref
     subdomain: Concept | None
-    direction: str
-    independent_study_count: int
+    direction: Annotated[str, Field(examples=["enabler"])]
+    independent_study_count: Annotated[int, Field(examples=[3])]
 
 
 @dataclass(frozen=True)
 class ConsensusRule:
-    id: str
-    iri: str
-    version: str
+    id: Annotated[str, Field(examples=["consensus-two-independent-studies"])]
+    iri: Annotated[str, Field(examples=[iri_of("rule", "consensus-two-independent-studies")])]
+    version: Annotated[str, Field(examples=["1.0.0"])]
     description: str
 
 

@@ -4,6 +4,9 @@ version and grouped by innovation, factor and source."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 from carekg.ids import slug_of
 from carekg.services.answer_cache import cached
@@ -12,6 +15,7 @@ from carekg.services.refs import (
     SourceRef,
     factor_ref,
     innovation_ref,
+    iri_of,
     label_of,
     organisation_rows,
     ref_in,
@@ -27,16 +31,17 @@ from carekg.store.base import GraphStore, Row
 class Evidence:
     """One finding: a factor acted in ``direction`` for an innovation (or for innovations in general)."""
 
-    id: str
-    iri: str
-    direction: str
-    provenance: str | None
-    provenance_label: str | None
-    paraphrase: str | None
-    locator: str | None
-    factor_as_reported: str | None
-    review_synthesis: bool
-    general: bool
+    id: Annotated[str, Field(examples=["a-sos-03"])]
+    iri: Annotated[str, Field(examples=[iri_of("finding", "a-sos-03")])]
+    direction: Annotated[str, Field(examples=["enabler"], description="enabler, barrier or mixed")]
+    provenance: Annotated[str | None, Field(examples=["source-study"], description="review-abstract, review-page, "
+                                                                         "source-study or curator-inference")]
+    provenance_label: Annotated[str | None, Field(examples=["source study"])]
+    paraphrase: Annotated[str | None, Field(examples=["Directors' visible backing helped embed the framework."])]
+    locator: Annotated[str | None, Field(examples=["Findings, section 4"])]
+    factor_as_reported: Annotated[str | None, Field(examples=["leadership commitment"])]
+    review_synthesis: Annotated[bool, Field(description="the founding review's own synthesis across its studies")]
+    general: Annotated[bool, Field(description="about innovations in children's social care in general")]
     factor: Ref
     innovation: Ref | None
     source: SourceRef
@@ -47,12 +52,12 @@ class Involvement:
     """One organisation's role for one innovation, with its basis and the source that states it."""
 
     organisation: Ref
-    organisation_type: str | None
+    organisation_type: Annotated[str | None, Field(examples=["local-authority"])]
     innovation: Ref
-    role: str
-    role_label: str
-    basis: str | None
-    claim_kind: str | None
+    role: Annotated[str, Field(examples=["developer"])]
+    role_label: Annotated[str, Field(examples=["developer"])]
+    basis: Annotated[str | None, Field(examples=["created the framework in Western Australia"])]
+    claim_kind: Annotated[str | None, Field(examples=["source-study"])]
     stated_in: SourceRef | None
 
 

@@ -4,6 +4,9 @@ supports or hinders, general findings, consensus)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 from carekg.ids import slug_of
 from carekg.services.answer_cache import cached
@@ -18,6 +21,7 @@ from carekg.services.refs import (
     concept_rows,
     factor_mappings,
     factor_rows,
+    iri_of,
     placement_of,
     resource_iri,
 )
@@ -28,13 +32,13 @@ from carekg.store.base import GraphStore, Row
 
 @dataclass(frozen=True)
 class FactorSummary:
-    id: str
-    iri: str
-    label: str
+    id: Annotated[str, Field(examples=["senior-leadership-buy-in-and-support"])]
+    iri: Annotated[str, Field(examples=[iri_of("factor", "senior-leadership-buy-in-and-support")])]
+    label: Annotated[str, Field(examples=["Senior management and leadership buy-in and support"])]
     subdomain: Concept | None
     domain: Concept | None
     counts: Counts
-    innovation_count: int
+    innovation_count: Annotated[int, Field(examples=[4])]
 
 
 @dataclass(frozen=True)
@@ -42,22 +46,22 @@ class ConceptMatch:
     """A CFIR 2.0 concept a factor matches; ``match`` is ``close`` or ``related``."""
 
     concept: Concept
-    match: str
+    match: Annotated[str, Field(examples=["close"], description="close or related (SKOS mapping)")]
 
 
 @dataclass(frozen=True)
 class FactorForInnovation:
     innovation: Ref
-    effect: str | None
+    effect: Annotated[str | None, Field(examples=["supports"])]
     counts: Counts
     findings: list[Evidence]
 
 
 @dataclass(frozen=True)
 class FactorDetail(FactorSummary):
-    definition: str | None
+    definition: Annotated[str | None, Field(examples=["Visible backing from directors and senior managers."])]
     scope_note: str | None
-    placement: str | None
+    placement: Annotated[str | None, Field(examples=["curator-inference"], description="who placed it in NASSS")]
     cfir: list[ConceptMatch]
     innovations: list[FactorForInnovation]
     general_findings: list[Evidence]

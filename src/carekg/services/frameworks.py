@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
 from carekg.services.evidence import all_evidence, evidence_by_factor
-from carekg.services.refs import Counts, concept_rows, factor_mappings, factor_ref
+from carekg.services.refs import Counts, concept_rows, factor_mappings, factor_ref, iri_of
 from carekg.services.rows import as_bool, group_by, notation_key
 from carekg.services.vocabulary import CONCEPT_LEVELS_BY_IRI
 from carekg.store.base import GraphStore, Row
@@ -20,22 +23,22 @@ from carekg.store.base import GraphStore, Row
 class MappedFactor:
     """A factor placed under a concept: ``match`` is ``broader`` (NASSS), ``close`` or ``related`` (CFIR)."""
 
-    id: str
-    iri: str
-    label: str
-    match: str
-    findings: int
+    id: Annotated[str, Field(examples=["senior-leadership-buy-in-and-support"])]
+    iri: Annotated[str, Field(examples=[iri_of("factor", "senior-leadership-buy-in-and-support")])]
+    label: Annotated[str, Field(examples=["Senior management and leadership buy-in and support"])]
+    match: Annotated[str, Field(examples=["broader"], description="broader (NASSS placement), close or related (CFIR)")]
+    findings: Annotated[int, Field(examples=[10])]
 
 
 @dataclass(frozen=True)
 class ConceptNode:
     """A framework concept with the evidence under it (its own factors' and its descendants')."""
 
-    id: str
-    iri: str
-    code: str
-    label: str
-    level: str
+    id: Annotated[str, Field(examples=["5"])]
+    iri: Annotated[str, Field(examples=[iri_of("nasss", "5")])]
+    code: Annotated[str, Field(examples=["5"])]
+    label: Annotated[str, Field(examples=["The organization(s)"])]
+    level: Annotated[str, Field(examples=["nasss-domain"])]
     definition: str | None
     covered_by_review: bool | None
     label_verified: bool | None

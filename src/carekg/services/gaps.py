@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
-from carekg.services.refs import Ref, concept_rows, innovation_rows
+from carekg.services.refs import Ref, concept_rows, innovation_rows, iri_of
 from carekg.services.rows import as_bool, select
 from carekg.store.base import GraphStore, Row
 
 
 @dataclass(frozen=True)
 class SubdomainGap:
-    id: str
-    iri: str
-    code: str
+    id: Annotated[str, Field(examples=["7a"])]
+    iri: Annotated[str, Field(examples=[iri_of("nasss", "7a")])]
+    code: Annotated[str, Field(examples=["7A"])]
     label: str
     covered_by_review: bool | None
 
@@ -25,7 +28,7 @@ class SubdomainGap:
 @dataclass(frozen=True)
 class InnovationGaps:
     innovation: Ref
-    evidenced_subdomains: int
+    evidenced_subdomains: Annotated[int, Field(examples=[11])]
     missing: list[SubdomainGap]
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 from carekg.ids import slug_of
 from carekg.namespaces import CKG
@@ -20,6 +23,7 @@ from carekg.services.refs import (
     bare_source_ref,
     concept_rows,
     innovation_rows,
+    iri_of,
     label_of,
     one_source_ref,
     placement_of,
@@ -36,27 +40,27 @@ from carekg.store.base import GraphStore, Row
 @dataclass(frozen=True)
 class FactorEvidence:
     factor: Ref
-    effect: str | None
+    effect: Annotated[str | None, Field(examples=["supports"], description="supports, hinders or both")]
     counts: Counts
     findings: list[Evidence]
 
 
 @dataclass(frozen=True)
 class SubdomainProfile:
-    id: str
-    iri: str
-    code: str
-    label: str
+    id: Annotated[str, Field(examples=["5b"])]
+    iri: Annotated[str, Field(examples=[iri_of("nasss", "5b")])]
+    code: Annotated[str, Field(examples=["5B"])]
+    label: Annotated[str, Field(examples=["Readiness for this technology/change"])]
     counts: Counts
     factors: list[FactorEvidence]
 
 
 @dataclass(frozen=True)
 class DomainProfile:
-    id: str
-    iri: str
-    code: str
-    label: str
+    id: Annotated[str, Field(examples=["5"])]
+    iri: Annotated[str, Field(examples=[iri_of("nasss", "5")])]
+    code: Annotated[str, Field(examples=["5"])]
+    label: Annotated[str, Field(examples=["The organization(s)"])]
     counts: Counts
     subdomains: list[SubdomainProfile]
 
@@ -66,29 +70,29 @@ class InnovationProfile:
     """An innovation's factors grouped by NASSS domain and sub-domain, each with its findings."""
 
     innovation: Ref
-    filters: dict[str, str]
+    filters: Annotated[dict[str, str], Field(examples=[{"direction": "barrier", "domain": "5"}])]
     counts: Counts
-    factor_count: int
+    factor_count: Annotated[int, Field(examples=[20])]
     domains: list[DomainProfile]
 
 
 @dataclass(frozen=True)
 class InnovationSummary:
-    id: str
-    iri: str
-    label: str
-    abbreviation: str | None
-    kind: str | None
-    kind_label: str | None
+    id: Annotated[str, Field(examples=["signs-of-safety"])]
+    iri: Annotated[str, Field(examples=[iri_of("innovation", "signs-of-safety")])]
+    label: Annotated[str, Field(examples=["Signs of Safety"])]
+    abbreviation: Annotated[str | None, Field(examples=["SoS"])]
+    kind: Annotated[str | None, Field(examples=["practice-framework"])]
+    kind_label: Annotated[str | None, Field(examples=["practice framework"])]
     counts: Counts
-    factor_count: int
+    factor_count: Annotated[int, Field(examples=[20])]
 
 
 @dataclass(frozen=True)
 class InnovationDetail(InnovationSummary):
-    description: str | None
-    origin: str | None
-    claim_kind: str | None
+    description: Annotated[str | None, Field(examples=["Strengths-based child protection casework framework."])]
+    origin: Annotated[str | None, Field(examples=["Developed in Western Australia in the 1990s."])]
+    claim_kind: Annotated[str | None, Field(examples=["source-study"])]
     involvements: list[Involvement]
     sources: list[SourceRef]
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 from carekg.ids import slug_of
 from carekg.services.answer_cache import cached
 from carekg.services.errors import NotFound
 from carekg.services.evidence import Involvement, all_involvements
-from carekg.services.refs import Ref, label_of, organisation_rows, resource_iri, term_labels
+from carekg.services.refs import Ref, iri_of, label_of, organisation_rows, resource_iri, term_labels
 from carekg.services.rows import group_by, split_lines
 from carekg.services.vocabulary import code_or_none
 from carekg.store.base import GraphStore, Row
@@ -16,13 +19,13 @@ from carekg.store.base import GraphStore, Row
 
 @dataclass(frozen=True)
 class OrganisationSummary:
-    id: str
-    iri: str
-    label: str
-    type: str | None
-    type_label: str | None
-    innovation_count: int
-    roles: list[str]
+    id: Annotated[str, Field(examples=["department-for-education"])]
+    iri: Annotated[str, Field(examples=[iri_of("organisation", "department-for-education")])]
+    label: Annotated[str, Field(examples=["Department for Education (England)"])]
+    type: Annotated[str | None, Field(examples=["government-body"])]
+    type_label: Annotated[str | None, Field(examples=["government body"])]
+    innovation_count: Annotated[int, Field(examples=[5])]
+    roles: Annotated[list[str], Field(examples=[["developer", "funder"]])]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import ConfigDict, Field
 
 from carekg.ids import GRAPH_ONTOLOGY, KINDS, is_slug, mint, slug_of, split
 from carekg.services.answer_cache import cached
@@ -20,34 +22,42 @@ if TYPE_CHECKING:  # evidence.py builds on these references
     from carekg.services.evidence import Evidence
 
 
+def iri_of(kind: str, slug: str) -> str:
+    """An instance IRI as text: for the examples in the answer types' documentation."""
+    return str(mint(kind, slug))
+
+
 @dataclass(frozen=True)
 class Ref:
     """A resource named by its id (the slug of its IRI), IRI and label."""
 
-    id: str
-    iri: str
-    label: str
+    id: Annotated[str, Field(examples=["signs-of-safety"])]
+    iri: Annotated[str, Field(examples=[iri_of("innovation", "signs-of-safety")])]
+    label: Annotated[str, Field(examples=["Signs of Safety"])]
 
 
 @dataclass(frozen=True)
 class Concept:
     """A NASSS or CFIR 2.0 concept: ``code`` is its notation, e.g. ``5B`` or ``III.A.3``."""
 
-    id: str
-    iri: str
-    code: str
-    label: str
+    id: Annotated[str, Field(examples=["5b"])]
+    iri: Annotated[str, Field(examples=[iri_of("nasss", "5b")])]
+    code: Annotated[str, Field(examples=["5B"])]
+    label: Annotated[str, Field(examples=["Readiness for this technology/change"])]
 
 
 @dataclass(frozen=True)
 class Counts:
     """How much evidence: findings, the distinct sources they come from, and findings per direction."""
 
-    findings: int = 0
-    sources: int = 0
-    enabler: int = 0
-    barrier: int = 0
-    mixed: int = 0
+    # Always present in an answer, so required in the response schema despite the defaults.
+    __pydantic_config__ = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    findings: Annotated[int, Field(examples=[10])] = 0
+    sources: Annotated[int, Field(examples=[8])] = 0
+    enabler: Annotated[int, Field(examples=[7])] = 0
+    barrier: Annotated[int, Field(examples=[2])] = 0
+    mixed: Annotated[int, Field(examples=[1])] = 0
 
     @classmethod
     def of(cls, evidence: Iterable[Evidence]) -> Counts:
@@ -72,15 +82,15 @@ class Counts:
 class SourceRef:
     """A source as cited by a finding: ``kind`` is ``study`` or ``source`` (a non-study document)."""
 
-    id: str
-    iri: str
-    kind: str
-    citation: str
-    year: int | None
-    design: str | None
-    design_label: str | None
-    developer_authored: bool | None
-    url: str | None
+    id: Annotated[str, Field(examples=["ott-2020-mockingbird-programme-evaluation"])]
+    iri: Annotated[str, Field(examples=[iri_of("study", "ott-2020-mockingbird-programme-evaluation")])]
+    kind: Annotated[str, Field(examples=["study"])]
+    citation: Annotated[str, Field(examples=["Mockingbird programme evaluation: Rees Centre, Oxford (2020)"])]
+    year: Annotated[int | None, Field(examples=[2020])]
+    design: Annotated[str | None, Field(examples=["mixed-methods-evaluation"])]
+    design_label: Annotated[str | None, Field(examples=["mixed-methods evaluation"])]
+    developer_authored: Annotated[bool | None, Field(examples=[False])]
+    url: Annotated[str | None, Field(examples=["https://doi.org/10.1000/example"])]
 
 
 def resource_iri(kind: str, id: str) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
 
 from carekg.ids import is_slug, mint
 from carekg.services.answer_cache import cached
@@ -13,6 +16,7 @@ from carekg.services.refs import (
     Ref,
     SourceRef,
     innovation_ref,
+    iri_of,
     label_of,
     source_links,
     source_ref,
@@ -27,31 +31,31 @@ from carekg.store.base import GraphStore, Row
 
 @dataclass(frozen=True)
 class SourceSummary:
-    id: str
-    iri: str
-    kind: str
-    level: str | None
+    id: Annotated[str, Field(examples=["ott-2020-mockingbird-programme-evaluation"])]
+    iri: Annotated[str, Field(examples=[iri_of("study", "ott-2020-mockingbird-programme-evaluation")])]
+    kind: Annotated[str, Field(examples=["study"], description="study, or source for a document that is not a study")]
+    level: Annotated[str | None, Field(examples=["primary-study"], description="primary-study or secondary-study")]
     citation: str
-    year: int | None
-    design: str | None
-    design_label: str | None
-    source_type: str | None
-    source_type_label: str | None
-    developer_authored: bool | None
+    year: Annotated[int | None, Field(examples=[2020])]
+    design: Annotated[str | None, Field(examples=["mixed-methods-evaluation"])]
+    design_label: Annotated[str | None, Field(examples=["mixed-methods evaluation"])]
+    source_type: Annotated[str | None, Field(examples=["evaluation-report"])]
+    source_type_label: Annotated[str | None, Field(examples=["evaluation"])]
+    developer_authored: Annotated[bool | None, Field(examples=[False])]
     counts: Counts
 
 
 @dataclass(frozen=True)
 class SourceDetail(SourceSummary):
-    doi: str | None
+    doi: Annotated[str | None, Field(examples=["10.1000/example"])]
     urls: list[str]
     design_as_reported: str | None
-    setting: str | None
+    setting: Annotated[str | None, Field(examples=["England"])]
     read_as: str | None
-    inclusion_status: str | None
-    inclusion_status_label: str | None
+    inclusion_status: Annotated[str | None, Field(examples=["confirmed"])]
+    inclusion_status_label: Annotated[str | None, Field(examples=["confirmed"])]
     inclusion_basis: str | None
-    relative_to_review_search: str | None
+    relative_to_review_search: Annotated[str | None, Field(examples=["before the review's search date"])]
     developer_authored_basis: str | None
     founding_review: bool
     notes: list[str]
