@@ -1,7 +1,9 @@
 """The project's SPARQL, one question per ``.rq`` file, loaded by name.
 
 Each file starts with a ``# CQ-n:`` (competency question) or ``# RULE:`` / ``# API:`` comment
-saying what it answers. Values are passed as bindings (SEP-0007 substitution), never spliced in.
+saying what it answers. Values are passed to the store as bindings, never formatted into the text by
+the caller; the store port writes each bound IRI into the query (a VALUES block, or in place of the
+variable) only after checking it is a plain absolute IRI (``carekg.store.binding``).
 """
 
 from __future__ import annotations
