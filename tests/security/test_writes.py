@@ -132,3 +132,35 @@ def test_the_write_route_gets_no_cors(writable):
     response = client.post("/evidence/Not_A_Name", content=FINDING,
                            headers={**TURTLE, **BEARER, "Origin": "https://evil.example"})
     assert response.status_code == 400 and "access-control-allow-origin" not in response.headers
+
+
+def test_an_accepted_write_is_in_the_exports_void_and_the_counts(writable):
+    """#13: the N-Quads export, VoID and the home page's counts list every named graph of the dataset,
+    the accepted submissions' graphs and their provenance included, as the findings CSV does."""
+    from rdflib import Dataset, Graph, URIRef
+    from rdflib.namespace import VOID
+
+    client, store, _ = writable
+    before = client.get("/version").json()
+    response = client.post("/evidence/fdac-extra", content=FINDING, headers={**TURTLE, **BEARER})
+    assert response.status_code == 201, response.text
+    finding = URIRef("https://w3id.org/carekg/id/finding/sub-fdac-99")
+    submission = URIRef("https://w3id.org/carekg/graph/submission/fdac-extra")
+    provenance = URIRef("https://w3id.org/carekg/graph/provenance/fdac-extra")
+    assert str(finding).rsplit("/", 1)[1] in client.get("/export/findings.csv").text
+    quads = Dataset().parse(data=client.get("/export/carekg.nq").content, format="nquads")
+    assert (finding, None, None, submission) in quads
+    assert len(quads.graph(provenance)) == store.triple_count(str(provenance)) > 0
+    assert sum(len(g) for g in quads.graphs()) == store.triple_count() - store.triple_count(
+        "https://w3id.org/carekg/graph/meta")
+    after = client.get("/version").json()
+    assert after["findings"] == before["findings"] + 1
+    assert after["triples"]["submissions"] == store.triple_count(str(submission))
+    assert after["triples"]["provenance"] == store.triple_count(str(provenance))
+    assert sum(after["triples"].values()) == sum(len(g) for g in quads.graphs())
+    void = Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text,
+                         format="turtle")
+    dataset = next(void.subjects(VOID.subset, None))
+    assert int(void.value(dataset, VOID.triples)) == sum(len(g) for g in quads.graphs())
+    assert int(void.value(submission, VOID.triples)) == store.triple_count(str(submission))
+    assert (dataset, VOID.subset, provenance) in void

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from carekg.rules import CONSENSUS_RULE, CONSENSUS_RULE_VERSION
 from carekg.ids import GRAPH_INFERRED, slug_of
 from carekg.queries import load_query
+from carekg.rules import CONSENSUS_RULE, CONSENSUS_RULE_VERSION
 from carekg.services.answer_cache import cached
 from carekg.services.refs import Concept, Ref, factor_ref, iri_of, placement_of
 from carekg.services.rows import select

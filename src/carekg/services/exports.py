@@ -7,8 +7,8 @@ import io
 
 from rdflib import Dataset, Graph, URIRef
 
-from carekg.ids import GRAPHS
 from carekg.services.evidence import all_evidence
+from carekg.services.graphs import dataset_graphs
 from carekg.services.rdf import bind_prefixes, jsonld_context, ntriples, serialise
 from carekg.services.refs import placement_of
 from carekg.store.base import GraphStore
@@ -37,9 +37,9 @@ def findings_csv(store: GraphStore) -> str:
 
 
 def export_dataset(store: GraphStore, media_type: str) -> bytes:
-    """The data, ontology and inferred graphs: N-Quads and JSON-LD keep the named graphs apart;
+    """Every graph of the dataset (graphs.dataset_graphs): N-Quads and JSON-LD keep the named graphs apart;
     Turtle, N-Triples and RDF/XML merge them into one graph."""
-    graphs = {str(graph): ntriples(store, "api_graph", graph=str(graph)) for graph in GRAPHS}
+    graphs = {str(graph): ntriples(store, "api_graph", graph=str(graph)) for graph in dataset_graphs(store)}
     if media_type == "application/n-quads":
         return "".join(_as_quads(text, graph) for graph, text in graphs.items()).encode("utf-8")
     if media_type == "application/n-triples":

@@ -8,10 +8,10 @@ from typing import Annotated
 from pydantic import Field
 
 from carekg import __version__
-from carekg.ids import GRAPHS
 from carekg.services.answer_cache import cached
 from carekg.services.consensus import consensus
 from carekg.services.evidence import all_evidence
+from carekg.services.graphs import dataset_graphs, graph_group
 from carekg.services.ontology import ontology
 from carekg.services.refs import factor_rows, innovation_rows, organisation_rows, source_refs
 from carekg.store.base import GraphStore
@@ -24,7 +24,9 @@ class Overview:
     dataset_version: Annotated[str | None, Field(examples=["5a80447b9159d671"])]
     package_version: Annotated[str, Field(examples=["0.1.0"])]
     ontology_version: Annotated[str | None, Field(examples=["0.1.0"])]
-    triples: Annotated[dict[str, int], Field(examples=[{"data": 5686, "ontology": 3007, "inferred": 420}])]
+    triples: Annotated[dict[str, int], Field(examples=[{"data": 5686, "ontology": 3007, "inferred": 420}],
+                                             description="triples per graph: data, ontology, inferred, and "
+                                                         "submissions and provenance once writes were accepted")]
     innovations: int
     factors: int
     findings: int
@@ -34,6 +36,13 @@ class Overview:
     consensus_results: int
 
 
+def _triples_by_group(store: GraphStore) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for graph in dataset_graphs(store):
+        counts[graph_group(graph)] = counts.get(graph_group(graph), 0) + store.triple_count(graph)
+    return counts
+
+
 @cached
 def overview(store: GraphStore) -> Overview:
     """Counts of what the graph holds."""
@@ -41,7 +50,7 @@ def overview(store: GraphStore) -> Overview:
     return Overview(
         dataset_version=store.dataset_version(), package_version=__version__,
         ontology_version=ontology(store).version,
-        triples={str(graph).rsplit("/", 1)[-1]: store.triple_count(str(graph)) for graph in GRAPHS},
+        triples=_triples_by_group(store),
         innovations=len(innovation_rows(store)), factors=len(factor_rows(store)),
         findings=len(all_evidence(store)), studies=kinds.count("study"), sources=kinds.count("source"),
         organisations=len(organisation_rows(store)), consensus_results=len(consensus(store).results),

@@ -5,19 +5,15 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
-from carekg.ids import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPHS, ID_BASE, PREFIXES
+from carekg.ids import GRAPH_BASE, ID_BASE, PREFIXES
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
+from carekg.services.graphs import dataset_graphs
 from carekg.services.ontology import ontology
 from carekg.services.rdf import FORMATS, SD, curie, serialise
 from carekg.services.rows import select
 from carekg.store.base import GraphStore
 
-GRAPH_TITLES = {
-    str(GRAPH_DATA): "asserted data",
-    str(GRAPH_ONTOLOGY): "ontology, frameworks and factor taxonomy",
-    str(GRAPH_INFERRED): "inferred triples (HermiT classification and the SPARQL rules)",
-}
 RESULT_FORMATS = {
     "application/sparql-results+json": FORMATS.SPARQL_Results_JSON,
     "application/sparql-results+xml": FORMATS.SPARQL_Results_XML,
@@ -51,8 +47,8 @@ def service_description(store: GraphStore, endpoint: str, void_document: str, me
     graph.add((default_graph, RDF.type, SD.Graph))
     graph.add((default_graph, DCTERMS.description, Literal("the union of the named graphs", lang="en")))
     graph.add((default_graph, VOID.triples, xsd_integer(store.triple_count())))
-    for name, title in GRAPH_TITLES.items():
-        named = URIRef(f"{endpoint}#graph-{name.rsplit('/', 1)[-1]}")
+    for name, title in dataset_graphs(store).items():
+        named = URIRef(f"{endpoint}#graph-{name.removeprefix(GRAPH_BASE).replace('/', '-')}")
         described = URIRef(f"{named}-description")
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
@@ -79,11 +75,11 @@ def void_description(store: GraphStore, dataset_iri: str, endpoint: str, media_t
         graph.add((dataset, DCTERMS.license, URIRef(header.license)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
     graph.add((dataset, VOID.uriSpace, Literal(ID_BASE)))
-    graph.add((dataset, VOID.triples, xsd_integer(sum(store.triple_count(str(g)) for g in GRAPHS))))
+    graph.add((dataset, VOID.triples, xsd_integer(sum(store.triple_count(g) for g in dataset_graphs(store)))))
     graph.add((dataset, CKG.datasetVersion, Literal(store.dataset_version() or "")))
     for prefix in ("ckg", "skos", "dcterms", "rdfs", "owl"):
         graph.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
-    for name, title in GRAPH_TITLES.items():
+    for name, title in dataset_graphs(store).items():
         subset = URIRef(name)
         graph.add((dataset, VOID.subset, subset))
         graph.add((subset, RDF.type, VOID.Dataset))
