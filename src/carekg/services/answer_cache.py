@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
@@ -14,7 +16,19 @@ _CACHE: OrderedDict[tuple, object] = OrderedDict()
 _CACHE_SIZE = 512
 _CACHE_LOCK = threading.Lock()
 _COMPUTING: dict[tuple, threading.Lock] = {}
+#: A number per live store, never given again: id(store) can be a new store's once the old one is
+#: collected, and the new store would then get the old one's answers.
+_STORES: weakref.WeakKeyDictionary[GraphStore, int] = weakref.WeakKeyDictionary()
+_NUMBERS = itertools.count()
 Result = TypeVar("Result")
+
+
+def _number(store: GraphStore) -> int:
+    with _CACHE_LOCK:
+        number = _STORES.get(store)
+        if number is None:
+            number = _STORES[store] = next(_NUMBERS)
+        return number
 
 
 def cached(function: Callable[..., Result]) -> Callable[..., Result]:
@@ -26,7 +40,7 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
         version = store.dataset_version()
         if version is None:
             return function(store, *args, **kwargs)
-        key = (id(store), version, function.__name__, args, tuple(sorted(kwargs.items())))
+        key = (_number(store), version, function, args, tuple(sorted(kwargs.items())))
         with _CACHE_LOCK:
             if key in _CACHE:
                 _CACHE.move_to_end(key)
@@ -41,11 +55,15 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
                     return _CACHE[key]
             try:
                 value = function(store, *args, **kwargs)
-            finally:
+            except BaseException:
                 with _CACHE_LOCK:
                     _COMPUTING.pop(key, None)
+                raise
+            # The answer is stored and the marker removed in one step: a caller coming in between
+            # would otherwise find neither and compute the answer again.
             with _CACHE_LOCK:
                 _CACHE[key] = value
+                _COMPUTING.pop(key, None)
                 while len(_CACHE) > _CACHE_SIZE:
                     _CACHE.popitem(last=False)
         return value
@@ -57,5 +75,5 @@ def clear(function_name: str | None = None) -> None:
     """Forget every cached answer, or only those of the service function named ``function_name``
     (for measuring cold answers)."""
     with _CACHE_LOCK:
-        for key in [k for k in _CACHE if function_name in (None, k[2])]:
+        for key in [k for k in _CACHE if function_name in (None, k[2].__name__)]:
             del _CACHE[key]

@@ -1,0 +1,76 @@
+"""carekg.services.answer_cache: one computation per (store, version, question), and never another
+store's answer (#13)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from carekg.services import answer_cache
+from carekg.store import get_store
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _store_with(triples: int, version: str = "v1"):
+    store = get_store("memory:")
+    for i in range(triples):
+        store.update(f"INSERT DATA {{ GRAPH <https://example.org/g> {{ <https://example.org/s{i}> "
+                     f"<https://example.org/p> {i} }} }}")
+    store.set_version(version)
+    return store
+
+
+def test_a_new_store_never_gets_a_collected_stores_answer():
+    """Stores made and dropped one after another (CPython reuses the memory, and so the id(), of a
+    collected object): each gets its own answer."""
+    calls = []
+
+    @answer_cache.cached
+    def size(store) -> int:
+        calls.append(1)
+        return int(store.select(COUNT)[0]["n"])
+
+    for triples in range(1, 16):
+        store = _store_with(triples)
+        assert size(store) == store.triple_count(), triples
+        del store
+        gc.collect()
+    assert len(calls) == 15
+
+
+def test_a_second_caller_never_computes_while_the_answer_is_being_stored(monkeypatch):
+    """Between the end of a computation and its answer being cached, a second caller (started at every
+    moment the cache's lock is free) waits for or finds the answer: the question is computed once."""
+    store = _store_with(1)
+    computed = []
+    others: list[threading.Thread] = []
+    answers = []
+
+    @answer_cache.cached
+    def slow(store) -> str:
+        computed.append(threading.get_ident())
+        return "answer"
+
+    lock = threading.Lock()
+
+    class Probe:
+        """The cache's lock; each time it is let go after the first computation, a second caller starts."""
+
+        def __enter__(self):
+            lock.acquire()
+
+        def __exit__(self, *exc):
+            lock.release()
+            if computed and len(others) < 8:
+                other = threading.Thread(target=lambda: answers.append(slow(store)))
+                others.append(other)
+                other.start()
+                other.join(timeout=0.2)  # it may wait for the first computation: then it ends later
+
+    monkeypatch.setattr(answer_cache, "_CACHE_LOCK", Probe())
+    assert slow(store) == "answer"
+    for other in others:
+        other.join(timeout=5)
+    assert others and answers == ["answer"] * len(others)
+    assert len(computed) == 1
