@@ -35,6 +35,10 @@ KINDS = (
     "rule",
     "eric",
     "suggestion",
+    # minted by accepted writes (carekg.writes), recorded with PROV in graph/provenance/{submission}:
+    "agent",  # who wrote: the name a write token is configured with
+    "write",  # one write: {submission}-{n}, the n-th write of that submission
+    "dataset",  # a dataset version a write started from
 )
 
 INNOVATION = Namespace(ID_BASE + "innovation/")
@@ -51,6 +55,9 @@ CONSENSUS = Namespace(ID_BASE + "consensus/")
 RULE = Namespace(ID_BASE + "rule/")
 ERIC = Namespace(ID_BASE + "eric/")
 SUGGESTION = Namespace(ID_BASE + "suggestion/")
+AGENT = Namespace(ID_BASE + "agent/")
+WRITE = Namespace(ID_BASE + "write/")
+DATASET = Namespace(ID_BASE + "dataset/")
 
 GRAPH_DATA = URIRef(GRAPH_BASE + "data")
 GRAPH_ONTOLOGY = URIRef(GRAPH_BASE + "ontology")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from rdflib import Graph
 
@@ -25,6 +26,10 @@ from carekg.rules import RULE_QUERIES, rule_inferred_from_files
 from carekg.store.base import GraphStore, LoadProgress
 from carekg.submissions import read_submission
 
+#: Who classified the findings into the defined classes: HermiT (True), nobody (False), or the
+#: defined-class rule (RULES, after a write; carekg.rules).
+Classifier = bool | Literal["rules"]
+RULES: Classifier = "rules"
 #: Files larger than this are fingerprinted by name, size and modification time, not content.
 CONTENT_HASH_LIMIT = 64 * 1024 * 1024
 
@@ -59,8 +64,10 @@ class DatasetFiles:
         """Every file of the dataset: ontology, data, then submissions."""
         return (*self.ontology, *self.data, *self.submissions)
 
-    def version(self, reasoner: bool = True) -> str:
-        """A digest of every file, the rules, the package version and whether HermiT ran."""
+    def version(self, reasoner: Classifier = True) -> str:
+        """A digest of every file, the rules, the package version and who classified the findings:
+        HermiT (True), nobody (False), or the defined-class rule after a write (RULES; the next
+        start or ``carekg load`` replaces it with HermiT's classification, see carekg.writes)."""
         digest = hashlib.sha256(f"{__version__} reasoner={reasoner}".encode())
         for name in RULE_QUERIES:
             digest.update(load_query(name).encode())

@@ -1,9 +1,15 @@
-"""The SPARQL rules that build part of the inferred graph: sub-domain summaries per innovation and
-consensus results (two independent studies agreeing on a factor's direction).
+"""The SPARQL rules that build part of the inferred graph: sub-domain summaries per innovation,
+consensus results (two independent studies agreeing on a factor's direction) and, for writes, the
+classification of findings into the ontology's defined classes.
 
-The rules run on a store holding the asserted graphs (:func:`rule_inferred`), or on the dataset's files
-projected on the predicates the rules can match (:func:`rule_inferred_from_files`), which is what a
-load and a write use.
+The rules run on a store holding the asserted graphs (:func:`rule_inferred`, :func:`classified`), or
+on the dataset's files projected on the predicates the rules can match
+(:func:`rule_inferred_from_files`), which is what a load and a write use.
+
+A load classifies findings with HermiT. A write cannot wait for HermiT (1-2 minutes), so it classifies
+with :func:`classified`: the memberships of the classes the ontology defines as "a class with a
+property value" (``queries/rule_defined_classes.rq``), which for carekg's axioms are exactly what HermiT
+infers (tests/test_rules.py compares the two on the curated dataset).
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from carekg.store.base import GraphStore
 
 CONSENSUS_RULE = RULE["consensus-two-independent-studies"]
 CONSENSUS_RULE_VERSION = "1.0.0"
-RULE_QUERIES = ("consensus", "rule_subdomain_summary")
+CLASSIFICATION_QUERIES = ("rule_defined_classes", "rule_defined_class_members")
+#: Every rule query: their texts are part of the dataset version, their IRIs make the projection.
+RULE_QUERIES = ("consensus", "rule_subdomain_summary", *CLASSIFICATION_QUERIES)
 #: What the rules write into the inferred graph about innovations (besides the consensus nodes).
 RULE_PREDICATES = (str(CKG.hasBarrierIn), str(CKG.hasEnablerIn))
 
@@ -46,6 +54,17 @@ def rule_inferred(store: GraphStore) -> Graph:
     return inferred
 
 
+def classified(store: GraphStore) -> Graph:
+    """``rdf:type`` statements for the members of the ontology's defined classes that are not asserted
+    (as reasoning.run_hermit materialises them), computed on a store holding the asserted graphs."""
+    inferred = Graph()
+    for definition in store.select(load_query("rule_defined_classes")):
+        members = store.select(load_query("rule_defined_class_members"), definition)
+        for row in members:
+            inferred.add((URIRef(row["node"]), RDF.type, URIRef(definition["defined"])))
+    return inferred
+
+
 @cache
 def rule_predicates() -> frozenset[str]:
     """Every IRI the rule queries mention (prefixed names expanded), and rdf:type: the only predicates
@@ -60,12 +79,20 @@ def rule_predicates() -> frozenset[str]:
     return frozenset(iris)
 
 
-def rule_inferred_from_files(files: Iterable[Path]) -> Graph:
-    """The rules' results computed from the dataset's files (``DatasetFiles.paths``), on an in-memory store holding only the
+def rule_inferred_from_files(files: Iterable[Path], *, classify: bool = False) -> Graph:
+    """The rules' results computed from the dataset's files (``DatasetFiles.paths``), and with
+    ``classify`` the defined classes' memberships too, on an in-memory store holding only the
     statements a rule can match. An on-disk store answers the rules' scans several times slower
     (docs/bench.md), and this can run while the store loads."""
-    keep = rule_predicates()
+    files, keep = tuple(files), rule_predicates()
     scratch = get_store("memory:")
     for path in files:
         scratch.load_graph(str(GRAPH_DATA), path, predicates=keep)
-    return rule_inferred(scratch)
+    inferred = rule_inferred(scratch)
+    if classify:
+        # A defined class's property is named in the ontology, not in the queries: add it if missing.
+        missing = {row["property"] for row in scratch.select(load_query("rule_defined_classes"))} - keep
+        for path in files if missing else ():
+            scratch.load_graph(str(GRAPH_DATA), path, predicates=missing)
+        inferred += classified(scratch)
+    return inferred

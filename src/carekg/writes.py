@@ -21,12 +21,19 @@ The order of a write (see docs/security.md for why it survives SIGKILL at any po
    transaction): the submission's two graphs, the inferred graph and the version.
 
 A crash before 4 leaves nothing; between 4 and 5 the folder is one version ahead of the store, and the
-next start (``carekg serve`` or the app's writer) sees the mismatch and reloads from the files.
+next start (``carekg-serve`` or the app's writer) sees the mismatch and reloads from the files.
 
 HermiT is not run on a write: on this machine it takes 1-2 minutes for the dataset, too long to hold
-a request. The write keeps the store's HermiT classification and recomputes the SPARQL rules, and
-checks the merged graph with SHACL; the new version is the one the files describe, so a restart does
-not reload. Classes HermiT would infer for the new statements appear after ``carekg load --force``.
+a request. The write recomputes the SPARQL rules and, where the store was classified (by HermiT or by
+an earlier write), replaces the findings' classification with the defined-class rule's
+(carekg.rules.classified, equal to HermiT's on the curated dataset), so a written or amended finding is
+classified at once and never keeps a stale class. The version it stamps says the rule classified
+(``DatasetFiles.version(RULES)``), not HermiT, so the next start (``recover``) or ``carekg load``
+reloads with HermiT's classification.
+
+The PROV record names the agent (``id/agent/{who}``), the activity (``id/write/{name}-{n}``) and the
+dataset version the write started from (``id/dataset/{version}``), all kinds of the ID policy
+(carekg.ids), so each dereferences like any other carekg IRI.
 """
 
 from __future__ import annotations
@@ -46,9 +53,11 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from carekg import paths
-from carekg.loader import DatasetFiles, load
+from carekg.ids import (AGENT, CONSENSUS, DATASET, GRAPH_BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_META,
+                        GRAPH_ONTOLOGY, ID_BASE, SLUG_PATTERN, WRITE, slugify)
+from carekg.loader import RULES, Classifier, DatasetFiles, load
+from carekg.reasoning import CLASSIFIED
 from carekg.rules import RULE_PREDICATES, rule_inferred_from_files
-from carekg.ids import CONSENSUS, GRAPH_BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_META, GRAPH_ONTOLOGY, ID_BASE
 from carekg.namespaces import CKG
 from carekg.store import GraphStore, Writable
 from carekg.submissions import provenance_graph, read_submission, submission_graph
@@ -61,13 +70,12 @@ REFUSED = {"application/rdf+xml": "RDF/XML is not accepted (XML entity expansion
            "application/xml": "XML is not accepted; send Turtle, N-Triples or JSON-LD",
            "text/xml": "XML is not accepted; send Turtle, N-Triples or JSON-LD"}
 MAX_TRIPLES = 5000
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-AGENT = ID_BASE + "agent/"
-ACTIVITY = ID_BASE + "write/"
-DATASET = ID_BASE + "dataset/"
+#: A submission's name is a slug of the ID policy (it names the write activities ``{name}-{n}``).
+NAME = re.compile(SLUG_PATTERN)
+NAME_LENGTH = 64
 #: Where statements may be made about: carekg's own resources (not its vocabulary or graphs).
 SUBJECT_PREFIX = ID_BASE
-_RESERVED_PREFIXES = (ID_BASE + "consensus/", AGENT, ACTIVITY, DATASET, GRAPH_BASE)
+_RESERVED_PREFIXES = (str(CONSENSUS), str(AGENT), str(WRITE), str(DATASET), GRAPH_BASE)
 
 
 class WriteRefused(ValueError):
@@ -189,6 +197,14 @@ def _graph_block(graph: URIRef, triples: Graph) -> str:
     return f"GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n}" if lines else ""
 
 
+def _agent_slug(who: str) -> str:
+    """The ID-policy slug of a writer's name (``Alice Smith`` -> ``alice-smith``)."""
+    try:
+        return slugify(who[:NAME_LENGTH])
+    except ValueError:  # nothing a slug can be made from, e.g. only punctuation
+        return "anonymous"
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -229,7 +245,8 @@ class EvidenceWriter:
 
     def recover(self) -> str | None:
         """At start: drop staged files a crash left; if the store lags the folder (a crash between the
-        file's rename and the store's commit), reload it from the files. Returns the store's version."""
+        file's rename and the store's commit), or a write classified the findings with the rule where
+        HermiT should, reload it from the files. Returns the store's version."""
         with self._exclusive():
             staging = self.submissions_dir / ".staging"
             for leftover in staging.glob("*") if staging.is_dir() else ():
@@ -239,6 +256,8 @@ class EvidenceWriter:
                 current = store.dataset_version()
                 if current in {files.version(True), files.version(False)}:
                     return current
+                if current == files.version(RULES) and not self.reasoner:
+                    return current  # classified by the rule, and this writer does not run HermiT
                 if not files.submissions:
                     return current  # a store this folder knows nothing about (e.g. a synthetic graph)
                 version, _ = load(store, files, force=True, reasoner=self.reasoner)
@@ -254,9 +273,9 @@ class EvidenceWriter:
         return store.validate_change(self.shapes, triples, str(submission_graph(name)), graphs)
 
     def submit(self, name: str, body: bytes, media_type: str, who: str) -> WriteResult:
-        if not NAME.match(name or ""):
-            raise WriteRefused(400, "the submission name must be 1-64 characters: a-z, 0-9 and '-', "
-                                    "starting with a letter or digit")
+        if not NAME.match(name or "") or len(name) > NAME_LENGTH:
+            raise WriteRefused(400, f"the submission name must be 1-{NAME_LENGTH} characters: lowercase "
+                                    "letters and digits in words joined by single '-' (e.g. fdac-2024)")
         parsed = parse_untrusted(body, media_type)
         with self._exclusive():
             return self._commit(name, parsed, who)
@@ -270,13 +289,13 @@ class EvidenceWriter:
                 raise WriteRefused(501, "writes need the embedded store (oxigraph:PATH or memory:)")
             previous = store.dataset_version()
             old_files = self.files()
-            if previous == old_files.version(True):
-                reasoner = True
-            elif previous == old_files.version(False):
-                reasoner = False
-            else:
+            classifier: Classifier | None = next(
+                (c for c in (True, RULES, False) if previous == old_files.version(c)), None)
+            if classifier is None:
                 raise WriteRefused(409, "the store does not hold the dataset these files describe; "
                                         "run `carekg load` first")
+            # A classified store stays classified, by the rule until HermiT runs again (module docstring).
+            classify = classifier is not False
             # 2. SHACL on the merged graph (data, ontology, the other submissions and this one), validating
             # only the nodes this change can affect, on the store itself (carekg.shacl.validate_change;
             # tests/shacl prove it equal to validating the whole merged graph).
@@ -286,14 +305,15 @@ class EvidenceWriter:
             # 3. the file as it will be, staged under its final name, and everything derived from it.
             started = _now()
             provenance = read_submission(final).provenance if amended else Graph()
-            activity = URIRef(f"{ACTIVITY}{name}/{sum(1 for _ in provenance.subjects(RDF.type, PROV.Activity)) + 1}")
-            agent = URIRef(AGENT + re.sub(r"[^A-Za-z0-9_-]", "-", who)[:64])
+            activity = WRITE[f"{name}-{sum(1 for _ in provenance.subjects(RDF.type, PROV.Activity)) + 1}"]
+            agent = AGENT[_agent_slug(who)]
             entity = submission_graph(name)
             provenance.add((activity, RDF.type, PROV.Activity))
             provenance.add((activity, RDFS.label, Literal(f"{'amend' if amended else 'add'} submission {name}")))
             provenance.add((activity, PROV.wasAssociatedWith, agent))
             provenance.add((activity, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)))
-            provenance.add((activity, PROV.used, URIRef(DATASET + str(previous))))
+            if previous is not None:
+                provenance.add((activity, PROV.used, DATASET[previous]))
             provenance.add((activity, PROV.generated, entity))
             provenance.add((agent, RDF.type, PROV.Agent))
             provenance.add((agent, RDFS.label, Literal(who)))
@@ -317,16 +337,21 @@ class EvidenceWriter:
                 os.fsync(handle.fileno())
             try:
                 candidate = self.files(exclude=name, extra=staged)
-                version = candidate.version(reasoner)
-                # The SPARQL rules' results over the candidate dataset (HermiT is not rerun here: see
-                # the module docstring); computed from the files, so the store is untouched so far.
-                rules = "\n".join(_statement(t) for t in rule_inferred_from_files(candidate.paths))
+                version = candidate.version(RULES if classify else False)
+                # The SPARQL rules' results over the candidate dataset, with the findings' classification
+                # (HermiT is not rerun here: see the module docstring); computed from the files, so the
+                # store is untouched so far.
+                inferred = rule_inferred_from_files(candidate.paths, classify=classify)
+                rules = "\n".join(_statement(t) for t in inferred)
                 update = ";\n".join([
                     *(f"DROP SILENT GRAPH <{g}>" for g in (entity, provenance_graph(name), GRAPH_META)),
-                    # the rules' previous results leave the inferred graph; HermiT's classification stays
+                    # the rules' previous results leave the inferred graph ...
                     *(f"DELETE WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s <{p}> ?o }} }}" for p in RULE_PREDICATES),
                     f"DELETE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{GRAPH_INFERRED}> "
                     f"{{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{CONSENSUS}\")) }} }}",
+                    # ... and so does the classification (HermiT's or an earlier write's) for the rule's
+                    *(f"DELETE WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s a <{c}> }} }}" for c in CLASSIFIED
+                      if classify),
                     "INSERT DATA {\n" + "\n".join(filter(None, (
                         _graph_block(entity, data), _graph_block(provenance_graph(name), provenance),
                         f"GRAPH <{GRAPH_INFERRED}> {{\n{rules}\n}}" if rules else "",

@@ -68,20 +68,36 @@ def listener():
     server.close()
 
 
-def fresh_store(submissions=None):
+def fresh_store(submissions=None, reasoner=False):
+    """The curated dataset in memory; HermiT (``reasoner``) takes a minute or two unless its
+    classification of these files is cached under .carekg/inferred."""
     store = get_store("memory:")
-    load(store, DatasetFiles.discover(submissions_dir=submissions), reasoner=False)  # HermiT: minutes here
+    load(store, DatasetFiles.discover(submissions_dir=submissions), reasoner=reasoner)
     return store
+
+
+def _writable_app(tmp_path, monkeypatch, reasoner):
+    monkeypatch.setenv("CAREKG_WRITE_TOKEN", TOKEN)
+    folder = tmp_path / "submissions"
+    settings = Settings(submissions_dir=str(folder), query_workers=1, reasoner=reasoner)
+    store = fresh_store(folder, reasoner=reasoner)
+    return TestClient(create_app(settings, store=store)), store, folder
 
 
 @pytest.fixture
 def writable(tmp_path, monkeypatch):
-    """A client over a private in-memory store with writes on (token ``alice``), its store and folder."""
-    monkeypatch.setenv("CAREKG_WRITE_TOKEN", TOKEN)
-    folder = tmp_path / "submissions"
-    settings = Settings(submissions_dir=str(folder), query_workers=1)
-    store = fresh_store(folder)
-    with TestClient(create_app(settings, store=store)) as client:
+    """A client over a private in-memory store with writes on (token ``alice``), its store and folder;
+    the store is loaded without HermiT, as a synthetic graph would be."""
+    client, store, folder = _writable_app(tmp_path, monkeypatch, reasoner=False)
+    with client:
+        yield client, store, folder
+
+
+@pytest.fixture
+def reasoned(tmp_path, monkeypatch):
+    """As ``writable``, with the reasoner on: the store holds HermiT's classification (the default)."""
+    client, store, folder = _writable_app(tmp_path, monkeypatch, reasoner=True)
+    with client:
         yield client, store, folder
 
 

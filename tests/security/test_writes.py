@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from carekg.loader import DatasetFiles, load
+from carekg.loader import RULES, DatasetFiles, load
 from carekg.store import get_store
 from tests.security.conftest import BEARER
 
@@ -164,3 +164,52 @@ def test_an_accepted_write_is_in_the_exports_void_and_the_counts(writable):
     assert int(void.value(dataset, VOID.triples)) == sum(len(g) for g in quads.graphs())
     assert int(void.value(submission, VOID.triples)) == store.triple_count(str(submission))
     assert (dataset, VOID.subset, provenance) in void
+
+
+CLASS_OF_NEW = """PREFIX ckg: <https://w3id.org/carekg/def#> SELECT ?class {
+    GRAPH <https://w3id.org/carekg/graph/inferred> { <https://w3id.org/carekg/id/finding/sub-fdac-99> a ?class } }"""
+
+
+def _classes(client) -> set[str]:
+    response = client.get("/sparql", params={"query": CLASS_OF_NEW}, headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    return {row["class"]["value"] for row in response.json()["results"]["bindings"]}
+
+
+def test_with_the_reasoner_a_write_classifies_amends_the_class_and_a_restart_runs_hermit(reasoned):
+    client, store, folder = reasoned
+    ckg = "https://w3id.org/carekg/def#"
+    assert store.dataset_version() == DatasetFiles.discover(submissions_dir=folder).version(True)
+    response = client.post("/evidence/fdac-classified", content=FINDING, headers={**TURTLE, **BEARER})
+    assert response.status_code == 201, response.text
+    assert _classes(client) == {ckg + "EnablerFinding"}  # classified at once, by the defined-class rule
+    # amended to a barrier: the enabler class does not stay behind
+    barrier = FINDING.replace("ckg:direction ckg:Enabler", "ckg:direction ckg:Barrier")
+    assert client.post("/evidence/fdac-classified", content=barrier, headers={**TURTLE, **BEARER}).status_code == 201
+    assert _classes(client) == {ckg + "BarrierFinding"}
+    # the version says the rule classified, not HermiT ...
+    files = DatasetFiles.discover(submissions_dir=folder)
+    assert store.dataset_version() == files.version(RULES) != files.version(True)
+    inferred = store.triple_count("https://w3id.org/carekg/graph/inferred")
+    # ... so a restart reloads with HermiT, whose classification is the rule's
+    assert client.app.state.writer.recover() == files.version(True) == store.dataset_version()
+    assert _classes(client) == {ckg + "BarrierFinding"}
+    assert store.triple_count("https://w3id.org/carekg/graph/inferred") == inferred
+    assert client.app.state.writer.recover() == files.version(True)  # and once repaired, it stays
+
+
+def test_the_prov_iris_a_write_mints_dereference(writable):
+    client, store, _ = writable
+    previous = store.dataset_version()
+    response = client.post("/evidence/fdac-prov", content=FINDING, headers={**TURTLE, **BEARER})
+    assert response.status_code == 201, response.text
+    activity = response.json()["activity"]
+    assert activity == "https://w3id.org/carekg/id/write/fdac-prov-1"
+    for iri in (activity, "https://w3id.org/carekg/id/agent/alice",
+                f"https://w3id.org/carekg/id/dataset/{previous}"):
+        path = iri.removeprefix("https://w3id.org/carekg")
+        seen = client.get(path, follow_redirects=False)
+        assert seen.status_code == 303, (iri, seen.text)
+        document = client.get(seen.headers["location"], headers={"Accept": "application/n-triples"})
+        assert document.status_code == 200 and f"<{iri}>" in document.text
+        assert client.get(seen.headers["location"], headers={"Accept": "text/html"}).status_code == 200
