@@ -38,7 +38,7 @@ load: install ## load the dataset into the embedded store under .carekg/
 	$(BIN)/carekg load
 
 serve: install ## check, load and serve on http://$(HOST):$(PORT)
-	$(BIN)/carekg serve --host $(HOST) --port $(PORT)
+	$(BIN)/python -m api --host $(HOST) --port $(PORT)
 
 test: install ## run the whole test suite
 	$(BIN)/python -m pytest -q

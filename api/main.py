@@ -1,5 +1,5 @@
 """The application factory: ``create_app()`` for uvicorn (``uvicorn --factory api.main:create_app``)
-and ``carekg serve``; ``create_app(store=...)`` for tests."""
+and ``carekg-serve`` (api/__main__.py); ``create_app(store=...)`` for tests."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO
 
@@ -34,14 +34,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(env: Mapping[str, str]) -> tuple[subprocess.Popen, str]:
-    """Start uvicorn serving ``api.main:create_app`` with ``env`` added to the environment; returns the
-    process and its base URL. Call ``wait_until_up`` before using it."""
+def start(env: Mapping[str, str], entry_point: Sequence[str] = ()) -> tuple[subprocess.Popen, str]:
+    """Start uvicorn serving ``api.main:create_app`` with ``env`` added to the environment, or the
+    service's own entry point (``python -m api`` followed by ``entry_point``'s arguments) when given;
+    returns the process and its base URL. Call ``wait_until_up`` before using it."""
     port = free_port()
     log = tempfile.TemporaryFile()
+    command = ([sys.executable, "-m", "api", *entry_point, "--host", "127.0.0.1", "--port", str(port)] if entry_point
+               else [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
+                     "--port", str(port), "--log-level", "warning", "--timeout-keep-alive", "75"])
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1", "--port",
-         str(port), "--log-level", "warning", "--timeout-keep-alive", "75"],
+        command,
         cwd=paths.ROOT, env={**os.environ, **env}, start_new_session=True, stdout=log, stderr=log)
     _LOGS[process.pid] = log
     return process, f"http://127.0.0.1:{port}"

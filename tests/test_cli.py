@@ -27,7 +27,7 @@ def test_help_teaches_with_examples():
     result = carekg("--help")
     assert result.returncode == 0
     assert "examples:" in result.stdout and "exit codes" in result.stdout
-    for command in ("build", "check", "load", "query", "serve", "export", "generate"):
+    for command in ("build", "check", "load", "query", "export", "generate"):
         sub = carekg(command, "--help")
         assert sub.returncode == 0 and "example:" in sub.stdout, command
 

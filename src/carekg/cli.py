@@ -1,4 +1,5 @@
-"""The ``carekg`` command line: build, check, load, query, serve, export.
+"""The ``carekg`` command line: build, check, load, query, export, release, map, docs. The service
+has its own entry point, ``carekg-serve`` (``python -m api``), which reuses the helpers here.
 
 Exit codes: 0 success; 1 the data failed its checks; 2 bad usage or bad input (a malformed query,
 an unknown store, a missing file); 3 the store or a service could not be reached.
@@ -14,14 +15,12 @@ import textwrap
 from pathlib import Path
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
-KEEP_ALIVE_SECONDS = 75
 
 EPILOG = """\
 examples:
   carekg check                          # validate data/ and ontology/ (SHACL, HermiT, SPARQL checks)
   carekg load                           # load the dataset into the embedded store (.carekg/store)
   carekg query 'SELECT (COUNT(*) AS ?n) { ?f a ckg:Finding }'
-  carekg serve --port 8000              # check, load and serve on http://127.0.0.1:8000
   carekg export --format nquads --out carekg.nq
   carekg map --out gap-map.png          # the evidence gap map as PNG (or .svg)
   carekg docs                           # the ontology's HTML documentation (pyLODE), served at /def
@@ -31,7 +30,8 @@ exit codes: 0 ok; 1 checks failed; 2 bad usage or input; 3 store or service unav
 """
 
 
-def _progress(quiet: bool):
+def progress_printer(quiet: bool):
+    """A progress callback printing each step with the elapsed time on stderr (nothing if ``quiet``)."""
     started = time.perf_counter()
 
     def report(message: str) -> None:
@@ -65,10 +65,21 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
+def checks_pass(refusal: str, quiet: bool) -> bool:
+    """Run ``carekg check``; when it fails, print its report and ``refusal`` to stderr."""
+    from carekg.check import run_checks
+
+    report = run_checks(progress=progress_printer(quiet))
+    if not report.ok:
+        print(report.render(), file=sys.stderr)
+        print(refusal, file=sys.stderr)
+    return report.ok
+
+
 def cmd_check(args) -> int:
     from carekg.check import run_checks
 
-    report = run_checks(reasoner=not args.no_reasoner, shacl_engine=args.shacl_engine, progress=_progress(args.quiet))
+    report = run_checks(reasoner=not args.no_reasoner, shacl_engine=args.shacl_engine, progress=progress_printer(args.quiet))
     if args.format == "json":
         print(json.dumps({"ok": report.ok, "checks": report.checks_run,
                           "violations": [v.__dict__ for v in report.violations]}, indent=2))
@@ -77,7 +88,8 @@ def cmd_check(args) -> int:
     return EXIT_OK if report.ok else EXIT_CHECK_FAILED
 
 
-def _open_store(descriptor: str | None, read_only: bool = False):
+def open_store(descriptor: str | None, read_only: bool = False):
+    """The store a descriptor names; an unknown or unreachable one exits with EXIT_UNAVAILABLE."""
     from carekg.store import StoreError, get_store
 
     try:
@@ -97,12 +109,12 @@ def cmd_load(args) -> int:
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    store = _open_store(args.store)
+    store = open_store(args.store)
     bar = ProgressBar("loading", "B", enabled=not args.quiet)
     try:
         started = time.perf_counter()
         version, loaded = load(store, files, force=args.force, reasoner=not args.no_reasoner,
-                               progress=_progress(args.quiet), load_progress=bar)
+                               progress=progress_printer(args.quiet), load_progress=bar)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CHECK_FAILED
@@ -158,39 +170,13 @@ def cmd_query(args) -> int:
     if graph_form != (fmt in {"turtle", "ntriples", "jsonld"}):
         print(f"error: --format {fmt} does not fit a {checked.form} query", file=sys.stderr)
         return EXIT_USAGE
-    store = _open_store(args.store, read_only=True)
+    store = open_store(args.store, read_only=True)
     try:
         result = store.run(text, QUERY_FORMATS[fmt])
     except (QuerySyntaxError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(result.body.decode("utf-8"))
-    return EXIT_OK
-
-
-def cmd_serve(args) -> int:
-    import uvicorn
-
-    from carekg.check import run_checks
-    from carekg.loader import load
-
-    if not args.skip_check:
-        report = run_checks(progress=_progress(args.quiet))
-        if not report.ok:
-            print(report.render(), file=sys.stderr)
-            print("refusing to serve data that fails `carekg check`", file=sys.stderr)
-            return EXIT_CHECK_FAILED
-    store = _open_store(args.store)
-    load(store, progress=_progress(args.quiet))
-    store.close()
-    from api.main import create_app
-    from api.config import Settings
-
-    settings = Settings(store=args.store) if args.store else Settings()
-    # Keep idle connections well beyond uvicorn's 5 s default: a client reusing a pooled connection the
-    # server has just closed gets a read error, and most HTTP clients do not retry POSTs.
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                timeout_keep_alive=KEEP_ALIVE_SECONDS)
     return EXIT_OK
 
 
@@ -201,7 +187,7 @@ EXPORT_FORMATS = {"turtle": "text/turtle", "nquads": "application/n-quads", "jso
 def cmd_export(args) -> int:
     from carekg import services
 
-    store = _open_store(args.store, read_only=True)
+    store = open_store(args.store, read_only=True)
     if args.format == "csv":
         body = services.findings_csv(store).encode("utf-8")
     else:
@@ -230,14 +216,9 @@ def cmd_release(args) -> int:
     except ValueError:
         print(f"error: --date {args.date!r} is not a date of the form YYYY-MM-DD", file=sys.stderr)
         return EXIT_USAGE
-    if not args.skip_check:
-        from carekg.check import run_checks
-
-        report = run_checks(progress=_progress(args.quiet))
-        if not report.ok:
-            print(report.render(), file=sys.stderr)
-            print("refusing to release an ontology that fails `carekg check`", file=sys.stderr)
-            return EXIT_CHECK_FAILED
+    if not args.skip_check and not checks_pass("refusing to release an ontology that fails `carekg check`",
+                                               args.quiet):
+        return EXIT_CHECK_FAILED
     try:
         result = make_release(args.version, today=args.date)
     except ReleaseError as error:
@@ -261,7 +242,7 @@ def cmd_map(args) -> int:
         print(f"error: cannot tell the format of {args.out!r}: name it .svg or .png, or give --format",
               file=sys.stderr)
         return EXIT_USAGE
-    store = _open_store(args.store, read_only=True)
+    store = open_store(args.store, read_only=True)
     if store.dataset_version() is None:
         print("error: the store holds no dataset: run `carekg load` first", file=sys.stderr)
         return EXIT_UNAVAILABLE
@@ -342,13 +323,6 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--file", help="read the query from a .rq file")
     query.add_argument("--format", choices=sorted(QUERY_FORMATS), help="result format (tsv or turtle by default)")
     query.add_argument("--store", help="store descriptor")
-
-    serve = add("serve", cmd_serve, "check the data, load it and serve the API, SPARQL endpoint and pages",
-                "carekg serve --host 127.0.0.1 --port 8000")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--store", help="store descriptor")
-    serve.add_argument("--skip-check", action="store_true", help="serve without running `carekg check` first")
 
     release = add("release", cmd_release,
                   "release the ontology as version X.Y.Z: restamp modules, write Turtle, RDF/XML and JSON-LD, "

@@ -48,7 +48,7 @@ def test_map_exit_codes(tmp_path):
 
 def test_every_subcommand_teaches_with_an_example():
     top = carekg("--help").stdout
-    commands = ("build", "check", "load", "generate", "query", "serve", "release", "export", "map", "docs")
+    commands = ("build", "check", "load", "generate", "query", "release", "export", "map", "docs")
     assert "carekg map --out" in top and "exit codes" in top
     for command in commands:
         sub = carekg(command, "--help")

@@ -1,0 +1,54 @@
+"""The service's own entry point (api/__main__.py, ``carekg-serve``, what ``make serve`` runs), and the
+layering it allows: the library never imports the api package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+
+from carekg import paths
+import served_api
+
+
+def test_python_m_api_checks_loads_and_serves(tmp_path):
+    store = f"oxigraph:{tmp_path / 'store'}"
+    process, base = served_api.start({}, entry_point=["--store", store, "--skip-check", "--quiet"])
+    try:
+        served_api.wait_until_up(process, base, seconds=240)  # loads the dataset first
+        innovations = httpx.get(f"{base}/innovations", params={"limit": 500}, timeout=10).json()
+        assert innovations["count"] > 5
+    finally:
+        served_api.stop(process)
+
+
+def test_the_entry_point_teaches_with_an_example():
+    result = subprocess.run([sys.executable, "-m", "api", "--help"], capture_output=True, text=True,
+                            cwd=paths.ROOT, timeout=60)
+    assert result.returncode == 0 and "carekg-serve --host" in result.stdout
+
+
+def test_the_library_never_imports_the_api_package():
+    program = ("import importlib, pkgutil, sys, carekg\n"
+               "for module in pkgutil.walk_packages(carekg.__path__, 'carekg.'):\n"
+               "    importlib.import_module(module.name)\n"
+               "import carekg.cli\n"
+               "carekg.cli.parser()\n"
+               "print(sorted(m for m in sys.modules if m == 'api' or m.startswith('api.')))\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=paths.ROOT,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_no_library_module_names_the_api_package_even_lazily():
+    import ast
+
+    offenders = []
+    for path in sorted((paths.ROOT / "src" / "carekg").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            offenders += [f"{path.name}:{node.lineno}" for name in names if name == "api" or name.startswith("api.")]
+    assert offenders == []
