@@ -37,3 +37,12 @@ def test_readme_counts_match_the_data(store):
     text = " ".join(README.split())
     for phrase in stated:
         assert phrase in text, phrase
+
+
+def test_readme_queries_are_the_packaged_examples():
+    """The README's numbered examples, title and query, are the query page's ``readme-*`` examples."""
+    from carekg.queries.example_queries import examples
+
+    shown = re.findall(r"^\d+\. (.+?):?\n\n```sparql\n(.*?)```", README, re.S | re.M)
+    packaged = [pair for name, pair in examples().items() if name.startswith("readme-")]
+    assert shown == packaged
