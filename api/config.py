@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from carekg.ids import BASE
+from carekg.ids import INSTANCE_BASE
 from carekg.store import default_descriptor
 
 
@@ -32,7 +32,8 @@ def _tokens(value: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class Settings:
     """``CAREKG_STORE`` the store descriptor (default: the embedded store under ``.carekg/``);
-    ``CAREKG_BASE_IRI`` the IRI prefix that maps onto this server's root;
+    ``CAREKG_BASE_IRI`` (read by carekg.ids, for every part of carekg) the base of the instance IRIs
+    that map onto this server's root;
     ``CAREKG_QUERY_TIMEOUT`` seconds a user's SPARQL query may run;
     ``CAREKG_QUERY_WORKERS`` worker processes for user queries (0: run them in the server process,
     without a hard deadline); ``CAREKG_CACHE_MAX_AGE`` seconds clients may reuse an answer.
@@ -46,7 +47,6 @@ class Settings:
     writer must reload after a crash, skip HermiT (as ``carekg load --no-reasoner``)."""
 
     store: str = field(default_factory=default_descriptor)
-    base_iri: str = field(default_factory=lambda: os.environ.get("CAREKG_BASE_IRI") or BASE)
     query_timeout: float = field(default_factory=lambda: _env_float("CAREKG_QUERY_TIMEOUT", 10.0))
     query_workers: int = field(default_factory=lambda: _env_int("CAREKG_QUERY_WORKERS", 2))
     cache_max_age: int = field(default_factory=lambda: _env_int("CAREKG_CACHE_MAX_AGE", 300))
@@ -60,8 +60,11 @@ class Settings:
     max_body_bytes: int = field(default_factory=lambda: _env_int("CAREKG_MAX_BODY_BYTES", 1_048_576))
     max_result_bytes: int = field(default_factory=lambda: _env_int("CAREKG_MAX_RESULT_BYTES", 16 * 1_048_576))
 
+    @property
+    def base_iri(self) -> str:
+        """The base of instance IRIs, ``{base_iri}id/{kind}/{slug}``: one setting, carekg.ids'."""
+        return INSTANCE_BASE
+
     def __post_init__(self) -> None:
-        if not self.base_iri.endswith("/"):
-            raise ValueError(f"CAREKG_BASE_IRI must end with '/': {self.base_iri!r}")
         if self.query_timeout <= 0 or self.query_workers < 0 or self.cache_max_age < 0:
             raise ValueError("query timeout must be positive; workers and cache max-age must not be negative")

@@ -37,20 +37,15 @@ def _see_other(request: Request, location: str) -> Response:
                        404: {"description": "the dataset does not name this resource"}})
 def identify(kind: Kind, slug: Slug, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The IRI of a thing (an innovation, a study...) that is not itself a document: 303 to its document."""
-    services.require_resource(store, _instance_iri(settings.base_iri, kind, slug))
+    services.require_resource(store, services.resource_iri(kind, slug))
     return _see_other(request, str(request.url_for("linked-data-document", kind=kind, slug=slug)))
-
-
-def _instance_iri(base_iri: str, kind: str, slug: str) -> str:
-    services.resource_iri(kind, slug)  # refuses kinds and ids outside the ID policy
-    return f"{base_iri}id/{kind}/{slug}"
 
 
 @router.get("/doc/{kind}/{slug}", name="linked-data-document", response_class=Response,
             responses=_DOCUMENT_TYPES)
 def document(kind: Kind, slug: Slug, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The document about a resource: HTML for browsers; Turtle, JSON-LD, N-Triples or RDF/XML by Accept."""
-    iri = _instance_iri(settings.base_iri, kind, slug)
+    iri = services.resource_iri(kind, slug)
     media_type = choose(request, HTML_OR_RDF)
     if media_type == HTML:
         content = pages.document(request, store, settings, kind, slug, iri)

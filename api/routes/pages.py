@@ -19,7 +19,7 @@ from api.deps import SettingsDep, StoreDep
 from api.responses import HTML, choose, versioned
 from carekg import services
 from carekg.drawing.profile_chart import profile_chart
-from carekg.ids import PREFIXES
+from carekg.ids import ID_BASE, PREFIXES, VOCAB_DOCUMENT
 from carekg.ontology_docs import ontology_docs_html
 from carekg.queries.example_queries import example_queries
 from carekg.services.gap_map import nasss
@@ -44,14 +44,13 @@ _templates = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / 
 def _local_link(request: Request, settings: Settings):
     """A function mapping an IRI onto this server where the base IRI maps onto it, else leaving it."""
     root = request.scope.get("root_path", "")
-    base = settings.base_iri
 
     def link(iri: str) -> str:
-        if iri.startswith(f"{base}id/"):
-            return f"{root}/doc/{iri[len(base) + 3:]}"
-        if iri.startswith(f"{base}def#"):
+        if iri.startswith(ID_BASE):
+            return f"{root}/doc/{iri[len(ID_BASE):]}"
+        if iri.startswith(f"{VOCAB_DOCUMENT}#"):
             return f"{root}/def#{iri.split('#', 1)[1]}"
-        if iri == f"{base}def" or iri.startswith(f"{base}def/"):
+        if iri == VOCAB_DOCUMENT or iri.startswith(f"{VOCAB_DOCUMENT}/"):
             return f"{root}/def"
         return iri
 

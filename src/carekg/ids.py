@@ -1,18 +1,34 @@
 """The ID policy in code: IRIs of instance data, named graphs and their prefixes.
 
 Vocabulary terms are hash IRIs under ``https://w3id.org/carekg/def#`` (see namespaces.py);
-instance data are slash IRIs ``https://w3id.org/carekg/id/{kind}/{slug}`` that the server answers
-with 303 See Other to a describing document. Slugs are lowercase kebab-case.
+instance data are slash IRIs ``{INSTANCE_BASE}id/{kind}/{slug}`` that the server answers with 303 See
+Other to a describing document. Slugs are lowercase kebab-case.
+
+``INSTANCE_BASE`` is ``CAREKG_BASE_IRI`` (by default ``https://w3id.org/carekg/``), read here once:
+the build, the synthetic generator, the services and the server all mint and look up instance IRIs
+from it, so data built under another base is served under that base. The vocabulary, the ontology
+document and the named graphs stay under ``BASE``: they are published there, whatever the deployment.
 """
 
 from __future__ import annotations
 
+import os
 import re
 
 from rdflib import Namespace, URIRef
 
 BASE = "https://w3id.org/carekg/"
-ID_BASE = BASE + "id/"
+
+
+def _instance_base() -> str:
+    base = os.environ.get("CAREKG_BASE_IRI") or BASE
+    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+/$", base):
+        raise ValueError(f"CAREKG_BASE_IRI must be an absolute http(s) IRI ending with '/': {base!r}")
+    return base
+
+
+INSTANCE_BASE = _instance_base()
+ID_BASE = INSTANCE_BASE + "id/"
 GRAPH_BASE = BASE + "graph/"
 VOCAB_DOCUMENT = BASE + "def"
 

@@ -139,3 +139,47 @@ def test_head_answers_like_get_without_a_body(client, path, status):
     assert response.status_code == status and response.content == b""
     if status == 200:
         assert response.headers["etag"] == client.get(path, follow_redirects=False).headers["etag"]
+
+
+OTHER_BASE_SCRIPT = """
+import json, sys
+from pathlib import Path
+from fastapi.testclient import TestClient
+from api.config import Settings
+from api.main import create_app
+from carekg import services
+from carekg.generate import generate
+from carekg.loader import DatasetFiles, load
+from carekg.store import get_store
+
+out = Path(sys.argv[1]) / "data.nt"
+generate(3000, out, seed=3)
+store = get_store("memory:")
+load(store, DatasetFiles.discover(data=[out]), reasoner=False)
+slug = services.list_innovations(store)[0].id
+with TestClient(create_app(Settings(query_workers=0), store=store)) as client:
+    seen = {
+        "identify": client.get(f"/id/innovation/{slug}", follow_redirects=False).status_code,
+        "page": client.get(f"/doc/innovation/{slug}", headers={"Accept": "text/html"}).status_code,
+        "turtle": client.get(f"/doc/innovation/{slug}", headers={"Accept": "text/turtle"}).status_code,
+        "json": client.get(f"/innovations/{slug}").json().get("iri"),
+    }
+print(json.dumps(seen))
+"""
+
+
+def test_another_base_iri_is_used_throughout(tmp_path):
+    """#13: with CAREKG_BASE_IRI set, data minted under it dereferences, and the services find it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    base = "https://kg.example.org/carekg/"
+    env = {**os.environ, "CAREKG_BASE_IRI": base}
+    run = subprocess.run([sys.executable, "-c", OTHER_BASE_SCRIPT, str(tmp_path)], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["identify"] == 303 and seen["page"] == 200 and seen["turtle"] == 200, seen
+    assert seen["json"].startswith(f"{base}id/innovation/"), seen
