@@ -1,7 +1,9 @@
 """Checking a user's SPARQL before any engine sees it.
 
-Every incoming query is parsed here with rdflib's SPARQL 1.1 parser; updates, ``LOAD`` and
-``SERVICE`` are refused before evaluation, because both engines would otherwise execute them.
+Every incoming query is parsed here, once, with rdflib's SPARQL 1.1 parser; updates, ``LOAD`` and
+``SERVICE`` are refused before evaluation, because both engines would otherwise execute them, and the
+query's form and dataset (FROM, FROM NAMED) are read from the same parse. :func:`check_query` is the
+only way in, so replacing the parser (issue 14: a lexical scan) changes this module alone.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ class RefusedQuery(ValueError):
 class CheckedQuery:
     text: str
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    #: the graphs of the query's FROM and FROM NAMED clauses, as absolute IRIs
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
 
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
@@ -48,8 +53,9 @@ def _services(node, prologue, found: list) -> list:
 
 
 def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozenset(),
-                max_length: int | None = None) -> CheckedQuery:
-    """Parse ``text`` and return its form; raise RefusedQuery with a plain message otherwise.
+                max_length: int | None = None, base: str | None = None) -> CheckedQuery:
+    """Parse ``text`` and return its form and dataset clauses (relative IRIs resolved against ``base``,
+    unless the query has its own BASE); raise RefusedQuery with a plain message otherwise.
     ``SERVICE`` is refused unless every endpoint it names is in ``allowed_services`` (configured by
     ``CAREKG_SERVICE_ALLOWLIST``; empty by default); ``max_length`` caps the query's characters."""
     if not text or not text.strip():
@@ -70,7 +76,8 @@ def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozens
     form = _FORMS.get(query.name)
     if form is None:
         raise RefusedQuery("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    services = _services(query, translatePrologue(parsed[0], None), [])
+    prologue = translatePrologue(parsed[0], base)
+    services = _services(query, prologue, [])
     if services:
         if not allowed_services:
             raise RefusedQuery("SERVICE (federated query) is not allowed on this endpoint")
@@ -78,4 +85,7 @@ def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozens
         if refused:
             shown = "a variable" if refused[0] is None else f"<{refused[0][:200]}>"
             raise RefusedQuery(f"SERVICE {shown} is not on this endpoint's allow-list")
-    return CheckedQuery(text=text, form=form)
+    clauses = query["datasetClause"] if "datasetClause" in query else []
+    return CheckedQuery(text=text, form=form,
+                        default_graphs=tuple(str(prologue.absolutize(c["default"])) for c in clauses if "default" in c),
+                        named_graphs=tuple(str(prologue.absolutize(c["named"])) for c in clauses if "named" in c))

@@ -17,7 +17,7 @@ One module per resource or concern; this package re-exports what callers use:
 - ``frameworks``: the NASSS and CFIR 2.0 trees
 - ``gaps``, ``compare``, ``gap_map``: evidence gaps, side-by-side profiles, the gap map's data
 - ``overview``, ``ontology``, ``describe``: counts, the ontology document, any resource as RDF or a table
-- ``service_description``: SPARQL service description and VoID; ``exports``: CSV and whole-dataset RDF
+- ``void``: the VoID description; ``exports``: CSV and whole-dataset RDF
 - shared parts: ``vocabulary`` (codes), ``errors``, ``answer_cache``, ``rows`` (query rows to values),
   ``refs`` (references and the whole-table lookups), ``evidence`` (findings and roles), ``rdf``
 """
@@ -53,9 +53,9 @@ from carekg.services.organisations import (
 from carekg.services.overview import Overview, overview
 from carekg.services.rdf import RDF_FORMATS, jsonld_context
 from carekg.services.refs import Concept, Counts, Ref, SourceRef, resource_iri
-from carekg.services.service_description import RESULT_FORMATS, service_description, void_description
 from carekg.services.sources import SourceDetail, SourceSummary, list_studies, study
 from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, SOURCE_KINDS, code
+from carekg.services.void import void_description
 
 __all__ = [
     "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode", "Consensus",
@@ -63,10 +63,10 @@ __all__ = [
     "FactorDetail", "FactorEvidence", "FactorForInnovation", "FactorSummary", "InnovationDetail", "InnovationGaps",
     "InnovationProfile", "InnovationSummary", "InvalidArgument", "Involvement", "MappedFactor", "NotFound",
     "OntologyDocument", "OrganisationDetail", "OrganisationSummary", "Overview", "PROVENANCE_KINDS", "RDF_FORMATS",
-    "RESULT_FORMATS", "Ref", "ResourceDescription", "RolesForInnovation", "SOURCE_KINDS", "SourceDetail",
+    "Ref", "ResourceDescription", "RolesForInnovation", "SOURCE_KINDS", "SourceDetail",
     "SourceRef", "SourceSummary", "Statement", "SubdomainGap", "SubdomainProfile", "Taxonomy", "Term", "code",
     "compare", "consensus", "describe", "export_dataset", "factor", "findings_csv", "gaps", "innovation",
     "innovation_profile", "jsonld_context", "list_factors", "list_innovations", "list_organisations",
     "list_studies", "ontology", "ontology_rdf", "organisation", "overview", "require_resource", "resource",
-    "resource_iri", "service_description", "study", "taxonomy", "void_description",
+    "resource_iri", "study", "taxonomy", "void_description",
 ]
