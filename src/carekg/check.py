@@ -1,5 +1,6 @@
 """``carekg check``: every check the curated evidence and the ontology must pass.
 
+0. The curation tables can be compiled (each problem names file, row and column; see build.tables).
 1. Every Turtle file parses.
 2. The data conforms to ``shapes/data.ttl`` (validated with the ontology merged in).
 3. The ontology conforms to ``shapes/ontology.ttl`` (term hygiene).
@@ -21,6 +22,7 @@ from pyshacl import validate
 from rdflib import RDF, Graph, Namespace
 
 from carekg import paths, shacl
+from carekg.build import tables
 from carekg.ids import GRAPH_DATA, GRAPH_ONTOLOGY
 from carekg.reasoning import ReasonerUnavailable, run_hermit
 from carekg.store import get_store
@@ -160,17 +162,29 @@ def run_checks(
     ontology_files: list[Path] | None = None,
     shapes_dir: Path | None = None,
     *,
+    curation_dir: Path | None = None,
     reasoner: bool = True,
     shacl_engine: str = SHACL_ENGINES[0],
     progress: Progress = lambda _: None,
 ) -> Report:
-    """Run every check; nothing is written anywhere. ``shacl_engine`` is one of SHACL_ENGINES."""
+    """Run every check; nothing is written anywhere. ``shacl_engine`` is one of SHACL_ENGINES.
+
+    The curation tables are checked when ``curation_dir`` is given, or when the repository's own data is
+    checked (no ``data_files``)."""
     if shacl_engine not in SHACL_ENGINES:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}: use one of {', '.join(SHACL_ENGINES)}")
+    if curation_dir is None and data_files is None:
+        curation_dir = paths.CURATION_DIR
     data_files = list(data_files if data_files is not None else paths.data_files())
     ontology_files = list(ontology_files if ontology_files is not None else paths.ontology_files())
     shapes_dir = shapes_dir or paths.SHAPES_DIR
     report = Report()
+    if curation_dir is not None:
+        progress("checking the curation tables")
+        report.checks_run.append("curation tables")
+        for problem in tables.problems(curation_dir):
+            report.violations.append(Violation("curation tables", problem.file, f"row {problem.row}",
+                                               f"column {problem.column}", problem.message))
     if not data_files or not ontology_files:
         report.checks_run.append("files")
         report.violations.append(Violation("files", "", "", "", "no data or ontology Turtle files were found"))

@@ -43,21 +43,17 @@ def progress_printer(quiet: bool):
 
 def cmd_build(args) -> int:
     from carekg import paths
-    from carekg.build import diagram, frameworks, namespaces, seed
+    from carekg.build import diagram, evidence, frameworks, namespaces
 
-    seed_dir = Path(args.seed) if args.seed else paths.SEED_DIR
-    frameworks_yaml = Path(args.frameworks) if args.frameworks else paths.FRAMEWORKS_YAML
-    for needed in (seed_dir, frameworks_yaml):
-        if not needed.exists():
-            print(f"error: {needed} does not exist (use --seed / --frameworks)", file=sys.stderr)
-            return EXIT_USAGE
-    written = [namespaces.build(paths.ONTOLOGY_DIR / "modules", paths.ROOT / "src/carekg/namespaces.py")]
-    written += frameworks.build(frameworks_yaml, paths.ONTOLOGY_DIR / "modules")
+    # every curation table is checked before anything is written, so a bad row changes nothing
     try:
-        written += seed.build(seed_dir, paths.CURATION_DIR, paths.ONTOLOGY_DIR, paths.DATA_DIR)
-    except seed.CurationError as error:
-        print(f"error: {error}", file=sys.stderr)
+        outputs = evidence.compile_all(paths.CURATION_DIR, paths.ONTOLOGY_DIR, paths.DATA_DIR)
+    except evidence.CurationError as error:
+        print(f"error: carekg build refused the curation tables:\n{error}", file=sys.stderr)
         return EXIT_USAGE
+    written = [namespaces.build(paths.ONTOLOGY_DIR / "modules", paths.ROOT / "src/carekg/namespaces.py")]
+    written += frameworks.build(paths.FRAMEWORKS_YAML, paths.ONTOLOGY_DIR / "modules")
+    written += evidence.write_all(outputs, paths.DATA_DIR)
     if diagram.update_readme(paths.ONTOLOGY_DIR / "modules" / "core.ttl", paths.ROOT / "README.md"):
         written.append(paths.ROOT / "README.md")
     for path in written:
@@ -288,10 +284,7 @@ def parser() -> argparse.ArgumentParser:
         command.set_defaults(func=func)
         return command
 
-    build = add("build", cmd_build, "compile curation tables and seed material into ontology/ and data/ Turtle",
-                "carekg build --seed ../shared/seed")
-    build.add_argument("--seed", help="folder of the seed YAML files (default: ../shared/seed)")
-    build.add_argument("--frameworks", help="framework notes YAML (default: ../shared/docs/frameworks.yaml)")
+    add("build", cmd_build, "compile the curation tables (curation/) into ontology/ and data/ Turtle", "carekg build")
 
     check = add("check", cmd_check, "validate data/ and ontology/: parse, SHACL, HermiT, SPARQL violation queries",
                 "carekg check --format json")

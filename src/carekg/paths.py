@@ -11,9 +11,10 @@ ONTOLOGY_DIR = ROOT / "ontology"
 SHAPES_DIR = ROOT / "shapes"
 DATA_DIR = ROOT / "data"
 CURATION_DIR = ROOT / "curation"
+#: Material beside the repository (the W3C protocol tests); the build never reads it.
 SHARED_DIR = Path(os.environ.get("CAREKG_SHARED", ROOT.parent / "shared"))
-SEED_DIR = SHARED_DIR / "seed"
-FRAMEWORKS_YAML = SHARED_DIR / "docs" / "frameworks.yaml"
+#: The framework notes (NASSS, CFIR 2.0, ERIC) the framework modules are compiled from.
+FRAMEWORKS_YAML = CURATION_DIR / "frameworks" / "frameworks.yaml"
 STATE_DIR = Path(os.environ.get("CAREKG_STATE", ROOT / ".carekg"))
 #: Accepted writes (see carekg.writes); `carekg load` includes them, so a reload keeps them.
 SUBMISSIONS_DIR = Path(os.environ.get("CAREKG_SUBMISSIONS") or STATE_DIR / "submissions")

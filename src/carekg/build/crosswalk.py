@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
 from carekg.build import version as versioning
-from carekg.build.turtle import new_graph, write
+from carekg.build.turtle import new_graph
 
 CROSSWALK_MODULE = URIRef("https://w3id.org/carekg/def/crosswalk")
 SSSOM = Namespace("https://w3id.org/sssom/")
@@ -93,8 +93,8 @@ def validate(mappings: MappingSet) -> None:
         mappings.expand(row["subject_id"]), mappings.expand(row["object_id"])
 
 
-def build(table: Path, out: Path, version: str | None = None) -> Path:
-    """Compile the SSSOM table into the crosswalk module."""
+def compile_table(table: Path, version: str | None = None) -> Graph:
+    """The crosswalk module as a graph; raises MappingError for a row that cannot stand."""
     mappings = read(table)
     validate(mappings)
     version = version or versioning.current()
@@ -130,5 +130,4 @@ def build(table: Path, out: Path, version: str | None = None) -> Path:
         if row.get("author_label"):
             graph.add((axiom, SSSOM.author_label, Literal(row["author_label"])))
         graph.add((axiom, RDFS.comment, Literal(" ".join(row["comment"].split()), lang="en")))
-    write(graph, out, "curation/mappings/nasss-cfir.sssom.tsv")
-    return out
+    return graph

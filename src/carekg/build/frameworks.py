@@ -1,5 +1,5 @@
 """NASSS, CFIR 2.0 and ERIC as SKOS concept schemes, compiled from the project's framework notes
-(``shared/docs/frameworks.yaml``) into ``ontology/modules/nasss.ttl``, ``cfir.ttl`` and ``eric.ttl``."""
+(``curation/frameworks/frameworks.yaml``) into ``ontology/modules/nasss.ttl``, ``cfir.ttl`` and ``eric.ttl``."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def build_nasss(frameworks: dict, out: Path, version: str) -> None:
                 graph.add((s_iri, SKOS.scopeNote, _en(sub["note"])))
             if s_code in REVIEW_WORDING:
                 graph.add((s_iri, SKOS.altLabel, _en(REVIEW_WORDING[s_code])))
-    write(graph, out, "shared/docs/frameworks.yaml (nasss)")
+    write(graph, out, "curation/frameworks/frameworks.yaml (nasss)")
 
 
 def build_cfir(frameworks: dict, out: Path, version: str) -> None:
@@ -156,7 +156,7 @@ def build_cfir(frameworks: dict, out: Path, version: str) -> None:
                 s_verified = sub.get("name_verification", "primary") == "primary" and not sub.get("unverified")
                 _concept(graph, s_iri, CKG.CfirSubconstruct, CFIR_MODULE, scheme, sub["code"], label,
                          sub["definition"], broader=c_iri, verified=s_verified)
-    write(graph, out, "shared/docs/frameworks.yaml (cfir2)")
+    write(graph, out, "curation/frameworks/frameworks.yaml (cfir2)")
 
 
 ERIC_CITATION = (
@@ -235,7 +235,7 @@ def build_eric(frameworks: dict, out: Path, version: str) -> None:
             for key in ("name_note", "cluster_note", "cluster_conflict_note"):
                 if strategy.get(key):
                     graph.add((s_iri, CKG.curatorNote, _en(f"Compiler's note: {strategy[key]}")))
-    write(graph, out, "shared/docs/frameworks.yaml (eric)")
+    write(graph, out, "curation/frameworks/frameworks.yaml (eric)")
 
 
 def build(frameworks_yaml: Path, modules_dir: Path) -> list[Path]:
