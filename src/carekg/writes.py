@@ -56,9 +56,9 @@ from carekg import paths
 from carekg.ids import (AGENT, CONSENSUS, DATASET, GRAPH_BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_META,
                         GRAPH_ONTOLOGY, ID_BASE, SLUG_PATTERN, WRITE, slugify)
 from carekg.loader import RULES, Classifier, DatasetFiles, load
+from carekg.namespaces import CKG
 from carekg.reasoning import CLASSIFIED
 from carekg.rules import RULE_PREDICATES, rule_inferred_from_files
-from carekg.namespaces import CKG
 from carekg.store import GraphStore, Writable
 from carekg.submissions import provenance_graph, read_submission, submission_graph
 

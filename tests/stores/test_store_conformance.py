@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
-from stores import servers
 
 from carekg.ids import GRAPH_BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_META, GRAPH_ONTOLOGY
 from carekg.store import Dumpable, Embedded, QuerySyntaxError, StoreError, Writable, get_store
+from stores import servers
 
 EX = "https://example.org/"
 DATA_TTL = f"""@prefix ex: <{EX}> .
@@ -175,7 +175,7 @@ def test_a_wrapper_forwarding_attributes_claims_no_capability(store):
 @pytest.mark.parametrize("name", ["data.ttl", "submission.trig"])
 def test_load_graph_projects_on_predicates(loaded, name):
     loaded.load_graph(PROJECTION, loaded.files[name], predicates={EX + "knows", EX + "unused"})
-    query = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g IN (<%s>, <%s>)) }" % (PROJECTION, SUBMISSION)
+    query = f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN (<{PROJECTION}>, <{SUBMISSION}>)) }}"
     rows = {(r["g"], r["s"], r["p"], r["o"]) for r in loaded.select(query)}
     if name == "data.ttl":  # triples go to the graph named; only the predicate asked for
         assert {r for r in rows if r[0] == PROJECTION} == {(PROJECTION, EX + "a", EX + "knows", EX + "b"),
@@ -220,7 +220,7 @@ def test_an_update_is_one_transaction(loaded):
         pytest.skip(f"{loaded.backend} does not declare Writable (checked above)")
     before = _all_quads(loaded)
     insert = f"INSERT DATA {{ GRAPH <{PROJECTION}> {{ <{EX}x> <{EX}knows> <{EX}y> }} }}"
-    with pytest.raises(Exception):  # the second operation fails: the first is not applied either
+    with pytest.raises(RuntimeError):  # the second operation fails: the first is not applied either
         loaded.update(f"{insert} ; DROP GRAPH <{EX}no-such-graph>")
     assert _all_quads(loaded) == before
     loaded.update(f"{insert} ; DROP SILENT GRAPH <{EX}no-such-graph>")
