@@ -32,6 +32,9 @@ EXPECTED = {
     "duplicate-label.ttl": ("sparql duplicate-label-violation", 'same label "adoption uk"'),
     "inferred-in-asserted.ttl": ("sparql inferred-in-asserted-violation", "asserts what carekg infers"),
     "misattributed-claim.ttl": ("sparql misattributed-claim-violation", "marked as a source-study claim"),
+    # inclusion in the founding review: every source but the review itself (issue 12)
+    "founding-review-inclusion.ttl": ("shacl data", "The founding review has no inclusion status"),
+    "source-without-inclusion.ttl": ("shacl data", "A source needs an inclusion status"),
 }
 
 #: other checks a fixture may trip as well, and why; any check not listed here is a wrong reason
