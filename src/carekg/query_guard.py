@@ -85,7 +85,7 @@ def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozens
         if refused:
             shown = "a variable" if refused[0] is None else f"<{refused[0][:200]}>"
             raise RefusedQuery(f"SERVICE {shown} is not on this endpoint's allow-list")
-    clauses = query.get("datasetClause", [])
+    clauses = query["datasetClause"] if "datasetClause" in query else []  # not .get: CompValue.get differs
     return CheckedQuery(text=text, form=form,
                         default_graphs=tuple(str(prologue.absolutize(c["default"])) for c in clauses if "default" in c),
                         named_graphs=tuple(str(prologue.absolutize(c["named"])) for c in clauses if "named" in c))
