@@ -30,7 +30,7 @@ CKG = "https://w3id.org/carekg/def#"
 
 
 def _block(name: str, language: str) -> str:
-    block = re.search(rf"<!-- worked-example: {re.escape(name)} -->\n```{language}\n(.*?)\n```", GUIDE, re.S)
+    block = re.search(rf"<!-- worked-example: {re.escape(name)} -->\n```{language}\n(.*?)\n```", GUIDE, re.DOTALL)
     assert block, f"CONTRIBUTING.md has no worked-example block {name!r}"
     return block.group(1)
 
@@ -45,7 +45,7 @@ def example_row(table: str) -> dict[str, str]:
 def guide_mistakes() -> list[tuple[str, str, str]]:
     """(column, bad value, message) for each row of the guide's table of usual mistakes."""
     table = GUIDE[GUIDE.index("<!-- worked-example: mistakes -->"):].split("\n\n", 1)[0]
-    mistakes = re.findall(r"^\| [^|]+ \| `(\w+)` = `([^`]*)` \| `(.+)` \|$", table, re.M)
+    mistakes = re.findall(r"^\| [^|]+ \| `(\w+)` = `([^`]*)` \| `(.+)` \|$", table, re.MULTILINE)
     assert len(mistakes) == 5, table
     return mistakes
 

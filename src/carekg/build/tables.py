@@ -178,9 +178,9 @@ def _check_sources(tables: Tables, check: _Checker, innovations: set[str]) -> No
             check.fail(row, "study_level", "only a study (entity study) has a study level")
         check.one_of(row, "founding_review", ("true",), optional=True)
         check.one_of(row, "source_type", SOURCE_TYPES)
-        if check.required(row, "design_category", "use unknown when the design is not known"):
-            if not is_slug(row["design_category"]):
-                check.fail(row, "design_category", f"{row['design_category']!r} is not a design category id")
+        if (check.required(row, "design_category", "use unknown when the design is not known")
+                and not is_slug(row["design_category"])):
+            check.fail(row, "design_category", f"{row['design_category']!r} is not a design category id")
         check.one_of(row, "developer_authored", ("true", "false"), optional=True)
         if row["developer_authored"] and not row["developer_basis"]:
             check.fail(row, "developer_basis", "is empty: say why the source is (or is not) developer-authored, "
@@ -236,9 +236,9 @@ def _check_findings(tables: Tables, check: _Checker, factors: set[str], innovati
             if in_review != (row["provenance"] in REVIEW_CLAIMS):
                 check.fail(row, "provenance", "R-abs and R-web are for findings of the founding review, and only for "
                                               "them; a finding from another source is S (or I for a curator's inference)")
-        if check.required(row, "paraphrase", "say in your own words what the source states"):
-            if len(row["paraphrase"]) < 10:
-                check.fail(row, "paraphrase", "is too short to say what the source states")
+        if check.required(row, "paraphrase", "say in your own words what the source states") \
+                and len(row["paraphrase"]) < 10:
+            check.fail(row, "paraphrase", "is too short to say what the source states")
         # imported seed findings without a locator stay without one: the seed gave none
         if not row["locator"] and not row["seed_records"] and row["provenance"] != "I":
             check.fail(row, "locator", "is empty: say where in the source the statement is (page, section or paragraph)")
