@@ -38,8 +38,6 @@ COLUMNS = {
 DIRECTIONS = ("enabler", "barrier", "mixed")
 SOURCE_TYPES = ("evaluation", "systematic-review", "peer-reviewed-paper", "report", "summary-page",
                 "news-or-grey-literature")
-#: Source types that count as studies (rule 2.0); the others are supporting sources.
-STUDY_TYPES = ("evaluation", "systematic-review", "peer-reviewed-paper", "report")
 INCLUSION = ("confirmed", "probable", "possible", "cited-only", "not-known-included")
 ROLES = ("developer", "implementer", "funder", "evaluator", "commissioner", "licensee-or-purveyor",
          "support-provider")
@@ -92,13 +90,6 @@ class Tables:
     involvements: list[Row]
     strategies: list[Row]
     problems: list[Problem] = field(default_factory=list)
-
-    def source(self, source_id: str) -> Row:
-        return next(row for row in self.sources if row["id"] == source_id)
-
-    @property
-    def founding_review(self) -> Row | None:
-        return next((row for row in self.sources if row["founding_review"] == "true"), None)
 
 
 def _read(path: Path, problems: list[Problem]) -> list[Row]:
