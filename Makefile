@@ -28,7 +28,7 @@ java: ## make sure a Java runtime is present for HermiT (installs one with apt-g
 	@java -version >/dev/null 2>&1 || { echo "installing a Java runtime for HermiT"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless) >/dev/null; }
 
-build: install ## recompile curation tables and seed material into ontology/ and data/
+build: install ## recompile the curation tables (curation/ only) into ontology/ and data/
 	$(BIN)/carekg build
 
 check: install ## validate data and ontology (SHACL, HermiT, SPARQL checks)
