@@ -43,8 +43,8 @@ def test_edge_cases_agree_with_pyshacl():
     ("ex:S sh:targetClass ex:C ; sh:or ( [ sh:path ex:p ; sh:minCount 2 ] ) ; sh:message \"m\" .", "above 1"),
     ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:hasValue [ ex:q 1 ] ; sh:message \"m\" ] .",
      "IRI"),
-    ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:datatype xsd:int, xsd:long ; "
-     "sh:message \"m\" ] .", "sh:datatype"),
+    (("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:datatype xsd:int, xsd:long ; "
+      "sh:message \"m\" ] ."), "sh:datatype"),
 ])
 def test_unsupported_shapes_are_refused_by_name(shape, feature):
     with pytest.raises(UnsupportedShape, match=feature):

@@ -9,6 +9,11 @@ two forms: over every target, and over given focus nodes (for validating what a 
 
 Anything else in the shapes graph (sh:sparql, sh:node, sh:closed, complex paths, a shape that reports
 without sh:message ...) raises :class:`UnsupportedShape` naming it: validate those shapes with pyshacl.
+
+Each constraint component compiled here cites its definition in the SHACL Recommendation
+(https://www.w3.org/TR/shacl/), as pyshacl's do, and says where it follows pyshacl rather than the text
+(pyshacl is the reference carekg is proven equal to; docs/shacl-engines.md lists where the two part).
+``implemented_components()`` names them all.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -49,6 +55,11 @@ _NODE_KINDS = {
 _RANGES = {SH.minInclusive: ("minInclusive", ">="), SH.maxInclusive: ("maxInclusive", "<="),
            SH.minExclusive: ("minExclusive", ">"), SH.maxExclusive: ("maxExclusive", "<")}
 _NUMERIC_LIMITS = (XSD.integer, XSD.decimal)
+
+#: Where the SHACL Recommendation defines each constraint component: SPEC + "ClassConstraintComponent" ...
+SPEC = "https://www.w3.org/TR/shacl/#"
+#: Components compiled per property shape by _checks (and _property_conditions), not by a ValueConstraint.
+PATH_COMPONENTS = ("MinCount", "MaxCount", "HasValue")
 
 
 class UnsupportedShape(ValueError):
@@ -102,9 +113,13 @@ class PropertyPath:
 # --- constraints on one node ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Test:
-    """A constraint judged on one value node: ``expr`` is a SPARQL expression true when it conforms."""
+class ValueConstraint:
+    """A constraint judged on one value node: ``expr`` is a SPARQL expression true when it conforms.
+    Each subclass implements the SHACL Core components it lists in ``components`` (local names, as in
+    sh:ClassConstraintComponent) and cites each one's section of the spec in its docstring."""
 
+    components: ClassVar[tuple[str, ...]] = ()
+    #: the full IRI of the component a result reports, e.g. sh:ClassConstraintComponent
     component: str
     #: What the judgement reads besides the node itself (for incremental validation): the node's
     #: types; the paths it follows from the node; the paths whose values' types it reads; anything further.
@@ -138,7 +153,11 @@ def _lexical(v: str) -> str:
 
 
 @dataclass(frozen=True)
-class ClassTest(Test):
+class ClassConstraint(ValueConstraint):
+    """sh:class, https://www.w3.org/TR/shacl/#ClassConstraintComponent: each value is a SHACL instance
+    of the class (an rdf:type that is the class or a subclass, via rdfs:subClassOf*); a literal never is."""
+
+    components = ("Class",)
     cls: str = ""
     reads_types: bool = True
 
@@ -147,7 +166,13 @@ class ClassTest(Test):
 
 
 @dataclass(frozen=True)
-class DatatypeTest(Test):
+class DatatypeConstraint(ValueConstraint):
+    """sh:datatype, https://www.w3.org/TR/shacl/#DatatypeConstraintComponent: each value is a literal
+    of the datatype whose lexical form is valid for it. "Valid" is judged as rdflib does, as pyshacl
+    reads its literals through rdflib (carekg.shacl.literals): rdflib accepts " 2.5 "^^xsd:decimal, for
+    instance, which the spec's lexical space does not."""
+
+    components = ("Datatype",)
     datatype: URIRef = XSD.string
 
     def expr(self, v, fresh):
@@ -160,13 +185,18 @@ class DatatypeTest(Test):
             return f"(isLiteral({v}) && datatype({v}) = {dt})"
         if self.datatype == XSD.boolean:  # rdflib's whole rule for booleans
             return f'(isLiteral({v}) && datatype({v}) = {dt} && STR({v}) IN ("true", "false", "1", "0"))'
-        settled = 'REGEX(STR({v}), "^[+-]?[0-9]+$")'.format(v=v) if self.datatype == XSD.integer else "false"
+        settled = f'REGEX(STR({v}), "^[+-]?[0-9]+$")' if self.datatype == XSD.integer else "false"
         return (f"(isLiteral({v}) && datatype({v}) IN ({stored_forms(self.datatype)}) "
                 f"&& ({settled} || <{literals.WELL_TYPED}>({v}, {dt})))")
 
 
 @dataclass(frozen=True)
-class InTest(Test):
+class InConstraint(ValueConstraint):
+    """sh:in, https://www.w3.org/TR/shacl/#InConstraintComponent: each value is a member of the list.
+    The spec compares RDF terms; pyshacl, and so this, compares typed literals after rdflib has
+    normalised them ("01"^^xsd:integer and "1"^^xsd:integer are one member; "0"^^xsd:boolean is false)."""
+
+    components = ("In",)
     members: tuple = ()
 
     def expr(self, v, fresh):
@@ -208,7 +238,13 @@ def python_to_rust_regex(pattern: str) -> str:
 
 
 @dataclass(frozen=True)
-class PatternTest(Test):
+class PatternConstraint(ValueConstraint):
+    """sh:pattern, https://www.w3.org/TR/shacl/#PatternConstraintComponent: the string of each value
+    (not a blank node) matches the regular expression. As in pyshacl it is a Python regular expression
+    (``$`` also matches before a final newline, where the spec's XPath ``fn:matches`` does not);
+    sh:flags is refused."""
+
+    components = ("Pattern",)
     pattern: str = ""
 
     def expr(self, v, fresh):
@@ -217,7 +253,11 @@ class PatternTest(Test):
 
 
 @dataclass(frozen=True)
-class NodeKindTest(Test):
+class NodeKindConstraint(ValueConstraint):
+    """sh:nodeKind, https://www.w3.org/TR/shacl/#NodeKindConstraintComponent: each value is an IRI, a
+    blank node or a literal, or one of the three pairs of them."""
+
+    components = ("NodeKind",)
     kind: URIRef = SH.IRI
 
     def expr(self, v, fresh):
@@ -225,7 +265,12 @@ class NodeKindTest(Test):
 
 
 @dataclass(frozen=True)
-class LanguageInTest(Test):
+class LanguageInConstraint(ValueConstraint):
+    """sh:languageIn, https://www.w3.org/TR/shacl/#LanguageInConstraintComponent: each value is a
+    literal whose language tag is listed: its whole tag or its first subtag equals a listed tag, without
+    regard to case ("*" admits any tag). That is pyshacl's rule; the spec names SPARQL langMatches."""
+
+    components = ("LanguageIn",)
     languages: tuple[str, ...] = ()
 
     def expr(self, v, fresh):
@@ -239,7 +284,11 @@ class LanguageInTest(Test):
 
 
 @dataclass(frozen=True)
-class MinLengthTest(Test):
+class MinLengthConstraint(ValueConstraint):
+    """sh:minLength, https://www.w3.org/TR/shacl/#MinLengthConstraintComponent: the string of each
+    value (not a blank node) has at least this many characters. (sh:maxLength is refused.)"""
+
+    components = ("MinLength",)
     length: int = 0
 
     def expr(self, v, fresh):
@@ -247,8 +296,17 @@ class MinLengthTest(Test):
 
 
 @dataclass(frozen=True)
-class RangeTest(Test):
-    limit: Literal = Literal(0)
+class RangeConstraint(ValueConstraint):
+    """sh:minExclusive, sh:minInclusive, sh:maxExclusive and sh:maxInclusive:
+    https://www.w3.org/TR/shacl/#MinExclusiveConstraintComponent,
+    https://www.w3.org/TR/shacl/#MinInclusiveConstraintComponent,
+    https://www.w3.org/TR/shacl/#MaxExclusiveConstraintComponent and
+    https://www.w3.org/TR/shacl/#MaxInclusiveConstraintComponent: each value compares with the limit as
+    the operator says. Where the two cannot be compared (NaN, a gYear against a date) the spec reports
+    the value and pyshacl does not; this follows pyshacl."""
+
+    components = ("MinExclusive", "MinInclusive", "MaxExclusive", "MaxInclusive")
+    limit: Literal = field(default_factory=lambda: Literal(0))
     name: str = "minInclusive"
     operator: str = ">="
 
@@ -264,8 +322,11 @@ class RangeTest(Test):
 
 
 @dataclass(frozen=True)
-class HasValueTest(Test):
-    """sh:hasValue on a node shape: the node itself is the value (pyshacl reports no sh:value)."""
+class HasValueConstraint(ValueConstraint):
+    """sh:hasValue on a node shape, https://www.w3.org/TR/shacl/#HasValueConstraintComponent: the node
+    itself is the value (pyshacl reports no sh:value). On a property shape it is a check of _checks."""
+
+    components = ("HasValue",)
 
     value: str = ""
     reports_value: bool = False
@@ -275,8 +336,12 @@ class HasValueTest(Test):
 
 
 @dataclass(frozen=True)
-class LogicalTest(Test):
-    """sh:or (at least one member shape conforms) or sh:xone (exactly one does)."""
+class LogicalConstraint(ValueConstraint):
+    """sh:or, https://www.w3.org/TR/shacl/#OrConstraintComponent (at least one member shape conforms),
+    or sh:xone, https://www.w3.org/TR/shacl/#XoneConstraintComponent (exactly one does). A member is
+    compiled into one expression, so its counts can be at most 1 (_check_member)."""
+
+    components = ("Or", "Xone")
 
     members: tuple[Shape, ...] = ()
     exactly_one: bool = False
@@ -294,7 +359,7 @@ class LogicalTest(Test):
 class Shape:
     node: URIRef | BNode
     path: PropertyPath | None = None
-    tests: list[Test] = field(default_factory=list)
+    constraints: list[ValueConstraint] = field(default_factory=list)
     min_count: int = 0
     max_count: int | None = None
     #: sh:hasValue on a property shape: some value of the path is this term (SPARQL syntax)
@@ -311,7 +376,7 @@ class Shape:
 
     @property
     def reports(self) -> bool:
-        return bool(self.tests or self.min_count or self.max_count is not None or self.has_values)
+        return bool(self.constraints or self.min_count or self.max_count is not None or self.has_values)
 
     def describe(self) -> str:
         if self.iri:
@@ -326,7 +391,7 @@ def conforms(shape: Shape, v: str, fresh: Fresh) -> str:
     if shape.path is not None:
         parts = _property_conditions(shape, v, fresh)
     else:
-        parts = [t.expr(v, fresh) for t in shape.tests]
+        parts = [t.expr(v, fresh) for t in shape.constraints]
         for prop in shape.properties:
             if not prop.deactivated:
                 parts += _property_conditions(prop, v, fresh)
@@ -344,9 +409,9 @@ def _property_conditions(prop: Shape, v: str, fresh: Fresh) -> list[str]:
         parts.append(f"NOT EXISTS {{ {v} {path} {a} . {v} {path} {b} "
                      f"FILTER(!sameTerm({_identity(a)}, {_identity(b)})) }}")
     parts += [f"EXISTS {{ {v} {path} {value} }}" for value in prop.has_values]
-    for test in prop.tests:
+    for constraint in prop.constraints:
         y = fresh()
-        parts.append(f"NOT EXISTS {{ {v} {path} {y} FILTER(!COALESCE({test.expr(y, fresh)}, false)) }}")
+        parts.append(f"NOT EXISTS {{ {v} {path} {y} FILTER(!COALESCE({constraint.expr(y, fresh)}, false)) }}")
     return parts
 
 
@@ -384,6 +449,8 @@ class _Compiler:
         return items
 
     def _path(self, node) -> PropertyPath | None:
+        """sh:path (https://www.w3.org/TR/shacl/#property-paths): a predicate path or an inverse path
+        of one; sequence, alternative and */+/? paths are refused."""
         path = self._one(node, SH.path, lambda v: True, "")
         if path is None:
             return None
@@ -410,7 +477,7 @@ class _Compiler:
                       deactivated=bool(deactivated and deactivated.value))
         shape.min_count = self._count(node, SH.minCount) or 0
         shape.max_count = self._count(node, SH.maxCount)
-        shape.tests = list(self._tests(node, shape.path is not None))
+        shape.constraints = list(self._constraints(node, shape.path is not None))
         if shape.path is not None:
             for value in g.objects(node, SH.hasValue):
                 shape.has_values.append(sparql_term(self._iri_value(node, value)))
@@ -426,52 +493,52 @@ class _Compiler:
             raise UnsupportedShape(f"sh:hasValue of {node} must be an IRI")
         return value
 
-    def _tests(self, node, is_property: bool) -> Iterator[Test]:
+    def _constraints(self, node, is_property: bool) -> Iterator[ValueConstraint]:
         g = self.graph
 
         def component(name: str) -> str:
             return f"{SH}{name}ConstraintComponent"
 
         for cls in g.objects(node, SH["class"]):
-            yield ClassTest(component("Class"), cls=sparql_term(cls))
+            yield ClassConstraint(component("Class"), cls=sparql_term(cls))
         datatype = self._one(node, SH.datatype, lambda v: isinstance(v, URIRef), "an IRI")
         if datatype is not None:
             if datatype == RDFS.Datatype:
                 raise UnsupportedShape("sh:datatype rdfs:Datatype is not supported")
-            yield DatatypeTest(component("Datatype"), datatype=datatype)
+            yield DatatypeConstraint(component("Datatype"), datatype=datatype)
         members = self._one(node, SH["in"], lambda v: True, "")
         if members is not None:
             items = tuple(self._list(members))
             for item in items:
                 sparql_term(item)  # refuses blank nodes
-            yield InTest(component("In"), members=items)
+            yield InConstraint(component("In"), members=items)
         if g.value(node, SH.flags) is not None:
             raise UnsupportedShape(f"sh:flags on {node}")
         for pattern in g.objects(node, SH.pattern):
             if not isinstance(pattern, Literal):
                 raise UnsupportedShape(f"sh:pattern of {node} must be a literal")
-            yield PatternTest(component("Pattern"), pattern=_checked_pattern(str(pattern)))
+            yield PatternConstraint(component("Pattern"), pattern=_checked_pattern(str(pattern)))
         kind = self._one(node, SH.nodeKind, lambda v: v in _NODE_KINDS, "one of the six SHACL node kinds")
         if kind is not None:
-            yield NodeKindTest(component("NodeKind"), kind=kind)
+            yield NodeKindConstraint(component("NodeKind"), kind=kind)
         languages = self._one(node, SH.languageIn, lambda v: True, "")
         if languages is not None:
             tags = self._list(languages)
             if not all(isinstance(t, Literal) and isinstance(t.value, str) for t in tags):
                 raise UnsupportedShape(f"sh:languageIn of {node} must list strings")
-            yield LanguageInTest(component("LanguageIn"), languages=tuple(str(t).lower() for t in tags))
+            yield LanguageInConstraint(component("LanguageIn"), languages=tuple(str(t).lower() for t in tags))
         length = self._count(node, SH.minLength)
         if length is not None:
-            yield MinLengthTest(component("MinLength"), length=length)
+            yield MinLengthConstraint(component("MinLength"), length=length)
         for predicate, (name, operator) in _RANGES.items():
             for limit in g.objects(node, predicate):
                 if not isinstance(limit, Literal):
                     raise UnsupportedShape(f"sh:{name} of {node} must be a literal")
-                yield RangeTest(component(name[0].upper() + name[1:]), limit=limit, name=name,
+                yield RangeConstraint(component(name[0].upper() + name[1:]), limit=limit, name=name,
                                 operator=operator)
         if not is_property:
             for value in g.objects(node, SH.hasValue):
-                yield HasValueTest(component("HasValue"), value=sparql_term(self._iri_value(node, value)))
+                yield HasValueConstraint(component("HasValue"), value=sparql_term(self._iri_value(node, value)))
         for predicate, name, exactly_one in ((SH["or"], "Or", False), (SH.xone, "Xone", True)):
             for head in g.objects(node, predicate):
                 members = tuple(self.shape(m) for m in self._list(head))
@@ -482,6 +549,9 @@ class _Compiler:
                 yield _logical(component(name), members, exactly_one)
 
     def _targets(self, node) -> Iterator[str]:
+        """The focus nodes of a shape (https://www.w3.org/TR/shacl/#targets): sh:targetClass, a class
+        that is a shape (https://www.w3.org/TR/shacl/#implicit-targetClass), sh:targetNode,
+        sh:targetSubjectsOf and sh:targetObjectsOf."""
         g = self.graph
         classes = list(g.objects(node, SH.targetClass))
         class_types = {RDFS.Class, *g.subjects(RDFS.subClassOf, RDFS.Class)}
@@ -505,17 +575,17 @@ def _check_member(member: Shape) -> None:
                                    "sh:or / sh:xone")
 
 
-def _logical(component: str, members: tuple[Shape, ...], exactly_one: bool) -> LogicalTest:
+def _logical(component: str, members: tuple[Shape, ...], exactly_one: bool) -> LogicalConstraint:
     paths, typed, further, reads_types = [], [], False, False
     for member in members:
         if member.path is None:
-            reads_types |= any(t.reads_types for t in member.tests)
-            further |= any(t.paths or t.typed_paths or t.reads_further for t in member.tests)
+            reads_types |= any(t.reads_types for t in member.constraints)
+            further |= any(t.paths or t.typed_paths or t.reads_further for t in member.constraints)
         for prop in [member] if member.path is not None else member.properties:
             paths.append(prop.path)
-            typed += [prop.path] if any(t.reads_types for t in prop.tests) else []
-            further |= any(t.paths or t.typed_paths or t.reads_further for t in prop.tests)
-    return LogicalTest(component, members=members, exactly_one=exactly_one, reads_types=reads_types,
+            typed += [prop.path] if any(t.reads_types for t in prop.constraints) else []
+            further |= any(t.paths or t.typed_paths or t.reads_further for t in prop.constraints)
+    return LogicalConstraint(component, members=members, exactly_one=exactly_one, reads_types=reads_types,
                        paths=tuple(paths), typed_paths=tuple(typed), reads_further=further)
 
 
@@ -599,7 +669,12 @@ def _flags(expressions: list[str]) -> tuple[str, str]:
 
 
 def _checks(root: Shape, program: Program) -> Iterator[Check]:
-    """The checks of a shape with targets: its own constraints and its property shapes'."""
+    """The checks of a shape with targets: its own constraints and its property shapes'. Besides each
+    ValueConstraint, the components counted per focus node are compiled here:
+    sh:minCount, https://www.w3.org/TR/shacl/#MinCountConstraintComponent;
+    sh:maxCount, https://www.w3.org/TR/shacl/#MaxCountConstraintComponent (values counted as rdflib
+    tells them apart, see _identity); sh:hasValue on a property shape,
+    https://www.w3.org/TR/shacl/#HasValueConstraintComponent."""
     focus, fresh = _focus(root), Fresh()
     properties = [root] if root.path is not None else [p for p in root.properties if not p.deactivated]
     for shape in [root, *properties]:
@@ -609,13 +684,13 @@ def _checks(root: Shape, program: Program) -> Iterator[Check]:
     # 1. the focus nodes themselves: node-level constraints, then sh:minCount 1 and sh:hasValue per path
     expressions, outcomes = [], []
     if root.path is None:
-        for test in root.tests:
-            expressions.append(test.expr("?this", fresh))
-            outcomes.append(_outcome(test.component, root, "this" if test.reports_value else None))
-            for path in test.paths:
-                program.read(path, path in test.typed_paths)
-            if test.reads_further:
-                program.not_local = f"{test.component} in {root.describe()} reads beyond its paths"
+        for constraint in root.constraints:
+            expressions.append(constraint.expr("?this", fresh))
+            outcomes.append(_outcome(constraint.component, root, "this" if constraint.reports_value else None))
+            for path in constraint.paths:
+                program.read(path, path in constraint.typed_paths)
+            if constraint.reads_further:
+                program.not_local = f"{constraint.component} in {root.describe()} reads beyond its paths"
     for prop in properties:
         if prop.min_count == 1:
             expressions.append(f"EXISTS {{ ?this {prop.path.sparql} {fresh()} }}")
@@ -630,19 +705,19 @@ def _checks(root: Shape, program: Program) -> Iterator[Check]:
                     tuple(outcomes))
     for prop in properties:
         path = prop.path.sparql
-        program.read(prop.path, any(t.reads_types for t in prop.tests))
-        if any(t.paths or t.typed_paths or t.reads_further for t in prop.tests):
+        program.read(prop.path, any(t.reads_types for t in prop.constraints))
+        if any(t.paths or t.typed_paths or t.reads_further for t in prop.constraints):
             program.not_local = f"{prop.describe()} checks its values' own properties"
         # 2. the values: each distinct value judged once, joined back to its focus nodes only if it fails
-        if prop.tests:
-            names, keep = _flags([t.expr("?value", fresh) for t in prop.tests])
+        if prop.constraints:
+            names, keep = _flags([t.expr("?value", fresh) for t in prop.constraints])
             distinct = f"{{ SELECT DISTINCT ?value WHERE {{ ?_s {path} ?value }} }}"
             judged = f"{{ SELECT ?value {names} WHERE {{ {distinct} {keep} }} }}"
             yield Check(f"{PREFIXES}SELECT DISTINCT ?this ?value {names} WHERE {{ {judged} "
                         f"?this {path} ?value . {focus} }}",
                         f"{PREFIXES}SELECT DISTINCT ?this ?value {names} WHERE {{ {FOCUS_VALUES} {focus} "
                         f"?this {path} ?value . {keep} }}",
-                        tuple(_outcome(t.component, prop, "value") for t in prop.tests))
+                        tuple(_outcome(t.component, prop, "value") for t in prop.constraints))
         # 3. counts that need a GROUP BY
         if prop.min_count > 1:
             full, restricted = (f"{PREFIXES}SELECT ?this WHERE {{ {values} {focus} OPTIONAL {{ ?this {path} "
@@ -660,6 +735,16 @@ def _checks(root: Shape, program: Program) -> Iterator[Check]:
                         f"GROUP BY ?this {having}",
                         (_outcome(f"{SH}MaxCountConstraintComponent", prop, None),), flagged=False,
                         precheck=None if prop.max_count == 0 else PREFIXES + precheck)
+
+
+def implemented_components() -> set[str]:
+    """The local names of every SHACL Core constraint component compiled here (sh:...ConstraintComponent)."""
+    found, classes = set(PATH_COMPONENTS), [ValueConstraint]
+    while classes:
+        cls = classes.pop()
+        found.update(cls.components)
+        classes += cls.__subclasses__()
+    return found
 
 
 def compile_shapes(graph: Graph) -> Program:
