@@ -86,6 +86,12 @@ def pyshacl_results(graph: Graph, shapes: Path) -> Counter:
     def statements(node):
         return ((str(p), o) for p, o in graph.predicate_objects(node))
 
+    return report_keys(report, statements)
+
+
+def report_keys(report: Graph, statements) -> Counter:
+    """The results of a SHACL validation report graph as comparable keys (``statements(node)`` gives the
+    (predicate IRI, object) pairs of a blank node of the data graph)."""
     results = Counter()
     for result in report.subjects(RDF.type, SH.ValidationResult):
         path = report.value(result, SH.resultPath)
