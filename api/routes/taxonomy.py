@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request, Response
 
 from api import schemas
 from api.deps import PaginationDep, SettingsDep, StoreDep
-from api.responses import json_answer
+from api.responses import HTML, JSON, RDF_TYPES, choose, json_answer, versioned
+from api.routes import pages
 from carekg import services
 
 router = APIRouter(tags=["frameworks"])
@@ -19,10 +20,25 @@ def get_taxonomy(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     return json_answer(request, store, settings, services.taxonomy(store), services.Taxonomy)
 
 
-@router.get("/consensus", name="frameworks-consensus", response_model=services.Consensus)
+_CONSENSUS_TYPES = (JSON, HTML, *RDF_TYPES)
+
+
+@router.get("/consensus", name="frameworks-consensus", response_model=services.Consensus,
+            responses={200: {"description": "JSON by default; an HTML page, or RDF (JSON-LD, Turtle...) by Accept",
+                             "content": {media_type: {} for media_type in _CONSENSUS_TYPES[1:]}},
+                       406: {"description": "no acceptable representation"}})
 def get_consensus(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    """The factors the evidence agrees on, by the named, versioned consensus rule (CQ-6)."""
-    return json_answer(request, store, settings, services.consensus(store), services.Consensus)
+    """The factors the evidence agrees on, by the named, versioned consensus rule (CQ-6), in two
+    evidence windows (up to the review's search; all evidence), the review's seven claims beside the
+    rule's verdicts, and each result's CERQual-style confidence with a reason per component."""
+    media_type = choose(request, _CONSENSUS_TYPES)
+    if media_type == JSON:
+        return json_answer(request, store, settings, services.consensus(store), services.Consensus)
+    if media_type == HTML:
+        content = pages.render(request, settings, "consensus.html", consensus=services.consensus(store))
+    else:
+        content = services.consensus_rdf(store, media_type)
+    return versioned(request, store, settings, media_type, content)
 
 
 @router.get("/gaps", name="frameworks-gaps", response_model=schemas.Page[services.InnovationGaps])

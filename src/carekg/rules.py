@@ -1,6 +1,7 @@
 """The SPARQL rules that build part of the inferred graph: sub-domain summaries per innovation,
-consensus results (two independent studies agreeing on a factor's direction) and, for writes, the
-classification of findings into the ontology's defined classes.
+consensus results with their confidence (carekg.consensus: two independent studies agreeing on a
+factor's direction, in two evidence windows) and, for writes, the classification of findings into the
+ontology's defined classes.
 
 The rules run on a store holding the asserted graphs (:func:`rule_inferred`, :func:`classified`), or
 on the dataset's files projected on the predicates the rules can match
@@ -19,38 +20,30 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, Graph, URIRef
 
-from carekg.ids import CONSENSUS, GRAPH_DATA, RULE
+from carekg import consensus
+from carekg.ids import GRAPH_DATA
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.store import get_store
 from carekg.store.base import GraphStore
 
-CONSENSUS_RULE = RULE["consensus-two-independent-studies"]
-CONSENSUS_RULE_VERSION = "1.0.0"
 CLASSIFICATION_QUERIES = ("rule_defined_classes", "rule_defined_class_members")
 #: Every rule query: their texts are part of the dataset version, their IRIs make the projection.
-RULE_QUERIES = ("consensus", "rule_subdomain_summary", *CLASSIFICATION_QUERIES)
+RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", *CLASSIFICATION_QUERIES)
 #: What the rules write into the inferred graph about innovations (besides the consensus nodes).
 RULE_PREDICATES = (str(CKG.hasBarrierIn), str(CKG.hasEnablerIn))
 
 
 def rule_inferred(store: GraphStore) -> Graph:
-    """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries and consensus."""
+    """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries, and
+    consensus with its confidence."""
     inferred = Graph()
     for row in store.select(load_query("rule_subdomain_summary")):
         predicate = CKG.hasBarrierIn if row["direction"] == str(CKG.Barrier) else CKG.hasEnablerIn
         inferred.add((URIRef(row["innovation"]), predicate, URIRef(row["subdomain"])))
-    for row in store.select(load_query("consensus")):
-        factor_slug = row["factor"].rsplit("/", 1)[1]
-        direction = "enabler" if row["direction"] == str(CKG.Enabler) else "barrier"
-        node = CONSENSUS[f"{factor_slug}-{direction}"]
-        inferred.add((node, RDF.type, CKG.ConsensusResult))
-        inferred.add((node, CKG.consensusFactor, URIRef(row["factor"])))
-        inferred.add((node, CKG.consensusDirection, URIRef(row["direction"])))
-        inferred.add((node, CKG.byRule, CONSENSUS_RULE))
-        inferred.add((node, CKG.independentStudyCount, Literal(int(row["studies"]), datatype=XSD.integer)))
+    inferred += consensus.consensus_inferred(store)
     return inferred
 
 

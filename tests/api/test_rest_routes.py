@@ -235,7 +235,7 @@ def test_unexpected_errors_are_500_without_internals(store):
 
 
 @pytest.mark.parametrize("path", ["/innovations", "/factors", "/studies", "/organisations", "/taxonomy",
-                                  "/consensus", "/gaps", f"/innovations/{SOS}/profile", "/version",
+                                  "/gaps", f"/innovations/{SOS}/profile", "/version",
                                   f"/compare?innovation={SOS}&innovation=mockingbird-family-model"])
 def test_json_only_routes_refuse_other_formats(client, path):
     response = client.get(path, headers={"Accept": "text/turtle"})

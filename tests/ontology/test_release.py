@@ -122,7 +122,8 @@ def test_a_second_release_restamps_diffs_and_logs(tmp_path):
     assert merged.value(DEF, OWL.versionIRI) == URIRef("https://w3id.org/carekg/def/0.2.0")
     assert merged.value(DEF, OWL.priorVersion) == URIRef("https://w3id.org/carekg/def/0.1.0")
     diff = result.diff
-    assert diff.added == [URIRef("https://w3id.org/carekg/def#Pilot")]
+    # terms added since 0.1.0 but not yet released are in the diff too
+    assert URIRef("https://w3id.org/carekg/def#Pilot") in diff.added
     assert URIRef("https://w3id.org/carekg/def#Innovation") in diff.changed
     assert diff.deprecated == [URIRef("https://w3id.org/carekg/id/factor/resilience-to-external-shocks")]
     assert diff.removed == []
@@ -132,8 +133,7 @@ def test_a_second_release_restamps_diffs_and_logs(tmp_path):
     log = changelog.read_text(encoding="utf-8")
     entry = log[log.index("## [0.2.0] - 2030-01-31"):log.index("## [0.1.0]")]
     assert "- Added ckg:Pilot." in entry and "**Breaking**: 1 term(s) deprecated" in entry
-    # "changed" also counts the unreleased changes already on the branch, so only its form is fixed here
-    assert re.search(r"1 added, [1-9][0-9]* changed, 1 deprecated", entry), entry
+    assert f"{len(diff.added)} added, {len(diff.changed)} changed, 1 deprecated" in entry
     assert log.index("## [Unreleased]") < log.index("## [0.2.0]")
     assert "- Added ckg:Pilot." not in log[:log.index("## [0.2.0]")]
     with pytest.raises(ReleaseError):

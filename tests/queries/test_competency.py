@@ -29,6 +29,7 @@ CASES = {
     "cq4-subdomains-without-evidence-fdac": ("subdomains_without_evidence", {"innovation": INNOVATION["family-drug-and-alcohol-court"]}),
     "cq5-findings-from-curator-inference": ("findings_from_curator_inference", {}),
     "cq6-consensus": ("consensus", {}),
+    "cq6-consensus-evidence": ("consensus_evidence", {}),
 }
 
 

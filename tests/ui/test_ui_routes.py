@@ -103,7 +103,7 @@ def test_query_page_with_yasgui_files(client, tmp_path, monkeypatch):
         "CQ-3",
         "CQ-4",
         "CQ-5",
-        "CQ-6 / RULE consensus-two-independent-studies 1.0.0",
+        "CQ-6 / RULE consensus-two-independent-studies 2.0.0",
     ]
     assert '<form method="get" id="plain-form"' in page.text  # still there for JavaScript off
     assert "<script>" not in page.text  # the CSP allows no inline script

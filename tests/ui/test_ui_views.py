@@ -75,11 +75,13 @@ nasss:5a a ckg:NasssSubdomain ; skos:notation "5A" ; skos:prefLabel "Capacity"@e
 nasss:5b a ckg:NasssSubdomain ; skos:notation "5B" ; skos:prefLabel "Readiness"@en ; skos:broader nasss:5 .
 fac:f a ckg:ImplementationFactor ; skos:broader nasss:5a .
 inn:i a ckg:Innovation ; rdfs:label "I" .
-study:s1 a ckg:Study .
-study:s2 a ckg:Study ; ckg:developerAuthored true .
-study:s3 a ckg:Study .
-src:r1 a ckg:Source ; ckg:summarises study:s3 .
-src:r2 a ckg:Source ; ckg:summarises study:s3 .
+study:s1 a ckg:Study ; ckg:sourceType ckg:PeerReviewedPaper ; ckg:developerAuthored false .
+study:s2 a ckg:Study ; ckg:sourceType ckg:EvaluationReport ; ckg:developerAuthored true .
+study:s3 a ckg:Study ; ckg:sourceType ckg:EvaluationReport ; ckg:developerAuthored false .
+study:s4 a ckg:Study ; ckg:sourceType ckg:EvaluationReport .
+src:r1 a ckg:Source ; ckg:sourceType ckg:Report ; ckg:developerAuthored false ; ckg:summarises study:s3 .
+src:r2 a ckg:Source ; ckg:sourceType ckg:EvaluationReport ; ckg:developerAuthored false ; ckg:summarises study:s3 .
+src:g a ckg:Source ; ckg:sourceType ckg:NewsOrGreyLiterature ; ckg:developerAuthored false .
 fnd:a ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
   ckg:reportedIn study:s1 ; ckg:provenanceKind ckg:SourceStudyClaim .
 fnd:b ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
@@ -90,12 +92,17 @@ fnd:d ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Mixe
   ckg:reportedIn src:r2 ; ckg:provenanceKind ckg:SourceStudyClaim .
 fnd:e ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
   ckg:reportedIn study:s1 ; ckg:provenanceKind ckg:CuratorInference .
+fnd:f ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
+  ckg:reportedIn src:g ; ckg:provenanceKind ckg:SourceStudyClaim .
+fnd:g ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
+  ckg:reportedIn study:s4 ; ckg:provenanceKind ckg:SourceStudyClaim .
 """
 
 
 def test_independent_studies_exclude_developer_authored_and_count_a_summarised_study_once(tmp_path):
-    """s1 counts (own claim; its curator inference adds nothing); s2 is developer-authored; r1 and r2
-    both summarise s3, which counts once: 2 independent studies among 4 sources."""
+    """As consensus rule 2.0.0 counts: s1 counts (own claim; its curator inference adds nothing); s2 is
+    developer-authored; r1 and r2 both report s3, which counts once; g is grey literature and s4's
+    developer flag is unknown, so neither counts: 2 independent studies among 6 sources."""
     path = tmp_path / "tiny.ttl"
     path.write_text(TINY, encoding="utf-8")
     tiny = get_store("memory:")
@@ -104,8 +111,8 @@ def test_independent_studies_exclude_developer_authored_and_count_a_summarised_s
     (row,) = the_map.rows
     filled, empty = row.cells
     assert (filled.subdomain.code, empty.subdomain.code) == ("5A", "5B")
-    assert (filled.enabler, filled.barrier, filled.mixed) == (3, 1, 1)
-    assert (filled.sources, filled.independent) == (4, 2)
+    assert (filled.enabler, filled.barrier, filled.mixed) == (5, 1, 1)
+    assert (filled.sources, filled.independent) == (6, 2)
     assert filled.balance == "enabler" and empty.empty
 
 

@@ -54,6 +54,7 @@ def map_layout(the_map: GapMap, link=None) -> Drawing:
             title = (
                 f"{row.label} / {c.subdomain.code} {c.subdomain.label}: {c.enabler} enabler, {c.barrier} "
                 f"barrier, {c.mixed} mixed; {c.independent} independent studies, {c.sources} sources"
+                f"{c.consensus_note}"
             )
             d.items.append(
                 Box(cx, y, cell_w, cell_h, fill, GRID, href=link(row, c) if link else None, title=title)

@@ -13,7 +13,7 @@ One module per resource or concern; this package re-exports what callers use:
 - ``factors``: the factor list and a factor's page
 - ``sources``: studies and other sources
 - ``organisations``: organisations and their roles
-- ``consensus``: the consensus rule and its results
+- ``consensus``: the consensus and confidence rules, their results and the review's claims beside them
 - ``frameworks``: the NASSS and CFIR 2.0 trees
 - ``gaps``, ``compare``, ``gap_map``: evidence gaps, side-by-side profiles, the gap map's data
 - ``overview``, ``ontology``, ``describe``: counts, the ontology document, any resource as RDF or a table
@@ -23,7 +23,7 @@ One module per resource or concern; this package re-exports what callers use:
 """
 
 from carekg.services.compare import Comparison, ComparisonCell, ComparisonRow, compare
-from carekg.services.consensus import Consensus, ConsensusFinding, ConsensusRule, consensus
+from carekg.services.consensus import Consensus, ConsensusFinding, ConsensusRule, consensus, consensus_rdf
 from carekg.services.describe import ResourceDescription, Statement, describe, require_resource, resource
 from carekg.services.errors import InvalidArgument, NotFound
 from carekg.services.evidence import Evidence, Involvement
@@ -65,7 +65,7 @@ __all__ = [
     "OntologyDocument", "OrganisationDetail", "OrganisationSummary", "Overview", "PROVENANCE_KINDS", "RDF_FORMATS",
     "Ref", "ResourceDescription", "RolesForInnovation", "SOURCE_KINDS", "SourceDetail",
     "SourceRef", "SourceSummary", "Statement", "SubdomainGap", "SubdomainProfile", "Taxonomy", "Term", "code",
-    "compare", "consensus", "describe", "export_dataset", "factor", "findings_csv", "gaps", "innovation",
+    "compare", "consensus", "consensus_rdf", "describe", "export_dataset", "factor", "findings_csv", "gaps", "innovation",
     "innovation_profile", "jsonld_context", "list_factors", "list_innovations", "list_organisations",
     "list_studies", "ontology", "ontology_rdf", "organisation", "overview", "require_resource", "resource",
     "resource_iri", "study", "taxonomy", "void_description",

@@ -2,26 +2,28 @@
 the strength of its evidence. Drawn by carekg.drawing.gap_map.
 
 Strength of evidence in a gap map cell is the number of **independent studies** behind its findings,
-counted as the consensus rule (CQ-6, queries/consensus.rq) counts them: a finding counts only if it is
-a source study's own claim (not a review's synthesis, not a curator's inference) and its source is not
-authored by the innovation's developer or purveyor; a source that summarises exactly one study counts
-as that study. The cell also gives the distinct sources of every kind (developer-authored included).
+counted as the consensus rule (CQ-6, queries/consensus.rq, 2.0.0) counts them: a finding counts only if
+it is a source's own claim (not a review's synthesis, not a curator's inference) from a study-type source
+whose developer flag says it is independent; a source that reports exactly one study counts as that
+study. The cell also gives the distinct sources of every kind (developer-authored included), and the
+consensus results (all evidence) on the factors its findings are about, each with its confidence.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carekg.ids import slug_of
+from carekg.ids import GRAPH_INFERRED, slug_of
 from carekg.services.rows import as_bool, select
 from carekg.services.vocabulary import DIRECTIONS, code
 from carekg.store.base import GraphStore
 
 STRENGTH_NOTE = (
-    "Strength of evidence = independent studies: distinct studies whose own claims (not a "
-    "review's synthesis, not a curator's inference) support the cell's findings, excluding "
-    "sources authored by the innovation's developer or purveyor; a source summarising one "
-    "study counts as that study."
+    "Strength of evidence = independent studies: distinct study-type sources (evaluations, "
+    "peer-reviewed papers, systematic reviews, research reports) whose own claims (not a review's "
+    "synthesis, not a curator's inference) support the cell's findings, excluding sources authored "
+    "by the innovation's developer or purveyor and those whose independence is unknown; reports of "
+    "one study count once."
 )
 
 
@@ -55,10 +57,17 @@ class Cell:
     mixed: int = 0
     sources: int = 0
     independent: int = 0
+    #: consensus results (all evidence) on the cell's factors: "factor: direction, level confidence"
+    consensus: tuple[str, ...] = ()
 
     @property
     def findings(self) -> int:
         return self.enabler + self.barrier + self.mixed
+
+    @property
+    def consensus_note(self) -> str:
+        """The cell's consensus results for a tooltip; empty when there are none."""
+        return f"; consensus: {'; '.join(self.consensus)}" if self.consensus else ""
 
     @property
     def empty(self) -> bool:
@@ -128,7 +137,7 @@ def nasss(store: GraphStore) -> list[Domain]:
 
 
 def gap_map(store: GraphStore) -> GapMap:
-    """Every innovation x every NASSS sub-domain, from four SPARQL queries (ui_*.rq); cells without
+    """Every innovation x every NASSS sub-domain, from five SPARQL queries (ui_*.rq); cells without
     findings are kept (and empty), so gaps show."""
     domains = nasss(store)
     counts: dict[tuple[str, str], dict[str, int]] = {}
@@ -138,6 +147,10 @@ def gap_map(store: GraphStore) -> GapMap:
     for r in select(store, "ui_map_strength"):
         cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
         cell["sources"], cell["independent"] = int(r["sources"]), int(r["independent"])
+    for r in select(store, "ui_map_consensus", inferred=GRAPH_INFERRED):
+        cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
+        note = f"{r['factorLabel']}: {code(r['direction'])}, {r['levelLabel']} confidence"
+        cell["consensus"] = (*cell.get("consensus", ()), note)
     rows = []
     for r in select(store, "ui_map_innovations"):
         cells = [Cell(s, **counts.get((r["innovation"], s.iri), {})) for d in domains for s in d.subdomains]

@@ -10,7 +10,7 @@ from rdflib.namespace import SKOS
 
 from carekg.namespaces import CKG
 
-_CODE_SUFFIXES = ("Claim", "Design", "Role")
+_CODE_SUFFIXES = ("Claim", "Design", "Role", "Window", "Confidence", "Concerns")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
