@@ -26,6 +26,7 @@ from carekg.services.refs import (
     Ref,
     SourceRef,
     factor_ref,
+    iri_of,
     label_of,
     placement_of,
     source_ref,
