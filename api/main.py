@@ -21,11 +21,12 @@ from api.routes import map as map_routes
 from api import openapi_fixes
 from api.security import SecurityMiddleware
 from carekg import __version__, services
+from carekg.ids import DATA_LICENSE, ID_BASE
 from carekg.store import Dumpable, Embedded, GraphStore, StoreError, Writable, get_store
 
 log = logging.getLogger("carekg.api")
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 A knowledge graph of innovations in children's social care and the organisational factors
 (enablers and barriers) behind their spread, with the evidence for each.
 
@@ -33,8 +34,8 @@ A knowledge graph of innovations in children's social care and the organisationa
   factor profiles, factors, studies and other sources, organisations, the NASSS and CFIR 2.0 trees,
   consensus, comparisons and evidence gaps. Lists take `limit` (at most 500) and `offset`.
 * **SPARQL 1.1** at [`/sparql`](/sparql) (read-only), described by [VoID](/.well-known/void).
-* **Linked data**: `https://w3id.org/carekg/id/{kind}/{id}` is answered at `/id/{kind}/{id}`
-  (303 to `/doc/{kind}/{id}`); the vocabulary at [`/def`](/def).
+* **Linked data**: `{ID_BASE}{{kind}}/{{id}}` is answered at `/id/{{kind}}/{{id}}`
+  (303 to `/doc/{{kind}}/{{id}}`); the vocabulary at [`/def`](/def).
 """
 
 
@@ -165,7 +166,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app = FastAPI(title="carekg", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   generate_unique_id_function=lambda route: route.name,
                   license_info={"name": "CC BY 4.0 (data)",
-                                "url": "https://creativecommons.org/licenses/by/4.0/"})
+                                "url": str(DATA_LICENSE)})
     app.state.settings = settings
     app.state.store = store
     app.state.query_runner = runner

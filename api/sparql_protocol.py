@@ -17,11 +17,11 @@ from fastapi import HTTPException, Request
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from carekg.ids import GRAPH_BASE
+from carekg.ids import FORMATS, GRAPH_BASE, SD
 from carekg.query_guard import CheckedQuery
 from carekg.services.answer_cache import cached
 from carekg.services.graphs import dataset_graphs
-from carekg.services.rdf import FORMATS, SD, serialise
+from carekg.services.rdf import serialise
 from carekg.services.void import xsd_integer
 from carekg.store.base import GraphStore
 

@@ -13,6 +13,7 @@ running it is killed; see api/query_runner.py). Without a query, GET answers wit
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response
+from rdflib.namespace import RDFS
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import QueryRunnerDep, SettingsDep, StoreDep
@@ -22,6 +23,7 @@ from api.responses import RDF_TYPES, choose, versioned
 from api.routes import pages
 from api.sparql_protocol import (DIRECT, FORM, GRAPH_TYPES, RESULT_TYPES, media_types_for, query_dataset,
                                  read_request, service_description)
+from carekg.namespaces import CKG
 from carekg.query_guard import RefusedQuery, check_query
 from carekg.store import QuerySyntaxError, StoreError, StoreUnavailable
 
@@ -30,8 +32,7 @@ router = APIRouter(tags=["sparql"])
 _PARAMETERS = [
     {"name": "query", "in": "query", "schema": {"type": "string"},
      "description": "the SPARQL query (exactly one)",
-     "example": "SELECT ?innovation ?label WHERE { ?innovation a <https://w3id.org/carekg/def#Innovation> ; "
-                "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"},
+     "example": f"SELECT ?innovation ?label WHERE {{ ?innovation a <{CKG.Innovation}> ; <{RDFS.label}> ?label }}"},
     {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
      "description": "graphs whose merge is the default graph (default: the union of all graphs)"},
     {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},

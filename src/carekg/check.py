@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import RDF, Graph, Namespace
+from rdflib import RDF, Graph
+from rdflib.namespace import SH
 
 from carekg import paths, shacl
 from carekg.build import tables
@@ -27,7 +28,6 @@ from carekg.ids import GRAPH_DATA, GRAPH_ONTOLOGY
 from carekg.reasoning import ReasonerUnavailable, run_hermit
 from carekg.store import get_store
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 Progress = Callable[[str], None]
 #: The SHACL validators ``run_checks`` can use; the first is the default.
 SHACL_ENGINES = ("oxigraph", "pyshacl")

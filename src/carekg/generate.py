@@ -8,18 +8,19 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from rdflib import RDF, RDFS, Graph
+from rdflib.namespace import DCTERMS, XSD
 
 from carekg import paths
 from carekg.ids import FINDING, INNOVATION, INVOLVEMENT, ORGANISATION, STUDY
 from carekg.namespaces import CKG
 
-RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
-DESCRIPTION = "<http://purl.org/dc/terms/description>"
-XSD_INTEGER = "<http://www.w3.org/2001/XMLSchema#integer>"
-XSD_BOOLEAN = "<http://www.w3.org/2001/XMLSchema#boolean>"
-ANY_URI = "<http://www.w3.org/2001/XMLSchema#anyURI>"
+RDF_TYPE = f"<{RDF.type}>"
+RDFS_LABEL = f"<{RDFS.label}>"
+DESCRIPTION = f"<{DCTERMS.description}>"
+XSD_INTEGER = f"<{XSD.integer}>"
+XSD_BOOLEAN = f"<{XSD.boolean}>"
+ANY_URI = f"<{XSD.anyURI}>"
 
 #: Triples written per finding, and the share of the graph findings account for.
 TRIPLES_PER_FINDING = 9

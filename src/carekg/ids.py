@@ -30,6 +30,8 @@ def _instance_base() -> str:
 INSTANCE_BASE = _instance_base()
 ID_BASE = INSTANCE_BASE + "id/"
 GRAPH_BASE = BASE + "graph/"
+#: The vocabulary's namespace (its terms are in namespaces.CKG) and the ontology document.
+VOCAB = BASE + "def#"
 VOCAB_DOCUMENT = BASE + "def"
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -82,6 +84,11 @@ GRAPH_META = URIRef(GRAPH_BASE + "meta")
 GRAPHS = (GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_INFERRED)
 
 
+def module_iri(name: str) -> URIRef:
+    """The IRI of the ontology module ``name`` (``core``, ``nasss``, ``crosswalk``...)."""
+    return URIRef(f"{VOCAB_DOCUMENT}/{name}")
+
+
 def is_slug(text: str) -> bool:
     """True when ``text`` follows the slug policy."""
     return bool(_SLUG.match(text)) and len(text) <= 120
@@ -115,7 +122,7 @@ def split(iri: str) -> tuple[str, str] | None:
 
 
 PREFIXES: dict[str, str] = {
-    "ckg": BASE + "def#",
+    "ckg": VOCAB,
     "inn": str(INNOVATION),
     "study": str(STUDY),
     "src": str(SOURCE),
@@ -147,3 +154,22 @@ def slug_of(iri: str) -> str:
     """The id of a carekg instance IRI (its slug); any other IRI unchanged."""
     parts = split(iri)
     return parts[1] if parts else iri
+
+
+# --- other IRIs carekg writes or reads, which rdflib.namespace does not name --------------------------
+
+#: The licence of the data and the ontology (CC BY 4.0).
+DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+#: A DOI resolves as this prefix + the DOI.
+DOI_RESOLVER = "https://doi.org/"
+#: SPARQL 1.1 Service Description and the W3C format IRIs it names result formats with.
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+#: SSSOM and SEMAPV, for the NASSS-CFIR crosswalk's mapping metadata.
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+#: The XML namespaces of SPARQL XML results (read from remote stores) and of SVG (the drawings).
+SPARQL_RESULTS_XML = "http://www.w3.org/2005/sparql-results#"
+SVG = "http://www.w3.org/2000/svg"
+#: The names of the SHACL engine's own SPARQL functions (not dereferenceable; never in the data).
+SHACL_FUNCTIONS = "urn:carekg:shacl:"

@@ -33,12 +33,11 @@ from rdflib.namespace import DCTERMS
 from carekg import paths
 from carekg.build import version as versioning
 from carekg.build.turtle import EXTRA_PREFIXES
-from carekg.ids import PREFIXES
+from carekg.ids import BASE, PREFIXES, SEMAPV, SSSOM
 
 AGGREGATOR = URIRef(versioning.DEF)
-BASE = "https://w3id.org/carekg/"
 FORMATS = {"ttl": "turtle", "owl": "xml", "jsonld": "json-ld"}
-EXTRA = {"sssom": "https://w3id.org/sssom/", "semapv": "https://w3id.org/semapv/vocab/"}
+EXTRA = {"sssom": str(SSSOM), "semapv": str(SEMAPV)}
 
 
 class ReleaseError(ValueError):

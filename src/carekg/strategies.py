@@ -18,13 +18,11 @@ Example (against the loaded dataset)::
 
 from __future__ import annotations
 
+from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.store.base import GraphStore
 
-BASIS_CODES = {
-    "https://w3id.org/carekg/def#ExpertOpinion": "expert-opinion",
-    "https://w3id.org/carekg/def#CuratorJudgement": "curator-judgement",
-}
+BASIS_CODES = {str(CKG.ExpertOpinion): "expert-opinion", str(CKG.CuratorJudgement): "curator-judgement"}
 CAVEAT = ("Suggestion only: ERIC strategies were compiled for health care and none has been evaluated for this "
           "factor in children's social care.")
 

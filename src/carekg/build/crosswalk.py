@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from carekg.build import version as versioning
 from carekg.build.turtle import new_graph
+from carekg.ids import DATA_LICENSE, SEMAPV, SSSOM, module_iri
 
-CROSSWALK_MODULE = URIRef("https://w3id.org/carekg/def/crosswalk")
-SSSOM = Namespace("https://w3id.org/sssom/")
-SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+CROSSWALK_MODULE = module_iri("crosswalk")
 PREDICATES = {
     "skos:closeMatch": SKOS.closeMatch,
     "skos:relatedMatch": SKOS.relatedMatch,
@@ -106,12 +105,11 @@ def compile_table(table: Path, version: str | None = None) -> Graph:
     graph.add((module, DCTERMS.title, Literal("carekg NASSS to CFIR 2.0 crosswalk", lang="en")))
     description = " ".join(str(mappings.metadata.get("mapping_set_description", "")).split())
     graph.add((module, DCTERMS.description, Literal(description, lang="en")))
-    graph.add((module, DCTERMS.license, URIRef(mappings.metadata.get(
-        "license", "https://creativecommons.org/licenses/by/4.0/"))))
+    graph.add((module, DCTERMS.license, URIRef(mappings.metadata.get("license", DATA_LICENSE))))
     for creator in mappings.metadata.get("creator_label", []):
         graph.add((module, DCTERMS.creator, Literal(creator)))
-    graph.add((module, OWL.imports, URIRef("https://w3id.org/carekg/def/nasss")))
-    graph.add((module, OWL.imports, URIRef("https://w3id.org/carekg/def/cfir")))
+    graph.add((module, OWL.imports, module_iri("nasss")))
+    graph.add((module, OWL.imports, module_iri("cfir")))
     graph.add((module, OWL.versionIRI, URIRef(versioning.version_iri(version, "crosswalk"))))
     graph.add((module, OWL.versionInfo, Literal(version)))
     for row in mappings.rows:

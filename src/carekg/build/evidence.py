@@ -19,12 +19,12 @@ from carekg.build import crosswalk, strategies
 from carekg.build import version as versioning
 from carekg.build.tables import CurationError, Row, Tables, read, split
 from carekg.build.turtle import new_graph, write
-from carekg.ids import CFIR, FACTOR, FINDING, INNOVATION, NASSS, SCHEME, mint, slugify
+from carekg.ids import CFIR, FACTOR, FINDING, INNOVATION, NASSS, SCHEME, mint, module_iri, slugify
 from carekg.namespaces import CKG
 
 __all__ = ["CurationError", "build", "compile_all", "write_all"]
 
-FACTORS_MODULE = URIRef("https://w3id.org/carekg/def/factors")
+FACTORS_MODULE = module_iri("factors")
 #: The review searched for evidence up to November 2022.
 REVIEW_SEARCH_YEAR = 2022
 #: Findings a curator added after the seed import (no seed record) are written here.
@@ -92,8 +92,8 @@ def build_factors(tables: Tables, version: str) -> Graph:
     graph.add((FACTORS_MODULE, DCTERMS.description, _en(
         "The canonical implementation factors onto which study-specific statements are mapped, each placed "
         "under one NASSS sub-domain and crosswalked to CFIR 2.0. Compiled from curation/factors.csv.")))
-    graph.add((FACTORS_MODULE, OWL.imports, URIRef("https://w3id.org/carekg/def/nasss")))
-    graph.add((FACTORS_MODULE, OWL.imports, URIRef("https://w3id.org/carekg/def/cfir")))
+    graph.add((FACTORS_MODULE, OWL.imports, module_iri("nasss")))
+    graph.add((FACTORS_MODULE, OWL.imports, module_iri("cfir")))
     graph.add((FACTORS_MODULE, OWL.versionIRI, URIRef(versioning.version_iri(version, "factors"))))
     graph.add((FACTORS_MODULE, OWL.versionInfo, Literal(version)))
     scheme = SCHEME.factors

@@ -11,12 +11,12 @@ from rdflib.namespace import DCTERMS
 
 from carekg.build import version as versioning
 from carekg.build.turtle import new_graph, write
-from carekg.ids import CFIR, ERIC, NASSS, SCHEME, slugify
+from carekg.ids import CFIR, ERIC, NASSS, SCHEME, module_iri, slugify
 from carekg.namespaces import CKG
 
-NASSS_MODULE = URIRef("https://w3id.org/carekg/def/nasss")
-CFIR_MODULE = URIRef("https://w3id.org/carekg/def/cfir")
-ERIC_MODULE = URIRef("https://w3id.org/carekg/def/eric")
+NASSS_MODULE = module_iri("nasss")
+CFIR_MODULE = module_iri("cfir")
+ERIC_MODULE = module_iri("eric")
 
 #: NASSS domains and sub-domains that Mann et al. (2023) list in their abstract as covered.
 REVIEW_COVERED_NASSS = {"4", "4A", "4C", "5", "5A", "5B", "5C", "5D", "5E", "6", "6A", "6B", "6C", "6D"}
@@ -50,7 +50,7 @@ def _header(graph, module: URIRef, title: str, description: str, version: str):
     graph.add((module, RDF.type, OWL.Ontology))
     graph.add((module, DCTERMS.title, _en(title)))
     graph.add((module, DCTERMS.description, _en(description)))
-    graph.add((module, OWL.imports, URIRef("https://w3id.org/carekg/def/core")))
+    graph.add((module, OWL.imports, module_iri("core")))
     graph.add((module, OWL.versionIRI, URIRef(versioning.version_iri(version, str(module).rsplit("/", 1)[1]))))
     graph.add((module, OWL.versionInfo, Literal(version)))
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from rdflib import RDFS, SKOS, Graph
 
-VOCAB = "https://w3id.org/carekg/def#"
+from carekg.ids import VOCAB
+
 SOURCE_MODULES = ("core.ttl", "vocabularies.ttl", "axioms.ttl", "deprecated.ttl")
 
 
@@ -30,7 +31,7 @@ def render(modules_dir: Path) -> str:
         "",
         "",
         "class CKG(DefinedNamespace):",
-        '    """The carekg ontology, https://w3id.org/carekg/def#"""',
+        f'    """The carekg ontology, {VOCAB}"""',
         "",
         "    _fail = True",
         f'    _NS = Namespace("{VOCAB}")',

@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.namespace import ORG, SDO
 
 from carekg.ids import PREFIXES
 
-EXTRA_PREFIXES = {
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-}
+EXTRA_PREFIXES = {"schema": str(SDO), "org": str(ORG)}
 
 
 def new_graph() -> Graph:

@@ -13,13 +13,14 @@ import re
 from pathlib import Path
 
 from carekg import paths
+from carekg.ids import VOCAB_DOCUMENT
 
-DEF = "https://w3id.org/carekg/def"
+DEF = VOCAB_DOCUMENT
 VERSION_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
 _VERSION = re.compile(VERSION_PATTERN)
 _INFO = re.compile(r'owl:versionInfo\s+"([^"]+)"')
 #: ``owl:versionIRI <https://w3id.org/carekg/def/X.Y.Z>`` or ``.../X.Y.Z/<module>``
-_IRI = re.compile(r"(owl:versionIRI\s+<https://w3id\.org/carekg/def/)([^/>]+)(/[a-z0-9-]+)?>")
+_IRI = re.compile(rf"(owl:versionIRI\s+<{re.escape(VOCAB_DOCUMENT)}/)([^/>]+)(/[a-z0-9-]+)?>")
 
 
 def parse(text: str) -> tuple[int, int, int]:

@@ -6,6 +6,8 @@ import io
 from dataclasses import dataclass, field
 from html import escape
 
+from carekg.ids import SVG
+
 FILLS = {"enabler": "#dcf5e3", "barrier": "#fde2e1", "mixed": "#fdf1c7", "empty": "#ffffff"}
 STRONG = {"enabler": "#86d19c", "barrier": "#f19e98", "mixed": "#f3d36b"}
 INK, MUTED, GRID, HEAD = "#1d1d1f", "#666666", "#c4ccd4", "#f3f5f7"
@@ -44,7 +46,7 @@ class Drawing:
 
 def to_svg(drawing: Drawing, css_class: str = "") -> str:
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" width="{drawing.width:g}" '
+        f'<svg xmlns="{SVG}" class="{css_class}" width="{drawing.width:g}" '
         f'height="{drawing.height:g}" viewBox="0 0 {drawing.width:g} {drawing.height:g}" role="img" '
         f'font-family="DejaVu Sans, Helvetica, Arial, sans-serif">'
     ]

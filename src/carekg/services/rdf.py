@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from rdflib import Graph
 from rdflib.namespace import VOID
 
-from carekg.ids import PREFIXES
+from carekg.ids import PREFIXES, SD
 from carekg.queries import load_query
 from carekg.services.errors import InvalidArgument
 from carekg.store.base import GraphStore
-
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 #: RDF serialisations a resource, the ontology or a description can be had in, by media type.
 RDF_FORMATS = {

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import ConfigDict, Field
 
-from carekg.ids import GRAPH_ONTOLOGY, KINDS, is_slug, mint, slug_of, split
+from carekg.ids import DOI_RESOLVER, GRAPH_ONTOLOGY, KINDS, is_slug, mint, slug_of, split
 from carekg.services.answer_cache import cached
 from carekg.services.errors import NotFound
 from carekg.services.rows import as_bool, as_int, select
@@ -90,7 +90,7 @@ class SourceRef:
     design: Annotated[str | None, Field(examples=["mixed-methods-evaluation"])]
     design_label: Annotated[str | None, Field(examples=["mixed-methods evaluation"])]
     developer_authored: Annotated[bool | None, Field(examples=[False])]
-    url: Annotated[str | None, Field(examples=["https://doi.org/10.1000/example"])]
+    url: Annotated[str | None, Field(examples=[f"{DOI_RESOLVER}10.1000/example"])]
 
 
 def resource_iri(kind: str, id: str) -> str:
@@ -182,7 +182,7 @@ def source_refs(store: GraphStore) -> dict[str, SourceRef]:
 def source_ref_of(labels: dict[str, str], iri: str, row: Row) -> SourceRef:
     kind, slug = split(iri) or ("source", iri)
     urls = (row.get("urls") or "").split()
-    url = f"https://doi.org/{row['doi']}" if row.get("doi") else next(iter(urls), None)
+    url = f"{DOI_RESOLVER}{row['doi']}" if row.get("doi") else next(iter(urls), None)
     return SourceRef(slug, iri, kind, row.get("citation") or slug, as_int(row.get("year")),
                      code_or_none(row.get("design")), label_of(labels, row.get("design")),
                      as_bool(row.get("developerAuthored")), url)

@@ -31,9 +31,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from carekg.shacl import literals
 
-PREFIXES = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")
+PREFIXES = f"PREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\nPREFIX xsd: <{XSD}>\n"
 #: Where the focus nodes go in the restricted form of a query (a VALUES block, or nothing when a blank
 #: node is substituted for ?this).
 FOCUS_MARKER = "#FOCUS#"

@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import OWL, RDF, RDFS
 
 from carekg.shacl import literals
 from carekg.shacl.compiler import FOCUS_MARKER, FOCUS_VALUES, Check, Program, load_shapes
 from carekg.shacl.literals import normalised, preserve
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
 #: Statements with these predicates can change which classes a node belongs to far from the change.
-HIERARCHY_PREDICATES = (SUBCLASS_OF.value, "http://www.w3.org/2002/07/owl#equivalentClass")
+HIERARCHY_PREDICATES = (SUBCLASS_OF.value, str(OWL.equivalentClass))
 _THIS = ox.Variable("this")
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal

@@ -25,7 +25,9 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-_BASE = "urn:carekg:shacl:"
+from carekg.ids import SHACL_FUNCTIONS
+
+_BASE = SHACL_FUNCTIONS
 #: ``wellTyped(?value, datatype)``: rdflib does not find the literal ill typed and its Python value
 #: has the type pyshacl expects for the datatype.
 WELL_TYPED = _BASE + "wellTyped"

@@ -31,8 +31,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import XSD
 
-from carekg.ids import GRAPH_BASE, GRAPH_META
+from carekg.ids import GRAPH_BASE, GRAPH_META, SPARQL_RESULTS_XML
 from carekg.namespaces import CKG
 from carekg.store.binding import bind_values
 from carekg.store.base import LoadProgress, QuerySyntaxError, RawResult, Row, StoreError, StoreUnavailable
@@ -42,7 +43,7 @@ _GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt"}
 _DATASET_TYPES = {".trig": "trig", ".nq": "nquads"}
 _OPTIONS = {"gsp", "union", "timeout", "load_timeout", "auth", "version_ttl"}
 _VIRTUOSO_ASK = b"__ASK_RETVAL"
-_SRX = "http://www.w3.org/2005/sparql-results#"
+_SRX = SPARQL_RESULTS_XML
 
 
 def _boolean_result(body: bytes, media_type: str) -> bytes | None:
@@ -65,7 +66,7 @@ def _boolean_result(body: bytes, media_type: str) -> bytes | None:
     return None
 
 
-_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_XSD_BOOLEAN = str(XSD.boolean)
 _BOOLEANS = {"1": "true", "0": "false"}
 
 
