@@ -1,6 +1,7 @@
 """The benchmark harness end to end at its smallest size, with one-second runs: every server starts,
-answers the profile question identically, takes load without errors, and every target of issue 4 is
-reported. Not a timed test: no figure is compared with a threshold here (see docs/bench.md)."""
+answers the profile question identically, takes load without errors (a new query text every request,
+and repeated texts), every REST route gives a cold answer with its memory, and every target of issues
+14 and 4 is reported. Not a timed test: no figure is compared with a threshold here (see docs/bench.md)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk not ins
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     assert run.main(["--sizes", "10k", "--duration", "1", "--clients", "1,4", "--out", str(out),
-                     "--work", str(out / "work"), "--name", "smoke"]) == 0
+                     "--work", str(out / "work"), "--name", "smoke", "--cold-ids", "2", "--cold-restart", "once"]) == 0
     assert (out / "smoke.png").stat().st_size > 10_000
     return json.loads((out / "smoke.json").read_text())
 
@@ -40,9 +41,10 @@ def test_every_server_answers_the_same_profile(report):
 def test_every_target_ran_under_load_without_errors(report):
     runs = report["sizes"]["10k"]["runs"]
     ran = {(r["server"], r["target"], r["clients"]) for r in runs}
-    for target in ("profile", "consensus", "gaps", "profile-sparql"):
+    for target in ("profile", "consensus", "gaps", "profile-sparql", "profile-sparql-new"):
         assert {("carekg", target, 1), ("carekg", target, 4)} <= ran
-    assert {("oxigraph", "profile-sparql", 4), ("rdflib-endpoint", "profile-sparql", 4)} <= ran
+    assert {("oxigraph", "profile-sparql", 4), ("oxigraph", "profile-sparql-new", 4),
+            ("rdflib-endpoint", "profile-sparql", 4)} <= ran
     for r in runs:
         assert r["errors"] == 0, r
         if r["server"] == "carekg":
@@ -63,3 +65,33 @@ def test_loads_validation_and_targets_are_reported(report):
     statuses = {t["target"]: t["status"] for t in report["targets"]}
     assert set(statuses.values()) <= {"met", "missed", "not measured"}
     assert statuses["1M targets"] == "not measured"
+
+
+def test_new_query_texts_ran_against_both_servers_with_the_same_answers(report):
+    size = report["sizes"]["10k"]
+    new = [r for r in size["runs"] if r["target"] == "profile-sparql-new"]
+    assert {r["server"] for r in new} == {"carekg", "oxigraph"}
+    for r in new:
+        assert r["requests"] > 0 and r["errors"] == 0 and r["cached"] is False, r
+    check = size["new_query_answers"]
+    assert check["agree"] and check["innovations_checked"] == 5 and min(check["rows"]) > 0
+    # Cache hits are labelled as such: carekg's repeated answers, not Oxigraph's (it computes each).
+    cached = {(r["server"], r["target"]) for r in size["runs"] if r["cached"]}
+    assert ("carekg", "profile-sparql") in cached and ("carekg", "profile") in cached
+    assert not any(server == "oxigraph" for server, _ in cached)
+
+
+def test_every_rest_route_gave_a_cold_answer_with_its_memory(report):
+    cold = report["sizes"]["10k"]["cold"]
+    assert cold["not_measured"] == [], "GET routes missing from bench/cold.py ROUTES"
+    routes = {r["route"]: r for r in cold["routes"]}
+    assert {"profile", "map", "map.svg", "map.png", "gaps", "consensus", "compare", "export carekg.ttl",
+            "innovations list", "document finding"} <= set(routes)
+    measured = [r for r in routes.values() if r["measured"]]
+    assert len(measured) >= 35
+    for route in measured:
+        assert route["answered"] == route["samples"] >= 1 and not route["unexpected_statuses"], route
+        assert route["first_ms"] > 0 and route["cold_ms"] >= route["first_ms"], route
+        assert route["rss_before_mb"] > 50 and route["peak_growth_mb_max"] >= 0, route
+    assert routes["profile"]["samples"] == 2 and routes["compare"]["samples"] == 2
+    assert all(not r["measured"] and "holds no" in r["reason"] for r in routes.values() if not r["measured"])

@@ -1,0 +1,156 @@
+"""The timed steps besides serving: loading a store (carekg's loader and Oxigraph's), SHACL validation
+of the whole graph (carekg's validator and pyshacl), and a write (its validation and the whole write)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def load_carekg(data: Path, store_dir: Path) -> dict:
+    """``carekg load`` end to end, and its phases from the elapsed times it prints: the bulk load (one
+    loader per core; the rules are computed from the files meanwhile), waiting for the rules, and the
+    compaction that makes reads fast."""
+    shutil.rmtree(store_dir, ignore_errors=True)
+    start = time.perf_counter()
+    done = subprocess.run([BIN / "carekg", "load", "--data", str(data), "--no-reasoner", "--force",
+                           "--store", f"oxigraph:{store_dir}"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - start
+    marks = {m.group(1).split()[0] + " " + m.group(1).split()[1]: float(m.group(2))
+             for m in re.finditer(r"\.\.\. (.+?) \(at ([\d.]+) s\)", done.stderr)}
+    triples = count_lines(data)
+    result = {"seconds": round(seconds, 2), "triples": triples, "triples_per_second": round(triples / seconds)}
+    if {"loading dataset", "applying SPARQL", "compacting the"} <= marks.keys():
+        bulk = marks["applying SPARQL"] - marks["loading dataset"]
+        result.update(bulk_load_seconds=round(bulk, 2), bulk_triples_per_second=round(triples / bulk),
+                      rules_wait_seconds=round(marks["compacting the"] - marks["applying SPARQL"], 2),
+                      compaction_seconds=round(seconds - marks["compacting the"], 2))
+    return result
+
+
+def load_oxigraph(full: Path, store_dir: Path) -> dict:
+    shutil.rmtree(store_dir, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run([BIN / "oxigraph", "load", "--location", str(store_dir), "--file", str(full)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    triples = count_lines(full)
+    return {"seconds": round(seconds, 2), "triples": triples, "triples_per_second": round(triples / seconds)}
+
+
+PYSHACL_SCRIPT = """
+import json, sys, time
+start = time.perf_counter()
+from rdflib import Graph
+from pyshacl import validate
+from carekg import paths
+data = Graph()
+data.parse(sys.argv[1], format="nt")
+parsed = time.perf_counter()
+shapes = Graph().parse(paths.SHAPES_DIR / "data.ttl", format="turtle")
+conforms, _, text = validate(data, shacl_graph=shapes, inference="none", allow_warnings=False)
+done = time.perf_counter()
+print(json.dumps({"conforms": bool(conforms), "parse_seconds": round(parsed - start, 2),
+                  "validate_seconds": round(done - parsed, 2), "seconds": round(done - start, 2),
+                  "results": 0 if conforms else text.count("Constraint Violation"), "triples": len(data)}))
+"""
+
+ENGINE_SCRIPT = """
+import json, sys, time
+start = time.perf_counter()
+import pyoxigraph as ox
+from carekg import paths, shacl
+store = ox.Store()
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
+parsed = time.perf_counter()
+results = shacl.validate(store, paths.SHAPES_DIR / "data.ttl")
+done = time.perf_counter()
+print(json.dumps({"conforms": not results, "parse_seconds": round(parsed - start, 2),
+                  "validate_seconds": round(done - parsed, 2), "seconds": round(done - start, 2),
+                  "results": len(results), "triples": len(store)}))
+"""
+
+
+def shacl(engine: str, full: Path, timeout: float) -> dict:
+    """SHACL validation of the whole graph (data and ontology) against shapes/data.ttl in a fresh process,
+    end to end: starting, reading the file, validating. ``engine``: carekg's (carekg.shacl, SPARQL on an
+    in-memory Oxigraph store) or pyshacl (on an rdflib graph)."""
+    script = ENGINE_SCRIPT if engine == "carekg" else PYSHACL_SCRIPT
+    start = time.perf_counter()
+    try:
+        out = subprocess.run([sys.executable, "-c", script, str(full)], capture_output=True, text=True,
+                             timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"measured": False, "at_least_seconds": round(timeout), "reason": f"did not finish within {timeout:.0f} s"}
+    if out.returncode:
+        return {"measured": False, "reason": out.stderr.strip()[-500:]}
+    return {"measured": True, "process_seconds": round(time.perf_counter() - start, 2), **json.loads(out.stdout)}
+
+
+WRITE_FINDING = """\
+<https://w3id.org/carekg/id/finding/bench-write-{n}> a <https://w3id.org/carekg/def#Finding> ;
+    <https://w3id.org/carekg/def#aboutFactor> <{factor}> ;
+    <https://w3id.org/carekg/def#aboutInnovation> <{innovation}> ;
+    <https://w3id.org/carekg/def#direction> <https://w3id.org/carekg/def#{direction}> ;
+    <https://w3id.org/carekg/def#paraphrase> "A benchmark finding submitted as a write."@en ;
+    <https://w3id.org/carekg/def#provenanceKind> <https://w3id.org/carekg/def#SourceStudyClaim> ;
+    <https://w3id.org/carekg/def#reportedIn> <{source}> .
+"""
+
+
+def write_validation(data: Path, store_dir: Path, innovation: str, repeats: int = 7) -> dict:
+    """A three-finding submission's validation on the loaded carekg store, as POST /evidence runs it
+    (carekg.writes: SHACL of only what the change touches), median of ``repeats``; a broken one (an
+    unknown direction) the same way; then one whole write (validation, TriG file, rules, commit)."""
+    import contextlib
+    import statistics
+
+    from carekg.generate import factor_iris
+    from carekg.store.oxigraph_store import OxigraphStore
+    from carekg.writes import EvidenceWriter, parse_untrusted
+
+    store = OxigraphStore(store_dir)
+    try:
+        source = store.select("SELECT ?s WHERE { ?f <https://w3id.org/carekg/def#reportedIn> ?s } LIMIT 1")[0]["s"]
+        factor = factor_iris()[0]
+
+        def body(direction: str) -> bytes:
+            return "".join(WRITE_FINDING.format(n=n, factor=factor, innovation=innovation, source=source,
+                                                direction=direction) for n in range(3)).encode()
+
+        submissions = store_dir.parent / "submissions"
+        shutil.rmtree(submissions, ignore_errors=True)
+        writer = EvidenceWriter(lambda: contextlib.nullcontext(store), submissions, data=[data], reasoner=False)
+        files = writer.files()
+        timings: dict = {}
+        for label, direction in (("valid", "Enabler"), ("broken", "Sideways")):
+            parsed = parse_untrusted(body(direction), "text/turtle")
+            seconds, problems = [], 0
+            for _ in range(repeats):
+                start = time.perf_counter()
+                problems = len(writer._validate(store, "bench", parsed.triples, files))
+                seconds.append(time.perf_counter() - start)
+            timings[label] = {"median_ms": round(statistics.median(seconds) * 1000, 1),
+                              "max_ms": round(max(seconds) * 1000, 1), "problems": problems}
+        start = time.perf_counter()
+        writer.submit("bench", body("Enabler"), "text/turtle", "bench")
+        timings["whole_write_seconds"] = round(time.perf_counter() - start, 2)
+        timings["findings"] = 3
+        return timings
+    finally:
+        store.close()
+
