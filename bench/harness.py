@@ -151,25 +151,45 @@ def sparql_path(endpoint: str, query: str) -> str:
     return f"{endpoint}?{urllib.parse.urlencode({'query': query})}"
 
 
-def drive(server: Server, target: str, path: str, accept: str, clients: list[int], seconds: float,
-          script: Callable[[str], Path] | None = None, cached: bool = False) -> list[dict]:
-    """wrk runs of ``server`` at each client count, after one request (recorded as ``cold_ms``) and a
-    1 s warm-up. ``script(tag)``: a wrk Lua script that writes every request, its texts unlike those of
-    any other tag (each run gets its own). ``cached``: whether the runs repeat one answer the server
-    keeps (labelled so in the results)."""
-    runs, base_seconds = [], seconds
-    start = time.perf_counter()
-    server.get(path, accept)
-    cold_ms = round((time.perf_counter() - start) * 1000, 2)
-    tags = iter(f"w{n}" for n in range(len(clients) + 1))
-    wrk(server.url + path, clients[0], min(1.0, seconds), accept,  # warm-up, not recorded
-        script(next(tags)) if script else None)
-    for count in clients:
+class Workload:
+    """One question put to one server by wrk: its path (or a Lua script writing each request), timed
+    first once alone (``cold_ms``), warmed up for a second, then run at each client count."""
+
+    def __init__(self, server: Server, target: str, path: str, accept: str, seconds: float,
+                 script: Callable[[str], Path] | None = None, cached: bool = False) -> None:
+        self.server, self.target, self.path, self.accept, self.seconds = server, target, path, accept, seconds
+        self.script, self.cached = script, cached
+        self.tags = (f"w{n}" for n in range(1_000_000))  # each wrk run its own texts
+        self.cold_ms: float | None = None
+
+    def _wrk(self, clients: int, seconds: float) -> dict:
+        script = self.script(next(self.tags)) if self.script else None
+        return wrk(self.server.url + self.path, clients, seconds, self.accept, script)
+
+    def prepare(self, clients: int) -> None:
+        start = time.perf_counter()
+        self.server.get(self.path, self.accept)
+        self.cold_ms = round((time.perf_counter() - start) * 1000, 2)
+        self._wrk(clients, min(1.0, self.seconds))  # warm-up, not recorded
+
+    def run(self, clients: int) -> dict:
         # A slow server gets long enough for a few answers per connection (at most a minute).
-        seconds = max(base_seconds, min(60.0, 3 * count * cold_ms / 1000))
-        run = wrk(server.url + path, count, seconds, accept, script(next(tags)) if script else None)
-        log(f"  {server.name:16} {target:18} c={count:<3} {run['throughput_rps']:>9.1f} req/s  "
+        seconds = max(self.seconds, min(60.0, 3 * clients * self.cold_ms / 1000))
+        run = self._wrk(clients, seconds)
+        log(f"  {self.server.name:16} {self.target:18} c={clients:<3} {run['throughput_rps']:>9.1f} req/s  "
             f"p50 {run['p50_ms']} ms  p99 {run['p99_ms']} ms  errors {run['errors']}  ({seconds:.0f} s)")
-        runs.append({"server": server.name, "target": target, "cached": cached, "cold_ms": cold_ms,
-                     "seconds": seconds, **run})
+        return {"server": self.server.name, "target": self.target, "cached": self.cached, "cold_ms": self.cold_ms,
+                "seconds": seconds, **run}
+
+
+def drive(workloads: list[Workload], clients: list[int]) -> list[dict]:
+    """Run ``workloads`` at each client count. Several (the same question to servers running side by
+    side) take turns at each count, in alternating order, so that a busy machine's changing load falls
+    on all of them alike and their ratio holds within the minute."""
+    for workload in workloads:
+        workload.prepare(clients[0])
+    runs = []
+    for turn, count in enumerate(clients):
+        for workload in (workloads if turn % 2 == 0 else workloads[::-1]):
+            runs.append(workload.run(count))
     return runs

@@ -1,5 +1,5 @@
-"""Markdown tables of one or more results files (for docs/bench.md):
-``python bench/report.py bench/results/bench-10k-to-10m.json [more.json]``."""
+"""Markdown tables of one or more results files (for docs/bench.md), no-cache figures first:
+``python bench/report.py bench/results/baseline-before-issue-14.json [more.json]``."""
 
 from __future__ import annotations
 
@@ -16,10 +16,52 @@ def _fmt(value, digits: int = 2) -> str:
     return f"{value:,}"
 
 
+def _run(size: dict, server: str, target: str, clients: int) -> dict | None:
+    return next((r for r in size["runs"] if (r["server"], r["target"], r["clients"]) == (server, target, clients)), None)
+
+
+def new_query_table(sizes: dict) -> list[str]:
+    """New-query SPARQL (no cache can hit), carekg /sparql beside Oxigraph server /query."""
+    lines = ["| size | connections | carekg req/s | Oxigraph req/s | ratio | carekg p50 / p99 (ms) | "
+             "Oxigraph p50 / p99 (ms) | errors carekg / Oxigraph | answers |", "|---|---:|---:|---:|---:|---|---|---|---|"]
+    for name, size in sizes.items():
+        agree = size.get("new_query_answers", {})
+        for clients in sorted({r["clients"] for r in size["runs"] if r["target"] == "profile-sparql-new"}):
+            ours, ox = (_run(size, s, "profile-sparql-new", clients) for s in ("carekg", "oxigraph"))
+            if not (ours and ox):
+                continue
+            ratio = ours["throughput_rps"] / ox["throughput_rps"] if ox["throughput_rps"] else None
+            lines.append(f"| {name} | {clients} | {_fmt(ours['throughput_rps'], 1)} | {_fmt(ox['throughput_rps'], 1)} | "
+                         f"{_fmt(ratio)}x | {_fmt(ours['p50_ms'], 1)} / {_fmt(ours['p99_ms'], 1)} | "
+                         f"{_fmt(ox['p50_ms'], 1)} / {_fmt(ox['p99_ms'], 1)} | {ours['errors']} / {ox['errors']} | "
+                         f"{'identical' if agree.get('agree') else 'DIFFERENT'} ({agree.get('innovations_checked')} checked) |")
+    return lines
+
+
+def cold_table(sizes: dict, flag_mb: float = 256) -> list[str]:
+    """Every REST route's cold answers and the memory its requests took."""
+    lines = ["| size | route | ids | first (ms) | p50 (ms) | p95 (ms) | max (ms) | peak growth per request (MB) | "
+             "kept after (MB) | note |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for name, size in sizes.items():
+        for route in size.get("cold", {}).get("routes", []):
+            if not route["measured"]:
+                lines.append(f"| {name} | {route['route']} | 0 | | | | | | | {route['reason']} |")
+                continue
+            growth = route["peak_growth_mb_max"]
+            flag = f" **over {flag_mb:.0f} MB**" if route["over_memory_flag"] else ""
+            note = "; ".join(filter(None, [route.get("reason"), ", ".join(f"status {s}" for s in route["unexpected_statuses"])]))
+            lines.append(f"| {name} | {route['route']} | {route['samples']} | {_fmt(route['first_ms'], 1)} | "
+                         f"{_fmt(route['p50_ms'], 1)} | {_fmt(route['p95_ms'], 1)} | {_fmt(route['max_ms'], 1)} | "
+                         f"{_fmt(growth, 1)}{flag} | {_fmt(route['retained_growth_mb'], 1)} | {note} |")
+    return lines
+
+
 def tables(reports: list[dict]) -> str:
-    lines: list[str] = []
     sizes = {name: size for report in reports for name, size in report["sizes"].items()}
-    lines += ["| size | data triples | carekg load (s): end to end / bulk phase / compaction | carekg triples/s: "
+    lines = ["### New-query SPARQL (a new text every request: no cache hits)", "", *new_query_table(sizes),
+             "", "### Cold first answers of every REST route, and memory per request", "", *cold_table(sizes)]
+    lines += ["", "### Loads, first answers, peak memory", "",
+              "| size | data triples | carekg load (s): end to end / bulk phase / compaction | carekg triples/s: "
               "end to end / bulk phase | Oxigraph load (s) | Oxigraph triples/s "
               "| first answer carekg / Oxigraph / rdflib-endpoint (s) | peak RSS carekg / Oxigraph / rdflib-endpoint (MB) |",
               "|---|---:|---|---|---:|---:|---|---|"]
@@ -47,17 +89,18 @@ def tables(reports: list[dict]) -> str:
                       f"{write['broken']['median_ms']} ({write['broken']['max_ms']})" if write else "–")
         lines.append(f"| {name} | {cells[0]} | {cells[1]} | {write_text} | "
                      f"{_fmt(write['whole_write_seconds']) if write else '–'} |")
-    lines += ["", "| size | server | question | first (ms) | clients | requests/s | p50 (ms) | p99 (ms) | errors |",
-              "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines += ["", "### Every wrk run (cached: carekg replays a kept answer)", "",
+              "| size | server | question | cached | first (ms) | clients | requests/s | p50 (ms) | p99 (ms) | errors |",
+              "|---|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for name, size in sizes.items():
         for run in size["runs"]:
-            lines.append(f"| {name} | {run['server']} | {run['target']} | {_fmt(run.get('cold_ms'))} | {run['clients']} | "
-                         f"{_fmt(run['throughput_rps'], 1)} | {_fmt(run['p50_ms'], 3)} | {_fmt(run['p99_ms'], 3)} | "
-                         f"{run['errors']} |")
-    lines += ["", "| target | status | figure |", "|---|---|---|"]
+            lines.append(f"| {name} | {run['server']} | {run['target']} | {'yes' if run.get('cached') else 'no'} | "
+                         f"{_fmt(run.get('cold_ms'))} | {run['clients']} | {_fmt(run['throughput_rps'], 1)} | "
+                         f"{_fmt(run['p50_ms'], 3)} | {_fmt(run['p99_ms'], 3)} | {run['errors']} |")
+    lines += ["", "### Targets", "", "| issue | target | status | figure |", "|---|---|---|---|"]
     for report in reports:
         for target in report["targets"]:
-            lines.append(f"| {target['target']} | **{target['status']}** | {target['figure']} |")
+            lines.append(f"| {target.get('issue', 4)} | {target['target']} | **{target['status']}** | {target['figure']} |")
     return "\n".join(lines)
 
 

@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:  # run as a script: the bench package lives beside
     sys.path.insert(0, str(ROOT))
 
 from bench import cold  # noqa: E402
-from bench.harness import Server, drive, free_port, log, sparql_path  # noqa: E402
+from bench.harness import Server, Workload, drive, free_port, log, sparql_path  # noqa: E402
 from bench.steps import count_lines, load_carekg, load_oxigraph, shacl, write_validation  # noqa: E402
 from bench.targets import targets  # noqa: E402
 from bench.workloads import PROFILE_SPARQL, bindings, lua_script, new_query_path  # noqa: E402
@@ -156,37 +156,52 @@ def run_size(size: str, args) -> dict:
             f"not run above {args.rdflib_max}: rdflib holds the graph as Python objects (about 1 kB per "
             "triple, so 10M triples would need ~10 GB of RAM and ~15 minutes to parse before the first answer)")
 
-    def new_queries(name: str, endpoint: str) -> tuple:
-        script = lambda tag: lua_script(endpoint, rotation, work / f"{name}-new-{tag}.lua", tag)  # noqa: E731
-        return ("profile-sparql-new", new_query_path(endpoint, innovation["iri"], "first"), SPARQL_JSON, False, script)
+    endpoints = {"carekg": "/sparql", "oxigraph": "/query", "rdflib-endpoint": "/"}
 
-    # (target, path, Accept, cached: the runs repeat an answer the server keeps, wrk script or None)
-    plan = {
-        "carekg": [new_queries("carekg", "/sparql"),
-                   ("profile-sparql", sparql_path("/sparql", query), SPARQL_JSON, True, None),
-                   ("profile", profile_path, "application/json", True, None),
-                   ("consensus", "/consensus", "application/json", True, None),
-                   ("gaps", "/gaps", "application/json", True, None)],
-        "oxigraph": [new_queries("oxigraph", "/query"),
-                     ("profile-sparql", sparql_path("/query", query), SPARQL_JSON, False, None)],
-        "rdflib-endpoint": [("profile-sparql", sparql_path("/", query), SPARQL_JSON, False, None)],
-    }
-    endpoints = {"carekg": "/sparql", "oxigraph": "/query"}
+    def sparql(server: Server, target: str, cached: bool = False) -> Workload:
+        """The profile question to ``server``'s SPARQL endpoint: one text repeated (``profile-sparql``)
+        or a new text every request (``profile-sparql-new``)."""
+        endpoint = endpoints[server.name]
+        if target == "profile-sparql-new":
+            script = lambda tag: lua_script(endpoint, rotation, work / f"{server.name}-new-{tag}.lua", tag)  # noqa: E731
+            return Workload(server, target, new_query_path(endpoint, innovation["iri"], "first"), SPARQL_JSON,
+                            args.duration, script)
+        return Workload(server, target, sparql_path(endpoint, query), SPARQL_JSON, args.duration, cached=cached)
+
     answers, new_answers = {}, {}
-    for name, server in servers:
+
+    def start(name: str, server: Server) -> None:
+        first = server.start(args.start_timeout)
+        log(f"  {name} first answer after {first:.2f} s")
+        result["servers"][name] = {"first_answer_seconds": round(first, 3)}
+        answers[name] = bindings(server.get(sparql_path(endpoints[name], query), SPARQL_JSON))
+        if name != "rdflib-endpoint":
+            new_answers[name] = [bindings(server.get(new_query_path(endpoints[name], iri, f"check{k}"), SPARQL_JSON))
+                                 for k, iri in enumerate(checked)]
+
+    # carekg and Oxigraph server run at once and take turns at each client count (harness.drive).
+    (_, ours), (_, oxigraph) = side_by_side = servers[:2]
+    try:
+        for name, server in side_by_side:
+            start(name, server)
+        result["runs"] += drive([sparql(ours, "profile-sparql-new"), sparql(oxigraph, "profile-sparql-new")],
+                                args.clients)
+        result["servers"]["carekg"]["rss_mb_after_new_queries"] = ours.memory()["rss_mb"]
+        result["runs"] += drive([sparql(ours, "profile-sparql", cached=True), sparql(oxigraph, "profile-sparql")],
+                                args.clients)
+        for target, path in (("profile", profile_path), ("consensus", "/consensus"), ("gaps", "/gaps")):
+            result["runs"] += drive([Workload(ours, target, path, "application/json", args.duration, cached=True)],
+                                    args.clients)
+        for name, server in side_by_side:
+            result["servers"][name].update(server.memory())
+    finally:
+        for _, server in side_by_side:
+            server.stop()
+    for name, server in servers[2:]:  # rdflib-endpoint, alone: it holds the whole graph in Python objects
         try:
-            first = server.start(args.start_timeout)
-            log(f"  {name} first answer after {first:.2f} s")
-            info = {"first_answer_seconds": round(first, 3)}
-            repeated = next(path for target, path, *_ in plan[name] if target == "profile-sparql")
-            answers[name] = bindings(server.get(repeated, SPARQL_JSON))
-            if name in endpoints:
-                new_answers[name] = [bindings(server.get(new_query_path(endpoints[name], iri, f"check{k}"), SPARQL_JSON))
-                                     for k, iri in enumerate(checked)]
-            for target, path, accept, cached, script in plan[name]:
-                result["runs"] += drive(server, target, path, accept, args.clients, args.duration, script, cached)
-            info.update(server.memory())
-            result["servers"][name] = info
+            start(name, server)
+            result["runs"] += drive([sparql(server, "profile-sparql")], args.clients)
+            result["servers"][name].update(server.memory())
         finally:
             server.stop()
     # The servers must agree on the answers they were timed on.
