@@ -56,6 +56,18 @@ def code_version() -> dict:
             "changed_files": git("status", "--porcelain", "--untracked-files=no").splitlines()}
 
 
+def method(args) -> dict:
+    return {"load_generator": "wrk 4 (-t min(clients,2), keep-alive, one request in flight per connection)",
+            "duration_seconds": args.duration, "clients": args.clients, "carekg_workers": args.workers,
+            "profile_sparql": PROFILE_SPARQL,
+            "new_query": "the profile query with its finding variable renamed per request (?finding_t<thread>"
+                         f"r<request>x<run>), rotating over up to {ROTATION} innovations (bench/workloads.py); "
+                         f"{CHECKED} of them checked answer for answer against Oxigraph server",
+            "cold": {"ids_per_route": args.cold_ids, "timeout_seconds": args.cold_timeout,
+                     "restart": args.cold_restart, "rss_cap_mb": args.rss_cap_mb,
+                     "memory_flag_mb": args.memory_flag_mb}}
+
+
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -316,27 +328,23 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed: `make bench-tools` (apt-get install wrk)")
     started = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "uptime": uptime()}
-    results = {size: run_size(size, args) for size in sizes}
+    code = code_version()  # before the run: later edits to the tree are not what was measured
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     name = args.name or f"bench-{'-'.join(sizes)}"
-    report = {
-        "name": name, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "started": started,
-        "uptime_at_end": uptime(), "code": code_version(),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
-        "method": {"load_generator": "wrk 4 (-t min(clients,2), keep-alive, one request in flight per connection)",
-                   "duration_seconds": args.duration, "clients": args.clients, "carekg_workers": args.workers,
-                   "profile_sparql": PROFILE_SPARQL,
-                   "new_query": "the profile query with its finding variable renamed per request (?finding_t<thread>"
-                                f"r<request>x<run>), rotating over up to {ROTATION} innovations (bench/workloads.py); "
-                                f"{CHECKED} of them checked answer for answer against Oxigraph server",
-                   "cold": {"ids_per_route": args.cold_ids, "timeout_seconds": args.cold_timeout,
-                            "restart": args.cold_restart, "rss_cap_mb": args.rss_cap_mb,
-                            "memory_flag_mb": args.memory_flag_mb}},
-        "targets": targets(results), "sizes": results,
-    }
-    (out / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    results: dict[str, dict] = {}
+    for size in sizes:
+        results[size] = run_size(size, args)
+        # Written after every size, so a long run that has to be stopped keeps what it measured.
+        report = {
+            "name": name, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "started": started,
+            "uptime_at_end": uptime(), "code": code,
+            "complete": size == sizes[-1],
+            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+            "method": method(args), "targets": targets(results), "sizes": results,
+        }
+        (out / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
     plot(results, out / f"{name}.png")
     for target in report["targets"]:
         log(f"{target['status']:>12}  {target['target']}: {target['figure']}")

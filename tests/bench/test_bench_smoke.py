@@ -62,6 +62,9 @@ def test_loads_validation_and_targets_are_reported(report):
     write = size["write"]
     assert write["valid"]["problems"] == 0 and write["broken"]["problems"] == 3
     assert write["whole_write_seconds"] > 0
+    # What was measured, and how busy the machine was: ratios are read within a run.
+    assert report["complete"] and len(report["code"]["commit"]) == 40
+    assert "load average" in report["started"]["uptime"] and "load average" in size["uptime_at_end"]
     statuses = {t["target"]: t["status"] for t in report["targets"]}
     assert set(statuses.values()) <= {"met", "missed", "not measured"}
     assert statuses["1M targets"] == "not measured"
