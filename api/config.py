@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from carekg.ids import INSTANCE_BASE
+from carekg.ids import INSTANCE_BASE, check_instance_base
 from carekg.store import default_descriptor
 
 
@@ -66,5 +66,6 @@ class Settings:
         return INSTANCE_BASE
 
     def __post_init__(self) -> None:
+        check_instance_base()
         if self.query_timeout <= 0 or self.query_workers < 0 or self.cache_max_age < 0:
             raise ValueError("query timeout must be positive; workers and cache max-age must not be negative")

@@ -77,3 +77,13 @@ def test_load_reports_its_steps_with_elapsed_time(tmp_path):
     steps = [line for line in result.stderr.splitlines() if line.startswith("... ")]
     assert any("compacting the store (at " in line for line in steps), steps
     assert "loaded in" in result.stdout
+
+
+def test_a_bad_base_iri_exits_2_naming_it(monkeypatch):
+    """#13: CAREKG_BASE_IRI is read by carekg.ids; a value that is not an http(s) IRI ending in '/' is
+    refused before anything is minted, with a message and no traceback."""
+    monkeypatch.setenv("CAREKG_BASE_IRI", "https://kg.example.org/no-slash")
+    result = carekg("query", "--store", "memory:", "ASK {}")
+    assert result.returncode == 2
+    assert "CAREKG_BASE_IRI must be an absolute http(s) IRI ending with '/'" in result.stderr
+    assert "Traceback" not in result.stderr
