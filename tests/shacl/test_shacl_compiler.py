@@ -1,12 +1,13 @@
-"""The compiler's constraint components are SHACL Core's, each cites its section of the spec, and they
-are exactly the ones it accepts parameters for and reports."""
+"""The constraint components compiled (carekg.shacl.constraints, and the counts in compiler._checks) are
+SHACL Core's, each cites its section of the spec, and they are exactly the ones the compiler accepts
+parameters for and reports."""
 
 from pathlib import Path
 
 from rdflib.namespace import SH
 
 from carekg import paths
-from carekg.shacl import compiler, load_shapes
+from carekg.shacl import compiler, constraints, load_shapes
 
 #: SHACL Core's constraint components (https://www.w3.org/TR/shacl/#core-components), by local name.
 CORE = {"Class", "Datatype", "NodeKind", "MinCount", "MaxCount", "MinExclusive", "MinInclusive", "MaxExclusive",
@@ -31,13 +32,14 @@ def test_the_components_are_shacl_core_components():
 
 
 def test_each_component_cites_its_section_of_the_spec():
-    assert compiler.SPEC == "https://www.w3.org/TR/shacl/#"
-    for cls in _subclasses(compiler.ValueConstraint):
+    spec = constraints.SPEC
+    assert spec == "https://www.w3.org/TR/shacl/#"
+    for cls in _subclasses(constraints.ValueConstraint):
         assert cls.components, f"{cls.__name__} names no constraint component"
         for name in cls.components:
-            assert f"{compiler.SPEC}{name}ConstraintComponent" in cls.__doc__, cls.__name__
+            assert f"{spec}{name}ConstraintComponent" in cls.__doc__, cls.__name__
     for name in compiler.PATH_COMPONENTS:
-        assert f"{compiler.SPEC}{name}ConstraintComponent" in compiler._checks.__doc__, name
+        assert f"{spec}{name}ConstraintComponent" in compiler._checks.__doc__, name
 
 
 def test_each_accepted_parameter_has_its_component():

@@ -10,7 +10,7 @@ from shacl_agreement import DATA_SHAPES, assert_agree, oxigraph_store
 
 from carekg import paths
 from carekg.shacl import UnsupportedShape, compile_shapes, load_shapes, validate
-from carekg.shacl.compiler import python_to_rust_regex
+from carekg.shacl.constraints import python_to_rust_regex
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = """@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .
