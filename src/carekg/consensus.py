@@ -56,8 +56,12 @@ class Evidence:
 
     @classmethod
     def from_row(cls, row: dict[str, str]) -> Evidence:
+        # Booleans as stores write them: "true"/"false", or Virtuoso's "1"/"0".
+        def flag(name: str) -> bool:
+            return row.get(name) in {"true", "1"}
+
         return cls(URIRef(row["factor"]), URIRef(row["direction"]), URIRef(row["finding"]), URIRef(row["unit"]),
-                   row["counted"] == "true", row["reason"], row["beforeSearch"] == "true", row["ukSetting"] == "true")
+                   row["reason"] == "", row["reason"], flag("beforeSearch"), flag("ukSetting"))
 
     def in_window(self, window: URIRef) -> bool:
         return URIRef(window) == CKG.AllEvidenceWindow or self.before_search
