@@ -4,9 +4,11 @@ spreadsheets. Each answer carries ``Content-Disposition: attachment`` with a fil
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response
+from fastapi.responses import StreamingResponse
 
 from api.deps import SettingsDep, StoreDep
 from api.responses import versioned
@@ -28,6 +30,16 @@ def _download(request: Request, store, settings, media_type: str, body: bytes, f
     response = versioned(request, store, settings, media_type, body)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _streamed(request: Request, store, settings, media_type: str, chunks: Iterator[bytes],
+              filename: str) -> Response:
+    """The chunks sent as the store gives them, with the headers (ETag, or 304) a whole answer gets."""
+    head = _download(request, store, settings, media_type, b"", filename)
+    if head.status_code == 304:
+        return head
+    headers = {name: head.headers[name] for name in ("ETag", "Cache-Control", "Vary", "Content-Disposition")}
+    return StreamingResponse(chunks, media_type=media_type, headers=headers)
 
 
 @router.get(
@@ -59,7 +71,8 @@ def graph(
     store: StoreDep,
     settings: SettingsDep,
 ) -> Response:
-    """The whole graph as a file, the same as ``carekg export --format turtle|nquads|jsonld|ntriples``."""
+    """The whole graph as a file, the same as ``carekg export --format turtle|nquads|jsonld|ntriples``,
+    streamed from the store in chunks."""
     if extension not in GRAPH_FILES:
         raise HTTPException(
             404,
@@ -68,7 +81,7 @@ def graph(
             + ", findings.csv",
         )
     media_type, _ = GRAPH_FILES[extension]
-    return _download(
+    return _streamed(
         request,
         store,
         settings,

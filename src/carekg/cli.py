@@ -8,6 +8,7 @@ an unknown store, a missing file); 3 the store or a service could not be reached
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -187,14 +188,16 @@ def cmd_export(args) -> int:
 
     store = open_store(args.store, read_only=True)
     if args.format == "csv":
-        body = services.findings_csv(store).encode("utf-8")
+        chunks = iter([services.findings_csv(store).encode("utf-8")])
     else:
-        body = services.export_dataset(store, EXPORT_FORMATS[args.format])
+        chunks = services.export_dataset(store, EXPORT_FORMATS[args.format])
+    written = 0
+    with (open(args.out, "wb") if args.out else contextlib.nullcontext(sys.stdout.buffer)) as out:
+        for chunk in chunks:
+            out.write(chunk)
+            written += len(chunk)
     if args.out:
-        Path(args.out).write_bytes(body)
-        print(f"wrote {args.out} ({len(body)} bytes)", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(body)
+        print(f"wrote {args.out} ({written} bytes)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib.namespace import VOID, XSD
 
+from carekg.ids import PREFIXES, SD
+from carekg.services.errors import InvalidArgument
 from carekg.services.evidence import all_evidence
 from carekg.services.graphs import dataset_graphs
-from carekg.services.rdf import bind_prefixes, jsonld_context, ntriples, serialise
+from carekg.services.rdf import jsonld_context
 from carekg.services.refs import placement_of
 from carekg.store.base import GraphStore
 
+_XSD_STRING = str(XSD.string)
 _CSV_COLUMNS = ("finding", "innovation", "innovation_label", "general", "factor", "factor_label",
                 "nasss_subdomain", "nasss_domain", "direction", "provenance", "source", "source_kind",
                 "citation", "design", "year", "developer_authored", "locator", "paraphrase")
@@ -36,27 +43,84 @@ def findings_csv(store: GraphStore) -> str:
     return out.getvalue()
 
 
-def export_dataset(store: GraphStore, media_type: str) -> bytes:
-    """Every graph of the dataset (graphs.dataset_graphs): N-Quads and JSON-LD keep the named graphs apart;
-    Turtle, N-Triples and RDF/XML merge them into one graph."""
-    graphs = {str(graph): ntriples(store, "api_graph", graph=str(graph)) for graph in dataset_graphs(store)}
-    if media_type == "application/n-quads":
-        return "".join(_as_quads(text, graph) for graph, text in graphs.items()).encode("utf-8")
-    if media_type == "application/n-triples":
-        return "".join(graphs.values()).encode("utf-8")
-    if media_type == "application/ld+json":
-        dataset = Dataset()
-        for graph, text in graphs.items():
-            dataset.graph(URIRef(graph)).parse(data=text, format="nt")
-        bind_prefixes(dataset)
-        return dataset.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True,
-                                 encoding="utf-8")
-    merged = Graph()
-    for text in graphs.values():
-        merged.parse(data=text, format="nt")
-    return serialise(merged, media_type)
+def export_dataset(store: GraphStore, media_type: str) -> Iterator[bytes]:
+    """Every graph of the dataset (graphs.dataset_graphs) in chunks, read from the store as they are
+    sent, so no request holds the dataset: N-Quads and JSON-LD keep the named graphs apart; Turtle and
+    N-Triples merge them into one graph (a statement in two graphs is written twice)."""
+    graphs = list(dataset_graphs(store))
+    if media_type not in _STREAMED:
+        raise InvalidArgument(f"cannot export the dataset as {media_type!r}; use one of {', '.join(_STREAMED)}")
+    return _STREAMED[media_type](store, graphs)
 
 
-def _as_quads(ntriples: str, graph: str) -> str:
-    """N-Triples lines with ``graph`` as their fourth term."""
-    return "".join(f"{line[:-1].rstrip()} <{graph}> .\n" for line in ntriples.splitlines() if line.strip())
+def _ntriples(store: GraphStore, graphs: list[str]) -> Iterator[bytes]:
+    for graph in graphs:
+        yield from store.graph_ntriples(graph)
+
+
+def _nquads(store: GraphStore, graphs: list[str]) -> Iterator[bytes]:
+    for graph in graphs:
+        name = f" <{graph}> .\n".encode()
+        for chunk in store.graph_ntriples(graph):
+            yield b"".join(line[:-1].rstrip() + name for line in chunk.splitlines() if line.strip())
+
+
+def _turtle(store: GraphStore, graphs: list[str]) -> Iterator[bytes]:
+    # Each chunk is written by Oxigraph's Turtle writer with carekg's prefixes; the prefix lines it
+    # starts every chunk with are sent once.
+    prefixes = {**PREFIXES, "void": str(VOID), "sd": str(SD)}
+    header = ox.serialize([], format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    yield header
+    for chunk in _ntriples(store, graphs):
+        body = ox.serialize(ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                            prefixes=prefixes) or b""
+        yield body.removeprefix(header)
+
+
+def _jsonld(store: GraphStore, graphs: list[str]) -> Iterator[bytes]:
+    """Expanded JSON-LD (every IRI written out, so no term can be misread), one node object per run of
+    a subject's statements (objects of one @id in a graph merge), each named graph an ``@graph`` of
+    its own, under carekg's context for whoever compacts it."""
+    yield b'{"@context": ' + json.dumps(jsonld_context()["@context"]).encode() + b',\n "@graph": ['
+    for number, graph in enumerate(graphs):
+        yield (b",\n" if number else b"\n") + b'{"@id": ' + json.dumps(graph).encode() + b', "@graph": ['
+        node: dict[str, Any] | None = None
+        written = False
+        for chunk in store.graph_ntriples(graph):
+            parts = []
+            for triple in ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES):
+                subject = _node_id(triple.subject)
+                if node is None or node["@id"] != subject:
+                    if node is not None:
+                        parts.append(json.dumps(node))
+                    node = {"@id": subject}
+                node.setdefault(triple.predicate.value, []).append(_jsonld_value(triple.object))
+            if parts:
+                yield (b",\n" if written else b"\n") + ",\n".join(parts).encode()
+                written = True
+        if node is not None:
+            yield (b",\n" if written else b"\n") + json.dumps(node).encode()
+        yield b"\n]}"
+    yield b"\n]}\n"
+
+
+def _node_id(term) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+def _jsonld_value(term) -> dict[str, str]:
+    if not isinstance(term, ox.Literal):
+        return {"@id": _node_id(term)}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value == _XSD_STRING:
+        return {"@value": term.value}
+    return {"@value": term.value, "@type": term.datatype.value}
+
+
+_STREAMED: dict[str, Callable[[GraphStore, list[str]], Iterator[bytes]]] = {
+    "application/n-quads": _nquads,
+    "application/n-triples": _ntriples,
+    "text/turtle": _turtle,
+    "application/ld+json": _jsonld,
+}

@@ -18,7 +18,7 @@ engine type crosses into the services or the API.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -98,6 +98,10 @@ class GraphStore(Protocol):
 
     def triple_count(self, graph: str | None = None) -> int:
         """How many triples a named graph (or the whole store) holds."""
+
+    def graph_ntriples(self, graph: str) -> Iterator[bytes]:
+        """Every statement of a named graph as N-Triples, in chunks of whole lines read from the store as
+        they are sent (exports: never the whole graph in memory)."""
 
     def close(self) -> None:
         """Release the store."""

@@ -6,7 +6,7 @@ import io
 import mmap
 import os
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,6 +22,8 @@ LOAD_THREADS = max(1, min(8, os.cpu_count() or 1))
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 READ_BYTES = 1024 * 1024
 PROGRESS_SECONDS = 0.25
+#: Statements serialised at a time when a graph is streamed out (a few MB of N-Triples).
+STREAM_STATEMENTS = 20_000
 
 _META = ox.NamedNode(str(GRAPH_META))
 _VERSION = ox.NamedNode(str(CKG.datasetVersion))
@@ -226,6 +228,16 @@ class OxigraphStore(Embedded, Dumpable, Writable):
                             target if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
                     for q in ox.parse(path=str(path), format=fmt) if q.predicate.value in keep)
             self._store.flush()
+
+    def graph_ntriples(self, graph: str) -> Iterator[bytes]:
+        batch: list[ox.Triple] = []
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            batch.append(quad.triple)
+            if len(batch) == STREAM_STATEMENTS:
+                yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+                batch = []
+        if batch:
+            yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
 
     def dump(self, path: Path) -> None:
         with self._lock:
