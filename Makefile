@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install java virtuoso check load serve test build clean bench bench-smoke bench-tools ui-tools yasgui chromium ontology-docs
+.PHONY: help install java virtuoso check load serve test lint build clean bench bench-smoke bench-tools ui-tools yasgui chromium ontology-docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -40,7 +40,11 @@ load: install ## load the dataset into the embedded store under .carekg/
 serve: install ## check, load and serve on http://$(HOST):$(PORT)
 	$(BIN)/python -m api --host $(HOST) --port $(PORT)
 
-test: install ## run the whole test suite
+lint: $(STAMP) ## ruff on src, api and tests; mypy on src/carekg (config in pyproject.toml)
+	$(BIN)/ruff check src api tests
+	$(BIN)/mypy
+
+test: install lint ## lint and type check, then the whole test suite
 	$(BIN)/python -m pytest -q
 
 clean: ## remove the environment and the local store

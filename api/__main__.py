@@ -2,7 +2,8 @@
 store and serve the API, SPARQL endpoint and pages with uvicorn. It lives here, not in the ``carekg``
 command line, because the library never imports this package.
 
-For several worker processes, run uvicorn yourself: ``uvicorn --factory api.main:create_app`` (docs/deploy.md).
+For several worker processes, run uvicorn yourself: ``uvicorn --factory api.main:create_app``
+(docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ KEEP_ALIVE_SECONDS = 75
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
-        prog="carekg-serve", description="Check the data, load it and serve the API, SPARQL endpoint and pages.",
+        prog="carekg-serve",
+        description="Check the data, load it and serve the API, SPARQL endpoint and pages.",
         epilog=textwrap.dedent("""\
             example:
               carekg-serve --host 127.0.0.1 --port 8000
@@ -44,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     from api.main import create_app
     from carekg.loader import load
 
-    if not args.skip_check and not checks_pass("refusing to serve data that fails `carekg check`", args.quiet):
+    refusal = "refusing to serve data that fails `carekg check`"
+    if not args.skip_check and not checks_pass(refusal, args.quiet):
         return EXIT_CHECK_FAILED
     store = open_store(args.store)
     load(store, progress=progress_printer(args.quiet))

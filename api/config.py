@@ -50,12 +50,13 @@ class Settings:
     query_timeout: float = field(default_factory=lambda: _env_float("CAREKG_QUERY_TIMEOUT", 10.0))
     query_workers: int = field(default_factory=lambda: _env_int("CAREKG_QUERY_WORKERS", 2))
     cache_max_age: int = field(default_factory=lambda: _env_int("CAREKG_CACHE_MAX_AGE", 300))
-    write_tokens: dict[str, str] = field(repr=False,
-                                         default_factory=lambda: _tokens(os.environ.get("CAREKG_WRITE_TOKEN", "")))
+    write_tokens: dict[str, str] = field(
+        repr=False, default_factory=lambda: _tokens(os.environ.get("CAREKG_WRITE_TOKEN", "")))
     submissions_dir: str | None = field(default_factory=lambda: os.environ.get("CAREKG_SUBMISSIONS") or None)
-    service_allowlist: frozenset[str] = field(
-        default_factory=lambda: frozenset(os.environ.get("CAREKG_SERVICE_ALLOWLIST", "").replace(",", " ").split()))
-    reasoner: bool = field(default_factory=lambda: os.environ.get("CAREKG_REASONER", "1") not in {"0", "false", "no"})
+    service_allowlist: frozenset[str] = field(default_factory=lambda: frozenset(
+        os.environ.get("CAREKG_SERVICE_ALLOWLIST", "").replace(",", " ").split()))
+    reasoner: bool = field(
+        default_factory=lambda: os.environ.get("CAREKG_REASONER", "1") not in {"0", "false", "no"})
     max_query_length: int = field(default_factory=lambda: _env_int("CAREKG_MAX_QUERY_LENGTH", 20_000))
     max_body_bytes: int = field(default_factory=lambda: _env_int("CAREKG_MAX_BODY_BYTES", 1_048_576))
     max_result_bytes: int = field(default_factory=lambda: _env_int("CAREKG_MAX_RESULT_BYTES", 16 * 1_048_576))

@@ -10,15 +10,25 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from api import openapi_fixes
 from api.cache import ResponseCache
 from api.config import Settings
 from api.negotiation import NotAcceptable, negotiate
 from api.query_runner import InProcessRunner, QueryRunner, WorkerPoolRunner
-from api.routes import (evidence, factors, innovations, linked_data, meta, organisations, pages, sparql,
-                        studies, taxonomy)
+from api.routes import (
+    evidence,
+    factors,
+    innovations,
+    linked_data,
+    meta,
+    organisations,
+    pages,
+    sparql,
+    studies,
+    taxonomy,
+)
 from api.routes import export as export_routes
 from api.routes import map as map_routes
-from api import openapi_fixes
 from api.security import SecurityMiddleware
 from carekg import __version__, services
 from carekg.ids import DATA_LICENSE, ID_BASE

@@ -18,9 +18,8 @@ import queue
 import threading
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
-from typing import Protocol
-
 from pathlib import Path
+from typing import Protocol
 
 from carekg.ids import GRAPH_DATA
 from carekg.store import Dumpable, GraphStore, QuerySyntaxError, RawResult, StoreError, get_store
@@ -41,7 +40,8 @@ def _too_large(limit: int) -> str:
 class QueryRunner(Protocol):
     def run(self, query: str, media_type: str, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = ()) -> RawResult:
-        """Run a checked, read-only query; raises QuerySyntaxError, QueryTimeout, ResultTooLarge or StoreError."""
+        """Run a checked, read-only query; raises QuerySyntaxError, QueryTimeout, ResultTooLarge or
+        StoreError."""
 
     def reopen(self, store: GraphStore | None = None) -> None:
         """The store changed: answer later queries from ``store`` (or the reopened store)."""
@@ -104,8 +104,8 @@ def _serve(descriptor: str, connection: Connection, snapshot: str | None = None,
 
 
 class _Worker:
-    def __init__(self, context, descriptor: str, snapshot: str | None = None, max_result_bytes: int | None = None,
-                 generation: int = 0) -> None:
+    def __init__(self, context, descriptor: str, snapshot: str | None = None,
+                 max_result_bytes: int | None = None, generation: int = 0) -> None:
         self.generation = generation
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(descriptor, child, snapshot, max_result_bytes),
@@ -161,7 +161,8 @@ class WorkerPoolRunner:
             self._generation += 1
 
     def _start(self) -> _Worker:
-        worker = _Worker(self._context, self._descriptor, self._snapshot, self._max_result_bytes, self._generation)
+        worker = _Worker(self._context, self._descriptor, self._snapshot, self._max_result_bytes,
+                         self._generation)
         with self._lock:
             self._all.add(worker)
         return worker

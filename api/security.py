@@ -22,9 +22,11 @@ import json
 WRITE_PREFIXES = ("/evidence",)
 PAGE_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; "
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-DOCS_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-            "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com "
-            "https://cdn.redoc.ly; font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; "
+DOCS_CSP = ("default-src 'self'; "
+            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+            "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+            "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+            "font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; "
             "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
 DOCS_PATHS = ("/docs", "/redoc")
 CORS_METHODS = "GET, HEAD, POST, OPTIONS"
@@ -47,8 +49,8 @@ def _is_write(path: str) -> bool:
 async def _send_json(send, status: int, detail: str, headers: list[tuple[bytes, bytes]]) -> None:
     body = json.dumps({"detail": detail}).encode()
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            *headers]})
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()), *headers]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -70,9 +72,11 @@ class SecurityMiddleware:
         cors = not _is_write(path)
         extra = _static_headers(path)
         if cors:
-            extra += [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", CORS_EXPOSE.encode())]
+            extra += [(b"access-control-allow-origin", b"*"),
+                      (b"access-control-expose-headers", CORS_EXPOSE.encode())]
 
-        if scope["method"] == "OPTIONS" and origin is not None and b"access-control-request-method" in headers:
+        preflight = b"access-control-request-method" in headers
+        if scope["method"] == "OPTIONS" and origin is not None and preflight:
             if not cors:
                 return await _send_json(send, 403, "cross-origin requests to the write route are not allowed",
                                         extra)
@@ -81,8 +85,8 @@ class SecurityMiddleware:
                 return await _send_json(send, 403, f"method {requested} is not allowed cross-origin", extra)
             await send({"type": "http.response.start", "status": 204, "headers": [
                 *extra, (b"access-control-allow-methods", CORS_METHODS.encode()),
-                (b"access-control-allow-headers", CORS_HEADERS.encode()), (b"access-control-max-age", b"86400"),
-                (b"vary", b"Origin")]})
+                (b"access-control-allow-headers", CORS_HEADERS.encode()),
+                (b"access-control-max-age", b"86400"), (b"vary", b"Origin")]})
             await send({"type": "http.response.body", "body": b""})
             return
 

@@ -40,9 +40,10 @@ def start(env: Mapping[str, str], entry_point: Sequence[str] = ()) -> tuple[subp
     returns the process and its base URL. Call ``wait_until_up`` before using it."""
     port = free_port()
     log = tempfile.TemporaryFile()
-    command = ([sys.executable, "-m", "api", *entry_point, "--host", "127.0.0.1", "--port", str(port)] if entry_point
-               else [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-                     "--port", str(port), "--log-level", "warning", "--timeout-keep-alive", "75"])
+    address = ["--host", "127.0.0.1", "--port", str(port)]
+    command = ([sys.executable, "-m", "api", *entry_point, *address] if entry_point
+               else [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", *address,
+                     "--log-level", "warning", "--timeout-keep-alive", "75"])
     process = subprocess.Popen(
         command,
         cwd=paths.ROOT, env={**os.environ, **env}, start_new_session=True, stdout=log, stderr=log)

@@ -61,7 +61,8 @@ def test_relevance_counts_uk_studies_and_says_when_they_were_published():
     (STRONG, CKG.HighConfidence),
     (replace(STRONG, studies=3, uk_studies=3, before_search_studies=3), CKG.ModerateConfidence),
     (replace(STRONG, studies=2, uk_studies=2, before_search_studies=2), CKG.LowConfidence),
-    (replace(STRONG, studies=2, uk_studies=2, before_search_studies=2, counted_findings=2), CKG.VeryLowConfidence),
+    (replace(STRONG, studies=2, uk_studies=2, before_search_studies=2, counted_findings=2),
+     CKG.VeryLowConfidence),
     (replace(STRONG, studies=2, uk_studies=0, contrary=2, counted_findings=1), CKG.VeryLowConfidence),
 ])
 def test_overall_level_drops_one_per_moderate_and_two_per_serious_concern(tally, level):

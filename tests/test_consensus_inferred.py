@@ -19,7 +19,8 @@ def results(store):
         GRAPH <{INFERRED}> {{ ?result a ckg:ConsensusResult ; ckg:consensusFactor ?factor ;
           ckg:consensusDirection ?direction ; ckg:evidenceWindow ?window ; ckg:independentStudyCount ?n ;
           ckg:contraryStudyCount ?contrary ; ckg:byRule <{CONSENSUS_RULE}> ;
-          ckg:hasConfidence [ ckg:confidenceLevel ?level ; ckg:byConfidenceRule <{CONFIDENCE_RULE}> ] }} }}""")
+          ckg:hasConfidence [ ckg:confidenceLevel ?level ;
+                              ckg:byConfidenceRule <{CONFIDENCE_RULE}> ] }} }}""")
 
 
 def test_both_rules_are_named_and_versioned_in_the_inferred_graph(store):

@@ -30,7 +30,8 @@ CKG = "https://w3id.org/carekg/def#"
 
 
 def _block(name: str, language: str) -> str:
-    block = re.search(rf"<!-- worked-example: {re.escape(name)} -->\n```{language}\n(.*?)\n```", GUIDE, re.DOTALL)
+    block = re.search(rf"<!-- worked-example: {re.escape(name)} -->\n```{language}\n(.*?)\n```", GUIDE,
+                      re.DOTALL)
     assert block, f"CONTRIBUTING.md has no worked-example block {name!r}"
     return block.group(1)
 
@@ -38,8 +39,9 @@ def _block(name: str, language: str) -> str:
 def example_row(table: str) -> dict[str, str]:
     cells = next(csv.reader(io.StringIO(_block(table, "csv"))))
     columns = COLUMNS[table]
-    assert len(cells) == len(columns), f"the guide's {table} row has {len(cells)} cells, the table {len(columns)}"
-    return dict(zip(columns, cells))
+    assert len(cells) == len(columns), \
+        f"the guide's {table} row has {len(cells)} cells, the table {len(columns)}"
+    return dict(zip(columns, cells, strict=True))
 
 
 def guide_mistakes() -> list[tuple[str, str, str]]:
@@ -146,7 +148,8 @@ def test_worked_example_adds_the_factor_and_passes_every_check(tmp_path):
     assert factors.value(FACTOR, SKOS.closeMatch) == URIRef("https://w3id.org/carekg/id/cfir/iv-c-d")
     assert "A-FDAC-20" in str(factors.value(FACTOR, DCTERMS.source))
     findings = Graph().parse(data / "findings" / "evidence-more-innovations.ttl")
-    assert findings.value(URIRef("https://w3id.org/carekg/id/finding/a-fdac-20"), URIRef(CKG + "aboutFactor")) == FACTOR
+    finding = URIRef("https://w3id.org/carekg/id/finding/a-fdac-20")
+    assert findings.value(finding, URIRef(CKG + "aboutFactor")) == FACTOR
     report = check(curation, ontology, data)
     assert report.ok, report.render()
 

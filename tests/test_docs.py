@@ -18,9 +18,8 @@ def test_every_path_named_in_the_architecture_exists():
 
 
 def test_every_top_level_module_is_placed_in_the_architecture():
-    modules = [p for p in (paths.ROOT / "src" / "carekg").iterdir() if p.suffix == ".py" or
-               (p / "__init__.py").exists()]
-    modules += [p for p in (paths.ROOT / "api").iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()]
+    modules = [p for folder in (paths.ROOT / "src" / "carekg", paths.ROOT / "api") for p in folder.iterdir()
+               if p.suffix == ".py" or (p / "__init__.py").exists()]
     unnamed = [str(p.relative_to(paths.ROOT)) for p in modules if p.name != "__init__.py"
                and str(p.relative_to(paths.ROOT)) not in ARCHITECTURE]
     assert not unnamed, f"docs/ARCHITECTURE.md does not say where these belong: {unnamed}"

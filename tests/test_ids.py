@@ -11,7 +11,8 @@ IRI = re.compile(r"(?:https?://|urn:)[^\s\"'<>]+")
 #: Strings that look like IRIs but are web addresses or placeholders, never RDF terms.
 ALLOWED = {
     "src/carekg/generate.py": ("https://example.org/",),  # made-up URLs of synthetic studies
-    "src/carekg/release.py": ("https://keepachangelog.com/", "https://semver.org/"),  # links in CHANGELOG prose
+    # links in CHANGELOG prose
+    "src/carekg/release.py": ("https://keepachangelog.com/", "https://semver.org/"),
     "src/carekg/store/__init__.py": ("http://host:port/path",),  # the shape of a descriptor, in a message
     "src/carekg/store/sparql_http.py": ("http://host:port/path",),
     "api/security.py": ("https://cdn.jsdelivr.net", "https://fonts.", "https://fastapi.tiangolo.com",

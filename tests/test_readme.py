@@ -28,12 +28,16 @@ def test_readme_diagram_is_generated_from_the_ontology():
 
 def test_readme_counts_match_the_data(store):
     prefix = "PREFIX ckg: <https://w3id.org/carekg/def#>\n"
-    counts = {cls: int(store.select(prefix + f"SELECT (COUNT(DISTINCT ?x) AS ?n) {{ ?x a ckg:{cls} }}")[0]["n"])
-              for cls in ("Innovation", "Source", "Organisation", "Involvement", "ImplementationFactor", "Finding")}
-    sources = int(store.select(prefix + "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a ?c VALUES ?c { ckg:Source ckg:PrimaryStudy ckg:SecondaryStudy } }")[0]["n"])
+    def count(pattern: str) -> int:
+        return int(store.select(prefix + f"SELECT (COUNT(DISTINCT ?x) AS ?n) {{ {pattern} }}")[0]["n"])
+
+    classes = ("Innovation", "Source", "Organisation", "Involvement", "ImplementationFactor", "Finding")
+    counts = {cls: count(f"?x a ckg:{cls}") for cls in classes}
+    sources = count("?x a ?c VALUES ?c { ckg:Source ckg:PrimaryStudy ckg:SecondaryStudy }")
     stated = (f"{counts['Innovation']} innovations, {sources} studies and other sources",
               f"{counts['Organisation']} organisations with {counts['Involvement']} qualified roles",
-              f"{counts['ImplementationFactor']} canonical implementation factors, {counts['Finding']} findings")
+              f"{counts['ImplementationFactor']} canonical implementation factors, "
+              f"{counts['Finding']} findings")
     text = " ".join(README.split())
     for phrase in stated:
         assert phrase in text, phrase

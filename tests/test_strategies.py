@@ -27,15 +27,16 @@ def test_suggestions_for_a_factor_say_their_basis_and_source(store):
     for item in items:
         assert item["basis"] == "curator-judgement"
         assert item["endorsement_percent"] is None and item["endorsement_level"] is None
-        assert "curator judgement" in item["source"] and "not evaluated in children's social care" in item["source"]
+        assert "curator judgement" in item["source"]
+        assert "not evaluated in children's social care" in item["source"]
         assert item["evaluated_in_childrens_social_care"] is False
         assert item["via_notation"] in {"III.J.1", "II.F", "I.H"}
         assert item["cluster_label"] and item["label"] and item["caveat"]
 
 
 def test_no_suggestion_claims_an_expert_endorsement_no_read_source_reports(store):
-    # Waltz et al. 2019's per-barrier figures (issue 12) could not be verified against a citable source, so the
-    # rows that quoted them are curator judgements with no endorsement figure
+    # Waltz et al. 2019's per-barrier figures (issue 12) could not be verified against a citable source,
+    # so the rows that quoted them are curator judgements with no endorsement figure
     items = strategies_for_factor(store, str(FACTOR["monitoring-evaluation-and-use-of-data"]))
     assert {i["notation"] for i in items} >= {"ERIC-05", "ERIC-26"}
     assert all(i["basis"] == "curator-judgement" and i["endorsement_percent"] is None for i in items)

@@ -26,7 +26,8 @@ _REPORT = {"type": "object", "required": ["detail", "results"], "properties": {
         "focus_node": {"type": ["string", "null"]}, "path": {"type": ["string", "null"]},
         "message": {"type": "string"}, "value": {"type": ["string", "null"]},
         "severity": {"type": ["string", "null"]}, "shape": {"type": ["string", "null"]}}}}}}
-_RESULT = {"type": "object", "required": ["name", "version", "triples", "activity", "amended"], "properties": {
+_RESULT = {"type": "object", "required": ["name", "version", "triples", "activity", "amended"],
+           "properties": {
     "name": {"type": "string"}, "version": {"type": "string"},
     "previous_version": {"type": ["string", "null"]}, "triples": {"type": "integer"},
     "activity": {"type": "string"}, "amended": {"type": "boolean"}}}
@@ -62,7 +63,8 @@ def _who(request: Request) -> str:
 
 @router.post("/evidence/{name}", name="evidence-submit", status_code=201, responses=_ANSWERS, openapi_extra={
     "requestBody": {"required": True, "content": {
-        media_type: {"schema": {"type": "string"}} for media_type in ACCEPTED if media_type != "application/ld+json"
+        media_type: {"schema": {"type": "string"}}
+        for media_type in ACCEPTED if media_type != "application/ld+json"
     } | {"application/ld+json": {"schema": {"type": "object"}}}},
     "security": [{"bearer": []}],
 })

@@ -36,10 +36,12 @@ def list_innovations(request: Request, store: StoreDep, settings: SettingsDep,
             responses=RDF_ALTERNATIVES)
 def get_innovation(id: InnovationId, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """One innovation: what it is, the organisations involved and their roles, the sources about it."""
-    return resource_answer(request, store, settings, services.innovation(store, id), services.InnovationDetail)
+    return resource_answer(request, store, settings, services.innovation(store, id),
+                           services.InnovationDetail)
 
 
-@router.get("/innovations/{id}/profile", name="innovations-profile", response_model=services.InnovationProfile,
+@router.get("/innovations/{id}/profile", name="innovations-profile",
+            response_model=services.InnovationProfile,
             responses={404: {"description": "no innovation with that id"}})
 def get_profile(
     id: InnovationId, request: Request, store: StoreDep, settings: SettingsDep,

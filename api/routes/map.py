@@ -1,5 +1,6 @@
 """The evidence gap map: innovations x NASSS sub-domains, each cell with its enabler, barrier and mixed
-findings and the strength of the evidence (independent studies; carekg.services.gap_map says how they are counted).
+findings and the strength of the evidence (independent studies; carekg.services.gap_map says how they are
+counted).
 HTML for people at /map (each non-empty cell opens the innovation's findings in that sub-domain), and
 the same map drawn as SVG (/map.svg) and PNG (/map.png, rasterised by Pillow), as ``carekg map --out`` writes.
 """

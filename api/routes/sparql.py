@@ -21,8 +21,16 @@ from api.negotiation import negotiate
 from api.query_runner import QueryTimeout, ResultTooLarge
 from api.responses import RDF_TYPES, choose, versioned
 from api.routes import pages
-from api.sparql_protocol import (DIRECT, FORM, GRAPH_TYPES, RESULT_TYPES, media_types_for, query_dataset,
-                                 read_request, service_description)
+from api.sparql_protocol import (
+    DIRECT,
+    FORM,
+    GRAPH_TYPES,
+    RESULT_TYPES,
+    media_types_for,
+    query_dataset,
+    read_request,
+    service_description,
+)
 from carekg.namespaces import CKG
 from carekg.query_guard import RefusedQuery, check_query
 from carekg.store import QuerySyntaxError, StoreError, StoreUnavailable
@@ -32,7 +40,8 @@ router = APIRouter(tags=["sparql"])
 _PARAMETERS = [
     {"name": "query", "in": "query", "schema": {"type": "string"},
      "description": "the SPARQL query (exactly one)",
-     "example": f"SELECT ?innovation ?label WHERE {{ ?innovation a <{CKG.Innovation}> ; <{RDFS.label}> ?label }}"},
+     "example": f"SELECT ?innovation ?label WHERE {{ ?innovation a <{CKG.Innovation}> ; "
+                f"<{RDFS.label}> ?label }}"},
     {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
      "description": "graphs whose merge is the default graph (default: the union of all graphs)"},
     {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
@@ -74,12 +83,13 @@ async def _answer(request: Request, store, settings, runner) -> Response:
     # a BASE in the query itself comes later in the prologue and so still takes precedence.
     endpoint = str(request.url_for("sparql-query-get"))
     try:
-        checked = check_query(parsed.queries[0], settings.service_allowlist, settings.max_query_length, endpoint)
+        checked = check_query(parsed.queries[0], settings.service_allowlist, settings.max_query_length,
+                              endpoint)
     except RefusedQuery as error:
         raise HTTPException(400, str(error)) from None
     offered, aliases = media_types_for(checked)
-    media_type = negotiate(request.headers.get("accept"), offered, parsed.formats[0] if parsed.formats else None,
-                           aliases)
+    asked_format = parsed.formats[0] if parsed.formats else None
+    media_type = negotiate(request.headers.get("accept"), offered, asked_format, aliases)
     text = f"BASE <{endpoint}>\n{checked.text}"
     default_graphs, named_graphs = query_dataset(parsed, checked)
     try:

@@ -24,7 +24,8 @@ _CONSENSUS_TYPES = (JSON, HTML, *RDF_TYPES)
 
 
 @router.get("/consensus", name="frameworks-consensus", response_model=services.Consensus,
-            responses={200: {"description": "JSON by default; an HTML page, or RDF (JSON-LD, Turtle...) by Accept",
+            responses={200: {"description":
+                             "JSON by default; an HTML page, or RDF (JSON-LD, Turtle...) by Accept",
                              "content": {media_type: {} for media_type in _CONSENSUS_TYPES[1:]}},
                        406: {"description": "no acceptable representation"}})
 def get_consensus(request: Request, store: StoreDep, settings: SettingsDep) -> Response:

@@ -61,9 +61,11 @@ class Report:
         lines = []
         for check in self.checks_run:
             found = [v for v in self.violations if v.check == check]
-            lines.append(f"{'FAIL' if found else 'ok  '} {check}" + (f": {len(found)} problem(s)" if found else ""))
+            problems = f": {len(found)} problem(s)" if found else ""
+            lines.append(f"{'FAIL' if found else 'ok  '} {check}{problems}")
             lines.extend("  " + v.line().replace("\n", "\n  ") for v in found)
-        verdict = "carekg check passed" if self.ok else f"carekg check FAILED: {len(self.violations)} problem(s)"
+        verdict = ("carekg check passed" if self.ok
+                   else f"carekg check FAILED: {len(self.violations)} problem(s)")
         return "\n".join([*lines, verdict])
 
 
@@ -83,7 +85,8 @@ def _parse(files: Iterable[Path], report: Report, check: str) -> tuple[Graph, di
             part.parse(path, format="turtle")
         except Exception as error:  # rdflib raises several types for bad Turtle
             message = " ".join(str(error).split())[:400]
-            report.violations.append(Violation(check, _relative(path), "", "", f"does not parse as Turtle: {message}"))
+            report.violations.append(Violation(check, _relative(path), "", "",
+                                               f"does not parse as Turtle: {message}"))
             continue
         for subject in set(part.subjects()):
             owner.setdefault(str(subject), _relative(path))
@@ -147,7 +150,8 @@ def _sparql_checks(data_files: list[Path], ontology_files: list[Path], checks_di
                 continue  # rdflib parsed it and Oxigraph does not: the SHACL check says so
     queries = sorted(checks_dir.glob("*-violation.rq"))
     if not queries:
-        report.violations.append(Violation("sparql", _relative(checks_dir), "", "", "no *-violation.rq checks found"))
+        report.violations.append(Violation("sparql", _relative(checks_dir), "", "",
+                                           "no *-violation.rq checks found"))
     for query in queries:
         name = f"sparql {query.stem}"
         report.checks_run.append(name)
@@ -187,7 +191,8 @@ def run_checks(
                                                f"column {problem.column}", problem.message))
     if not data_files or not ontology_files:
         report.checks_run.append("files")
-        report.violations.append(Violation("files", "", "", "", "no data or ontology Turtle files were found"))
+        report.violations.append(Violation("files", "", "", "",
+                                           "no data or ontology Turtle files were found"))
         return report
 
     progress("parsing Turtle")

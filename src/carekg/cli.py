@@ -11,8 +11,8 @@ import argparse
 import contextlib
 import json
 import sys
-import time
 import textwrap
+import time
 from pathlib import Path
 
 from carekg.ids import check_instance_base
@@ -78,7 +78,8 @@ def checks_pass(refusal: str, quiet: bool) -> bool:
 def cmd_check(args) -> int:
     from carekg.check import run_checks
 
-    report = run_checks(reasoner=not args.no_reasoner, shacl_engine=args.shacl_engine, progress=progress_printer(args.quiet))
+    report = run_checks(reasoner=not args.no_reasoner, shacl_engine=args.shacl_engine,
+                        progress=progress_printer(args.quiet))
     if args.format == "json":
         print(json.dumps({"ok": report.ok, "checks": report.checks_run,
                           "violations": [v.__dict__ for v in report.violations]}, indent=2))
@@ -228,8 +229,9 @@ def cmd_release(args) -> int:
     for path in result.written:
         print(f"wrote {path.relative_to(paths.ROOT)}")
     diff = result.diff
-    print(f"released ontology {result.version} (previous: {result.previous or 'none'}): {len(diff.added)} terms added, "
-          f"{len(diff.changed)} changed, {len(diff.deprecated)} deprecated, {len(diff.removed)} removed")
+    print(f"released ontology {result.version} (previous: {result.previous or 'none'}): "
+          f"{len(diff.added)} terms added, {len(diff.changed)} changed, {len(diff.deprecated)} deprecated, "
+          f"{len(diff.removed)} removed")
     return EXIT_OK
 
 
@@ -289,55 +291,66 @@ def parser() -> argparse.ArgumentParser:
         command.set_defaults(func=func)
         return command
 
-    add("build", cmd_build, "compile the curation tables (curation/) into ontology/ and data/ Turtle", "carekg build")
+    add("build", cmd_build, "compile the curation tables (curation/) into ontology/ and data/ Turtle",
+        "carekg build")
 
-    check = add("check", cmd_check, "validate data/ and ontology/: parse, SHACL, HermiT, SPARQL violation queries",
+    check = add("check", cmd_check,
+                "validate data/ and ontology/: parse, SHACL, HermiT, SPARQL violation queries",
                 "carekg check --format json")
     check.add_argument("--no-reasoner", action="store_true", help="skip HermiT (faster; no Java needed)")
     check.add_argument("--shacl-engine", choices=["oxigraph", "pyshacl"], default="oxigraph",
-                       help="SHACL validator: carekg's shapes compiled to SPARQL on Oxigraph (default; proven "
-                            "equal to pyshacl on these shapes, falls back to it for shapes it cannot compile) "
-                            "or pyshacl itself")
+                       help="SHACL validator: carekg's shapes compiled to SPARQL on Oxigraph (default; "
+                            "proven equal to pyshacl on these shapes, falls back to it for shapes it cannot "
+                            "compile) or pyshacl itself")
     check.add_argument("--format", choices=["text", "json"], default="text")
 
-    load = add("load", cmd_load, "load data, ontology and inferred graphs into the store (skipped if unchanged)",
+    load = add("load", cmd_load,
+               "load data, ontology and inferred graphs into the store (skipped if unchanged)",
                "carekg load --store oxigraph:.carekg/store --force")
     load.add_argument("--store", help="store descriptor (default: $CAREKG_STORE or oxigraph:.carekg/store)")
     load.add_argument("--force", action="store_true", help="reload even if the store holds this version")
     load.add_argument("--data", action="append", metavar="FILE",
-                      help="load these Turtle/N-Triples files as the data graph instead of data/ (repeatable)")
+                      help="load these Turtle/N-Triples files as the data graph instead of data/ "
+                           "(repeatable)")
     load.add_argument("--no-reasoner", action="store_true",
                       help="skip HermiT's classification (for synthetic graphs of millions of triples)")
 
-    generate = add("generate", cmd_generate, "write a synthetic evidence graph that passes the shapes, for benchmarks",
+    generate = add("generate", cmd_generate,
+                   "write a synthetic evidence graph that passes the shapes, for benchmarks",
                    "carekg generate --triples 1000000 --out bench/data/1m.nt --seed 42")
     generate.add_argument("--triples", type=int, required=True, help="approximate number of triples")
     generate.add_argument("--out", required=True, help="N-Triples file to write")
     generate.add_argument("--seed", type=int, default=42, help="random seed (same seed, same graph)")
 
-    query = add("query", cmd_query, "run a read-only SPARQL query against the store (carekg prefixes are predefined)",
+    query = add("query", cmd_query,
+                "run a read-only SPARQL query against the store (carekg prefixes are predefined)",
                 "carekg query --format csv 'SELECT ?i ?l { ?i a ckg:Innovation ; rdfs:label ?l }'")
     query.add_argument("query", nargs="?", help="the SPARQL query text")
     query.add_argument("--file", help="read the query from a .rq file")
-    query.add_argument("--format", choices=sorted(QUERY_FORMATS), help="result format (tsv or turtle by default)")
+    query.add_argument("--format", choices=sorted(QUERY_FORMATS),
+                       help="result format (tsv or turtle by default)")
     query.add_argument("--store", help="store descriptor")
 
     release = add("release", cmd_release,
-                  "release the ontology as version X.Y.Z: restamp modules, write Turtle, RDF/XML and JSON-LD, "
-                  "a term diff and a CHANGELOG entry", "carekg release 0.2.0")
+                  "release the ontology as version X.Y.Z: restamp modules, write Turtle, RDF/XML and "
+                  "JSON-LD, a term diff and a CHANGELOG entry", "carekg release 0.2.0")
     release.add_argument("version", help="the new version, X.Y.Z, greater than the last release")
-    release.add_argument("--skip-check", action="store_true", help="release without running `carekg check` first")
+    release.add_argument("--skip-check", action="store_true",
+                         help="release without running `carekg check` first")
     release.add_argument("--date", help="release date for the changelog (default: today, YYYY-MM-DD)")
 
-    export = add("export", cmd_export, "export the whole graph (Turtle, N-Quads, JSON-LD) or the findings as CSV",
+    export = add("export", cmd_export,
+                 "export the whole graph (Turtle, N-Quads, JSON-LD) or the findings as CSV",
                  "carekg export --format csv --out findings.csv")
     export.add_argument("--format", choices=[*sorted(EXPORT_FORMATS), "csv"], default="turtle")
     export.add_argument("--out", help="file to write (default: standard output)")
     export.add_argument("--store", help="store descriptor")
 
-    gap_map = add("map", cmd_map, "draw the evidence gap map (innovations x NASSS sub-domains: enabler, barrier, "
-                  "mixed findings and independent studies per cell) as SVG or PNG, chosen by the file's extension",
-                  "carekg map --out gap-map.svg\n  carekg map --out gap-map.png --store oxigraph:.carekg/store")
+    gap_map = add("map", cmd_map,
+                  "draw the evidence gap map (innovations x NASSS sub-domains: enabler, barrier, mixed "
+                  "findings and independent studies per cell) as SVG or PNG, chosen by the file's extension",
+                  "carekg map --out gap-map.svg\n  carekg map --out gap-map.png --store "
+                  "oxigraph:.carekg/store")
     gap_map.add_argument("--out", required=True, help="file to write: .svg or .png")
     gap_map.add_argument("--format", choices=["svg", "png"], help="override the format the extension implies")
     gap_map.add_argument("--store", help="store descriptor")

@@ -90,8 +90,8 @@ def coherence(t: Tally) -> Judgement:
                          f"No independent study the rule counts reports the factor as {opposite}.")
     concern = CKG.ModerateConcerns if t.contrary < t.studies else CKG.SeriousConcerns
     return Judgement(CKG.Coherence, concern,
-                     f"{_studies(t.contrary)} report{'s' if t.contrary == 1 else ''} the factor as {opposite}, "
-                     f"against {t.studies} for.")
+                     f"{_studies(t.contrary)} report{'s' if t.contrary == 1 else ''} the factor as "
+                     f"{opposite}, against {t.studies} for.")
 
 
 def adequacy(t: Tally) -> Judgement:
@@ -106,11 +106,13 @@ def relevance(t: Tally) -> Judgement:
     share = t.uk_studies / t.studies if t.studies else 0.0
     if t.whole_window:
         later = t.studies - t.before_search_studies
-        timing = (f"{t.before_search_studies} of them {'was' if t.before_search_studies == 1 else 'were'} published "
+        was = "was" if t.before_search_studies == 1 else "were"
+        timing = (f"{t.before_search_studies} of them {was} published "
                   f"before the review's search (November 2022) and {later} after it or undated")
     else:
         timing = "all were published before the review's search (November 2022)"
-    concern = CKG.NoOrMinorConcerns if share == 1 else (CKG.ModerateConcerns if share >= 0.5 else CKG.SeriousConcerns)
+    concern = (CKG.NoOrMinorConcerns if share == 1
+               else CKG.ModerateConcerns if share >= 0.5 else CKG.SeriousConcerns)
     return Judgement(CKG.Relevance, concern,
                      f"{t.uk_studies} of {t.studies} studies are set in the UK; {timing}.")
 

@@ -37,7 +37,8 @@ REASONS = {
     "unknown-type": ("the source type is unknown", "sources of unknown type"),
     "independence-unknown": ("independence unknown: the source's developer flag is empty",
                              "sources of unknown independence"),
-    "developer-authored": ("authored by the innovation's developer or purveyor", "developer-authored sources"),
+    "developer-authored": ("authored by the innovation's developer or purveyor",
+                           "developer-authored sources"),
 }
 
 
@@ -60,10 +61,11 @@ class Evidence:
         def flag(name: str) -> bool:
             return row.get(name) in {"true", "1"}
 
-        return cls(URIRef(row["factor"]), URIRef(row["direction"]), URIRef(row["finding"]), URIRef(row["unit"]),
-                   row["reason"] == "", row["reason"], flag("beforeSearch"), flag("ukSetting"))
+        return cls(URIRef(row["factor"]), URIRef(row["direction"]), URIRef(row["finding"]),
+                   URIRef(row["unit"]), row["reason"] == "", row["reason"], flag("beforeSearch"),
+                   flag("ukSetting"))
 
-    def in_window(self, window: URIRef) -> bool:
+    def in_window(self, window: str) -> bool:
         return URIRef(window) == CKG.AllEvidenceWindow or self.before_search
 
 
@@ -107,7 +109,8 @@ def consensus_inferred(store: GraphStore) -> Graph:
         factor, direction, window = URIRef(row["factor"]), URIRef(row["direction"]), URIRef(row["window"])
         node = result_iri(factor, direction, window)
         for p, o in ((RDF.type, CKG.ConsensusResult), (CKG.consensusFactor, factor),
-                     (CKG.consensusDirection, direction), (CKG.evidenceWindow, window), (CKG.byRule, CONSENSUS_RULE),
+                     (CKG.consensusDirection, direction), (CKG.evidenceWindow, window),
+                     (CKG.byRule, CONSENSUS_RULE),
                      (CKG.independentStudyCount, Literal(int(row["studies"]), datatype=XSD.integer)),
                      (CKG.contraryStudyCount, Literal(int(row["contrary"]), datatype=XSD.integer))):
             graph.add((node, p, o))

@@ -28,10 +28,12 @@ FINDINGS_PER_SOURCE = 5
 FINDINGS_PER_INNOVATION = 200
 
 DIRECTIONS = [(CKG.Enabler, 0.6), (CKG.Barrier, 0.33), (CKG.Mixed, 0.07)]
-SOURCE_TYPES = [CKG.EvaluationReport, CKG.PeerReviewedPaper, CKG.SummaryPage, CKG.NewsOrGreyLiterature, CKG.Report]
+SOURCE_TYPES = [CKG.EvaluationReport, CKG.PeerReviewedPaper, CKG.SummaryPage, CKG.NewsOrGreyLiterature,
+                CKG.Report]
 DESIGNS = [CKG.MixedMethodsEvaluationDesign, CKG.QualitativeStudyDesign, CKG.ProcessEvaluationDesign,
            CKG.PracticeAccountDesign, CKG.QuasiExperimentalEvaluationDesign]
-KINDS = [CKG.PracticeFramework, CKG.FosteringModel, CKG.CourtModel, CKG.ParentingIntervention, CKG.ServiceModel]
+KINDS = [CKG.PracticeFramework, CKG.FosteringModel, CKG.CourtModel, CKG.ParentingIntervention,
+         CKG.ServiceModel]
 ROLES = [CKG.DeveloperRole, CKG.ImplementerRole, CKG.FunderRole, CKG.EvaluatorRole]
 ORG_TYPES = [CKG.LocalAuthority, CKG.Charity, CKG.ResearchCentre, CKG.GovernmentBody, CKG.NHSTrust]
 
@@ -60,7 +62,8 @@ def plan(triples: int) -> dict[str, int]:
             "innovations": innovations, "organisations": max(5, innovations * 2)}
 
 
-def generate(triples: int, out: Path, seed: int = 42, progress: Callable[[int, int], None] = lambda d, t: None) -> int:
+def generate(triples: int, out: Path, seed: int = 42,
+             progress: Callable[[int, int], None] = lambda d, t: None) -> int:
     """Write a synthetic graph of about ``triples`` triples to ``out``; returns the triples written."""
     rng = random.Random(seed)
     counts = plan(triples)
@@ -105,16 +108,17 @@ def generate(triples: int, out: Path, seed: int = 42, progress: Callable[[int, i
             if rng.random() < 0.2:
                 emit(source, _iri(CKG.developerAuthored), f'"true"^^{XSD_BOOLEAN}')
                 emit(source, _iri(CKG.developerAuthoredBasis), _en("synthetic"))
-        directions, weights = zip(*DIRECTIONS)
+        directions, weights = zip(*DIRECTIONS, strict=True)
         for i in range(counts["findings"]):
             finding = _iri(FINDING[f"syn-finding-{i:08d}"])
             # Skewed like real evidence: innovation 0 gets the most findings, the tail very few.
-            innovation = int(counts["innovations"] * rng.random() ** 3)
+            picked = int(counts["innovations"] * rng.random() ** 3)
             emit(finding, RDF_TYPE, _iri(CKG.Finding))
-            emit(finding, _iri(CKG.aboutInnovation), _iri(INNOVATION[f"syn-innovation-{innovation:06d}"]))
+            emit(finding, _iri(CKG.aboutInnovation), _iri(INNOVATION[f"syn-innovation-{picked:06d}"]))
             emit(finding, _iri(CKG.aboutFactor), f"<{rng.choice(factors)}>")
             emit(finding, _iri(CKG.direction), _iri(rng.choices(directions, weights)[0]))
-            emit(finding, _iri(CKG.reportedIn), _iri(STUDY[f"syn-study-{rng.randrange(counts['sources']):07d}"]))
+            study = STUDY[f"syn-study-{rng.randrange(counts['sources']):07d}"]
+            emit(finding, _iri(CKG.reportedIn), _iri(study))
             emit(finding, _iri(CKG.provenanceKind), _iri(CKG.SourceStudyClaim))
             emit(finding, _iri(CKG.paraphrase), _en(f"Synthetic finding {i} for benchmarking."))
             emit(finding, _iri(CKG.locator), f'"section {i % 9 + 1}"')

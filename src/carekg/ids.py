@@ -27,7 +27,8 @@ def check_instance_base() -> None:
     """ValueError naming the problem unless CAREKG_BASE_IRI is an absolute http(s) IRI ending with '/'.
     The entry points (the CLI, the service's Settings) call it before anything is minted."""
     if not re.match(r"^https?://[^\s<>\"{}|\\^`]+/$", INSTANCE_BASE):
-        raise ValueError(f"CAREKG_BASE_IRI must be an absolute http(s) IRI ending with '/': {INSTANCE_BASE!r}")
+        raise ValueError("CAREKG_BASE_IRI must be an absolute http(s) IRI ending with '/': "
+                         f"{INSTANCE_BASE!r}")
 ID_BASE = INSTANCE_BASE + "id/"
 GRAPH_BASE = BASE + "graph/"
 #: The vocabulary's namespace (its terms are in namespaces.CKG) and the ontology document.

@@ -122,7 +122,8 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
     progress(f"loading dataset {version}")
     with ThreadPoolExecutor(1) as pool:  # the rules are computed while the store loads
         rule_results = pool.submit(rule_inferred_from_files, files.paths)
-        store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology}, load_progress)
+        store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology},
+                              load_progress)
         for submission in files.submissions:  # TriG: each keeps its own named graphs
             store.load_graph(str(GRAPH_DATA), submission)
         progress("applying SPARQL rules")

@@ -30,7 +30,8 @@ class CheckedQuery:
     named_graphs: tuple[str, ...] = ()
 
 
-_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+          "DescribeQuery": "DESCRIBE"}
 
 
 def _services(node, prologue, found: list) -> list:
@@ -42,8 +43,8 @@ def _services(node, prologue, found: list) -> list:
                 iri = str(prologue.absolutize(term)) if term is not None else None
             except Exception:  # noqa: BLE001 - an unresolvable prefix: treat as not allowed
                 iri = None
-            found.append(iri if iri and not iri.startswith("?") and isinstance(prologue.absolutize(term), URIRef)
-                         else None)
+            named = iri and not iri.startswith("?") and isinstance(prologue.absolutize(term), URIRef)
+            found.append(iri if named else None)
         for value in node.values():
             _services(value, prologue, found)
     elif isinstance(node, (list, tuple)):
@@ -68,7 +69,8 @@ def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozens
         try:
             parser.parseUpdate(text)
         except ParseException:
-            raise RefusedQuery(f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}") from None
+            raise RefusedQuery(f"SPARQL syntax error at line {error.lineno}, column {error.col}: "
+                               f"{error.msg}") from None
         raise RefusedQuery("updates are not allowed: this endpoint is read-only") from None
     except Exception as error:  # rdflib raises assorted errors on odd input
         raise RefusedQuery(f"SPARQL syntax error: {error}") from None
@@ -87,5 +89,7 @@ def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozens
             raise RefusedQuery(f"SERVICE {shown} is not on this endpoint's allow-list")
     clauses = query["datasetClause"] if "datasetClause" in query else []  # not .get: CompValue.get differs
     return CheckedQuery(text=text, form=form,
-                        default_graphs=tuple(str(prologue.absolutize(c["default"])) for c in clauses if "default" in c),
-                        named_graphs=tuple(str(prologue.absolutize(c["named"])) for c in clauses if "named" in c))
+                        default_graphs=tuple(str(prologue.absolutize(c["default"]))
+                                             for c in clauses if "default" in c),
+                        named_graphs=tuple(str(prologue.absolutize(c["named"]))
+                                           for c in clauses if "named" in c))

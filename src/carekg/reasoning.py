@@ -40,7 +40,8 @@ def java_available() -> bool:
 def run_hermit(merged: Graph) -> HermitResult:
     """Check ``merged`` for consistency and return the class memberships HermiT infers."""
     if not java_available():
-        raise ReasonerUnavailable("HermiT needs Java: install a JRE (e.g. apt-get install default-jre-headless)")
+        raise ReasonerUnavailable("HermiT needs Java: install a JRE "
+                                  "(e.g. apt-get install default-jre-headless)")
     import owlready2
 
     inferred = Graph()
@@ -57,9 +58,11 @@ def run_hermit(merged: Graph) -> HermitResult:
             with ontology:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
-            return HermitResult(False, "the ontology and data are inconsistent (HermiT found a contradiction)", inferred)
+            return HermitResult(
+                False, "the ontology and data are inconsistent (HermiT found a contradiction)", inferred)
         except owlready2.OwlReadyJavaError as error:
-            return HermitResult(False, f"HermiT failed: {str(error).splitlines()[-1] if str(error) else error}", inferred)
+            last = str(error).splitlines()[-1] if str(error) else error
+            return HermitResult(False, f"HermiT failed: {last}", inferred)
         for cls_iri in CLASSIFIED:
             cls = world[str(cls_iri)]
             if cls is None:

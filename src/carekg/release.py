@@ -81,7 +81,8 @@ def check_version(version: str, release_dir: Path) -> str | None:
         raise ReleaseError(str(error)) from None
     done = releases(release_dir)
     if version in done:
-        raise ReleaseError(f"version {version} is already released (ontology/release/{version}/); choose a greater one")
+        raise ReleaseError(f"version {version} is already released (ontology/release/{version}/); "
+                           "choose a greater one")
     if done and wanted <= versioning.parse(done[-1]):
         raise ReleaseError(f"version {version} is not greater than the last release, {done[-1]}: "
                            "a release number only goes up")
@@ -122,8 +123,9 @@ def merged(files: list[Path], version: str, previous: str | None) -> Graph:
     if previous:
         graph.add((AGGREGATOR, OWL.priorVersion, URIRef(versioning.version_iri(previous))))
     graph.add((AGGREGATOR, RDFS.comment, Literal(
-        f"Release {version} of carekg: every module of ontology/ merged into one document by `carekg release "
-        f"{version}`. Generated; do not edit. Module IRIs survive as the values of rdfs:isDefinedBy.", lang="en")))
+        f"Release {version} of carekg: every module of ontology/ merged into one document by `carekg "
+        f"release {version}`. Generated; do not edit. Module IRIs survive as the values of "
+        "rdfs:isDefinedBy.", lang="en")))
     stable = Graph(bind_namespaces="none")
     for prefix, iri in {**PREFIXES, **EXTRA_PREFIXES, **EXTRA}.items():
         stable.bind(prefix, iri)
@@ -167,7 +169,8 @@ def terms(graph: Graph) -> dict[URIRef, frozenset]:
 
 def term_diff(new: Graph, old: Graph | None, previous: str | None) -> TermDiff:
     diff = TermDiff(previous)
-    if old is not None:  # blank nodes get the same canonical labels in both, so equal structures compare equal
+    # blank nodes get the same canonical labels in both, so equal structures compare equal
+    if old is not None:
         old_canonical = Graph()
         for triple in to_canonical_graph(old):
             old_canonical.add(triple)
@@ -179,8 +182,10 @@ def term_diff(new: Graph, old: Graph | None, previous: str | None) -> TermDiff:
         if now[term] != before[term]:
             changed = {p for p, _ in now[term] ^ before[term]}
             diff.changed[term] = sorted(new.namespace_manager.normalizeUri(p) for p in changed)
-    is_deprecated = lambda g, t: (t, OWL.deprecated, Literal(True)) in g  # noqa: E731
-    diff.deprecated = sorted(t for t in now if is_deprecated(new, t) and not (old is not None and is_deprecated(old, t)))
+    def is_deprecated(graph: Graph | None, term) -> bool:
+        return graph is not None and (term, OWL.deprecated, Literal(True)) in graph
+
+    diff.deprecated = sorted(t for t in now if is_deprecated(new, t) and not is_deprecated(old, t))
     for term in diff.deprecated:  # listed once, as deprecated
         diff.changed.pop(term, None)
     return diff
@@ -230,7 +235,7 @@ def render_diff(diff: TermDiff, new: Graph, version: str) -> str:
     if diff.deprecated:
         lines += ["| term | label | replaced by |", "| --- | --- | --- |"]
         lines += [f"| `{short(t)}` | {_label(new, t)} | "
-                  f"{', '.join(f'`{short(r)}`' for r in new.objects(t, DCTERMS.isReplacedBy)) or '-'} |"
+                  f"{', '.join(f'`{short(str(r))}`' for r in new.objects(t, DCTERMS.isReplacedBy)) or '-'} |"
                   for t in diff.deprecated]
     lines.append("")
     lines += [f"## Removed ({len(diff.removed)})", ""]
@@ -274,13 +279,15 @@ def _unreleased_notes(text: str) -> tuple[dict[str, str], str, str]:
 def update_changelog(path: Path, version: str, diff: TermDiff, today: str) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else CHANGELOG_HEAD
     notes, before, after = _unreleased_notes(text)
-    summary = (f"- Term diff against {f'release {diff.previous}' if diff.previous else 'nothing (first release)'}: "
+    against = f"release {diff.previous}" if diff.previous else "nothing (first release)"
+    summary = (f"- Term diff against {against}: "
                f"{len(diff.added)} added, {len(diff.changed)} changed, {len(diff.deprecated)} deprecated, "
                f"{len(diff.removed)} removed; see [ontology/release/{version}/diff.md]"
                f"(ontology/release/{version}/diff.md).")
     ontology = [notes.get("Ontology", "")]
     if diff.deprecated or diff.removed:
-        ontology.append(f"- **Breaking**: {len(diff.deprecated)} term(s) deprecated, {len(diff.removed)} removed.")
+        ontology.append(f"- **Breaking**: {len(diff.deprecated)} term(s) deprecated, "
+                        f"{len(diff.removed)} removed.")
     ontology.append(summary)
     ontology.append(f"- Artefacts: `ontology/release/{version}/carekg.ttl`, `carekg.owl` (RDF/XML) and "
                     f"`carekg.jsonld`, version IRI `{versioning.version_iri(version)}`.")

@@ -67,7 +67,8 @@ def rule_predicates() -> frozenset[str]:
         text = load_query(name)
         prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE))
         iris.update(re.findall(r"<([^<>\s]+)>", text))
-        iris.update(prefixes[prefix] + local for prefix, local in re.findall(r"([\w-]*):([A-Za-z_][\w-]*)", text)
+        iris.update(prefixes[prefix] + local
+                    for prefix, local in re.findall(r"([\w-]*):([A-Za-z_][\w-]*)", text)
                     if prefix in prefixes)
     return frozenset(iris)
 

@@ -23,8 +23,8 @@ from carekg.queries import load_query
 from carekg.store.base import GraphStore
 
 BASIS_CODES = {str(CKG.ExpertOpinion): "expert-opinion", str(CKG.CuratorJudgement): "curator-judgement"}
-CAVEAT = ("Suggestion only: ERIC strategies were compiled for health care and none has been evaluated for this "
-          "factor in children's social care.")
+CAVEAT = ("Suggestion only: ERIC strategies were compiled for health care and none has been evaluated for "
+          "this factor in children's social care.")
 
 
 def _int(value: str | None) -> int | None:

@@ -53,8 +53,20 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from carekg import paths
-from carekg.ids import (AGENT, CONSENSUS, DATASET, GRAPH_BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_META,
-                        GRAPH_ONTOLOGY, ID_BASE, SLUG_PATTERN, WRITE, slugify)
+from carekg.ids import (
+    AGENT,
+    CONSENSUS,
+    DATASET,
+    GRAPH_BASE,
+    GRAPH_DATA,
+    GRAPH_INFERRED,
+    GRAPH_META,
+    GRAPH_ONTOLOGY,
+    ID_BASE,
+    SLUG_PATTERN,
+    WRITE,
+    slugify,
+)
 from carekg.loader import RULES, Classifier, DatasetFiles, load
 from carekg.namespaces import CKG
 from carekg.reasoning import CLASSIFIED
@@ -149,7 +161,8 @@ def parse_untrusted(body: bytes, media_type: str) -> Parsed:
         media_type_of(media_type)  # raises the right refusal
     if not body.strip():
         raise WriteRefused(400, "the request body is empty")
-    graph, triples = Graph(), {}
+    graph = Graph()
+    triples: dict[ox.Triple, None] = {}
     try:
         for quad in ox.parse(body, format=fmt):
             if not isinstance(quad.graph_name, ox.DefaultGraph):
@@ -309,7 +322,8 @@ class EvidenceWriter:
             agent = AGENT[_agent_slug(who)]
             entity = submission_graph(name)
             provenance.add((activity, RDF.type, PROV.Activity))
-            provenance.add((activity, RDFS.label, Literal(f"{'amend' if amended else 'add'} submission {name}")))
+            verb = "amend" if amended else "add"
+            provenance.add((activity, RDFS.label, Literal(f"{verb} submission {name}")))
             provenance.add((activity, PROV.wasAssociatedWith, agent))
             provenance.add((activity, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)))
             if previous is not None:
@@ -346,7 +360,8 @@ class EvidenceWriter:
                 update = ";\n".join([
                     *(f"DROP SILENT GRAPH <{g}>" for g in (entity, provenance_graph(name), GRAPH_META)),
                     # the rules' previous results leave the inferred graph ...
-                    *(f"DELETE WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s <{p}> ?o }} }}" for p in RULE_PREDICATES),
+                    *(f"DELETE WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s <{p}> ?o }} }}"
+                      for p in RULE_PREDICATES),
                     f"DELETE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{GRAPH_INFERRED}> "
                     f"{{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{CONSENSUS}\")) }} }}",
                     # ... and so does the classification (HermiT's or an earlier write's) for the rule's
@@ -355,7 +370,8 @@ class EvidenceWriter:
                     "INSERT DATA {\n" + "\n".join(filter(None, (
                         _graph_block(entity, data), _graph_block(provenance_graph(name), provenance),
                         f"GRAPH <{GRAPH_INFERRED}> {{\n{rules}\n}}" if rules else "",
-                        f"GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> \"{version}\" }}"))) + "\n}"])
+                        f"GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> \"{version}\" }}",
+                    ))) + "\n}"])
                 # 4. the file becomes part of the dataset (atomic rename on one filesystem) ...
                 os.replace(staged, final)
                 _fsync_dir(self.submissions_dir)

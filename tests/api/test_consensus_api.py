@@ -38,10 +38,12 @@ def test_the_seven_claims_side_by_side_in_both_windows(body):
             assert verdict["independent_study_count"] == len(counted)
             assert verdict["reproduced"] == (verdict["result"] is not None) == (len(counted) >= 2)
             assert all(e["reason"] for e in verdict["evidence"]["supporting_sources"])
-    verdicts = {(c["factor"]["id"], v["window"]): v["reproduced"] for c in body["claims"] for v in c["verdicts"]}
+    verdicts = {(c["factor"]["id"], v["window"]): v["reproduced"]
+                for c in body["claims"] for v in c["verdicts"]}
     assert verdicts[("senior-leadership-buy-in-and-support", "up-to-review-search")] is True
     assert verdicts[("funding-availability-and-continuity", "up-to-review-search")] is False
-    assert verdicts[("mutual-respect-in-professional-and-carer-relationships", "up-to-review-search")] is False
+    respect = "mutual-respect-in-professional-and-carer-relationships"
+    assert verdicts[(respect, "up-to-review-search")] is False
     assert verdicts[("mutual-respect-in-professional-and-carer-relationships", "all-evidence")] is True
 
 
@@ -62,8 +64,10 @@ def test_every_result_has_a_confidence_with_four_reasoned_components(body):
         assert all(c["concern"] in {"no-or-minor", "moderate", "serious"} and c["reason"].endswith(".")
                    for c in confidence["components"])
         assert result["window"] in WINDOWS
-        assert len({e["study"]["iri"] for e in result["evidence"]["studies"]}) == result["independent_study_count"]
-        assert len({e["study"]["iri"] for e in result["evidence"]["contrary_studies"]}) == result["contrary_study_count"]
+        evidence = result["evidence"]
+        assert len({e["study"]["iri"] for e in evidence["studies"]}) == result["independent_study_count"]
+        contrary = {e["study"]["iri"] for e in evidence["contrary_studies"]}
+        assert len(contrary) == result["contrary_study_count"]
 
 
 def test_json_ld_holds_the_results_with_their_confidence(client, body):
@@ -106,6 +110,7 @@ def test_gap_map_tooltips_show_the_consensus_confidence(client, body):
     svg = html.unescape(svg)
     assert titles, "some cell's tooltip names a consensus result"
     for result in (r for r in body["results"] if r["window"] == "all-evidence"):
-        note = f"{result['factor']['label']}: {result['direction']}, {result['confidence']['label']} confidence"
+        note = (f"{result['factor']['label']}: {result['direction']}, "
+                f"{result['confidence']['label']} confidence")
         assert any(note in title for title in titles), note
         assert note in svg

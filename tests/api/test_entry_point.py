@@ -50,5 +50,6 @@ def test_no_library_module_names_the_api_package_even_lazily():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
-            offenders += [f"{path.name}:{node.lineno}" for name in names if name == "api" or name.startswith("api.")]
+            offenders += [f"{path.name}:{node.lineno}" for name in names
+                          if name == "api" or name.startswith("api.")]
     assert offenders == []

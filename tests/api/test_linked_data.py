@@ -177,8 +177,8 @@ def test_another_base_iri_is_used_throughout(tmp_path):
 
     base = "https://kg.example.org/carekg/"
     env = {**os.environ, "CAREKG_BASE_IRI": base}
-    run = subprocess.run([sys.executable, "-c", OTHER_BASE_SCRIPT, str(tmp_path)], env=env, capture_output=True,
-                         text=True, timeout=300)
+    run = subprocess.run([sys.executable, "-c", OTHER_BASE_SCRIPT, str(tmp_path)], env=env,
+                         capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     assert seen["identify"] == 303 and seen["page"] == 200 and seen["turtle"] == 200, seen

@@ -75,7 +75,8 @@ class Page(HTMLParser):
         """(paraphrase, direction) of each finding row, the cells counted from the row's end (leading
         cells span several rows)."""
         return Counter((row[paraphrase_at][0], row[direction_at][0]) for row in self.rows
-                       if len(row) >= -paraphrase_at and row[direction_at][0] in ("enabler", "barrier", "mixed"))
+                       if len(row) >= -paraphrase_at
+                       and row[direction_at][0] in ("enabler", "barrier", "mixed"))
 
 
 def page(client, path: str, **params) -> Page:
@@ -101,7 +102,8 @@ def label(store, iri: str) -> str:
 
 
 def busiest(store, kind_pattern: str) -> str:
-    """The IRI of the thing (?x, by ``kind_pattern``) with the most findings: the page with the most to get wrong."""
+    """The IRI of the thing (?x, by ``kind_pattern``) with the most findings: the page with the most to
+    get wrong."""
     rows = store.select(PREFIXES + f"""SELECT ?x (COUNT(DISTINCT ?f) AS ?n) WHERE {{ {kind_pattern} }}
         GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1""")
     assert rows and int(rows[0]["n"]) >= 3, rows
@@ -119,7 +121,8 @@ def test_home_says_what_the_graph_holds(client, store):
     findings = count(store, "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a ckg:Finding }")
     assert len(innovations) >= 10 and findings >= 100
     assert f"{len(innovations)} innovations" in text and f"{findings} findings" in text
-    linked = {href.removeprefix("/doc/innovation/") for href in home.links if href.startswith("/doc/innovation/")}
+    linked = {href.removeprefix("/doc/innovation/") for href in home.links
+              if href.startswith("/doc/innovation/")}
     assert linked == {row["i"].removeprefix(ID + "innovation/") for row in innovations}
     assert "/sparql" in home.links and "/docs" in home.links
 
@@ -138,7 +141,8 @@ def test_innovation_page_shows_its_findings_and_organisations(client, store):
         <{iri}> ckg:involvement ?v . ?v ckg:organisation ?o }}""")
     assert involved
     organisations = {href for href in shown.links if href.startswith("/doc/organisation/")}
-    assert organisations == {f"/doc/organisation/{r['o'].removeprefix(ID + 'organisation/')}" for r in involved}
+    assert organisations == {f"/doc/organisation/{r['o'].removeprefix(ID + 'organisation/')}"
+                             for r in involved}
 
 
 def test_innovation_page_filters(client, store):
@@ -147,7 +151,8 @@ def test_innovation_page_filters(client, store):
     filtered = client.get(path, params={"direction": "barrier"}, headers=HTML)
     assert filtered.status_code == 200 and "(filtered)" in filtered.text
     barriers = Page(filtered.text).findings(-4, -3)
-    assert barriers == findings_in_store(store, f"?f ckg:aboutInnovation <{iri}> ; ckg:direction ckg:Barrier .")
+    assert barriers == findings_in_store(
+        store, f"?f ckg:aboutInnovation <{iri}> ; ckg:direction ckg:Barrier .")
     unknown = client.get(path, params={"direction": "up"}, headers=HTML)
     assert unknown.status_code == 422
 

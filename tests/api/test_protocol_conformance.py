@@ -17,10 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import RDFS, Graph, Namespace
 from rdflib.collection import Collection
+from stores.servers import ACTIVE_BACKENDS, remote_store
 
 from api.main import create_app
 from carekg.store import get_store
-from stores.servers import ACTIVE_BACKENDS, remote_store
 
 SUITE = Path(__file__).parent / "w3c" / "sparql11-protocol"
 MANIFEST = SUITE / "manifest.ttl"
@@ -93,7 +93,8 @@ def endpoint(request):
     """The app over a store holding only the suite's data, each file in the graph the manifest names:
     the embedded store, or a server of its own (tests/api/conftest.py) loaded through carekg."""
     graphs = {label: [SUITE / file] for test in TESTS for label, file in test.graph_data.items()}
-    store = get_store("memory:") if request.param == "embedded" else remote_store(request.param, "conformance")
+    store = (get_store("memory:") if request.param == "embedded"
+             else remote_store(request.param, "conformance"))
     store.replace_dataset(graphs)
     store.set_version("w3c-sparql11-protocol")
     with TestClient(create_app(store=store)) as client:

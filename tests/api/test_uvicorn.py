@@ -10,9 +10,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-
 import served_api
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk not ins
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     assert run.main(["--sizes", "10k", "--duration", "1", "--clients", "1,4", "--out", str(out),
-                     "--work", str(out / "work"), "--name", "smoke", "--cold-ids", "2", "--cold-restart", "once"]) == 0
+                     "--work", str(out / "work"), "--name", "smoke", "--cold-ids", "2",
+                     "--cold-restart", "once"]) == 0
     assert (out / "smoke.png").stat().st_size > 10_000
     return json.loads((out / "smoke.json").read_text())
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from carekg import services
-from carekg.loader import DatasetFiles, load
 from carekg.generate import generate
 from carekg.ids import slug_of
+from carekg.loader import DatasetFiles, load
 from carekg.services import innovations, refs
 from carekg.services.evidence import evidence_by_innovation
 from carekg.services.rows import as_bool, select

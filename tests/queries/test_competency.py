@@ -20,13 +20,20 @@ GOLDEN = Path(__file__).parent.parent / "golden"
 
 #: case name -> (query, bindings)
 CASES = {
-    "cq1-factors-supporting-mockingbird": ("factors_supporting_innovation", {"innovation": INNOVATION["mockingbird-family-model"]}),
-    "cq1-factors-supporting-signs-of-safety": ("factors_supporting_innovation", {"innovation": INNOVATION["signs-of-safety"]}),
-    "cq2-factors-hindering-fdac": ("factors_hindering_innovation", {"innovation": INNOVATION["family-drug-and-alcohol-court"]}),
-    "cq2-factors-hindering-signs-of-safety": ("factors_hindering_innovation", {"innovation": INNOVATION["signs-of-safety"]}),
-    "cq3-innovations-supported-by-senior-leadership": ("innovations_supported_by_factor", {"factor": FACTOR["senior-leadership-buy-in-and-support"]}),
-    "cq4-subdomains-without-evidence-casa": ("subdomains_without_evidence", {"innovation": INNOVATION["casa"]}),
-    "cq4-subdomains-without-evidence-fdac": ("subdomains_without_evidence", {"innovation": INNOVATION["family-drug-and-alcohol-court"]}),
+    "cq1-factors-supporting-mockingbird":
+        ("factors_supporting_innovation", {"innovation": INNOVATION["mockingbird-family-model"]}),
+    "cq1-factors-supporting-signs-of-safety":
+        ("factors_supporting_innovation", {"innovation": INNOVATION["signs-of-safety"]}),
+    "cq2-factors-hindering-fdac":
+        ("factors_hindering_innovation", {"innovation": INNOVATION["family-drug-and-alcohol-court"]}),
+    "cq2-factors-hindering-signs-of-safety":
+        ("factors_hindering_innovation", {"innovation": INNOVATION["signs-of-safety"]}),
+    "cq3-innovations-supported-by-senior-leadership":
+        ("innovations_supported_by_factor", {"factor": FACTOR["senior-leadership-buy-in-and-support"]}),
+    "cq4-subdomains-without-evidence-casa":
+        ("subdomains_without_evidence", {"innovation": INNOVATION["casa"]}),
+    "cq4-subdomains-without-evidence-fdac":
+        ("subdomains_without_evidence", {"innovation": INNOVATION["family-drug-and-alcohol-court"]}),
     "cq5-findings-from-curator-inference": ("findings_from_curator_inference", {}),
     "cq6-consensus": ("consensus", {}),
     "cq6-consensus-evidence": ("consensus_evidence", {}),
@@ -37,7 +44,8 @@ def test_every_query_is_documented_and_parses():
     names = query_names()
     assert len(names) >= 7
     for name in names:
-        assert header(name).startswith(("CQ-", "RULE", "API")), f"{name}.rq lacks a '# CQ-n:' or '# RULE' header"
+        assert header(name).startswith(("CQ-", "RULE", "API")), \
+            f"{name}.rq lacks a '# CQ-n:' or '# RULE' header"
         check_query(load_query(name))
 
 

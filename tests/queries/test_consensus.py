@@ -36,10 +36,11 @@ REPRODUCED = {
             "Baginsky et al.'s 2020 report, which the data links to it) and the CSCIP Wave 1 evaluation "
             "(Sebba et al. 2017); Munro, Turnell & Murphy's own accounts are shown, not counted")),
     ("senior-leadership-buy-in-and-support", "enabler", ALL): (
-        2, ("the same two studies: Caffrey et al. 2023 is shown but not counted (its developer flag is unknown) "
-            "and the Public Accounts Committee's 2022 report is an official statement")),
+        2, ("the same two studies: Caffrey et al. 2023 is shown but not counted (its developer flag is "
+            "unknown) and the Public Accounts Committee's 2022 report is an official statement")),
     ("mutual-respect-in-professional-and-carer-relationships", "enabler", ALL): (
-        2, "the CSCIP Wave 1 evaluation (Sebba et al. 2017) and Lefevre et al. 2025, published after the search"),
+        2, ("the CSCIP Wave 1 evaluation (Sebba et al. 2017) and Lefevre et al. 2025, published after the "
+            "search")),
 }
 
 #: (factor, direction, window) -> why the rule does not reproduce the review's claim there.
@@ -59,7 +60,8 @@ NOT_REPRODUCED = {
         "search adds a study",
     **{("compatible-data-systems-for-joint-working", "enabler", w):
        "every finding on data systems carekg holds is a barrier (IT not aligned with Signs of Safety; delays "
-       "obtaining local-authority data for VIPP-FC), both from summary pages; no source states compatible data "
+       "obtaining local-authority data for VIPP-FC), both from summary pages; no source states compatible "
+       "data "
        "systems as an enabler" for w in (REVIEW, ALL)},
     **{("funding-availability-and-continuity", "barrier", w):
        "no study counts: the barrier findings come from the FDAC National Unit's FAQ page and blog (grey "
@@ -96,7 +98,8 @@ def test_review_consensus_claim(consensus, case):
         assert case not in consensus, "now reproduced: update NOT_REPRODUCED, the README and the issue note"
         pytest.xfail(NOT_REPRODUCED[case])
     studies, why = REPRODUCED[case]
-    assert case in consensus, f"no longer reproduced ({why}): update REPRODUCED, the README and the issue note"
+    assert case in consensus, \
+        f"no longer reproduced ({why}): update REPRODUCED, the README and the issue note"
     assert int(consensus[case]["studies"]) == studies, why
 
 

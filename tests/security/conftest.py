@@ -48,8 +48,8 @@ class Listener:
                 connection.recv(65536)
                 body = b'{"head":{"vars":[]},"results":{"bindings":[]}}'
                 connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                                   b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n"
-                                   + body)
+                                   b"Content-Length: " + str(len(body)).encode()
+                                   + b"\r\nConnection: close\r\n\r\n" + body)
             except OSError:
                 pass
             finally:

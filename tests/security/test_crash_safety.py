@@ -49,8 +49,8 @@ def _expected(folder: Path) -> tuple[str, dict[str, int]]:
 def test_sigkill_mid_write_leaves_old_or_new_never_in_between(tmp_path):
     store_dir, folder = tmp_path / "store", tmp_path / "submissions"
     env = {**os.environ, "CAREKG_STORE": f"oxigraph:{store_dir}", "CAREKG_STATE": str(tmp_path / "state"),
-           "CAREKG_SUBMISSIONS": str(folder), "CAREKG_WRITE_TOKEN": f"crasher={TOKEN}", "CAREKG_REASONER": "0",
-           "CAREKG_QUERY_WORKERS": "1"}
+           "CAREKG_SUBMISSIONS": str(folder), "CAREKG_WRITE_TOKEN": f"crasher={TOKEN}",
+           "CAREKG_REASONER": "0", "CAREKG_QUERY_WORKERS": "1"}
     subprocess.run([sys.executable, "-m", "carekg.cli", "-q", "load", "--no-reasoner"], cwd=ROOT, env=env,
                    check=True)
     rng = random.Random(6)
@@ -70,7 +70,7 @@ def test_sigkill_mid_write_leaves_old_or_new_never_in_between(tmp_path):
             in_flight = threading.Event()
             stop = threading.Event()
 
-            def writer() -> None:
+            def writer(round_: int, base: str, stop: threading.Event, in_flight: threading.Event) -> None:
                 k = 0
                 while not stop.is_set():
                     name = f"r{round_}-w{k % 3}"  # new names and amendments
@@ -89,7 +89,7 @@ def test_sigkill_mid_write_leaves_old_or_new_never_in_between(tmp_path):
                     acknowledged.add(name)
                     k += 1
 
-            thread = threading.Thread(target=writer, daemon=True)
+            thread = threading.Thread(target=writer, args=(round_, base, stop, in_flight), daemon=True)
             thread.start()
             time.sleep(rng.uniform(1.0, 6.0))
             killed_during_write += in_flight.is_set()

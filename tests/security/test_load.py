@@ -82,8 +82,9 @@ def _requests(factors: list[str], innovations: list[str]):
             return "GET", f"/innovations/{rng.choice(innovations)}", None
         if roll < 0.45:
             return "GET", "/innovations", {"limit": str(rng.choice((10, 50, 100)))}
-        query = (f"SELECT ?i ?label WHERE {{ ?i a <{CKG}Innovation> ; <http://www.w3.org/2000/01/rdf-schema#label> "
-                 f"?label }} LIMIT 20 OFFSET {rng.randint(0, 2000)}")
+        query = (f"SELECT ?i ?label WHERE {{ ?i a <{CKG}Innovation> ; "
+                 "<http://www.w3.org/2000/01/rdf-schema#label> ?label } "
+                 f"LIMIT 20 OFFSET {rng.randint(0, 2000)}")
         if roll < 0.80:
             return "GET", "/sparql", {"query": query}
         return "POST", "/sparql", {"query": query}
@@ -91,7 +92,8 @@ def _requests(factors: list[str], innovations: list[str]):
     return pick
 
 
-async def _client(http: httpx.AsyncClient, pick, until: float, latencies: list[float], errors: list[str]) -> None:
+async def _client(http: httpx.AsyncClient, pick, until: float, latencies: list[float],
+                  errors: list[str]) -> None:
     while time.monotonic() < until:
         method, path, params = pick()
         start = time.perf_counter()
@@ -99,7 +101,8 @@ async def _client(http: httpx.AsyncClient, pick, until: float, latencies: list[f
             if method == "GET":
                 response = await http.get(path, params=params, headers={"Accept": "application/json"})
             else:
-                response = await http.post(path, data=params, headers={"Accept": "application/sparql-results+json"})
+                response = await http.post(path, data=params,
+                                           headers={"Accept": "application/sparql-results+json"})
             if response.status_code != 200:
                 errors.append(f"{method} {path}: {response.status_code} {response.text[:200]}")
         except httpx.HTTPError as error:
@@ -113,7 +116,8 @@ async def _run(base: str, pick, seconds: float) -> tuple[list[float], list[str],
     limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
         start = time.monotonic()
-        await asyncio.gather(*(_client(http, pick, start + seconds, latencies, errors) for _ in range(CLIENTS)))
+        await asyncio.gather(*(_client(http, pick, start + seconds, latencies, errors)
+                               for _ in range(CLIENTS)))
         return latencies, errors, time.monotonic() - start
 
 
@@ -128,12 +132,14 @@ def test_64_clients_for_60_seconds_on_a_million_triples():
     server, base = served_api.start(env)
     try:
         served_api.wait_until_up(server, base)
-        factors = [item["id"] for item in httpx.get(f"{base}/factors", params={"limit": 500}, timeout=120).json()["data"]]
+        listed_factors = httpx.get(f"{base}/factors", params={"limit": 500}, timeout=120).json()["data"]
+        factors = [item["id"] for item in listed_factors]
         assert factors
         # the innovation list reads every innovation's counts: computed once here, as the factors are
         assert httpx.get(f"{base}/innovations", params={"limit": 10}, timeout=120).status_code == 200
-        listed = httpx.get(f"{base}/sparql", params={"query": f"SELECT ?i WHERE {{ ?i a <{CKG}Innovation> }} LIMIT 100"},
-                           headers={"Accept": "application/json"}, timeout=60).json()["results"]["bindings"]
+        some = f"SELECT ?i WHERE {{ ?i a <{CKG}Innovation> }} LIMIT 100"
+        listed = httpx.get(f"{base}/sparql", params={"query": some}, headers={"Accept": "application/json"},
+                           timeout=60).json()["results"]["bindings"]
         innovations = [row["i"]["value"].rsplit("/", 1)[1] for row in listed]
         assert innovations
         pick = _requests(factors, innovations)
@@ -144,10 +150,12 @@ def test_64_clients_for_60_seconds_on_a_million_triples():
     finally:
         served_api.stop(server)
     result = {
-        "clients": CLIENTS, "seconds": round(elapsed, 1), "store": "1M synthetic triples (carekg generate --seed 42)",
+        "clients": CLIENTS, "seconds": round(elapsed, 1),
+        "store": "1M synthetic triples (carekg generate --seed 42)",
         "requests": len(latencies), "errors": len(errors), "warm_up_errors": len(warm_errors),
         "throughput_rps": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(_percentile(latencies, 0.50) * 1000, 1), "p99_ms": round(_percentile(latencies, 0.99) * 1000, 1),
+        "p50_ms": round(_percentile(latencies, 0.50) * 1000, 1),
+        "p99_ms": round(_percentile(latencies, 0.99) * 1000, 1),
         "max_ms": round(max(latencies) * 1000, 1),
         "rss_after_warm_up_mb": round(rss_warm / 2**20, 1), "rss_at_end_mb": round(rss_end / 2**20, 1),
         "rss_ratio": round(rss_end / rss_warm, 3), "first_errors": errors[:5],
@@ -156,5 +164,6 @@ def test_64_clients_for_60_seconds_on_a_million_triples():
     OUTPUT.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
     assert not errors, errors[:5]
-    assert len(latencies) >= CLIENTS  # every client was answered (rates on a shared machine are reported, not asserted)
+    # every client was answered (rates on a shared machine are reported, not asserted)
+    assert len(latencies) >= CLIENTS
     assert rss_end <= 1.3 * rss_warm, result

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
 
 from api.config import Settings
 from api.main import create_app

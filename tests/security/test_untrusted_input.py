@@ -43,12 +43,13 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 <rdf:Description rdf:about="https://w3id.org/carekg/id/innovation/x"><r:label>&d;</r:label></rdf:Description></rdf:RDF>"""
 
 
-@pytest.mark.parametrize("media_type", ["application/rdf+xml", "application/xml", "text/xml", "application/trig",
-                                        "text/html", ""])
+@pytest.mark.parametrize("media_type", ["application/rdf+xml", "application/xml", "text/xml",
+                                        "application/trig", "text/html", ""])
 def test_rdf_xml_and_other_formats_are_refused(writable, media_type):
     client, _, _ = writable
     start = time.perf_counter()
-    response = client.post("/evidence/xml", content=BILLION_LAUGHS, headers={"Content-Type": media_type, **BEARER})
+    response = client.post("/evidence/xml", content=BILLION_LAUGHS,
+                           headers={"Content-Type": media_type, **BEARER})
     assert response.status_code == 415 and response.json()["detail"]
     assert time.perf_counter() - start < 5
 
@@ -57,16 +58,20 @@ BAD_BODIES = [
     ("text/turtle", "<https://w3id.org/carekg/id/innovation/x> <https://w3id.org/carekg/def#p> ."),
     ("text/turtle", "@prefix : <broken"),
     ("text/turtle", "<relative> <https://w3id.org/carekg/def#p> 1 ."),
-    ("text/turtle", "<https://w3id.org/carekg/id/innovation/x> <https://w3id.org/carekg/def#p> \"\\uZZZZ\" ."),
+    ("text/turtle",
+     "<https://w3id.org/carekg/id/innovation/x> <https://w3id.org/carekg/def#p> \"\\uZZZZ\" ."),
     ("text/turtle", "<http://evil.example/x> <https://w3id.org/carekg/def#p> 1 ."),
-    ("text/turtle", "<https://w3id.org/carekg/graph/meta> <https://w3id.org/carekg/def#datasetVersion> \"x\" ."),
+    ("text/turtle",
+     "<https://w3id.org/carekg/graph/meta> <https://w3id.org/carekg/def#datasetVersion> \"x\" ."),
     ("text/turtle", "<https://w3id.org/carekg/id/innovation/x> <not an iri> 1 ."),
     ("text/turtle", "\xff\xfe garbage"),
     ("text/turtle", ""),
     ("application/n-triples", "<https://w3id.org/carekg/id/x> <p> <o> ."),
     ("application/ld+json", "{not json"),
     ("application/ld+json", "[" * 5000 + "]" * 5000),
-    ("application/ld+json", '{"@id": "https://w3id.org/carekg/id/x", "@graph": {"@id": "https://w3id.org/carekg/id/y", "http://p": 1}}'),
+    ("application/ld+json",
+     '{"@id": "https://w3id.org/carekg/id/x", '
+     '"@graph": {"@id": "https://w3id.org/carekg/id/y", "http://p": 1}}'),
     ("application/ld+json", '{"@context": 5}'),
 ]
 
@@ -75,8 +80,8 @@ BAD_BODIES = [
 def test_malformed_writes_are_4xx_with_a_message(writable, media_type, body):
     client, store, folder = writable
     version = store.dataset_version()
-    response = client.post("/evidence/bad", content=body.encode("utf-8", "surrogateescape") if isinstance(body, str)
-                           else body, headers={"Content-Type": media_type, **BEARER})
+    content = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else body
+    response = client.post("/evidence/bad", content=content, headers={"Content-Type": media_type, **BEARER})
     assert 400 <= response.status_code < 500, response.text
     assert response.json()["detail"] and "Traceback" not in response.text
     assert store.dataset_version() == version and not list(folder.glob("*.trig"))
@@ -84,36 +89,43 @@ def test_malformed_writes_are_4xx_with_a_message(writable, media_type, body):
 
 def test_huge_write_bodies_are_413(writable):
     client, _, _ = writable
-    body = b"<https://w3id.org/carekg/id/innovation/x> <https://w3id.org/carekg/def#p> \"" + b"a" * 2_000_000 + b"\" ."
+    body = (b"<https://w3id.org/carekg/id/innovation/x> <https://w3id.org/carekg/def#p> \""
+            + b"a" * 2_000_000 + b"\" .")
     response = client.post("/evidence/huge", content=body, headers={"Content-Type": "text/turtle", **BEARER})
     assert response.status_code == 413 and response.json()["detail"]
 
 
 @pytest.mark.parametrize(("path", "params"), [
     ("/innovations/%00", {}), ("/innovations/" + "x" * 5000, {}), ("/innovations", {"limit": "-1"}),
-    ("/innovations", {"limit": "1e999"}), ("/innovations", {"offset": "abc"}), ("/factors", {"limit": "99999"}),
+    ("/innovations", {"limit": "1e999"}), ("/innovations", {"offset": "abc"}),
+    ("/factors", {"limit": "99999"}),
     ("/id/innovation/..%2F..%2Fetc%2Fpasswd", {}), ("/doc/nope/x", {}), ("/sparql", {"query": "SELECT"}),
-    ("/sparql", {"query": "ASK {}", "format": "nope"}), ("/sparql", {"query": "ASK {}", "default-graph-uri": "not an iri"}),
+    ("/sparql", {"query": "ASK {}", "format": "nope"}),
+    ("/sparql", {"query": "ASK {}", "default-graph-uri": "not an iri"}),
     ("/sparql", {"query": "SELECT * FROM <::bad> WHERE { ?s ?p ?o }"}), ("/sparql", {"query": "\x00"}),
     ("/sparql", {"query": "SELECT * WHERE { " + "{" * 3000 + "}" * 3000 + " }"}),
 ])
 def test_bad_reads_are_4xx_with_a_message(client, path, params):
     response = client.get(path, params=params, headers={"Accept": "application/json"})
-    assert 400 <= response.status_code < 500 or response.status_code == 200, (response.status_code, response.text)
+    assert 400 <= response.status_code < 500 or response.status_code == 200, \
+        (response.status_code, response.text)
     if response.status_code != 200:
         assert "Traceback" not in response.text
 
 
 def test_security_headers_are_on_every_answer(client):
-    for path, accept in (("/", "text/html"), ("/innovations", "application/json"), ("/nope", "application/json"),
-                         ("/sparql?query=ASK%7B%7D", "application/sparql-results+json"), ("/docs", "text/html")):
+    for path, accept in (("/", "text/html"), ("/innovations", "application/json"),
+                         ("/nope", "application/json"),
+                         ("/sparql?query=ASK%7B%7D", "application/sparql-results+json"),
+                         ("/docs", "text/html")):
         headers = client.get(path, headers={"Accept": accept}).headers
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
         assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
     page_csp = client.get("/", headers={"Accept": "text/html"}).headers["content-security-policy"]
-    assert "script-src 'self'" in page_csp and "unsafe-inline" not in page_csp.split("script-src")[1].split(";")[0]
+    script_src = page_csp.split("script-src")[1].split(";")[0]
+    assert "script-src 'self'" in page_csp and "unsafe-inline" not in script_src
 
 
 def test_cors_lets_any_origin_read_and_query_without_credentials(client):
@@ -132,7 +144,8 @@ def test_cors_lets_any_origin_read_and_query_without_credentials(client):
     assert refused.status_code == 403
 
 
-@pytest.mark.parametrize("path, accept", [("/innovations", "application/json"), ("/consensus", "application/json"),
+@pytest.mark.parametrize("path, accept", [("/innovations", "application/json"),
+                                          ("/consensus", "application/json"),
                                           ("/", "text/html"), ("/nope", "application/json"),
                                           ("/sparql?query=ASK%7B%7D", "application/sparql-results+json")])
 def test_cors_headers_do_not_depend_on_the_origin_header(client, path, accept):

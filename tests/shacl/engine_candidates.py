@@ -42,7 +42,8 @@ def _plain_store(*sources: agreement.Source) -> ox.Store:
 
 def _store_statements(store: ox.Store):
     def statements(node):
-        return ((q.predicate.value, q.object) for q in store.quads_for_pattern(ox.BlankNode(str(node)), None, None))
+        return ((q.predicate.value, q.object)
+                for q in store.quads_for_pattern(ox.BlankNode(str(node)), None, None))
     return statements
 
 
@@ -91,7 +92,8 @@ def turbo_results(shapes: Path, sources, graph: Graph | None, engine_input: str)
 
         def statements(node):
             return ((str(p), o) for p, o in data.predicate_objects(node))
-    _, report, _ = pyshacl_turbo.validate(data, shacl_graph=shapes_graph, inference="none", allow_warnings=False)
+    _, report, _ = pyshacl_turbo.validate(data, shacl_graph=shapes_graph, inference="none",
+                                          allow_warnings=False)
     return agreement.report_keys(report, statements)
 
 
@@ -179,7 +181,8 @@ def _blank_nodes_alike(results: Counter) -> Counter:
 
 def assert_agree(shapes: Path, *sources, graph: Graph | None = None, context: str = "") -> Counter:
     """pyshacl's results equal the candidate's (the same contract as shacl_agreement.assert_agree)."""
-    theirs = agreement.pyshacl_results(graph if graph is not None else agreement.rdflib_graph(*sources), shapes)
+    checked = graph if graph is not None else agreement.rdflib_graph(*sources)
+    theirs = agreement.pyshacl_results(checked, shapes)
     try:
         ours = candidate_results(shapes, *sources, graph=graph)
     except Exception as error:  # an engine that refuses the input is a difference, reported as one

@@ -10,8 +10,9 @@ from carekg import paths
 from carekg.shacl import compiler, constraints, load_shapes
 
 #: SHACL Core's constraint components (https://www.w3.org/TR/shacl/#core-components), by local name.
-CORE = {"Class", "Datatype", "NodeKind", "MinCount", "MaxCount", "MinExclusive", "MinInclusive", "MaxExclusive",
-        "MaxInclusive", "MinLength", "MaxLength", "Pattern", "LanguageIn", "UniqueLang", "Equals", "Disjoint",
+CORE = {"Class", "Datatype", "NodeKind", "MinCount", "MaxCount", "MinExclusive", "MinInclusive",
+        "MaxExclusive", "MaxInclusive", "MinLength", "MaxLength", "Pattern", "LanguageIn", "UniqueLang",
+        "Equals", "Disjoint",
         "LessThan", "LessThanOrEquals", "Not", "And", "Or", "Xone", "Node", "Property", "QualifiedMinCount",
         "QualifiedMaxCount", "Closed", "HasValue", "In"}
 SHAPES = [paths.SHAPES_DIR / "data.ttl", paths.SHAPES_DIR / "ontology.ttl",

@@ -21,7 +21,8 @@ QUOTE = EX + "o'brien"
 SUBJECTS = [EX + "s", EX + "t", UNICODE, LONG, QUOTE, EX + "a#frag", EX + "q?x=1&y=2", EX + "secret"]
 GRAPH = EX + "graph"
 
-SELECT = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?x ?label WHERE { ?x rdfs:label ?label }"
+SELECT = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+          "SELECT ?x ?label WHERE { ?x rdfs:label ?label }")
 ASK = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nASK { ?x rdfs:label ?label }"
 CONSTRUCT = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
              "CONSTRUCT { ?x rdfs:label ?label } WHERE { ?x rdfs:label ?label }")
@@ -83,7 +84,8 @@ ACCEPTED = {
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("binding")
-    lines = [f'<{s}> <http://www.w3.org/2000/01/rdf-schema#label> "label {i}" .' for i, s in enumerate(SUBJECTS)]
+    lines = [f'<{s}> <http://www.w3.org/2000/01/rdf-schema#label> "label {i}" .'
+             for i, s in enumerate(SUBJECTS)]
     path = folder / "labels.nt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -9,12 +9,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from carekg.loader import DatasetFiles, load
-from carekg.rules import rule_inferred, rule_inferred_from_files
 from carekg.generate import generate
 from carekg.ids import GRAPH_DATA
-from carekg.store.oxigraph_store import OxigraphStore
+from carekg.loader import DatasetFiles, load
+from carekg.rules import rule_inferred, rule_inferred_from_files
 from carekg.store import oxigraph_store
+from carekg.store.oxigraph_store import OxigraphStore
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,8 @@ def test_a_file_with_blank_nodes_loads_unsplit_so_labels_stay_one_node(synthetic
     lines = synthetic.read_bytes().splitlines(keepends=True)
     shared = [f'_:shared <https://example.org/p> "{i}" .\n'.encode() for i in range(len(lines) // 50)]
     mixed = tmp_path / "mixed.nt"
-    mixed.write_bytes(b"".join(line for pair in zip(lines[::50], shared) for line in pair) + b"".join(lines))
+    interleaved = b"".join(line for pair in zip(lines[::50], shared, strict=False) for line in pair)
+    mixed.write_bytes(interleaved + b"".join(lines))
     one, split, _ = _split_and_single(mixed, tmp_path, monkeypatch)
     assert split.triple_count() == one.triple_count()
     shared_nodes = split.select("SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { ?b <https://example.org/p> ?o }")
@@ -76,7 +77,8 @@ def test_a_syntax_error_in_one_part_fails_the_load(tmp_path, monkeypatch, synthe
 
 @pytest.mark.parametrize("which", ["curated", "synthetic"])
 def test_rules_from_the_files_equal_rules_on_the_loaded_store(which, synthetic):
-    files = DatasetFiles.discover([synthetic] if which == "synthetic" else None, submissions_dir=synthetic.parent)
+    files = DatasetFiles.discover([synthetic] if which == "synthetic" else None,
+                                  submissions_dir=synthetic.parent)
     store = OxigraphStore(None)
     load(store, files, reasoner=False)
     from_store, from_files = rule_inferred(store), rule_inferred_from_files(files.paths)

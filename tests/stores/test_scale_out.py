@@ -16,13 +16,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 import served_api
-from stores import servers
+from fastapi.testclient import TestClient
 
 from api.main import create_app
 from carekg import paths
 from carekg.store import StoreError, get_store
+from stores import servers
 
 NEW = "replica-check-innovation"
 NEW_TTL = f"""@prefix ckg: <https://w3id.org/carekg/def#> .

@@ -33,7 +33,7 @@ BACKEND_XFAILS: dict[tuple[str, str], str] = {}
 def store(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("tiny")
     files = {name: folder / name for name in ("data.ttl", "ontology.ttl", "inferred.nt", "submission.trig")}
-    for (name, path), text in zip(files.items(), (DATA_TTL, ONTOLOGY_TTL, INFERRED_NT, TRIG)):
+    for path, text in zip(files.values(), (DATA_TTL, ONTOLOGY_TTL, INFERRED_NT, TRIG), strict=True):
         path.write_text(text, encoding="utf-8")
     if request.param == "embedded":
         store = get_store("memory:")
@@ -175,7 +175,8 @@ def test_a_wrapper_forwarding_attributes_claims_no_capability(store):
 @pytest.mark.parametrize("name", ["data.ttl", "submission.trig"])
 def test_load_graph_projects_on_predicates(loaded, name):
     loaded.load_graph(PROJECTION, loaded.files[name], predicates={EX + "knows", EX + "unused"})
-    query = f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN (<{PROJECTION}>, <{SUBMISSION}>)) }}"
+    query = (f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+             f"FILTER(?g IN (<{PROJECTION}>, <{SUBMISSION}>)) }}")
     rows = {(r["g"], r["s"], r["p"], r["o"]) for r in loaded.select(query)}
     if name == "data.ttl":  # triples go to the graph named; only the predicate asked for
         assert {r for r in rows if r[0] == PROJECTION} == {(PROJECTION, EX + "a", EX + "knows", EX + "b"),

@@ -211,17 +211,19 @@ def test_findings_csv_download(client, store):
     facts = store.select("""PREFIX ckg: <https://w3id.org/carekg/def#>
         SELECT ?f ?factor ?direction ?source ?innovation ?general ?text WHERE {
           ?f a ckg:Finding ; ckg:aboutFactor ?factor ; ckg:direction ?d ; ckg:reportedIn ?source .
-          OPTIONAL { ?f ckg:aboutInnovation ?innovation } OPTIONAL { ?f ckg:concernsInnovationsInGeneral ?general }
+          OPTIONAL { ?f ckg:aboutInnovation ?innovation }
+          OPTIONAL { ?f ckg:concernsInnovationsInGeneral ?general }
           OPTIONAL { ?f ckg:paraphrase ?text }
           BIND(LCASE(STRAFTER(STR(?d), "#")) AS ?direction) }""")
     def local(iri: str | None) -> str:
         return iri.rsplit("/", 1)[1] if iri else ""
 
-    expected = {local(f["f"]): (local(f["factor"]), f["direction"], local(f["source"]), local(f.get("innovation")),
-                                f.get("general", "false"), f.get("text", "")) for f in facts}
+    expected = {local(f["f"]): (local(f["factor"]), f["direction"], local(f["source"]),
+                                local(f.get("innovation")), f.get("general", "false"), f.get("text", ""))
+                for f in facts}
     assert len(facts) == len(expected) > 100, "one factor, direction and source per finding"
-    shown = {r["finding"]: (r["factor"], r["direction"], r["source"], r["innovation"], r["general"], r["paraphrase"])
-             for r in rows}
+    shown = {r["finding"]: (r["factor"], r["direction"], r["source"], r["innovation"], r["general"],
+                            r["paraphrase"]) for r in rows}
     assert len(rows) == len(shown), "a finding appears twice"
     assert shown == expected
     directions = store.select("""PREFIX ckg: <https://w3id.org/carekg/def#>

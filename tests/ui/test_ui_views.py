@@ -1,5 +1,6 @@
-"""carekg.services.gap_map and carekg.drawing: the evidence gap map counted in SPARQL, checked against the findings counted in Python,
-the strength-of-evidence rule on a tiny graph built for it, and the SVG/PNG drawings."""
+"""carekg.services.gap_map and carekg.drawing: the evidence gap map counted in SPARQL, checked against the
+findings counted in Python, the strength-of-evidence rule on a tiny graph built for it, and the SVG/PNG
+drawings."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ study:s2 a ckg:Study ; ckg:sourceType ckg:EvaluationReport ; ckg:developerAuthor
 study:s3 a ckg:Study ; ckg:sourceType ckg:EvaluationReport ; ckg:developerAuthored false .
 study:s4 a ckg:Study ; ckg:sourceType ckg:EvaluationReport .
 src:r1 a ckg:Source ; ckg:sourceType ckg:Report ; ckg:developerAuthored false ; ckg:summarises study:s3 .
-src:r2 a ckg:Source ; ckg:sourceType ckg:EvaluationReport ; ckg:developerAuthored false ; ckg:summarises study:s3 .
+src:r2 a ckg:Source ; ckg:sourceType ckg:EvaluationReport ; ckg:developerAuthored false ;
+    ckg:summarises study:s3 .
 src:g a ckg:Source ; ckg:sourceType ckg:NewsOrGreyLiterature ; ckg:developerAuthored false .
 fnd:a ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
   ckg:reportedIn study:s1 ; ckg:provenanceKind ckg:SourceStudyClaim .
@@ -158,5 +160,5 @@ def test_example_queries_are_a_dozen_and_run(store):
     examples = example_queries()
     assert len(examples) >= 12
     assert sum(title.startswith("CQ-") for title, _ in examples) == 6
-    for title, text in examples:
+    for _title, text in examples:
         store.select(text) if "ASK" not in text.split("{")[0] else store.ask(text)

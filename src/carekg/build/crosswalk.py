@@ -55,7 +55,8 @@ class MappingSet:
 
 def read(path: Path) -> MappingSet:
     """Parse an SSSOM TSV file: the commented YAML header, then the table."""
-    header, body = [], []
+    header: list[str] = []
+    body: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         (header if line.startswith("#") else body).append(line[1:] if line.startswith("#") else line)
     metadata = yaml.safe_load("\n".join(header)) or {}
@@ -122,8 +123,9 @@ def compile_table(table: Path, version: str | None = None) -> Graph:
         graph.add((axiom, OWL.annotatedSource, subject))
         graph.add((axiom, OWL.annotatedProperty, predicate))
         graph.add((axiom, OWL.annotatedTarget, obj))
-        graph.add((axiom, SSSOM.mapping_justification, mappings.expand(row["mapping_justification"])
-                   if row["mapping_justification"].startswith("semapv:") else Literal(row["mapping_justification"])))
+        justification = row["mapping_justification"]
+        graph.add((axiom, SSSOM.mapping_justification, mappings.expand(justification)
+                   if justification.startswith("semapv:") else Literal(justification)))
         graph.add((axiom, SSSOM.confidence, Literal(row["confidence"], datatype=XSD.decimal)))
         if row.get("author_label"):
             graph.add((axiom, SSSOM.author_label, Literal(row["author_label"])))

@@ -120,7 +120,8 @@ def build_factors(tables: Tables, version: str) -> Graph:
         graph.add((factor, RDFS.isDefinedBy, FACTORS_MODULE))
         if row["source"]:
             graph.add((factor, DCTERMS.source, _plain(row["source"])))
-        for column, predicate in (("cfir_close_match", SKOS.closeMatch), ("cfir_related_match", SKOS.relatedMatch)):
+        for column, predicate in (("cfir_close_match", SKOS.closeMatch),
+                                  ("cfir_related_match", SKOS.relatedMatch)):
             for code in split(row[column]):
                 graph.add((factor, predicate, CFIR[slugify(code)]))
         if row["scope_note"]:
@@ -149,7 +150,8 @@ def build_sources(tables: Tables) -> Graph:
         node = iris[row["id"]]
         _add_seed_records(graph, node, row["seed_records"])
         if row["entity"] == "study":
-            graph.add((node, RDF.type, CKG.PrimaryStudy if row["study_level"] == "primary" else CKG.SecondaryStudy))
+            level = CKG.PrimaryStudy if row["study_level"] == "primary" else CKG.SecondaryStudy
+            graph.add((node, RDF.type, level))
         else:
             graph.add((node, RDF.type, CKG.Source))
         if row["founding_review"]:
@@ -239,7 +241,8 @@ def build_innovations(tables: Tables) -> Graph:
 
 
 def _findings_file(row: Row) -> str:
-    """Findings imported from a seed file stay in that file's Turtle; a curator's new ones go to curated.ttl."""
+    """Findings imported from a seed file stay in that file's Turtle; a curator's new ones go to
+    curated.ttl."""
     records = split(row["seed_records"])
     return records[0].split("#", 1)[0].removesuffix(".yaml") if records else CURATED_FINDINGS
 
@@ -291,11 +294,13 @@ def compile_all(curation_dir: Path, ontology_dir: Path, data_dir: Path) -> dict[
     outputs = {
         modules / "factors.ttl": (build_factors(tables, version), "curation/factors.csv"),
         modules / "crosswalk.ttl": (crosswalk_graph, "curation/mappings/nasss-cfir.sssom.tsv"),
-        data_dir / "innovations.ttl": (build_innovations(tables), "curation/innovations.csv, curation/involvements.csv"),
+        data_dir / "innovations.ttl": (build_innovations(tables),
+                                       "curation/innovations.csv, curation/involvements.csv"),
         data_dir / "organisations.ttl": (build_organisations(tables), "curation/organisations.csv"),
         data_dir / "sources.ttl": (build_sources(tables), "curation/sources.csv"),
-        data_dir / "strategies.ttl": (strategies.compile_rows(tables.strategies, tables.factors, CurationError),
-                                      "curation/barrier-strategies.csv"),
+        data_dir / "strategies.ttl": (
+            strategies.compile_rows(tables.strategies, tables.factors, CurationError),
+            "curation/barrier-strategies.csv"),
     }
     for name, graph in sorted(build_findings(tables).items()):
         origin = ("curation/findings.csv (findings added after the seed import)" if name == CURATED_FINDINGS

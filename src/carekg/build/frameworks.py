@@ -1,5 +1,6 @@
 """NASSS, CFIR 2.0 and ERIC as SKOS concept schemes, compiled from the project's framework notes
-(``curation/frameworks/frameworks.yaml``) into ``ontology/modules/nasss.ttl``, ``cfir.ttl`` and ``eric.ttl``."""
+(``curation/frameworks/frameworks.yaml``) into ``ontology/modules/nasss.ttl``, ``cfir.ttl`` and
+``eric.ttl``."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def _header(graph, module: URIRef, title: str, description: str, version: str):
     graph.add((module, DCTERMS.title, _en(title)))
     graph.add((module, DCTERMS.description, _en(description)))
     graph.add((module, OWL.imports, module_iri("core")))
-    graph.add((module, OWL.versionIRI, URIRef(versioning.version_iri(version, str(module).rsplit("/", 1)[1]))))
+    name = str(module).rsplit("/", 1)[1]
+    graph.add((module, OWL.versionIRI, URIRef(versioning.version_iri(version, name))))
     graph.add((module, OWL.versionInfo, Literal(version)))
 
 
@@ -93,7 +95,8 @@ def build_nasss(frameworks: dict, out: Path, version: str) -> None:
     )
     scheme = SCHEME.nasss
     _scheme(graph, scheme, NASSS_MODULE, "NASSS framework",
-            "Nonadoption, Abandonment, Scale-up, Spread and Sustainability framework (Greenhalgh et al. 2017).",
+            "Nonadoption, Abandonment, Scale-up, Spread and Sustainability framework (Greenhalgh et al. "
+            "2017).",
             NASSS_CITATION)
     for domain in frameworks["nasss"]["domains"]:
         code = str(domain["code"])
@@ -151,54 +154,60 @@ def build_cfir(frameworks: dict, out: Path, version: str) -> None:
             for sub in construct.get("subconstructs", []):
                 s_iri = CFIR[slugify(sub["code"])]
                 label = sub["name"]
-                if label in {"Innovation Deliverers", "Innovation Recipients", "Implementation", "Innovation"}:
+                if label in {"Innovation Deliverers", "Innovation Recipients", "Implementation",
+                             "Innovation"}:
                     label = f"{construct['name']}: {label}"
-                s_verified = sub.get("name_verification", "primary") == "primary" and not sub.get("unverified")
+                s_verified = (sub.get("name_verification", "primary") == "primary"
+                              and not sub.get("unverified"))
                 _concept(graph, s_iri, CKG.CfirSubconstruct, CFIR_MODULE, scheme, sub["code"], label,
                          sub["definition"], broader=c_iri, verified=s_verified)
     write(graph, out, "curation/frameworks/frameworks.yaml (cfir2)")
 
 
 ERIC_CITATION = (
-    "Powell BJ, Waltz TJ, Chinman MJ, et al. (2015) A refined compilation of implementation strategies: results "
-    "from the Expert Recommendations for Implementing Change (ERIC) project. Implementation Science 10:21. "
-    "doi:10.1186/s13012-015-0209-1"
+    "Powell BJ, Waltz TJ, Chinman MJ, et al. (2015) A refined compilation of implementation strategies: "
+    "results from the Expert Recommendations for Implementing Change (ERIC) project. Implementation Science "
+    "10:21. doi:10.1186/s13012-015-0209-1"
 )
 WALTZ_2015_CITATION = (
-    "Waltz TJ, Powell BJ, Matthieu MM, et al. (2015) Use of concept mapping to characterize relationships among "
-    "implementation strategies and assess their feasibility and importance: results from the ERIC study. "
-    "Implementation Science 10:109. doi:10.1186/s13012-015-0295-0"
+    "Waltz TJ, Powell BJ, Matthieu MM, et al. (2015) Use of concept mapping to characterize relationships "
+    "among implementation strategies and assess their feasibility and importance: results from the ERIC "
+    "study. Implementation Science 10:109. doi:10.1186/s13012-015-0295-0"
 )
 #: How sure frameworks.yaml is of a strategy's name or cluster, in a curator's words.
 VERIFICATION = {
     "primary": "confirmed in the primary paper",
-    "secondary_journal_or_web": "confirmed in secondary journal tables or web pages, not in the primary paper's table",
+    "secondary_journal_or_web":
+        "confirmed in secondary journal tables or web pages, not in the primary paper's table",
     "code_crosscheck_only": "taken from two public code repositories that agree; not seen in a paper",
 }
 
 
 def build_eric(frameworks: dict, out: Path, version: str) -> None:
-    """ERIC's 73 strategies (Powell 2015) as a flat concept scheme, its 9 clusters (Waltz 2015) as collections."""
+    """ERIC's 73 strategies (Powell 2015) as a flat concept scheme, its 9 clusters (Waltz 2015) as
+    collections."""
     eric = frameworks["eric"]
     graph = new_graph()
     _header(
         graph, ERIC_MODULE, "carekg ERIC implementation strategies",
-        "The 73 discrete implementation strategies of the Expert Recommendations for Implementing Change (ERIC, "
-        "Powell et al. 2015) as a SKOS concept scheme with notations ERIC-01 to ERIC-73 (Powell's alphabetical "
-        "order), and the 9 concept-mapping clusters of Waltz et al. (2015) as SKOS collections. Definitions are "
-        "one-sentence paraphrases; the strategies were compiled for health care and are not evaluated in "
-        "children's social care.",
+        "The 73 discrete implementation strategies of the Expert Recommendations for Implementing Change "
+        "(ERIC, Powell et al. 2015) as a SKOS concept scheme with notations ERIC-01 to ERIC-73 (Powell's "
+        "alphabetical order), and the 9 concept-mapping clusters of Waltz et al. (2015) as SKOS collections. "
+        "Definitions are one-sentence paraphrases; the strategies were compiled for health care and are not "
+        "evaluated in children's social care.",
         version,
     )
     scheme = SCHEME.eric
     _scheme(graph, scheme, ERIC_MODULE, "ERIC implementation strategies",
-            "The Expert Recommendations for Implementing Change compilation of discrete implementation strategies "
+            "The Expert Recommendations for Implementing Change compilation of discrete implementation "
+            "strategies "
             "(Powell et al. 2015), grouped into clusters by Waltz et al. (2015).", ERIC_CITATION)
     for cluster in eric["clusters"]:
         c_iri = ERIC[slugify(cluster["id"])]
         members = cluster["strategies"]
         if len(members) != cluster["count"]:
-            raise ValueError(f"ERIC cluster {cluster['id']} lists {len(members)} strategies but says {cluster['count']}")
+            raise ValueError(f"ERIC cluster {cluster['id']} lists {len(members)} strategies but says "
+                             f"{cluster['count']}")
         graph.add((c_iri, RDF.type, OWL.NamedIndividual))
         graph.add((c_iri, RDF.type, SKOS.Collection))
         graph.add((c_iri, RDF.type, CKG.StrategyCluster))

@@ -15,6 +15,7 @@ Neither kind was evaluated in children's social care, and the RDF says so on eve
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rdflib import RDF, XSD, Graph, Literal
@@ -35,17 +36,20 @@ def _en(text: str) -> Literal:
     return Literal(" ".join(text.split()), lang="en")
 
 
-def compile_rows(rows: list[dict[str, str]], factors: list[dict[str, str]], error: type[Exception]) -> Graph:
+def compile_rows(rows: Sequence[Mapping[str, str]], factors: Sequence[Mapping[str, str]],
+                 error: type[Exception]) -> Graph:
     """The suggestions as RDF; raises ``error`` with a curator's message for a row that cannot stand."""
     crosswalk = {
-        row["id"]: {c.strip() for c in f"{row['cfir_close_match']};{row['cfir_related_match']}".split(";") if c.strip()}
+        row["id"]: {c.strip() for c in f"{row['cfir_close_match']};{row['cfir_related_match']}".split(";")
+                    if c.strip()}
         for row in factors
     }
     graph = new_graph()
     seen: set[tuple[str, str]] = set()
     for number, row in enumerate(rows, start=2):
         where = f"curation/barrier-strategies.csv row {number} ({row.get('factor_id')}, {row.get('eric_id')})"
-        missing = [c for c in ("factor_id", "eric_id", "via_cfir", "basis", "rationale", "source") if not row.get(c)]
+        required = ("factor_id", "eric_id", "via_cfir", "basis", "rationale", "source")
+        missing = [c for c in required if not row.get(c)]
         if missing:
             raise error(f"{where}: fill in {', '.join(missing)}")
         factor, eric_id, via, basis = row["factor_id"], row["eric_id"], row["via_cfir"], row["basis"]
@@ -63,8 +67,8 @@ def compile_rows(rows: list[dict[str, str]], factors: list[dict[str, str]], erro
             raise error(f"{where}: an expert-opinion row must give the endorsement level and percentage "
                         "exactly as the cited source reports them")
         if basis == "curator-judgement" and (level or percent):
-            raise error(f"{where}: a curator-judgement row has no expert endorsement; leave endorsement_level "
-                        "and endorsement_percent empty")
+            raise error(f"{where}: a curator-judgement row has no expert endorsement; leave "
+                        "endorsement_level and endorsement_percent empty")
         if (factor, eric_id) in seen:
             raise error(f"{where}: the same factor and strategy appear twice")
         seen.add((factor, eric_id))

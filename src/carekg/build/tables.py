@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,14 +20,15 @@ from carekg.ids import is_slug
 COLUMNS = {
     "factors.csv": ("id", "label", "definition", "nasss_subdomain", "cfir_close_match", "cfir_related_match",
                     "scope_note", "source"),
-    "innovations.csv": ("id", "label", "abbreviation", "kind", "description", "origin", "seed_id", "provenance",
-                        "source"),
+    "innovations.csv": ("id", "label", "abbreviation", "kind", "description", "origin", "seed_id",
+                        "provenance", "source"),
     "sources.csv": ("id", "entity", "study_level", "founding_review", "source_type", "design_category",
-                    "developer_authored", "developer_basis", "summarises", "inclusion_status", "inclusion_basis",
-                    "year", "citation", "title", "doi", "url", "setting", "design_as_reported", "read_as",
-                    "innovations", "seed_records", "note"),
-    "findings.csv": ("id", "innovation", "factor", "direction", "source", "read_via", "attribution", "provenance",
-                     "paraphrase", "locator", "factor_as_reported", "innovation_as_reported", "seed_records", "note"),
+                    "developer_authored", "developer_basis", "summarises", "inclusion_status",
+                    "inclusion_basis", "year", "citation", "title", "doi", "url", "setting",
+                    "design_as_reported", "read_as", "innovations", "seed_records", "note"),
+    "findings.csv": ("id", "innovation", "factor", "direction", "source", "read_via", "attribution",
+                     "provenance", "paraphrase", "locator", "factor_as_reported", "innovation_as_reported",
+                     "seed_records", "note"),
     "organisations.csv": ("seed_id", "id", "label", "org_type", "note"),
     "involvements.csv": ("innovation_id", "organisation_id", "role", "basis", "source_id", "seed_record",
                          "provenance"),
@@ -41,9 +42,11 @@ SOURCE_TYPES = ("evaluation", "systematic-review", "peer-reviewed-paper", "repor
 INCLUSION = ("confirmed", "probable", "possible", "cited-only", "not-known-included")
 ROLES = ("developer", "implementer", "funder", "evaluator", "commissioner", "licensee-or-purveyor",
          "support-provider")
-ORG_TYPES = ("local-authority", "charity", "court", "nhs-trust", "government-body", "regional-partnership-board",
-             "research-centre", "university", "funder", "consultancy", "support-unit", "professional-body", "other")
-#: provenance codes of the seed: S source study, I curator inference, R-abs / R-web the review's abstract / page
+ORG_TYPES = ("local-authority", "charity", "court", "nhs-trust", "government-body",
+             "regional-partnership-board", "research-centre", "university", "funder", "consultancy",
+             "support-unit", "professional-body", "other")
+#: provenance codes of the seed: S source study, I curator inference, R-abs / R-web the review's abstract
+#: / page
 CLAIM_CODES = ("S", "I", "R-abs", "R-web")
 REVIEW_CLAIMS = ("R-abs", "R-web")
 _SEED_RECORD = re.compile(r"^[a-z0-9-]+\.yaml#[A-Za-z0-9_-]+$")
@@ -113,7 +116,8 @@ def _read(path: Path, problems: list[Problem]) -> list[Row]:
             row = Row({column: (raw.get(column) or "").strip() for column in expected})
             row.number = number
             if None in raw:
-                problems.append(Problem(f"curation/{name}", number, "-", "the row has more cells than the header"))
+                problems.append(Problem(f"curation/{name}", number, "-",
+                                        "the row has more cells than the header"))
             rows.append(row)
     return rows
 
@@ -141,7 +145,8 @@ class _Checker:
     def slug(self, row: Row, column: str, seen: set[str]) -> None:
         value = row[column]
         if not is_slug(value):
-            self.fail(row, column, f"{value!r} is not an id (lowercase letters and digits joined by single hyphens)")
+            self.fail(row, column,
+                      f"{value!r} is not an id (lowercase letters and digits joined by single hyphens)")
         elif value in seen:
             self.fail(row, column, f"{value!r} is used by an earlier row; ids are unique")
         seen.add(value)
@@ -174,17 +179,20 @@ def _check_sources(tables: Tables, check: _Checker, innovations: set[str]) -> No
             check.fail(row, "design_category", f"{row['design_category']!r} is not a design category id")
         check.one_of(row, "developer_authored", ("true", "false"), optional=True)
         if row["developer_authored"] and not row["developer_basis"]:
-            check.fail(row, "developer_basis", "is empty: say why the source is (or is not) developer-authored, "
-                                               "or leave developer_authored empty when it is not known")
+            check.fail(row, "developer_basis",
+                       "is empty: say why the source is (or is not) developer-authored, "
+                       "or leave developer_authored empty when it is not known")
         if row["developer_basis"] and not row["developer_authored"]:
-            check.fail(row, "developer_authored", "is empty but developer_basis gives a reason: say true or false")
+            check.fail(row, "developer_authored",
+                       "is empty but developer_basis gives a reason: say true or false")
         for target in split(row["summarises"]):
             check.known(row, "summarises", target, studies, "the id of a study in sources.csv (entity study)")
             if target == row["id"]:
                 check.fail(row, "summarises", "a source cannot summarise itself")
         if row["founding_review"]:
             if row["inclusion_status"]:
-                check.fail(row, "inclusion_status", "must be empty for the founding review: inclusion in itself means nothing")
+                check.fail(row, "inclusion_status",
+                           "must be empty for the founding review: inclusion in itself means nothing")
         else:
             check.one_of(row, "inclusion_status", INCLUSION)
         if row["year"] and not _YEAR.match(row["year"]):
@@ -195,7 +203,8 @@ def _check_sources(tables: Tables, check: _Checker, innovations: set[str]) -> No
             if not url.startswith(("http://", "https://")):
                 check.fail(row, "url", f"{url!r} is not an http(s) URL")
         for innovation in split(row["innovations"]):
-            check.known(row, "innovations", innovation, innovations, "the id of an innovation in innovations.csv")
+            check.known(row, "innovations", innovation, innovations,
+                        "the id of an innovation in innovations.csv")
         check.seed_records(row, "seed_records")
     for row in reviews[1:]:
         check.fail(row, "founding_review", "only one source is the founding review")
@@ -220,19 +229,22 @@ def _check_findings(tables: Tables, check: _Checker, factors: set[str], innovati
             elif row["read_via"] == row["source"]:
                 check.fail(row, "read_via", "names the credited source itself; leave it empty")
             if not row["attribution"]:
-                check.fail(row, "attribution", "is empty: say why the finding is credited to another source than the one read")
+                check.fail(row, "attribution",
+                           "is empty: say why the finding is credited to another source than the one read")
         check.one_of(row, "provenance", CLAIM_CODES)
         if source is not None and row["provenance"] in CLAIM_CODES:
             in_review = source["founding_review"] == "true"
             if in_review != (row["provenance"] in REVIEW_CLAIMS):
-                check.fail(row, "provenance", "R-abs and R-web are for findings of the founding review, and only for "
-                                              "them; a finding from another source is S (or I for a curator's inference)")
+                check.fail(row, "provenance",
+                           "R-abs and R-web are for findings of the founding review, and only for them; a "
+                           "finding from another source is S (or I for a curator's inference)")
         if check.required(row, "paraphrase", "say in your own words what the source states") \
                 and len(row["paraphrase"]) < 10:
             check.fail(row, "paraphrase", "is too short to say what the source states")
         # imported seed findings without a locator stay without one: the seed gave none
         if not row["locator"] and not row["seed_records"] and row["provenance"] != "I":
-            check.fail(row, "locator", "is empty: say where in the source the statement is (page, section or paragraph)")
+            check.fail(row, "locator",
+                       "is empty: say where in the source the statement is (page, section or paragraph)")
         if row["locator"] and len(row["locator"]) < 3:
             check.fail(row, "locator", "is too short to find the statement by")
         check.seed_records(row, "seed_records")
@@ -250,7 +262,8 @@ def _check_entities(tables: Tables, problems: list[Problem], sources: set[str]) 
         check.slug(row, "id", seen)
         check.one_of(row, "provenance", CLAIM_CODES, optional=True)
         if not row["seed_id"] and not row["source"]:
-            check.fail(row, "source", "is empty: an innovation added without a seed record needs a source id or citation")
+            check.fail(row, "source",
+                       "is empty: an innovation added without a seed record needs a source id or citation")
     check = _Checker("organisations.csv", problems)
     seen = set()
     for row in tables.organisations:
@@ -261,7 +274,8 @@ def _check_entities(tables: Tables, problems: list[Problem], sources: set[str]) 
     innovations = {row["id"] for row in tables.innovations}
     organisations = {row["id"] for row in tables.organisations}
     for row in tables.involvements:
-        check.known(row, "innovation_id", row["innovation_id"], innovations, "the id of an innovation in innovations.csv")
+        check.known(row, "innovation_id", row["innovation_id"], innovations,
+                    "the id of an innovation in innovations.csv")
         check.known(row, "organisation_id", row["organisation_id"], organisations,
                     "the id of an organisation in organisations.csv")
         check.one_of(row, "role", ROLES)
@@ -273,9 +287,13 @@ def _check_entities(tables: Tables, problems: list[Problem], sources: set[str]) 
 
 
 def read(curation_dir: Path, strict: bool = True) -> Tables:
-    """Every table, checked; with ``strict`` any problem raises CurationError, else it is kept in ``problems``."""
+    """Every table, checked; with ``strict`` any problem raises CurationError, else it is kept in
+    ``problems``."""
     problems: list[Problem] = []
-    read_table: Callable[[str], list[Row]] = lambda name: _read(curation_dir / name, problems)
+
+    def read_table(name: str) -> list[Row]:
+        return _read(curation_dir / name, problems)
+
     tables = Tables(
         factors=read_table("factors.csv"),
         innovations=read_table("innovations.csv"),

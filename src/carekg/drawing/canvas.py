@@ -78,7 +78,7 @@ def to_png(drawing: Drawing, scale: float = 2.0) -> bytes:
 
     image = Image.new("RGB", (int(drawing.width * scale), int(drawing.height * scale)), "white")
     draw = ImageDraw.Draw(image)
-    fonts: dict[tuple[float, bool], ImageFont.ImageFont] = {}
+    fonts: dict[tuple[float, bool], ImageFont.FreeTypeFont | ImageFont.ImageFont] = {}
 
     def font(size: float, bold: bool):
         key = (size, bold)

@@ -28,7 +28,14 @@ from carekg.services.describe import ResourceDescription, Statement, describe, r
 from carekg.services.errors import InvalidArgument, NotFound
 from carekg.services.evidence import Evidence, Involvement
 from carekg.services.exports import export_dataset, findings_csv
-from carekg.services.factors import ConceptMatch, FactorDetail, FactorForInnovation, FactorSummary, factor, list_factors
+from carekg.services.factors import (
+                                         ConceptMatch,
+                                         FactorDetail,
+                                         FactorForInnovation,
+                                         FactorSummary,
+                                         factor,
+                                         list_factors,
+)
 from carekg.services.frameworks import ConceptNode, MappedFactor, Taxonomy, taxonomy
 from carekg.services.gaps import InnovationGaps, SubdomainGap, gaps
 from carekg.services.innovations import (
@@ -60,12 +67,14 @@ from carekg.services.void import void_description
 __all__ = [
     "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode", "Consensus",
     "ConsensusFinding", "ConsensusRule", "Counts", "DESIGNS", "DIRECTIONS", "DomainProfile", "Evidence",
-    "FactorDetail", "FactorEvidence", "FactorForInnovation", "FactorSummary", "InnovationDetail", "InnovationGaps",
-    "InnovationProfile", "InnovationSummary", "InvalidArgument", "Involvement", "MappedFactor", "NotFound",
-    "OntologyDocument", "OrganisationDetail", "OrganisationSummary", "Overview", "PROVENANCE_KINDS", "RDF_FORMATS",
+    "FactorDetail", "FactorEvidence", "FactorForInnovation", "FactorSummary", "InnovationDetail",
+    "InnovationGaps", "InnovationProfile", "InnovationSummary", "InvalidArgument", "Involvement",
+    "MappedFactor", "NotFound", "OntologyDocument", "OrganisationDetail", "OrganisationSummary", "Overview",
+    "PROVENANCE_KINDS", "RDF_FORMATS",
     "Ref", "ResourceDescription", "RolesForInnovation", "SOURCE_KINDS", "SourceDetail",
     "SourceRef", "SourceSummary", "Statement", "SubdomainGap", "SubdomainProfile", "Taxonomy", "Term", "code",
-    "compare", "consensus", "consensus_rdf", "describe", "export_dataset", "factor", "findings_csv", "gaps", "innovation",
+    "compare", "consensus", "consensus_rdf", "describe", "export_dataset", "factor", "findings_csv", "gaps",
+    "innovation",
     "innovation_profile", "jsonld_context", "list_factors", "list_innovations", "list_organisations",
     "list_studies", "ontology", "ontology_rdf", "organisation", "overview", "require_resource", "resource",
     "resource_iri", "study", "taxonomy", "void_description",

@@ -8,7 +8,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from carekg.store.base import GraphStore
 
@@ -44,7 +44,7 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
         with _CACHE_LOCK:
             if key in _CACHE:
                 _CACHE.move_to_end(key)
-                return _CACHE[key]
+                return cast(Result, _CACHE[key])
             computing = _COMPUTING.setdefault(key, threading.Lock())
         # One computation per key: concurrent requests for a cold answer wait for it instead of
         # repeating it (at 1M triples a whole-table answer takes seconds, and 64 clients would
@@ -52,7 +52,7 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
         with computing:
             with _CACHE_LOCK:
                 if key in _CACHE:
-                    return _CACHE[key]
+                    return cast(Result, _CACHE[key])
             try:
                 value = function(store, *args, **kwargs)
             except BaseException:

@@ -38,7 +38,8 @@ class Comparison:
     """Profiles side by side: one row per factor any of the innovations has evidence on."""
 
     innovations: list[Ref]
-    shared_factors: Annotated[int, Field(examples=[3], description="factors with evidence for every innovation")]
+    shared_factors: Annotated[int, Field(examples=[3],
+                                         description="factors with evidence for every innovation")]
     rows: list[ComparisonRow]
 
 

@@ -52,7 +52,8 @@ class ComponentJudgement:
     """One GRADE-CERQual component of a confidence: how much concern it raises, and why."""
 
     component: Annotated[str, Field(examples=["adequacy"],
-                                    description="methodological-limitations, coherence, adequacy or relevance")]
+                                    description="methodological-limitations, coherence, adequacy or "
+                                                "relevance")]
     label: Annotated[str, Field(examples=["adequacy"])]
     concern: Annotated[str, Field(examples=["serious"], description="no-or-minor, moderate or serious")]
     concern_label: Annotated[str, Field(examples=["serious concerns"])]
@@ -77,7 +78,8 @@ class CountedEvidence:
 
     finding: Annotated[str, Field(examples=["f10"])]
     source: SourceRef
-    study: Annotated[SourceRef | None, Field(description="the study the finding counts as; null when not counted")]
+    study: Annotated[SourceRef | None,
+                     Field(description="the study the finding counts as; null when not counted")]
     reason: Annotated[str | None, Field(examples=["a summary page, not a study"],
                                         description="why the finding is not counted; null when counted")]
 
@@ -86,7 +88,8 @@ class CountedEvidence:
 class ConsensusEvidence:
     studies: Annotated[list[CountedEvidence],
                        Field(description="counted: independent study-type sources in the direction")]
-    supporting_sources: Annotated[list[CountedEvidence], Field(description="shown, not counted, with the reason")]
+    supporting_sources: Annotated[list[CountedEvidence],
+                                  Field(description="shown, not counted, with the reason")]
     contrary_studies: Annotated[list[CountedEvidence],
                                 Field(description="counted studies in the opposite direction")]
 
@@ -101,7 +104,8 @@ class ConsensusFinding:
     factor: Ref
     subdomain: Concept | None
     direction: Annotated[str, Field(examples=["enabler"])]
-    window: Annotated[str, Field(examples=["all-evidence"], description="up-to-review-search or all-evidence")]
+    window: Annotated[str, Field(examples=["all-evidence"],
+                                 description="up-to-review-search or all-evidence")]
     independent_study_count: Annotated[int, Field(examples=[2])]
     contrary_study_count: Annotated[int, Field(examples=[0])]
     evidence: ConsensusEvidence
@@ -115,7 +119,8 @@ class ClaimVerdict:
     window: Annotated[str, Field(examples=["up-to-review-search"])]
     reproduced: bool
     independent_study_count: Annotated[int, Field(examples=[1])]
-    result: Annotated[ConsensusFinding | None, Field(description="the consensus result, when the rule reaches it")]
+    result: Annotated[ConsensusFinding | None,
+                      Field(description="the consensus result, when the rule reaches it")]
     evidence: ConsensusEvidence
 
 
@@ -173,7 +178,8 @@ def _evidence_rows(store: GraphStore) -> dict[tuple[str, str], list[tuple[Eviden
     """The rule's classification of every finding, by (factor, direction), with each finding's source."""
     grouped: dict[tuple[str, str], list[tuple[Evidence, str]]] = {}
     for row in select(store, "consensus_evidence"):
-        grouped.setdefault((row["factor"], row["direction"]), []).append((Evidence.from_row(row), row["source"]))
+        grouped.setdefault((row["factor"], row["direction"]), []).append(
+            (Evidence.from_row(row), row["source"]))
     return grouped
 
 
@@ -202,7 +208,8 @@ def _judgements(store: GraphStore) -> dict[str, list[ComponentJudgement]]:
         judgement = ComponentJudgement(code(row["component"]), label_of(labels, row["component"]),
                                        code(row["concern"]), label_of(labels, row["concern"]), row["reason"])
         judgements.setdefault(row["result"], []).append((order.index(row["component"]), judgement))
-    return {result: [j for _, j in sorted(items, key=lambda pair: pair[0])] for result, items in judgements.items()}
+    return {result: [j for _, j in sorted(items, key=lambda pair: pair[0])]
+            for result, items in judgements.items()}
 
 
 def _result(store: GraphStore, row: dict[str, str]) -> ConsensusFinding:
@@ -234,10 +241,10 @@ def consensus(store: GraphStore) -> Consensus:
         for window in WINDOW_ORDER:
             result = by_key.get((row["factor"], code(row["direction"]), code(window)))
             evidence = _evidence(store, row["factor"], row["direction"], window)
-            verdicts.append(ClaimVerdict(code(window), result is not None,
-                                         len({e.study.iri for e in evidence.studies if e.study}), result, evidence))
-        claims.append(ReviewClaim(slug_of(row["finding"]), factor_ref(store, row["factor"]), code(row["direction"]),
-                                  row.get("paraphrase"), verdicts))
+            studies = len({e.study.iri for e in evidence.studies if e.study})
+            verdicts.append(ClaimVerdict(code(window), result is not None, studies, result, evidence))
+        claims.append(ReviewClaim(slug_of(row["finding"]), factor_ref(store, row["factor"]),
+                                  code(row["direction"]), row.get("paraphrase"), verdicts))
     rule_iri = rows[0]["rule"] if rows else str(CONSENSUS_RULE)
     version = next((row["ruleVersion"] for row in rows if row.get("ruleVersion")), CONSENSUS_RULE_VERSION)
     confidence = confidence_rule.CONFIDENCE_RULE

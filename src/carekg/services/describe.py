@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
+from rdflib.term import Node
 
 from carekg.ids import slug_of, split
 from carekg.queries import load_query
@@ -53,7 +54,7 @@ def describe(store: GraphStore, iri: str, media_type: str) -> bytes:
     return serialise(construct_graph(store, "api_describe", resource=iri), media_type)
 
 
-def _statement(labels: dict[str, str], graph: Graph, predicate: URIRef, value) -> Statement:
+def _statement(labels: dict[str, str], graph: Graph, predicate: Node, value: Node) -> Statement:
     value_label = None
     if isinstance(value, URIRef):
         names = (*graph.objects(value, RDFS.label), *graph.objects(value, SKOS.prefLabel))

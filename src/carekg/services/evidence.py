@@ -34,13 +34,16 @@ class Evidence:
     id: Annotated[str, Field(examples=["a-sos-03"])]
     iri: Annotated[str, Field(examples=[iri_of("finding", "a-sos-03")])]
     direction: Annotated[str, Field(examples=["enabler"], description="enabler, barrier or mixed")]
-    provenance: Annotated[str | None, Field(examples=["source-study"], description="review-abstract, review-page, "
-                                                                         "source-study or curator-inference")]
+    provenance: Annotated[str | None, Field(
+        examples=["source-study"],
+        description="review-abstract, review-page, source-study or curator-inference")]
     provenance_label: Annotated[str | None, Field(examples=["source study"])]
-    paraphrase: Annotated[str | None, Field(examples=["Directors' visible backing helped embed the framework."])]
+    paraphrase: Annotated[str | None,
+                          Field(examples=["Directors' visible backing helped embed the framework."])]
     locator: Annotated[str | None, Field(examples=["Findings, section 4"])]
     factor_as_reported: Annotated[str | None, Field(examples=["leadership commitment"])]
-    review_synthesis: Annotated[bool, Field(description="the founding review's own synthesis across its studies")]
+    review_synthesis: Annotated[bool,
+                                Field(description="the founding review's own synthesis across its studies")]
     general: Annotated[bool, Field(description="about innovations in children's social care in general")]
     factor: Ref
     innovation: Ref | None
@@ -66,8 +69,10 @@ def evidence_of(store: GraphStore, labels: dict[str, str], row: Row, innovation:
     """A finding as a row of api_findings.rq or api_innovation_findings.rq gives it."""
     return Evidence(
         id=slug_of(row["finding"]), iri=row["finding"], direction=code(row["direction"]),
-        provenance=code_or_none(row.get("provenance")), provenance_label=label_of(labels, row.get("provenance")),
-        paraphrase=row.get("paraphrase"), locator=row.get("locator"), factor_as_reported=row.get("factorAsReported"),
+        provenance=code_or_none(row.get("provenance")),
+        provenance_label=label_of(labels, row.get("provenance")),
+        paraphrase=row.get("paraphrase"), locator=row.get("locator"),
+        factor_as_reported=row.get("factorAsReported"),
         review_synthesis=bool(as_bool(row.get("reviewSynthesis"))), general=bool(as_bool(row.get("general"))),
         factor=factor_ref(store, row["factor"]), innovation=innovation, source=source)
 

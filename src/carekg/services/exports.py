@@ -49,7 +49,8 @@ def export_dataset(store: GraphStore, media_type: str) -> Iterator[bytes]:
     N-Triples merge them into one graph (a statement in two graphs is written twice)."""
     graphs = list(dataset_graphs(store))
     if media_type not in _STREAMED:
-        raise InvalidArgument(f"cannot export the dataset as {media_type!r}; use one of {', '.join(_STREAMED)}")
+        raise InvalidArgument(f"cannot export the dataset as {media_type!r}; "
+                              f"use one of {', '.join(_STREAMED)}")
     return _STREAMED[media_type](store, graphs)
 
 

@@ -4,7 +4,7 @@ supports or hinders, general findings, consensus)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, cast
 
 from pydantic import Field
 
@@ -61,7 +61,8 @@ class FactorForInnovation:
 class FactorDetail(FactorSummary):
     definition: Annotated[str | None, Field(examples=["Visible backing from directors and senior managers."])]
     scope_note: str | None
-    placement: Annotated[str | None, Field(examples=["curator-inference"], description="who placed it in NASSS")]
+    placement: Annotated[str | None,
+                         Field(examples=["curator-inference"], description="who placed it in NASSS")]
     cfir: list[ConceptMatch]
     innovations: list[FactorForInnovation]
     general_findings: list[Evidence]
@@ -91,13 +92,15 @@ def factor(store: GraphStore, id: str) -> FactorDetail:
     if row is None:
         raise NotFound("factor", id)
     concepts = concept_rows(store)
-    cfir = [ConceptMatch(concept_of(concepts, concept), match)
+    cfir = [ConceptMatch(matched, match)
             for match, concept in factor_mappings(store).get(iri, [])
-            if match != "broader" and concept in concepts]
+            if match != "broader" and (matched := concept_of(concepts, concept)) is not None]
     evidence = evidence_by_factor(store).get(iri, [])
     by_innovation = group_by(evidence, lambda e: e.innovation.iri if e.innovation else None)
     per_innovation = sorted(
-        (FactorForInnovation(items[0].innovation, Counts.of(items).effect, Counts.of(items), items)
+        # grouped by innovation, so every group has one
+        (FactorForInnovation(cast(Ref, items[0].innovation), Counts.of(items).effect, Counts.of(items),
+                             items)
          for items in by_innovation.values()),
         key=lambda f: (-f.counts.findings, f.innovation.label.lower()))
     return FactorDetail(

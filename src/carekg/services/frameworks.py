@@ -26,7 +26,8 @@ class MappedFactor:
     id: Annotated[str, Field(examples=["senior-leadership-buy-in-and-support"])]
     iri: Annotated[str, Field(examples=[iri_of("factor", "senior-leadership-buy-in-and-support")])]
     label: Annotated[str, Field(examples=["Senior management and leadership buy-in and support"])]
-    match: Annotated[str, Field(examples=["broader"], description="broader (NASSS placement), close or related (CFIR)")]
+    match: Annotated[str, Field(examples=["broader"],
+                                description="broader (NASSS placement), close or related (CFIR)")]
     findings: Annotated[int, Field(examples=[10])]
 
 

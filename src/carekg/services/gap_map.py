@@ -12,6 +12,7 @@ consensus results (all evidence) on the factors its findings are about, each wit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from carekg.ids import GRAPH_INFERRED, slug_of
 from carekg.services.rows import as_bool, select
@@ -140,10 +141,11 @@ def gap_map(store: GraphStore) -> GapMap:
     """Every innovation x every NASSS sub-domain, from five SPARQL queries (ui_*.rq); cells without
     findings are kept (and empty), so gaps show."""
     domains = nasss(store)
-    counts: dict[tuple[str, str], dict[str, int]] = {}
+    counts: dict[tuple[str, str], dict[str, Any]] = {}  # counts, and the consensus notes
     for r in select(store, "ui_map_directions"):
         if r["direction"] in DIRECTIONS.values():
-            counts.setdefault((r["innovation"], r["subdomain"]), {})[code(r["direction"])] = int(r["findings"])
+            cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
+            cell[code(r["direction"])] = int(r["findings"])
     for r in select(store, "ui_map_strength"):
         cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
         cell["sources"], cell["independent"] = int(r["sources"]), int(r["independent"])

@@ -57,4 +57,5 @@ def gaps(store: GraphStore) -> list[InnovationGaps]:
     evidenced: dict[str, set[str]] = defaultdict(set)
     for row in select(store, "api_innovation_subdomains"):
         evidenced[row["innovation"]].add(row["subdomain"])
-    return [_innovation_gaps(store, iri, row["label"], evidenced[iri]) for iri, row in innovation_rows(store).items()]
+    return [_innovation_gaps(store, iri, row["label"], evidenced[iri])
+            for iri, row in innovation_rows(store).items()]

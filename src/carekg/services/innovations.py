@@ -90,7 +90,8 @@ class InnovationSummary:
 
 @dataclass(frozen=True)
 class InnovationDetail(InnovationSummary):
-    description: Annotated[str | None, Field(examples=["Strengths-based child protection casework framework."])]
+    description: Annotated[str | None,
+                           Field(examples=["Strengths-based child protection casework framework."])]
     origin: Annotated[str | None, Field(examples=["Developed in Western Australia in the 1990s."])]
     claim_kind: Annotated[str | None, Field(examples=["source-study"])]
     involvements: list[Involvement]
@@ -112,8 +113,9 @@ def _innovation_counts(store: GraphStore) -> dict[str, tuple[Counts, int]]:
     counts = {}
     for row in select(store, "api_innovation_counts"):
         by_direction = directions[row["innovation"]]
-        counts[row["innovation"]] = (Counts(int(row["findings"]), int(row["sources"]), by_direction.get("enabler", 0),
-                                            by_direction.get("barrier", 0), by_direction.get("mixed", 0)),
+        counts[row["innovation"]] = (Counts(int(row["findings"]), int(row["sources"]),
+                                            by_direction.get("enabler", 0), by_direction.get("barrier", 0),
+                                            by_direction.get("mixed", 0)),
                                      int(row["factors"]))
     return counts
 

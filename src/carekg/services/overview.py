@@ -24,9 +24,10 @@ class Overview:
     dataset_version: Annotated[str | None, Field(examples=["5a80447b9159d671"])]
     package_version: Annotated[str, Field(examples=["0.1.0"])]
     ontology_version: Annotated[str | None, Field(examples=["0.1.0"])]
-    triples: Annotated[dict[str, int], Field(examples=[{"data": 5686, "ontology": 3007, "inferred": 420}],
-                                             description="triples per graph: data, ontology, inferred, and "
-                                                         "submissions and provenance once writes were accepted")]
+    triples: Annotated[dict[str, int], Field(
+        examples=[{"data": 5686, "ontology": 3007, "inferred": 420}],
+        description="triples per graph: data, ontology, inferred, and submissions and provenance once "
+                    "writes were accepted")]
     innovations: int
     factors: int
     findings: int

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, overload
 
 from pydantic import ConfigDict, Field
 
@@ -106,6 +106,10 @@ def term_labels(store: GraphStore) -> dict[str, str]:
     return {row["term"]: row["label"] for row in rows}
 
 
+@overload
+def label_of(labels: dict[str, str], iri: str) -> str: ...
+@overload
+def label_of(labels: dict[str, str], iri: str | None) -> str | None: ...
 def label_of(labels: dict[str, str], iri: str | None) -> str | None:
     return None if iri is None else labels.get(iri, code(iri))
 

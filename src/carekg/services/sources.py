@@ -33,8 +33,10 @@ from carekg.store.base import GraphStore, Row
 class SourceSummary:
     id: Annotated[str, Field(examples=["ott-2020-mockingbird-programme-evaluation"])]
     iri: Annotated[str, Field(examples=[iri_of("study", "ott-2020-mockingbird-programme-evaluation")])]
-    kind: Annotated[str, Field(examples=["study"], description="study, or source for a document that is not a study")]
-    level: Annotated[str | None, Field(examples=["primary-study"], description="primary-study or secondary-study")]
+    kind: Annotated[str, Field(examples=["study"],
+                               description="study, or source for a document that is not a study")]
+    level: Annotated[str | None, Field(examples=["primary-study"],
+                                       description="primary-study or secondary-study")]
     citation: str
     year: Annotated[int | None, Field(examples=[2020])]
     design: Annotated[str | None, Field(examples=["mixed-methods-evaluation"])]

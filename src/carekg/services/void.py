@@ -14,6 +14,7 @@ from carekg.services.rdf import curie, serialise
 from carekg.services.rows import select
 from carekg.store.base import GraphStore
 
+
 def xsd_integer(count: int) -> Literal:
     return Literal(count, datatype=XSD.integer)
 

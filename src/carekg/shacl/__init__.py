@@ -15,8 +15,14 @@ UnsupportedShape, naming the feature.
 """
 
 from carekg.shacl.compiler import Program, UnsupportedShape, compile_shapes, load_shapes
-from carekg.shacl.engine import (ChangeValidation, UnparsableFile, ValidationResult, validate, validate_change,
-                                 validate_files)
+from carekg.shacl.engine import (
+                                 ChangeValidation,
+                                 UnparsableFile,
+                                 ValidationResult,
+                                 validate,
+                                 validate_change,
+                                 validate_files,
+)
 from carekg.shacl.literals import preserved
 
 __all__ = ["ChangeValidation", "Program", "UnparsableFile", "UnsupportedShape", "ValidationResult",

@@ -194,7 +194,8 @@ class _Compiler:
                                 operator=operator)
         if not is_property:
             for value in g.objects(node, SH.hasValue):
-                yield HasValueConstraint(component("HasValue"), value=sparql_term(self._iri_value(node, value)))
+                yield HasValueConstraint(component("HasValue"),
+                                         value=sparql_term(self._iri_value(node, value)))
         for predicate, name, exactly_one in ((SH["or"], "Or", False), (SH.xone, "Xone", True)):
             for head in g.objects(node, predicate):
                 members = tuple(self.shape(m) for m in self._list(head))
@@ -342,7 +343,8 @@ def _checks(root: Shape, program: Program) -> Iterator[Check]:
     if root.path is None:
         for constraint in root.constraints:
             expressions.append(constraint.expr("?this", fresh))
-            outcomes.append(_outcome(constraint.component, root, "this" if constraint.reports_value else None))
+            outcomes.append(_outcome(constraint.component, root,
+                                     "this" if constraint.reports_value else None))
             for path in constraint.paths:
                 program.read(path, path in constraint.typed_paths)
             if constraint.reads_further:

@@ -112,7 +112,8 @@ def validate_files(files: Iterable[Path], shapes: Program | Path | str) -> tuple
                                                                                 dict[str, Path]]:
     """The SHACL results of the merge of Turtle ``files`` (literals kept as written), and the file each
     blank-node subject comes from (by the blank node's label). Raises UnparsableFile."""
-    program, store, blank_owner = _program(shapes), ox.Store(), {}
+    program, store = _program(shapes), ox.Store()
+    blank_owner: dict[str, Path] = {}
     for path in files:
         try:
             quads = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
@@ -127,7 +128,8 @@ def validate_files(files: Iterable[Path], shapes: Program | Path | str) -> tuple
 
 def _validate(store: ox.Store, program: Program, focus_nodes: Iterable[Term] | None,
               graphs: Sequence[str] | None, every_blank_node: bool) -> list[ValidationResult]:
-    query, results = _Query(store, graphs), []
+    query = _Query(store, graphs)
+    results: list[ValidationResult] = []
     if focus_nodes is None:
         for check in program.checks:
             if check.precheck is not None:

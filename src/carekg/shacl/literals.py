@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -48,9 +49,9 @@ PRESERVED = _BASE + "as-written:"
 SETTLED_DATATYPES = frozenset(str(d) for d in (XSD.string, RDF.langString, XSD.integer, XSD.boolean,
                                                XSD.anyURI))
 #: What pyshacl's DatatypeConstraintComponent expects the Python value of each datatype to be.
-_PYTHON_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
-                 XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: dt.date, XSD.time: dt.time,
-                 XSD.dateTime: dt.datetime}
+_PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
+    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+    XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: dt.date, XSD.time: dt.time, XSD.dateTime: dt.datetime}
 #: pyshacl compares these by Python value, not by rdflib's literal ordering.
 _VALUE_ORDERED = {dt.datetime, dt.time}
 _RANGE_TESTS: dict[str, Callable[[int], bool]] = {
@@ -150,6 +151,7 @@ def _normalised_function(value):
     return preserve(normalised(value))
 
 
-FUNCTIONS = {ox.NamedNode(WELL_TYPED): _well_typed_function, ox.NamedNode(LEXICAL): _lexical_function,
-             ox.NamedNode(IN_RANGE): _in_range_function, ox.NamedNode(SAME_LITERAL): _same_literal_function,
-             ox.NamedNode(NORMALISED): _normalised_function}
+FUNCTIONS: dict[ox.NamedNode, Callable[..., Any]] = {
+    ox.NamedNode(WELL_TYPED): _well_typed_function, ox.NamedNode(LEXICAL): _lexical_function,
+    ox.NamedNode(IN_RANGE): _in_range_function, ox.NamedNode(SAME_LITERAL): _same_literal_function,
+    ox.NamedNode(NORMALISED): _normalised_function}

@@ -12,8 +12,17 @@ import os
 from pathlib import Path
 
 from carekg.paths import STATE_DIR
-from carekg.store.base import (Dumpable, Embedded, GraphStore, QuerySyntaxError, RawResult, Row, StoreError,
-                               StoreUnavailable, Writable)
+from carekg.store.base import (
+    Dumpable,
+    Embedded,
+    GraphStore,
+    QuerySyntaxError,
+    RawResult,
+    Row,
+    StoreError,
+    StoreUnavailable,
+    Writable,
+)
 
 __all__ = ["Dumpable", "Embedded", "GraphStore", "QuerySyntaxError", "RawResult", "Row", "StoreError",
            "StoreUnavailable", "Writable", "default_descriptor", "get_store"]

@@ -75,7 +75,8 @@ class GraphStore(Protocol):
     ) -> RawResult:
         """Run a user's query as the SPARQL protocol says, serialised as ``media_type``."""
 
-    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], progress: LoadProgress | None = None) -> None:
+    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]],
+                        progress: LoadProgress | None = None) -> None:
         """Empty the store and load each named graph from Turtle/N-Triples files.
         The store has no dataset version until ``set_version`` is called, so a reader never takes a
         half-loaded store for a complete one."""

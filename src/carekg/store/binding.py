@@ -32,8 +32,9 @@ _TOKENS = re.compile(
 
 def bind_values(query: str, bindings: Mapping[str, str] | None) -> str:
     """``query`` with each variable in ``bindings`` fixed to its IRI (before any grouping). A SELECT
-    gets a VALUES block at the start of its WHERE group; an ASK, CONSTRUCT or DESCRIBE has the IRI written in place of the variable. Not a trailing
-    VALUES block: Virtuoso 7 refuses one after ASK/CONSTRUCT and, after a SELECT with ORDER BY, copies
+    gets a VALUES block at the start of its WHERE group; an ASK, CONSTRUCT or DESCRIBE has the IRI
+    written in place of the variable. Not a trailing VALUES block: Virtuoso 7 refuses one after
+    ASK/CONSTRUCT and, after a SELECT with ORDER BY, copies
     the value into the results without restricting the solutions."""
     if not bindings:
         return query

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import mmap
 import os
 import threading
@@ -13,9 +14,17 @@ import pyoxigraph as ox
 
 from carekg.ids import GRAPH_META
 from carekg.namespaces import CKG
+from carekg.store.base import (
+    Dumpable,
+    Embedded,
+    LoadProgress,
+    QuerySyntaxError,
+    RawResult,
+    Row,
+    StoreError,
+    Writable,
+)
 from carekg.store.binding import bind_values
-from carekg.store.base import (Dumpable, Embedded, LoadProgress, QuerySyntaxError, RawResult, Row, StoreError,
-                               Writable)
 
 #: Parallel loaders for a large N-Triples file: one per core.
 LOAD_THREADS = max(1, min(8, os.cpu_count() or 1))
@@ -28,8 +37,9 @@ STREAM_STATEMENTS = 20_000
 _META = ox.NamedNode(str(GRAPH_META))
 _VERSION = ox.NamedNode(str(CKG.datasetVersion))
 
-_RESULT_FORMATS = {f.media_type.split(";")[0]: f for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
-                                             ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)}
+_RESULT_FORMATS = {f.media_type.split(";")[0]: f
+                   for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
+                             ox.QueryResultsFormat.TSV)}
 _GRAPH_FORMATS = {f.media_type: f for f in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES,
                                             ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML, ox.RdfFormat.N_QUADS)}
 
@@ -95,7 +105,7 @@ def _line_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
             handle.readline()
             bounds.append(min(handle.tell(), size))
     bounds.append(size)
-    return [(start, end) for start, end in zip(bounds, bounds[1:]) if end > start]
+    return [(start, end) for start, end in itertools.pairwise(bounds) if end > start]
 
 
 class OxigraphStore(Embedded, Dumpable, Writable):
@@ -165,10 +175,11 @@ class OxigraphStore(Embedded, Dumpable, Writable):
         except OSError:
             raise StoreError("the store could not evaluate the query") from None
         if isinstance(result, ox.QueryTriples):
-            return RawResult(result.serialize(format=_GRAPH_FORMATS[media_type]), media_type)
-        return RawResult(result.serialize(format=_RESULT_FORMATS[media_type]), media_type)
+            return RawResult(result.serialize(format=_GRAPH_FORMATS[media_type]) or b"", media_type)
+        return RawResult(result.serialize(format=_RESULT_FORMATS[media_type]) or b"", media_type)
 
-    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], progress: LoadProgress | None = None) -> None:
+    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]],
+                        progress: LoadProgress | None = None) -> None:
         files = [(graph, Path(file)) for graph, group in graphs.items() for file in group]
         total = sum(file.stat().st_size for _, file in files)
         counter = _ByteCounter()
@@ -234,10 +245,10 @@ class OxigraphStore(Embedded, Dumpable, Writable):
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
             batch.append(quad.triple)
             if len(batch) == STREAM_STATEMENTS:
-                yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+                yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
                 batch = []
         if batch:
-            yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+            yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
 
     def dump(self, path: Path) -> None:
         with self._lock:
@@ -257,7 +268,8 @@ class OxigraphStore(Embedded, Dumpable, Writable):
             self._store.flush()
 
     def optimize(self) -> None:
-        # Parallel bulk loading leaves many small files; reads after compaction are 3-4x faster (docs/bench.md).
+        # Parallel bulk loading leaves many small files; reads after compaction are 3-4x faster
+        # (docs/bench.md).
         if self.path is not None:
             with self._lock:
                 self._store.optimize()
@@ -271,7 +283,8 @@ class OxigraphStore(Embedded, Dumpable, Writable):
 
     def dataset_version(self) -> str | None:
         for quad in self._store.quads_for_pattern(_META, _VERSION, None, _META):
-            return quad.object.value
+            if isinstance(quad.object, ox.Literal):
+                return quad.object.value
         return None
 
     def triple_count(self, graph: str | None = None) -> int:

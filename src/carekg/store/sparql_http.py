@@ -35,8 +35,8 @@ from rdflib.namespace import XSD
 
 from carekg.ids import GRAPH_BASE, GRAPH_META, SPARQL_RESULTS_XML
 from carekg.namespaces import CKG
-from carekg.store.binding import bind_values
 from carekg.store.base import LoadProgress, QuerySyntaxError, RawResult, Row, StoreError, StoreUnavailable
+from carekg.store.binding import bind_values
 
 _UPLOAD_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
 _GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt"}
@@ -86,7 +86,8 @@ class SparqlHttpStore:
         if scheme != "sparql" or not rest.startswith(("http://", "https://")):
             raise StoreError("a remote store descriptor looks like sparql+http://host:port/path")
         parts = urlsplit(rest)
-        options, kept = {}, []
+        options: dict[str, str] = {}
+        kept: list[tuple[str, str]] = []
         for key, value in parse_qsl(parts.query, keep_blank_values=True):
             (options.__setitem__(key, value) if key in _OPTIONS else kept.append((key, value)))
         # Credentials may ride in the descriptor (user:password@host) or, better, in the environment.
@@ -156,7 +157,8 @@ class SparqlHttpStore:
     # -- GraphStore ----------------------------------------------------------------------------------
     def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Row]:
         results = self._json(bind_values(query, bindings))
-        return [{name: _lexical(cell) for name, cell in row.items()} for row in results["results"]["bindings"]]
+        return [{name: _lexical(cell) for name, cell in row.items()}
+                for row in results["results"]["bindings"]]
 
     def ask(self, query: str, bindings: Mapping[str, str] | None = None) -> bool:
         results = self._json(bind_values(query, bindings))
@@ -171,7 +173,8 @@ class SparqlHttpStore:
 
     def run(self, query: str, media_type: str, default_graph_uris: Sequence[str] = (),
             named_graph_uris: Sequence[str] = ()) -> RawResult:
-        response = self._post(self.endpoint, self._form(query, default_graph_uris, named_graph_uris), media_type)
+        form = self._form(query, default_graph_uris, named_graph_uris)
+        response = self._post(self.endpoint, form, media_type)
         answered = response.headers.get("content-type", media_type).split(";")[0].strip()
         if answered == "application/sparql-results+json":
             try:  # Oxigraph's --timeout-s sends 200, then appends its error to the half-written results
@@ -181,7 +184,8 @@ class SparqlHttpStore:
         boolean = _boolean_result(response.content, answered)
         return RawResult(boolean, answered) if boolean is not None else RawResult(response.content, answered)
 
-    def _gsp(self, method: str, graph: str, body: bytes | None = None, content_type: str | None = None) -> None:
+    def _gsp(self, method: str, graph: str, body: bytes | None = None,
+             content_type: str | None = None) -> None:
         headers = {"Content-Type": content_type} if content_type else {}
         timeout = httpx.Timeout(self.load_timeout, connect=3.0) if body else self._client.timeout
         try:
@@ -194,7 +198,8 @@ class SparqlHttpStore:
         if response.status_code >= 300 and not (method == "DELETE" and response.status_code == 404):
             raise StoreError(f"the Graph Store answered {response.status_code} to {method} {graph}")
 
-    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]], progress: LoadProgress | None = None) -> None:
+    def replace_dataset(self, graphs: Mapping[str, Sequence[Path]],
+                        progress: LoadProgress | None = None) -> None:
         files = [(graph, Path(file)) for graph, group in graphs.items() for file in group]
         total, done = sum(f.stat().st_size for _, f in files), 0
         self._gsp("DELETE", str(GRAPH_META))
@@ -236,7 +241,8 @@ class SparqlHttpStore:
                 if keep is None or str(triple[1]) in keep:
                     triples.add(triple)
             if len(triples):
-                self._gsp("POST", name, triples.serialize(format="nt", encoding="utf-8"), "application/n-triples")
+                self._gsp("POST", name, triples.serialize(format="nt", encoding="utf-8"),
+                          "application/n-triples")
 
     def optimize(self) -> None:
         """The remote server manages its own storage."""
@@ -260,7 +266,8 @@ class SparqlHttpStore:
         with self._version_lock:
             if self._version is not None and time.monotonic() - self._version[0] < self.version_ttl:
                 return self._version[1]
-        rows = self.select(f"SELECT ?v WHERE {{ GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> ?v }} }}")
+        rows = self.select(
+            f"SELECT ?v WHERE {{ GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> ?v }} }}")
         version = rows[0]["v"] if rows else None
         self._remember_version(version)
         return version
@@ -278,8 +285,9 @@ class SparqlHttpStore:
         query = bind_values("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?graph { ?s ?p ?o } }", {"graph": graph})
         headers = {"Accept": "application/n-triples", "Content-Type": "application/x-www-form-urlencoded"}
         try:
+            timeout = httpx.Timeout(self.load_timeout, connect=3.0)
             with self._client.stream("POST", self.endpoint, content=urlencode(self._form(query)).encode(),
-                                     headers=headers, timeout=httpx.Timeout(self.load_timeout, connect=3.0)) as response:
+                                     headers=headers, timeout=timeout) as response:
                 if response.status_code >= 300:
                     raise StoreUnavailable(f"the SPARQL server answered {response.status_code} to an export")
                 rest = b""
