@@ -116,6 +116,8 @@ def build_factors(tables: Tables, version: str) -> Graph:
         graph.add((factor, SKOS.inScheme, scheme))
         if row["nasss_subdomain"]:
             graph.add((factor, SKOS.broader, NASSS[slugify(row["nasss_subdomain"])]))
+        for broader in split(row["broader_factor"]):
+            graph.add((factor, SKOS.broader, FACTOR[broader]))
         graph.add((factor, CKG.subdomainPlacement, CKG.CuratorInferenceClaim))
         graph.add((factor, RDFS.isDefinedBy, FACTORS_MODULE))
         if row["source"]:

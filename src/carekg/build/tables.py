@@ -19,7 +19,7 @@ from carekg.ids import is_slug
 #: A table's columns, in order. A missing or unknown column is a problem of the header row.
 COLUMNS = {
     "factors.csv": ("id", "label", "definition", "nasss_subdomain", "cfir_close_match", "cfir_related_match",
-                    "scope_note", "source"),
+                    "scope_note", "source", "broader_factor"),
     "innovations.csv": ("id", "label", "abbreviation", "kind", "description", "origin", "seed_id",
                         "provenance", "source"),
     "sources.csv": ("id", "entity", "study_level", "founding_review", "source_type", "design_category",
@@ -253,9 +253,13 @@ def _check_findings(tables: Tables, check: _Checker, factors: set[str], innovati
 def _check_entities(tables: Tables, problems: list[Problem], sources: set[str]) -> None:
     check = _Checker("factors.csv", problems)
     seen: set[str] = set()
+    factors = {row["id"] for row in tables.factors}
     for row in tables.factors:
         check.slug(row, "id", seen)
         check.required(row, "label", "a factor needs a label")
+        # one level of grouping (e.g. the funding factors under `funding`), so evidence rolls up
+        for broader in split(row["broader_factor"]):
+            check.known(row, "broader_factor", broader, factors - {row["id"]}, "the id of another factor in factors.csv")
     check = _Checker("innovations.csv", problems)
     seen = set()
     for row in tables.innovations:
