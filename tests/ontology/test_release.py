@@ -16,6 +16,9 @@ from carekg.release import ReleaseError, check_version, make_release, releases
 RELEASES = paths.ONTOLOGY_DIR / "release"
 FIRST = RELEASES / "0.1.0"
 DEF = URIRef("https://w3id.org/carekg/def")
+#: the last committed release, and the next minor version the second-release test makes on a copy
+LAST = releases(RELEASES)[-1]
+NEXT = f"{LAST.split('.')[0]}.{int(LAST.split('.')[1]) + 1}.0"
 
 
 @pytest.mark.parametrize("bad", ["0.1", "v0.2.0", "0.2.0-rc1", "01.2.0", "0.2", "", "0.2.0.1"])
@@ -34,7 +37,7 @@ def test_the_cli_exits_2_with_a_clear_message(capsys):
     assert cli.main(["release", "1.0"]) == cli.EXIT_USAGE
     assert "is not a version of the form X.Y.Z" in capsys.readouterr().err
     assert cli.main(["release", "0.0.5"]) == cli.EXIT_USAGE
-    assert "not greater than the last release, 0.1.0" in capsys.readouterr().err
+    assert f"not greater than the last release, {LAST}" in capsys.readouterr().err
 
 
 def test_first_release_is_committed():
@@ -101,6 +104,7 @@ def test_a_second_release_restamps_diffs_and_logs(tmp_path):
     text = changelog.read_text(encoding="utf-8")
     changelog.write_text(text.replace("## [Unreleased]\n\n### Ontology\n",
                                       "## [Unreleased]\n\n### Ontology\n\n- Added ckg:Pilot.\n", 1), encoding="utf-8")
+    released = Graph().parse(RELEASES / LAST / "carekg.ttl")
     core = ontology / "modules" / "core.ttl"
     core.write_text(core.read_text(encoding="utf-8").replace(
         "An idea, practice, service model or programme implemented", "An idea, practice, model or programme implemented")
@@ -111,30 +115,32 @@ def test_a_second_release_restamps_diffs_and_logs(tmp_path):
         handle.write("\n<https://w3id.org/carekg/id/factor/resilience-to-external-shocks> owl:deprecated true ;\n"
                      "    dcterms:isReplacedBy <https://w3id.org/carekg/id/factor/conducive-system-conditions> .\n")
 
-    result = make_release("0.2.0", ontology, changelog, today="2030-01-31")
+    result = make_release(NEXT, ontology, changelog, today="2030-01-31")
 
-    assert result.previous == "0.1.0"
+    assert result.previous == LAST
     for module in ("core.ttl", "factors.ttl", "eric.ttl", "crosswalk.ttl", "deprecated.ttl"):
         stamped = (ontology / "modules" / module).read_text(encoding="utf-8")
-        assert 'owl:versionInfo "0.2.0"' in stamped and f"def/0.2.0/{module[:-4]}>" in stamped, module
-    assert 'owl:versionIRI <https://w3id.org/carekg/def/0.2.0>' in (ontology / "carekg.ttl").read_text()
-    merged = Graph().parse(ontology / "release" / "0.2.0" / "carekg.owl", format="xml")
-    assert merged.value(DEF, OWL.versionIRI) == URIRef("https://w3id.org/carekg/def/0.2.0")
-    assert merged.value(DEF, OWL.priorVersion) == URIRef("https://w3id.org/carekg/def/0.1.0")
+        assert f'owl:versionInfo "{NEXT}"' in stamped and f"def/{NEXT}/{module[:-4]}>" in stamped, module
+    assert f'owl:versionIRI <https://w3id.org/carekg/def/{NEXT}>' in (ontology / "carekg.ttl").read_text()
+    merged = Graph().parse(ontology / "release" / NEXT / "carekg.owl", format="xml")
+    assert merged.value(DEF, OWL.versionIRI) == URIRef(f"https://w3id.org/carekg/def/{NEXT}")
+    assert merged.value(DEF, OWL.priorVersion) == URIRef(f"https://w3id.org/carekg/def/{LAST}")
     diff = result.diff
-    # terms added since 0.1.0 but not yet released are in the diff too
-    assert URIRef("https://w3id.org/carekg/def#Pilot") in diff.added
+    pilot = URIRef("https://w3id.org/carekg/def#Pilot")
+    # besides ckg:Pilot, only terms added on the branch since the last release (none right after one)
+    assert pilot in diff.added
+    assert all((term, None, None) not in released for term in diff.added), diff.added
     assert URIRef("https://w3id.org/carekg/def#Innovation") in diff.changed
     assert diff.deprecated == [URIRef("https://w3id.org/carekg/id/factor/resilience-to-external-shocks")]
     assert diff.removed == []
-    report = (ontology / "release" / "0.2.0" / "diff.md").read_text(encoding="utf-8")
-    assert "Compared with release 0.1.0" in report and "`ckg:Pilot`" in report
+    report = (ontology / "release" / NEXT / "diff.md").read_text(encoding="utf-8")
+    assert f"Compared with release {LAST}" in report and "`ckg:Pilot`" in report
     assert "`fac:conducive-system-conditions`" in report
     log = changelog.read_text(encoding="utf-8")
-    entry = log[log.index("## [0.2.0] - 2030-01-31"):log.index("## [0.1.0]")]
+    entry = log[log.index(f"## [{NEXT}] - 2030-01-31"):log.index(f"## [{LAST}]")]
     assert "- Added ckg:Pilot." in entry and "**Breaking**: 1 term(s) deprecated" in entry
     assert f"{len(diff.added)} added, {len(diff.changed)} changed, 1 deprecated" in entry
-    assert log.index("## [Unreleased]") < log.index("## [0.2.0]")
-    assert "- Added ckg:Pilot." not in log[:log.index("## [0.2.0]")]
+    assert log.index("## [Unreleased]") < log.index(f"## [{NEXT}]")
+    assert "- Added ckg:Pilot." not in log[:log.index(f"## [{NEXT}]")]
     with pytest.raises(ReleaseError):
         make_release("0.1.5", ontology, changelog)
