@@ -3,7 +3,6 @@ changelog entry. The committed first release, 0.1.0, is checked as it is; a seco
 a copy of ontology/."""
 
 import json
-import re
 import shutil
 
 import pytest

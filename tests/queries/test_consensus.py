@@ -50,8 +50,10 @@ NOT_REPRODUCED = {
        "findings are summary pages and news, which the rule shows but does not count" for w in (REVIEW, ALL)},
     ("mutual-respect-in-professional-and-carer-relationships", "enabler", REVIEW):
         "one independent study before the search (the CSCIP Wave 1 evaluation, through Sebba et al. 2017's "
-        "Systemic conditions report); the Spring Consortium report is developer-authored, the What Works "
-        "Centre and UCL pages are summary pages; Lefevre et al. 2025 is the second study, after the search",
+        "Systemic conditions report); the UCL page is a summary page; Lefevre et al. 2025 is the second "
+        "study, after the search (since the 0.2.0 taxonomy the What Works Centre page on parents' trust and "
+        "the Spring Consortium report on relationships with families are about relationship-based practice "
+        "with families, and counted neither before nor after the move)",
     ("multidisciplinary-communication-and-joint-working", "enabler", REVIEW):
         "one independent study (the CSCIP Wave 1 evaluation, reported by Sebba et al. 2017 and Luke et al. "
         "2017, which count once); the FDAC, DfE and IPC items are news and summary pages",
