@@ -35,7 +35,7 @@ EXPECTED = {
     # inclusion in the founding review: every source but the review itself (issue 12)
     "founding-review-inclusion.ttl": ("shacl data", "The founding review has no inclusion status"),
     "source-without-inclusion.ttl": ("shacl data", "A source needs an inclusion status"),
-    # a factor may also sit under a grouping factor (fac:funding), but under one NASSS sub-domain only (issue 12)
+    # a factor may also sit under a grouping factor (fac:funding), but under one NASSS sub-domain (issue 12)
     "factor-placement.ttl": ("sparql factor-placement-violation", "sits under 2 NASSS sub-domains"),
 }
 

@@ -31,7 +31,8 @@ CASES = {
     "cq3-innovations-supported-by-senior-leadership":
         ("innovations_supported_by_factor", {"factor": FACTOR["senior-leadership-buy-in-and-support"]}),
     # fac:funding has no findings of its own: every row rolls up from its narrower factors (issue 12)
-    "cq3-innovations-supported-by-funding": ("innovations_supported_by_factor", {"factor": FACTOR["funding"]}),
+    "cq3-innovations-supported-by-funding":
+        ("innovations_supported_by_factor", {"factor": FACTOR["funding"]}),
     "cq4-subdomains-without-evidence-casa":
         ("subdomains_without_evidence", {"innovation": INNOVATION["casa"]}),
     "cq4-subdomains-without-evidence-fdac":

@@ -259,7 +259,8 @@ def _check_entities(tables: Tables, problems: list[Problem], sources: set[str]) 
         check.required(row, "label", "a factor needs a label")
         # one level of grouping (e.g. the funding factors under `funding`), so evidence rolls up
         for broader in split(row["broader_factor"]):
-            check.known(row, "broader_factor", broader, factors - {row["id"]}, "the id of another factor in factors.csv")
+            check.known(row, "broader_factor", broader, factors - {row["id"]},
+                        "the id of another factor in factors.csv")
     check = _Checker("innovations.csv", problems)
     seen = set()
     for row in tables.innovations:
