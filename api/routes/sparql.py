@@ -3,11 +3,12 @@ protocol (reading a request, the dataset, media types, the service description) 
 
 Queries arrive by GET ``?query=``, by POST ``application/x-www-form-urlencoded`` or by POST
 ``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` set the dataset. Every
-query is checked by :func:`carekg.query_guard.check_query` before any engine sees it, which refuses
-updates (any form: INSERT/DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) and SERVICE unless its
-endpoint is allow-listed. Queries longer than ``CAREKG_MAX_QUERY_LENGTH`` are refused (400), answers
-larger than ``CAREKG_MAX_RESULT_BYTES`` too (413), and a query past its deadline gets 503 (the worker
-running it is killed; see api/query_runner.py). Without a query, GET answers with the service description.
+query is checked by :func:`carekg.query_guard.check_query` before any engine sees it (a lexical scan,
+microseconds), which refuses updates (any form: INSERT/DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE,
+COPY) and SERVICE unless its endpoint is allow-listed; syntax errors come from the engine's own
+parse. Queries longer than ``CAREKG_MAX_QUERY_LENGTH`` are refused (400), answers larger than
+``CAREKG_MAX_RESULT_BYTES`` too (413), and a query past its deadline gets 503 (the worker running it is
+killed; see api/query_runner.py). Without a query, GET answers with the service description.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from api.sparql_protocol import (
     service_description,
 )
 from carekg.namespaces import CKG
-from carekg.query_guard import RefusedQuery, check_query
+from carekg.query_guard import RefusedQuery, check_query, syntax_error_message
 from carekg.store import QuerySyntaxError, StoreError, StoreUnavailable
 
 router = APIRouter(tags=["sparql"])
@@ -90,12 +91,13 @@ async def _answer(request: Request, store, settings, runner) -> Response:
     offered, aliases = media_types_for(checked)
     asked_format = parsed.formats[0] if parsed.formats else None
     media_type = negotiate(request.headers.get("accept"), offered, asked_format, aliases)
-    text = f"BASE <{endpoint}>\n{checked.text}"
+    base = f"BASE <{endpoint}>\n"
+    text = base + checked.text
     default_graphs, named_graphs = query_dataset(parsed, checked)
     try:
         result = await run_in_threadpool(runner.run, text, media_type, default_graphs, named_graphs)
-    except QuerySyntaxError as error:
-        raise HTTPException(400, str(error)) from None
+    except QuerySyntaxError as error:  # the scan leaves syntax to the engine, which parses anyway
+        raise HTTPException(400, syntax_error_message(str(error), base)) from None
     except QueryTimeout as error:
         raise HTTPException(503, str(error)) from None
     except ResultTooLarge as error:

@@ -151,15 +151,15 @@ QUERY_FORMATS = {
 
 def cmd_query(args) -> int:
     from carekg.ids import sparql_prefixes
-    from carekg.query_guard import RefusedQuery, check_query
+    from carekg.query_guard import RefusedQuery, check_query, syntax_error_message
     from carekg.store import QuerySyntaxError, StoreError
 
     text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
     if not text:
         print("error: give a query or --file", file=sys.stderr)
         return EXIT_USAGE
-    if "PREFIX" not in text.upper():
-        text = sparql_prefixes() + text
+    prepended = sparql_prefixes() if "PREFIX" not in text.upper() else ""
+    text = prepended + text
     try:
         checked = check_query(text)
     except RefusedQuery as error:
@@ -173,7 +173,10 @@ def cmd_query(args) -> int:
     store = open_store(args.store, read_only=True)
     try:
         result = store.run(text, QUERY_FORMATS[fmt])
-    except (QuerySyntaxError, StoreError) as error:
+    except QuerySyntaxError as error:  # check_query leaves syntax to the engine
+        print(f"error: {syntax_error_message(str(error), prepended)}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(result.body.decode("utf-8"))

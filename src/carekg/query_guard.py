@@ -1,13 +1,26 @@
 """Checking a user's SPARQL before any engine sees it.
 
-Every incoming query is parsed here, once, with rdflib's SPARQL 1.1 parser; updates, ``LOAD`` and
-``SERVICE`` are refused before evaluation, because both engines would otherwise execute them, and the
-query's form and dataset (FROM, FROM NAMED) are read from the same parse. :func:`check_query` is the
-only way in, so replacing the parser (issue 14: a lexical scan) changes this module alone.
+Both engines execute ``SERVICE`` (and ``LOAD`` in an update), so a query naming one is refused before
+evaluation, and the query's form and dataset (FROM, FROM NAMED) are read here. The check must cost
+microseconds, not the ~10 ms of rdflib's pure-Python SPARQL parser (issue 14), so :func:`check_query`
+first reads the query with a lexical scan (:func:`scan`): a tokenizer that skips strings, IRIs and
+comments the way the SPARQL grammar does, then reads the prologue (BASE, PREFIX), the query form and
+the dataset clauses, and notes every ``SERVICE`` keyword. Whatever the scan cannot decide for certain
+(``\\u`` escapes, a word that starts with a guarded keyword but is longer, an unexpected prologue,
+a SERVICE with an allow-list to check, a prefix it cannot resolve) goes to rdflib's full parse, as
+every query did before. Syntax errors the scan does not look for are left to the engine, which
+parses the query anyway (its error becomes the same 400). Updates cannot run through this path at
+all (the engines are asked to *query*); the scan only names them so the refusal says why.
+
+Why keyword prefixes are ambiguous: Oxigraph's PEG grammar matches a keyword without a word
+boundary, so ``service:x { ... }`` and ``SERVICEex:x { ... }`` are SERVICE calls to it, while a
+tokenizer reads one prefixed name. Such words therefore always take the full parse (which refuses
+them: rdflib sees the keyword or a syntax error).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pyparsing import ParseException
@@ -30,9 +43,139 @@ class CheckedQuery:
     named_graphs: tuple[str, ...] = ()
 
 
-_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
-          "DescribeQuery": "DESCRIBE"}
+UPDATES_REFUSED = "updates are not allowed: this endpoint is read-only"
+SERVICE_REFUSED = "SERVICE (federated query) is not allowed on this endpoint"
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+#: Words whose letters must never start a longer word the scan passes (see the module docstring).
+_QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+_GUARDED = frozenset({"SERVICE", "FROM", "NAMED", "PREFIX", "BASE", *_UPDATE_WORDS, *_QUERY_FORMS})
+#: Guarded words a valid query has only in its prologue, after FROM, or (a form) in a subquery.
+_MISPLACED = frozenset({"BASE", "PREFIX", "NAMED", "FROM", *_UPDATE_WORDS})
 
+
+# --- the lexical scan --------------------------------------------------------------------------------
+
+_PN_CHARS_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+                  "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_PN_CHARS = _PN_CHARS_BASE + "_0-9\\-\u00B7\u0300-\u036F\u203F-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = f"(?:[{_PN_CHARS}:]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+#: One SPARQL token per match, in the grammar's order of precedence. Only the tokens the scan reads are
+#: captured (an IRI; a word or prefixed name; a brace; a quote that opens no string), so the tokenizing
+#: runs in C (``findall``) and the Python loop sees a few dozen tokens, not every one.
+_TOKEN = re.compile("|".join((
+    r"[ \t\r\n]+",
+    r"#[^\r\n]*",
+    r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\""
+    r"|'(?:[^'\\\r\n]|\\.)*'|\"(?:[^\"\\\r\n]|\\.)*\"",
+    r"(<[^<>\"{}|^`\\\x00-\x20]*>)",
+    f"[?$][{_PN_CHARS}]+",
+    r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*",
+    f"_:(?:[{_PN_CHARS}])(?:[{_PN_CHARS}.]*[{_PN_CHARS}])?",
+    f"((?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?|[{_PN_CHARS_BASE}_][{_PN_CHARS}]*)",
+    r"[0-9]+\.[0-9]*[eE][+-]?[0-9]+|[0-9]*\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+(?:[eE][+-]?[0-9]+)?",
+    r"([{}'\"])",
+    r".",
+)), re.S)
+_GUARD_START = re.compile("|".join(sorted(_GUARDED)), re.I)
+
+
+class Ambiguous(Exception):
+    """The scan cannot decide this query for certain: the full parse must."""
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What the lexical scan read: the form (or ``UPDATE``), the dataset clauses, the SERVICE count."""
+
+    form: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    services: int = 0
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(kind, text) of the tokens the scan reads: ``iri``, ``pname``, ``word`` (upper-cased) and
+    ``brace``; Ambiguous where the tokenizer and the engine might read the text differently."""
+    tokens = []
+    for iri, name, mark in _TOKEN.findall(text):
+        if iri:
+            tokens.append(("iri", iri))
+        elif name:
+            upper = name.upper()
+            if upper not in _GUARDED and _GUARD_START.match(name):
+                # a longer word that starts like a keyword (``service:x``, ``SERVICEex:x``, ``FROMex:g``)
+                raise Ambiguous(name)
+            tokens.append(("pname", name) if ":" in name else ("word", upper))
+        elif mark:
+            if mark not in "{}":
+                raise Ambiguous("an unterminated string")
+            tokens.append(("brace", mark))
+    return tokens
+
+
+def _iri(kind: str, value: str, base: str, prefixes: dict[str, str]) -> str:
+    """An IRI token as an absolute IRI, resolved the way the full parse resolves it."""
+    if kind == "iri":
+        iri = value[1:-1]
+        return iri if ":" in iri else str(URIRef(iri, base=base))
+    if kind == "pname" and "\\" not in value:
+        prefix, _, local = value.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + local
+    raise Ambiguous(value)
+
+
+def scan(text: str, base: str | None = None) -> Scan:
+    """Read ``text``'s form, dataset clauses and SERVICE keywords without parsing it; raise Ambiguous
+    for whatever needs the full parse. It does not look for syntax errors: the engine does."""
+    if "\\u" in text or "\\U" in text:  # escapes the parser expands before reading (SPARQL 1.1 §19.2)
+        raise Ambiguous("\\u escape")
+    tokens = _tokens(text)
+    words = [value if kind == "word" else "" for kind, value in tokens]
+    base_iri, prefixes, at = base or "", {}, 0
+    while at < len(tokens) and words[at] in ("BASE", "PREFIX"):
+        if words[at] == "BASE" and at + 1 < len(tokens) and tokens[at + 1][0] == "iri" \
+                and ":" in tokens[at + 1][1]:
+            base_iri, at = tokens[at + 1][1][1:-1], at + 2
+        elif words[at] == "PREFIX" and at + 2 < len(tokens) and tokens[at + 1][0] == "pname" \
+                and tokens[at + 1][1].endswith(":") and tokens[at + 1][1].count(":") == 1 \
+                and tokens[at + 2][0] == "iri":
+            prefixes[tokens[at + 1][1][:-1]] = _iri("iri", tokens[at + 2][1], base_iri, prefixes)
+            at += 3
+        else:
+            raise Ambiguous("prologue")
+    form = words[at] if at < len(tokens) else ""
+    if form in _UPDATE_WORDS:
+        return Scan("UPDATE")
+    if form not in _QUERY_FORMS:
+        raise Ambiguous("form")
+    default_graphs: list[str] = []
+    named_graphs: list[str] = []
+    services = depth = 0
+    for index in range(at + 1, len(tokens)):
+        word = words[index]
+        if not word:
+            if tokens[index][0] == "brace":
+                depth += 1 if tokens[index][1] == "{" else -1
+        elif word == "SERVICE":
+            services += 1
+        elif word == "FROM" and depth == 0 and index + 1 < len(tokens):
+            named = words[index + 1] == "NAMED"
+            graph = index + 2 if named else index + 1
+            if graph >= len(tokens):
+                raise Ambiguous(word)
+            (named_graphs if named else default_graphs).append(_iri(*tokens[graph], base_iri, prefixes))
+            if named:
+                words[index + 1] = ""  # read: not a misplaced NAMED
+        elif word in _MISPLACED or (word in _QUERY_FORMS and depth == 0):
+            raise Ambiguous(word)  # not where a valid query has them (NAMED comes only after FROM)
+    return Scan(form, tuple(default_graphs), tuple(named_graphs), services)
+
+
+# --- the full parse (rdflib), for what the scan cannot decide -----------------------------------------
 
 def _services(node, prologue, found: list) -> list:
     """Every SERVICE endpoint in the parsed query (an IRI, or None for ``SERVICE ?variable``)."""
@@ -43,8 +186,8 @@ def _services(node, prologue, found: list) -> list:
                 iri = str(prologue.absolutize(term)) if term is not None else None
             except Exception:  # noqa: BLE001 - an unresolvable prefix: treat as not allowed
                 iri = None
-            named = iri and not iri.startswith("?") and isinstance(prologue.absolutize(term), URIRef)
-            found.append(iri if named else None)
+            found.append(iri if iri and not iri.startswith("?") and isinstance(prologue.absolutize(term), URIRef)
+                         else None)
         for value in node.values():
             _services(value, prologue, found)
     elif isinstance(node, (list, tuple)):
@@ -53,25 +196,17 @@ def _services(node, prologue, found: list) -> list:
     return found
 
 
-def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozenset(),
-                max_length: int | None = None, base: str | None = None) -> CheckedQuery:
-    """Parse ``text`` and return its form and dataset clauses (relative IRIs resolved against ``base``,
-    unless the query has its own BASE); raise RefusedQuery with a plain message otherwise.
-    ``SERVICE`` is refused unless every endpoint it names is in ``allowed_services`` (configured by
-    ``CAREKG_SERVICE_ALLOWLIST``; empty by default); ``max_length`` caps the query's characters."""
-    if not text or not text.strip():
-        raise RefusedQuery("the query is empty")
-    if max_length is not None and len(text) > max_length:
-        raise RefusedQuery(f"the query is longer than {max_length} characters")
+def full_check(text: str, allowed_services: frozenset[str] | set[str] = frozenset(),
+               base: str | None = None) -> CheckedQuery:
+    """The decision from rdflib's full SPARQL 1.1 parse (slow: ~10 ms); RefusedQuery otherwise."""
     try:
         parsed = parser.parseQuery(text)
     except ParseException as error:
         try:
             parser.parseUpdate(text)
         except ParseException:
-            raise RefusedQuery(f"SPARQL syntax error at line {error.lineno}, column {error.col}: "
-                               f"{error.msg}") from None
-        raise RefusedQuery("updates are not allowed: this endpoint is read-only") from None
+            raise RefusedQuery(f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}") from None
+        raise RefusedQuery(UPDATES_REFUSED) from None
     except Exception as error:  # rdflib raises assorted errors on odd input
         raise RefusedQuery(f"SPARQL syntax error: {error}") from None
     query = parsed[1]
@@ -82,14 +217,55 @@ def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozens
     services = _services(query, prologue, [])
     if services:
         if not allowed_services:
-            raise RefusedQuery("SERVICE (federated query) is not allowed on this endpoint")
+            raise RefusedQuery(SERVICE_REFUSED)
         refused = [iri for iri in services if iri not in allowed_services]
         if refused:
             shown = "a variable" if refused[0] is None else f"<{refused[0][:200]}>"
             raise RefusedQuery(f"SERVICE {shown} is not on this endpoint's allow-list")
     clauses = query["datasetClause"] if "datasetClause" in query else []  # not .get: CompValue.get differs
     return CheckedQuery(text=text, form=form,
-                        default_graphs=tuple(str(prologue.absolutize(c["default"]))
-                                             for c in clauses if "default" in c),
-                        named_graphs=tuple(str(prologue.absolutize(c["named"]))
-                                           for c in clauses if "named" in c))
+                        default_graphs=tuple(str(prologue.absolutize(c["default"])) for c in clauses if "default" in c),
+                        named_graphs=tuple(str(prologue.absolutize(c["named"])) for c in clauses if "named" in c))
+
+
+def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozenset(),
+                max_length: int | None = None, base: str | None = None) -> CheckedQuery:
+    """``text``'s form and dataset clauses (relative IRIs resolved against ``base``, unless the query
+    has its own BASE); raise RefusedQuery with a plain message otherwise. ``SERVICE`` is refused
+    unless every endpoint it names is in ``allowed_services`` (configured by
+    ``CAREKG_SERVICE_ALLOWLIST``; empty by default); ``max_length`` caps the query's characters.
+    Decided by the lexical scan where it can be, by the full parse where it cannot; a query that
+    passes may still have a syntax error, which the engine reports."""
+    if not text or not text.strip():
+        raise RefusedQuery("the query is empty")
+    if max_length is not None and len(text) > max_length:
+        raise RefusedQuery(f"the query is longer than {max_length} characters")
+    try:
+        found = scan(text, base)
+    except Ambiguous:
+        return full_check(text, allowed_services, base)
+    if found.form == "UPDATE":
+        raise RefusedQuery(UPDATES_REFUSED)
+    if found.services:
+        if not allowed_services:
+            raise RefusedQuery(SERVICE_REFUSED)
+        return full_check(text, allowed_services, base)  # which endpoints: the parse resolves them
+    return CheckedQuery(text, found.form, found.default_graphs, found.named_graphs)
+
+
+_ENGINE_POSITION = re.compile(r"error at (\d+):(\d+): ", re.S)
+
+
+def syntax_error_message(engine_message: str, prepended: str = "") -> str:
+    """The engine's syntax error (Oxigraph: ``error at LINE:COLUMN: expected ...``) in the guard's own
+    words, its position counted in the user's text (without ``prepended``, e.g. the BASE the endpoint
+    adds)."""
+    match = _ENGINE_POSITION.match(engine_message)
+    if not match:
+        return f"SPARQL syntax error: {engine_message}"
+    line, column = int(match.group(1)), int(match.group(2))
+    added_lines = prepended.count("\n")
+    if line == added_lines + 1:  # on the line the prepended text ends
+        column -= len(prepended) - (prepended.rfind("\n") + 1)
+    line -= added_lines
+    return f"SPARQL syntax error at line {line}, column {column}: {engine_message[match.end():]}"
