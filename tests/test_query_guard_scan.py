@@ -128,6 +128,11 @@ TRICKY = [
     ("MOVE <http://example.org/g> TO DEFAULT", ("update",), "scan"),
     ("ADD DEFAULT TO <http://example.org/g>", ("update",), "scan"),
     ("SELECT * WHERE { ?s ?p ?o } ; INSERT DATA { <a:b> <a:c> <a:d> }", ("syntax",), "full"),
+    # brackets nested past what the engine's recursive parser survives (3,000 kill a worker)
+    ("SELECT * WHERE { " + "{" * 3000 + "}" * 3000 + " }", ("syntax",), "full"),
+    ("SELECT * WHERE { FILTER(" + "(" * 3000 + "1" + ")" * 3000 + ") }", ("syntax",), "full"),
+    ("SELECT * WHERE { ?s ?p " + "[" * 3000 + "]" * 3000 + " }", ("syntax",), "full"),
+    ("SELECT * WHERE { " + "{" * 30 + "}" * 30 + " }", OK, "scan"),
     # syntax errors: the full parse, or the engine's own
     ("SELECT * WHERE { ?s ?p ", ("syntax",), "scan"),
     ('SELECT * WHERE { ?s ?p "unterminated }', ("syntax",), "full"),

@@ -50,6 +50,9 @@ _UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP"
 #: Words whose letters must never start a longer word the scan passes (see the module docstring).
 _QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 _GUARDED = frozenset({"SERVICE", "FROM", "NAMED", "PREFIX", "BASE", *_UPDATE_WORDS, *_QUERY_FORMS})
+#: Brackets nested deeper than this take the full parse, which refuses them (rdflib stops below 100);
+#: Oxigraph's recursive parser overflows its stack and kills the worker at a few thousand.
+MAX_NESTING = 32
 #: Guarded words a valid query has only in its prologue, after FROM, or (a form) in a subquery.
 _MISPLACED = frozenset({"BASE", "PREFIX", "NAMED", "FROM", *_UPDATE_WORDS})
 
@@ -76,7 +79,7 @@ _TOKEN = re.compile("|".join((
     f"_:(?:[{_PN_CHARS}])(?:[{_PN_CHARS}.]*[{_PN_CHARS}])?",
     f"((?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?|[{_PN_CHARS_BASE}_][{_PN_CHARS}]*)",
     r"[0-9]+\.[0-9]*[eE][+-]?[0-9]+|[0-9]*\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+(?:[eE][+-]?[0-9]+)?",
-    r"([{}'\"])",
+    r"([{}()[\]'\"])",
     r".",
 )), re.S)
 _GUARD_START = re.compile("|".join(sorted(_GUARDED)), re.I)
@@ -98,7 +101,7 @@ class Scan:
 
 def _tokens(text: str) -> list[tuple[str, str]]:
     """(kind, text) of the tokens the scan reads: ``iri``, ``pname``, ``word`` (upper-cased) and
-    ``brace``; Ambiguous where the tokenizer and the engine might read the text differently."""
+    ``brace`` (any bracket); Ambiguous where the tokenizer and the engine might read the text differently."""
     tokens = []
     for iri, name, mark in _TOKEN.findall(text):
         if iri:
@@ -110,7 +113,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
                 raise Ambiguous(name)
             tokens.append(("pname", name) if ":" in name else ("word", upper))
         elif mark:
-            if mark not in "{}":
+            if mark in "'\"":
                 raise Ambiguous("an unterminated string")
             tokens.append(("brace", mark))
     return tokens
@@ -154,12 +157,20 @@ def scan(text: str, base: str | None = None) -> Scan:
         raise Ambiguous("form")
     default_graphs: list[str] = []
     named_graphs: list[str] = []
-    services = depth = 0
+    services = depth = nesting = 0
     for index in range(at + 1, len(tokens)):
         word = words[index]
         if not word:
             if tokens[index][0] == "brace":
-                depth += 1 if tokens[index][1] == "{" else -1
+                mark = tokens[index][1]
+                if mark in "{([":
+                    nesting += 1
+                    if nesting > MAX_NESTING:
+                        raise Ambiguous("deep nesting")
+                else:
+                    nesting -= 1
+                if mark in "{}":
+                    depth += 1 if mark == "{" else -1
         elif word == "SERVICE":
             services += 1
         elif word == "FROM" and depth == 0 and index + 1 < len(tokens):
