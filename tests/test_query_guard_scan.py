@@ -12,8 +12,15 @@ from urllib.parse import parse_qsl, urlsplit
 import pyoxigraph as ox
 import pytest
 
-from carekg.query_guard import (SERVICE_REFUSED, UPDATES_REFUSED, Ambiguous, RefusedQuery, check_query,
-                                full_check, scan, syntax_error_message)
+from carekg.query_guard import (
+    UPDATES_REFUSED,
+    Ambiguous,
+    RefusedQuery,
+    check_query,
+    full_check,
+    scan,
+    syntax_error_message,
+)
 from tests.api.test_protocol_conformance import TESTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,9 +95,11 @@ TRICKY = [
     ("select * where { service <http://127.0.0.1:9/> { ?s ?p ?o } }", ("service",), "scan"),
     ("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }", ("service",), "scan"),
     ("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }", ("service",), "scan"),
-    ("SELECT * WHERE { { SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } } }", ("service",), "scan"),
+    ("SELECT * WHERE { { SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } } }", ("service",),
+     "scan"),
     ("SELECT * WHERE { ?s ?p ?o .SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", ("service",), "scan"),
-    ("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE<http://127.0.0.1:9/>{?s ?p ?o} } }", ("service",), "scan"),
+    ("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE<http://127.0.0.1:9/>{?s ?p ?o} } }", ("service",),
+     "scan"),
     # Oxigraph reads these as SERVICE calls (its grammar needs no word boundary after a keyword)
     ("PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { service:x { ?s ?p ?o } }", None, "full"),
     ("PREFIX ex: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEex:x { ?s ?p ?o } }", None, "full"),
@@ -121,7 +130,8 @@ TRICKY = [
     ("INSERT DATA { <a:b> <a:c> <a:d> }", ("update",), "scan"),
     ("insert data { <a:b> <a:c> <a:d> }", ("update",), "scan"),
     ("PREFIX ex: <http://example.org/> DELETE WHERE { ?s ex:p ?o }", ("update",), "scan"),
-    ("WITH <http://example.org/g> DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }", ("update",), "scan"),
+    ("WITH <http://example.org/g> DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }", ("update",),
+     "scan"),
     ("LOAD <http://127.0.0.1:9/data.ttl>", ("update",), "scan"),
     ("CLEAR ALL", ("update",), "scan"), ("CREATE GRAPH <http://example.org/g>", ("update",), "scan"),
     ("DROP ALL", ("update",), "scan"), ("COPY DEFAULT TO <http://example.org/g>", ("update",), "scan"),
@@ -172,11 +182,13 @@ def test_with_an_allow_list_service_takes_the_full_parse():
                  "SELECT * WHERE { SERVICE <http://127.0.0.1:8/> { ?s ?p ?o } }",
                  "SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }"):
         assert_same_decision(text, allowed_services=allowed)
-    assert check_query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", allowed).form == "SELECT"
+    listed = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    assert check_query(listed, allowed).form == "SELECT"
 
 
 def _repository_queries() -> list[Path]:
-    return sorted(p for folder in ("src/carekg/queries", "shapes/checks") for p in (ROOT / folder).rglob("*.rq"))
+    folders = ("src/carekg/queries", "shapes/checks")
+    return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.rq"))
 
 
 def _protocol_texts() -> list[str]:

@@ -45,8 +45,10 @@ class CheckedQuery:
 
 UPDATES_REFUSED = "updates are not allowed: this endpoint is read-only"
 SERVICE_REFUSED = "SERVICE (federated query) is not allowed on this endpoint"
-_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
-_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+          "DescribeQuery": "DESCRIBE"}
+_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
+                           "WITH"})
 #: Words whose letters must never start a longer word the scan passes (see the module docstring).
 _QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 _GUARDED = frozenset({"SERVICE", "FROM", "NAMED", "PREFIX", "BASE", *_UPDATE_WORDS, *_QUERY_FORMS})
@@ -138,7 +140,8 @@ def scan(text: str, base: str | None = None) -> Scan:
         raise Ambiguous("\\u escape")
     tokens = _tokens(text)
     words = [value if kind == "word" else "" for kind, value in tokens]
-    base_iri, prefixes, at = base or "", {}, 0
+    base_iri, at = base or "", 0
+    prefixes: dict[str, str] = {}
     while at < len(tokens) and words[at] in ("BASE", "PREFIX"):
         if words[at] == "BASE" and at + 1 < len(tokens) and tokens[at + 1][0] == "iri" \
                 and ":" in tokens[at + 1][1]:
@@ -197,8 +200,8 @@ def _services(node, prologue, found: list) -> list:
                 iri = str(prologue.absolutize(term)) if term is not None else None
             except Exception:  # noqa: BLE001 - an unresolvable prefix: treat as not allowed
                 iri = None
-            found.append(iri if iri and not iri.startswith("?") and isinstance(prologue.absolutize(term), URIRef)
-                         else None)
+            named = iri and not iri.startswith("?") and isinstance(prologue.absolutize(term), URIRef)
+            found.append(iri if named else None)
         for value in node.values():
             _services(value, prologue, found)
     elif isinstance(node, (list, tuple)):
@@ -216,7 +219,8 @@ def full_check(text: str, allowed_services: frozenset[str] | set[str] = frozense
         try:
             parser.parseUpdate(text)
         except ParseException:
-            raise RefusedQuery(f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}") from None
+            raise RefusedQuery(f"SPARQL syntax error at line {error.lineno}, column {error.col}: "
+                               f"{error.msg}") from None
         raise RefusedQuery(UPDATES_REFUSED) from None
     except Exception as error:  # rdflib raises assorted errors on odd input
         raise RefusedQuery(f"SPARQL syntax error: {error}") from None
@@ -235,8 +239,10 @@ def full_check(text: str, allowed_services: frozenset[str] | set[str] = frozense
             raise RefusedQuery(f"SERVICE {shown} is not on this endpoint's allow-list")
     clauses = query["datasetClause"] if "datasetClause" in query else []  # not .get: CompValue.get differs
     return CheckedQuery(text=text, form=form,
-                        default_graphs=tuple(str(prologue.absolutize(c["default"])) for c in clauses if "default" in c),
-                        named_graphs=tuple(str(prologue.absolutize(c["named"])) for c in clauses if "named" in c))
+                        default_graphs=tuple(str(prologue.absolutize(c["default"]))
+                                             for c in clauses if "default" in c),
+                        named_graphs=tuple(str(prologue.absolutize(c["named"]))
+                                           for c in clauses if "named" in c))
 
 
 def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozenset(),
