@@ -54,6 +54,7 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("ontology module (303)", "/def/{module}", "/def/core", HTML, None),
     ("named graph (303)", "/graph/{name}", "/graph/data", HTML, None),
     ("map", "/map", "/map", HTML, None),
+    ("map, page 2", "/map", "/map?limit=50&offset=50", HTML, None),
     ("map.svg", "/map.svg", "/map.svg", "image/svg+xml", None),
     ("map.png", "/map.png", "/map.png", "image/png", None),
     ("export findings.csv", "/export/findings.csv", "/export/findings.csv", "text/csv", None),

@@ -7,21 +7,33 @@ the same map drawn as SVG (/map.svg) and PNG (/map.png, rasterised by Pillow), a
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import SettingsDep, StoreDep
 from api.responses import HTML, choose, versioned
 from api.routes import pages
 from carekg.drawing.gap_map import map_png, map_svg
-from carekg.services.gap_map import Cell, GapMapRow
+from carekg.services.gap_map import DEFAULT_PAGE, MAX_PAGE, Cell, GapMapRow
 from carekg.services.gap_map import gap_map as build_gap_map
 
 router = APIRouter(tags=["pages"])
 
 SVG = "image/svg+xml"
 PNG = "image/png"
+
+#: A page of the map: the innovations with most findings first (each page's rows shown A-Z).
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="innovations on the page (rows)")]
+Offset = Annotated[int, Query(ge=0, description="innovations skipped, from the most findings down")]
+
+
+def _page_query(limit: int, offset: int | None) -> str | None:
+    """The query string of a page (empty for the first page at the default size); None for no page."""
+    if offset is None:
+        return None
+    return "" if (limit, offset) == (DEFAULT_PAGE, 0) else "?" + urlencode({"limit": limit, "offset": offset})
 
 
 def _cell_link(request: Request):
@@ -34,27 +46,34 @@ def _cell_link(request: Request):
 
 
 @router.get("/map", name="map-page", response_class=Response, responses={200: {"content": {HTML: {}}}})
-def gap_map(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    """The evidence gap map as an HTML table: a row per innovation, a column per NASSS sub-domain."""
+def gap_map(request: Request, store: StoreDep, settings: SettingsDep, limit: Limit = DEFAULT_PAGE,
+            offset: Offset = 0) -> Response:
+    """The evidence gap map as an HTML table: a row per innovation, a column per NASSS sub-domain; a
+    page of ``limit`` innovations (most findings first), with links to the next and previous pages."""
     choose(request, (HTML,))
-    the_map = build_gap_map(store)
-    content = pages.render(request, settings, "map.html", map=the_map, cell_link=_cell_link(request))
+    the_map = build_gap_map(store, limit, offset)
+    pager = {"this": _page_query(limit, offset), "next": _page_query(limit, the_map.next_offset),
+             "previous": _page_query(limit, the_map.previous_offset)}
+    content = pages.render(request, settings, "map.html", map=the_map, cell_link=_cell_link(request), pager=pager)
     return versioned(request, store, settings, HTML, content)
 
 
 @router.get("/map.svg", name="map-svg", response_class=Response, responses={200: {"content": {SVG: {}}}})
-def gap_map_svg(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    """The evidence gap map drawn as SVG; non-empty cells link to their findings."""
-    body = map_svg(build_gap_map(store), _cell_link(request))
+def gap_map_svg(request: Request, store: StoreDep, settings: SettingsDep, limit: Limit = DEFAULT_PAGE,
+                offset: Offset = 0) -> Response:
+    """A page of the evidence gap map drawn as SVG (as /map pages it); non-empty cells link to their
+    findings."""
+    body = map_svg(build_gap_map(store, limit, offset), _cell_link(request))
     response = versioned(request, store, settings, SVG, body)
     response.headers["Content-Disposition"] = 'inline; filename="carekg-gap-map.svg"'
     return response
 
 
 @router.get("/map.png", name="map-png", response_class=Response, responses={200: {"content": {PNG: {}}}})
-def gap_map_png(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    """The evidence gap map as a PNG image (drawn by Pillow from the same layout as the SVG)."""
-    body = map_png(build_gap_map(store))
+def gap_map_png(request: Request, store: StoreDep, settings: SettingsDep, limit: Limit = DEFAULT_PAGE,
+                offset: Offset = 0) -> Response:
+    """A page of the evidence gap map as a PNG image (drawn by Pillow from the same layout as the SVG)."""
+    body = map_png(build_gap_map(store, limit, offset))
     response = versioned(request, store, settings, PNG, body)
     response.headers["Content-Disposition"] = 'inline; filename="carekg-gap-map.png"'
     return response

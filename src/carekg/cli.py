@@ -252,7 +252,7 @@ def cmd_map(args) -> int:
     if store.dataset_version() is None:
         print("error: the store holds no dataset: run `carekg load` first", file=sys.stderr)
         return EXIT_UNAVAILABLE
-    the_map = gap_map(store)
+    the_map = gap_map(store, limit=None)  # the whole map: a file, not a request
     body = map_svg(the_map).encode("utf-8") if fmt == "svg" else map_png(the_map)
     try:
         out.write_bytes(body)

@@ -236,3 +236,47 @@ def test_findings_csv_download(client, store):
 def test_unknown_export_is_a_404_naming_the_choices(client):
     answer = client.get("/export/carekg.xlsx")
     assert answer.status_code == 404 and "carekg.ttl" in answer.json()["detail"]
+
+
+def test_map_pages_its_innovations_with_links_to_the_next_page(client, store):
+    whole = gap_map(store, limit=None)
+    first = client.get("/map", params={"limit": 5}, headers=HTML)
+    assert first.status_code == 200
+    shown = re.findall(r'<th scope="row" class="innovation"><a href="[^"]+">([^<]+)</a>', first.text)
+    assert len(shown) == 5 and shown == sorted(shown, key=str.lower)
+    assert f"Innovations 1 to 5\nof {whole.total}" in first.text
+    assert 'rel="next" href="/map?limit=5&amp;offset=5"' in first.text and 'rel="prev"' not in first.text
+    assert 'href="/map.svg?limit=5&amp;offset=0"' in first.text
+    last = client.get("/map", params={"limit": 5, "offset": 10}, headers=HTML)
+    assert 'rel="prev" href="/map?limit=5&amp;offset=5"' in last.text and 'rel="next"' not in last.text
+    pages = [gap_map(store, limit=5, offset=offset) for offset in range(0, whole.total, 5)]
+    assert sorted(r.id for p in pages for r in p.rows) == sorted(r.id for r in whole.rows)
+    most = max(whole.rows, key=lambda r: r.findings)
+    assert most.id in {r.id for r in pages[0].rows}, "the first page holds the innovations with most findings"
+    svg = ET.fromstring(client.get("/map.svg", params={"limit": 2}).content)
+    assert len({a.get("href").split("?")[0] for a in svg.iter("{http://www.w3.org/2000/svg}a")}) <= 2
+
+
+@pytest.mark.parametrize("path", ["/map", "/map.svg", "/map.png"])
+@pytest.mark.parametrize("query", ["limit=0", "limit=201", "limit=ten", "offset=-1", "offset=x"])
+def test_bad_map_page_is_a_4xx(client, path, query):
+    answer = client.get(f"{path}?{query}", headers=HTML)
+    assert 400 <= answer.status_code < 500, answer.status_code
+
+
+def test_the_maps_queries_do_not_grow_with_the_findings_or_the_page(store):
+    """Five queries for any page: the cells are counted by the engine per innovation and sub-domain."""
+    asked: list[str] = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def select(self, query, bindings=None):
+            asked.append(query)
+            return store.select(query, bindings)
+
+    for limit in (1, 4, None):
+        asked.clear()
+        the_map = gap_map(Counting(), limit=limit)
+        assert len(asked) == 5 and len(the_map.rows) == (limit or the_map.total)

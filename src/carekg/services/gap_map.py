@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from carekg.ids import GRAPH_INFERRED, slug_of
+from carekg.services.errors import InvalidArgument
 from carekg.services.rows import as_bool, select
 from carekg.services.vocabulary import DIRECTIONS, code
 from carekg.store.base import GraphStore
@@ -26,6 +27,10 @@ STRENGTH_NOTE = (
     "by the innovation's developer or purveyor and those whose independence is unknown; reports of "
     "one study count once."
 )
+
+#: Innovations on a page of the map unless asked otherwise, and the most a page may hold.
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,25 @@ class GapMapRow:
 
 @dataclass(frozen=True)
 class GapMap:
+    """One page of the map: ``rows`` are the innovations ``offset`` to ``offset + limit`` of ``total``,
+    taken from the most findings to the fewest and shown A-Z."""
+
     domains: list[Domain]
     rows: list[GapMapRow]
     note: str = STRENGTH_NOTE
+    total: int = 0
+    offset: int = 0
+    limit: int | None = None
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where the next page starts; None on the last page."""
+        end = self.offset + len(self.rows)
+        return end if self.limit is not None and end < self.total else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.offset - (self.limit or 0)) if self.offset else None
 
     @property
     def subdomains(self) -> list[Subdomain]:
@@ -137,38 +158,34 @@ def nasss(store: GraphStore) -> list[Domain]:
     return sorted(result, key=lambda d: d.code)
 
 
-def gap_map(store: GraphStore) -> GapMap:
-    """Every innovation x every NASSS sub-domain, from five SPARQL queries (ui_*.rq); cells without
-    findings are kept (and empty), so gaps show."""
+def gap_map(store: GraphStore, limit: int | None = DEFAULT_PAGE, offset: int = 0) -> GapMap:
+    """A page of the map: the ``limit`` innovations after the first ``offset`` (by findings, most first;
+    all with ``limit=None``), each x every NASSS sub-domain. Cells without findings are kept (and
+    empty), so gaps show. Five queries (ui_*.rq) whatever the page and however many findings: the
+    cells are counted by the engine, per innovation and sub-domain, and only the page's are kept."""
+    if (limit is not None and limit < 1) or offset < 0:
+        raise InvalidArgument("limit must be at least 1 and offset at least 0")
     domains = nasss(store)
+    ranked = sorted(select(store, "ui_map_innovations"),
+                    key=lambda r: (-int(r["findings"]), r["label"].lower(), r["innovation"]))
+    page = ranked[offset:] if limit is None else ranked[offset:offset + limit]
+    shown = {r["innovation"] for r in page}
     counts: dict[tuple[str, str], dict[str, Any]] = {}  # counts, and the consensus notes
     for r in select(store, "ui_map_directions"):
-        if r["direction"] in DIRECTIONS.values():
+        if r["innovation"] in shown and r["direction"] in DIRECTIONS.values():
             cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
             cell[code(r["direction"])] = int(r["findings"])
     for r in select(store, "ui_map_strength"):
-        cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
-        cell["sources"], cell["independent"] = int(r["sources"]), int(r["independent"])
+        if r["innovation"] in shown:
+            cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
+            cell["sources"], cell["independent"] = int(r["sources"]), int(r["independent"])
     for r in select(store, "ui_map_consensus", inferred=GRAPH_INFERRED):
-        cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
-        note = f"{r['factorLabel']}: {code(r['direction'])}, {r['levelLabel']} confidence"
-        cell["consensus"] = (*cell.get("consensus", ()), note)
+        if r["innovation"] in shown:
+            cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
+            note = f"{r['factorLabel']}: {code(r['direction'])}, {r['levelLabel']} confidence"
+            cell["consensus"] = (*cell.get("consensus", ()), note)
     rows = []
-    for r in select(store, "ui_map_innovations"):
+    for r in sorted(page, key=lambda r: (r["label"].lower(), r["innovation"])):
         cells = [Cell(s, **counts.get((r["innovation"], s.iri), {})) for d in domains for s in d.subdomains]
         rows.append(GapMapRow(slug_of(r["innovation"]), r["innovation"], r["label"], cells))
-    return GapMap(domains, rows)
-
-
-def cell(store: GraphStore, innovation: str, subdomain: str) -> tuple[GapMapRow, Cell]:
-    """The row and cell of innovation id ``innovation`` and sub-domain code or id ``subdomain``;
-    KeyError if the map has no such row or column."""
-    the_map = gap_map(store)
-    row = next((r for r in the_map.rows if r.id == innovation), None)
-    if row is None:
-        raise KeyError(f"no innovation {innovation!r}")
-    wanted = subdomain.lower()
-    found = next((c for c in row.cells if wanted in (c.subdomain.code.lower(), c.subdomain.id.lower())), None)
-    if found is None:
-        raise KeyError(f"no NASSS sub-domain {subdomain!r}")
-    return row, found
+    return GapMap(domains, rows, total=len(ranked), offset=offset, limit=limit)
