@@ -54,7 +54,8 @@ def gap_map(request: Request, store: StoreDep, settings: SettingsDep, limit: Lim
     the_map = build_gap_map(store, limit, offset)
     pager = {"this": _page_query(limit, offset), "next": _page_query(limit, the_map.next_offset),
              "previous": _page_query(limit, the_map.previous_offset)}
-    content = pages.render(request, settings, "map.html", map=the_map, cell_link=_cell_link(request), pager=pager)
+    content = pages.render(request, settings, "map.html", map=the_map, cell_link=_cell_link(request),
+                           pager=pager)
     return versioned(request, store, settings, HTML, content)
 
 
