@@ -3,7 +3,8 @@
 protocol's ``default-graph-uri``/``named-graph-uri``, else the query's FROM and FROM NAMED), the media
 types it answers in, and the Service Description (https://www.w3.org/TR/sparql11-service-description/).
 api/routes/sparql.py only wires these to the runner. Checking the query itself is
-carekg.query_guard.check_query's job, the one function that parses it.
+carekg.query_guard.check_query's job, the one function that reads it
+(a lexical scan; rdflib's full parse only where the scan cannot decide).
 """
 
 from __future__ import annotations

@@ -49,8 +49,8 @@ _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRU
           "DescribeQuery": "DESCRIBE"}
 _UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
                            "WITH"})
-#: Words whose letters must never start a longer word the scan passes (see the module docstring).
 _QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+#: Words whose letters must never start a longer word the scan passes (see the module docstring).
 _GUARDED = frozenset({"SERVICE", "FROM", "NAMED", "PREFIX", "BASE", *_UPDATE_WORDS, *_QUERY_FORMS})
 #: Brackets nested deeper than this take the full parse, which refuses them (rdflib stops below 100);
 #: Oxigraph's recursive parser overflows its stack and kills the worker at a few thousand.
