@@ -38,6 +38,7 @@ def test_edge_cases_agree_with_pyshacl():
     ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ( ex:p ex:q ) ; sh:minCount 1 ; sh:message \"m\" ] .",
      "path"),
     ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .", "sh:message"),
+    ("ex:S sh:targetClass ex:C ; sh:property [ sh:minCount 1 ; sh:message \"m\" ] .", "no sh:path"),
     ("ex:S sh:targetClass ex:C ; sh:pattern \"a\" ; sh:flags \"i\" ; sh:message \"m\" .", "sh:flags"),
     ("ex:S sh:targetClass ex:C ; sh:pattern \"(?=a)\" ; sh:message \"m\" .", "Oxigraph"),
     ("ex:S sh:targetClass ex:C ; sh:or ( [ sh:path ex:p ; sh:minCount 2 ] ) ; sh:message \"m\" .", "above 1"),

@@ -78,7 +78,8 @@ class _Compiler:
         self._check_vocabulary()
 
     def _check_vocabulary(self) -> None:
-        unknown = sorted({p for p in self.graph.predicates() if p.startswith(str(SH)) and p not in SUPPORTED})
+        unknown = sorted({p for p in self.graph.predicates()
+                          if isinstance(p, URIRef) and p.startswith(str(SH)) and p not in SUPPORTED})
         if unknown:
             names = ", ".join(f"sh:{p.removeprefix(str(SH))}" for p in unknown)
             verb = "is" if len(unknown) == 1 else "are"
@@ -239,8 +240,8 @@ def _logical(component: str, members: tuple[Shape, ...], exactly_one: bool) -> L
             reads_types |= any(t.reads_types for t in member.constraints)
             further |= any(t.paths or t.typed_paths or t.reads_further for t in member.constraints)
         for prop in [member] if member.path is not None else member.properties:
-            paths.append(prop.path)
-            typed += [prop.path] if any(t.reads_types for t in prop.constraints) else []
+            paths.append(prop.property_path)
+            typed += [prop.property_path] if any(t.reads_types for t in prop.constraints) else []
             further |= any(t.paths or t.typed_paths or t.reads_further for t in prop.constraints)
     return LogicalConstraint(component, members=members, exactly_one=exactly_one, reads_types=reads_types,
                        paths=tuple(paths), typed_paths=tuple(typed), reads_further=further)
@@ -253,7 +254,9 @@ def _checked_pattern(pattern: str) -> str:
     except re.error as error:
         raise UnsupportedShape(f"sh:pattern {pattern!r} is not a valid regular expression: {error}") from None
     probe = f'SELECT ?ok WHERE {{ BIND(REGEX("", {ox.Literal(python_to_rust_regex(pattern))}) AS ?ok) }}'
-    if next(iter(ox.Store().query(probe)))["ok"] is None:
+    solutions = ox.Store().query(probe)
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT query
+    if next(solutions)["ok"] is None:
         raise UnsupportedShape(f"sh:pattern {pattern!r} uses regular expression syntax Oxigraph does not run")
     return pattern
 
@@ -345,16 +348,16 @@ def _checks(root: Shape, program: Program) -> Iterator[Check]:
             expressions.append(constraint.expr("?this", fresh))
             outcomes.append(_outcome(constraint.component, root,
                                      "this" if constraint.reports_value else None))
-            for path in constraint.paths:
-                program.read(path, path in constraint.typed_paths)
+            for read in constraint.paths:
+                program.read(read, read in constraint.typed_paths)
             if constraint.reads_further:
                 program.not_local = f"{constraint.component} in {root.describe()} reads beyond its paths"
     for prop in properties:
         if prop.min_count == 1:
-            expressions.append(f"EXISTS {{ ?this {prop.path.sparql} {fresh()} }}")
+            expressions.append(f"EXISTS {{ ?this {prop.property_path.sparql} {fresh()} }}")
             outcomes.append(_outcome(f"{SH}MinCountConstraintComponent", prop, None))
         for value in prop.has_values:
-            expressions.append(f"EXISTS {{ ?this {prop.path.sparql} {value} }}")
+            expressions.append(f"EXISTS {{ ?this {prop.property_path.sparql} {value} }}")
             outcomes.append(_outcome(f"{SH}HasValueConstraintComponent", prop, None))
     if expressions:
         names, keep = _flags(expressions)
@@ -362,8 +365,8 @@ def _checks(root: Shape, program: Program) -> Iterator[Check]:
                     f"{PREFIXES}SELECT DISTINCT ?this {names} WHERE {{ {FOCUS_VALUES} {focus} {keep} }}",
                     tuple(outcomes))
     for prop in properties:
-        path = prop.path.sparql
-        program.read(prop.path, any(t.reads_types for t in prop.constraints))
+        path = prop.property_path.sparql
+        program.read(prop.property_path, any(t.reads_types for t in prop.constraints))
         if any(t.paths or t.typed_paths or t.reads_further for t in prop.constraints):
             program.not_local = f"{prop.describe()} checks its values' own properties"
         # 2. the values: each distinct value judged once, joined back to its focus nodes only if it fails

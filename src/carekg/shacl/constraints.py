@@ -341,6 +341,13 @@ class Shape:
         return str(self.node) if isinstance(self.node, URIRef) else None
 
     @property
+    def property_path(self) -> PropertyPath:
+        """The path of a property shape (a sh:property member, or a shape with sh:path)."""
+        if self.path is None:
+            raise UnsupportedShape(f"{self.describe()} is used as a property shape but has no sh:path")
+        return self.path
+
+    @property
     def reports(self) -> bool:
         return bool(self.constraints or self.min_count or self.max_count is not None or self.has_values)
 
@@ -365,7 +372,7 @@ def conforms(shape: Shape, v: str, fresh: Fresh) -> str:
 
 
 def _property_conditions(prop: Shape, v: str, fresh: Fresh) -> list[str]:
-    path, parts = prop.path.sparql, []
+    path, parts = prop.property_path.sparql, []
     if prop.min_count:
         parts.append(f"EXISTS {{ {v} {path} {fresh()} }}")
     if prop.max_count == 0:

@@ -29,6 +29,8 @@ HIERARCHY_PREDICATES = (SUBCLASS_OF.value, str(OWL.equivalentClass))
 _THIS = ox.Variable("this")
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+#: A node a change touches: with RDF-star, a quoted triple can be a statement's subject or object too.
+Node = Term | ox.Triple
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def validate_files(files: Iterable[Path], shapes: Program | Path | str) -> tuple
     return validate(store, program), blank_owner
 
 
-def _validate(store: ox.Store, program: Program, focus_nodes: Iterable[Term] | None,
+def _validate(store: ox.Store, program: Program, focus_nodes: Iterable[Node] | None,
               graphs: Sequence[str] | None, every_blank_node: bool) -> list[ValidationResult]:
     query = _Query(store, graphs)
     results: list[ValidationResult] = []
@@ -165,7 +167,7 @@ class ChangeValidation:
 
     results: list[ValidationResult]
     #: the nodes validated; None when the whole changed graph was validated
-    focus_nodes: tuple[Term, ...] | None
+    focus_nodes: tuple[Node, ...] | None
     #: why the whole changed graph was validated (None: only the focus nodes were)
     full_reason: str | None
     #: statements in the scratch store the validation ran on
@@ -210,7 +212,7 @@ def _removed_triples(view: _View, removed: Iterable[ox.Triple | ox.Quad]) -> set
     return {t for t, graphs in leaving.items() if not {q.graph_name for q in view.quads(*t)} - graphs}
 
 
-def _affected(program: Program, view: _View, changed: set[ox.Triple]) -> set[Term]:
+def _affected(program: Program, view: _View, changed: set[ox.Triple]) -> set[Node]:
     """Every node whose results the change can alter: the subject of a statement the node's shapes read
     forwards (or its type), the object of one they read backwards, and the nodes whose sh:class checks
     read the types of a node whose types change."""
@@ -218,14 +220,14 @@ def _affected(program: Program, view: _View, changed: set[ox.Triple]) -> set[Ter
     backward = program.inverse_predicates | program.target_object_predicates
     typed_forward = [ox.NamedNode(p) for p in program.typed_forward_predicates]
     typed_inverse = [ox.NamedNode(p) for p in program.typed_inverse_predicates]
-    pointing_at: dict[Term, set[Term]] = {}  # within the change: typed-forward subjects by object, ...
-    pointed_from: dict[Term, set[Term]] = {}  # ... and typed-inverse objects by subject
+    pointing_at: dict[Node, set[Node]] = {}  # within the change: typed-forward subjects by object, ...
+    pointed_from: dict[Node, set[Node]] = {}  # ... and typed-inverse objects by subject
     for t in changed:
         if t.predicate in typed_forward:
             pointing_at.setdefault(t.object, set()).add(t.subject)
         if t.predicate in typed_inverse:
             pointed_from.setdefault(t.subject, set()).add(t.object)
-    nodes: set[Term] = set()
+    nodes: set[Node] = set()
     for triple in changed:
         if triple.predicate.value in forward:
             nodes.add(triple.subject)
@@ -239,7 +241,7 @@ def _affected(program: Program, view: _View, changed: set[ox.Triple]) -> set[Ter
     return nodes
 
 
-def _neighbourhood(program: Program, view: _View, nodes: set[Term], added: set[ox.Triple]) -> set[ox.Triple]:
+def _neighbourhood(program: Program, view: _View, nodes: set[Node], added: set[ox.Triple]) -> set[ox.Triple]:
     """What validating ``nodes`` reads once ``added`` is in: their statements, the statements inverse paths
     and sh:targetObjectsOf follow into them, the types of every node at the other end, the class hierarchy."""
     incoming = {ox.NamedNode(p) for p in program.inverse_predicates | program.target_object_predicates}
