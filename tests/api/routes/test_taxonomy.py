@@ -1,5 +1,6 @@
-"""GET /consensus as JSON, JSON-LD and HTML: the review's seven claims beside the rule's verdicts in both
-evidence windows, the studies behind each result, and a CERQual-style confidence on every result."""
+"""api/routes/taxonomy.py: GET /taxonomy, and GET /consensus as JSON, JSON-LD and HTML: the review's seven
+claims beside the rule's verdicts in both evidence windows, the studies behind each result, and a
+CERQual-style confidence on every result."""
 
 from __future__ import annotations
 
@@ -114,3 +115,10 @@ def test_gap_map_tooltips_show_the_consensus_confidence(client, body):
                 f"{result['confidence']['label']} confidence")
         assert any(note in title for title in titles), note
         assert note in svg
+
+
+def test_taxonomy_consensus(client):
+    taxonomy = client.get("/taxonomy").json()
+    assert len(taxonomy["nasss"]) == 7 and len(taxonomy["cfir"]) == 5
+    consensus = client.get("/consensus").json()
+    assert consensus["rule"]["version"] and consensus["results"]
