@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from carekg.query_guard import check_query
+from carekg.query_guard import check_query, syntax_error_message
 
 BASE = "http://localhost/sparql"
 
@@ -23,3 +23,16 @@ BASE = "http://localhost/sparql"
 def test_the_dataset_clauses_come_from_the_same_parse(query, default_graphs, named_graphs):
     checked = check_query(query, base=BASE)
     assert (checked.default_graphs, checked.named_graphs) == (default_graphs, named_graphs)
+
+
+def test_a_remote_engines_syntax_error_is_worded_as_oxigraphs_with_the_users_position():
+    base = "BASE <http://example.org/sparql>\n"
+    virtuoso = "Virtuoso 37000 Error SP030: SPARQL compiler, line 2: syntax error at '}' before '}'"
+    message = syntax_error_message(virtuoso, base, base + "SELECT ?x WHERE { ?x ?y }")
+    assert message.startswith("SPARQL syntax error at line 1, column ")
+    assert "Virtuoso" not in message and "BASE" not in message
+
+
+def test_a_remote_syntax_error_the_embedded_parser_accepts_keeps_the_remote_words():
+    message = syntax_error_message("dialect says no", "", "SELECT * WHERE { ?s ?p ?o }")
+    assert message == "SPARQL syntax error: dialect says no"

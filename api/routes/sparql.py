@@ -97,7 +97,7 @@ async def _answer(request: Request, store, settings, runner) -> Response:
     try:
         result = await run_in_threadpool(runner.run, text, media_type, default_graphs, named_graphs)
     except QuerySyntaxError as error:  # the scan leaves syntax to the engine, which parses anyway
-        raise HTTPException(400, syntax_error_message(str(error), base)) from None
+        raise HTTPException(400, syntax_error_message(str(error), base, text)) from None
     except QueryTimeout as error:
         raise HTTPException(503, str(error)) from None
     except ResultTooLarge as error:

@@ -174,7 +174,7 @@ def cmd_query(args) -> int:
     try:
         result = store.run(text, QUERY_FORMATS[fmt])
     except QuerySyntaxError as error:  # check_query leaves syntax to the engine
-        print(f"error: {syntax_error_message(str(error), prepended)}", file=sys.stderr)
+        print(f"error: {syntax_error_message(str(error), prepended, text)}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)

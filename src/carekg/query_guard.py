@@ -273,11 +273,18 @@ def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozens
 _ENGINE_POSITION = re.compile(r"error at (\d+):(\d+): ", re.S)
 
 
-def syntax_error_message(engine_message: str, prepended: str = "") -> str:
+def syntax_error_message(engine_message: str, prepended: str = "", text: str | None = None) -> str:
     """The engine's syntax error (Oxigraph: ``error at LINE:COLUMN: expected ...``) in the guard's own
     words, its position counted in the user's text (without ``prepended``, e.g. the BASE the endpoint
-    adds)."""
+    adds). A remote engine words its errors its own way (Virtuoso even echoes its own prologue), so
+    when the message has no Oxigraph position and ``text`` (the query as sent) is given, the text is
+    parsed again on an empty embedded store for a message in the same words on every back-end; only
+    on this error path, never for a query that runs."""
     match = _ENGINE_POSITION.match(engine_message)
+    if not match and text is not None:
+        local = _embedded_syntax_error(text)
+        if local is not None:
+            return syntax_error_message(local, prepended)
     if not match:
         return f"SPARQL syntax error: {engine_message}"
     line, column = int(match.group(1)), int(match.group(2))
@@ -286,3 +293,16 @@ def syntax_error_message(engine_message: str, prepended: str = "") -> str:
         column -= len(prepended) - (prepended.rfind("\n") + 1)
     line -= added_lines
     return f"SPARQL syntax error at line {line}, column {column}: {engine_message[match.end():]}"
+
+
+def _embedded_syntax_error(text: str) -> str | None:
+    """Oxigraph's own syntax error for ``text`` (run on an empty in-memory store), or None when it parses."""
+    from carekg.store import QuerySyntaxError, StoreError, get_store
+
+    try:
+        get_store("memory:").run(text, "application/sparql-results+json")
+    except QuerySyntaxError as error:
+        return str(error)
+    except StoreError:
+        return None
+    return None
