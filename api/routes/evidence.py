@@ -14,9 +14,18 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from carekg.writes import ACCEPTED, ValidationFailed, WriteRefused, media_type_of
+from carekg.writes import ACCEPTED, Refusal, ValidationFailed, WriteRefused, media_type_of
 
 router = APIRouter(tags=["evidence"])
+
+#: The HTTP status of each reason the library refuses a write for.
+STATUS_OF: dict[Refusal, int] = {
+    Refusal.UNSUPPORTED_MEDIA_TYPE: 415,
+    Refusal.MALFORMED: 400,
+    Refusal.TOO_LARGE: 413,
+    Refusal.CONFLICT: 409,
+    Refusal.NOT_SUPPORTED: 501,
+}
 
 _ERROR = {"content": {"application/json": {"schema": {
     "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}}}}
@@ -77,7 +86,7 @@ async def submit(name: str, request: Request) -> JSONResponse:
         body = await request.body()
         result = await run_in_threadpool(request.app.state.writer.submit, name, body, media_type, who)
     except WriteRefused as error:
-        raise HTTPException(error.status, str(error)) from None
+        raise HTTPException(STATUS_OF[error.reason], str(error)) from None
     except ValidationFailed as failure:
         return JSONResponse({"detail": str(failure), "results": failure.results}, status_code=422)
     return JSONResponse({"name": result.name, "version": result.version,

@@ -46,6 +46,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -90,12 +91,22 @@ SUBJECT_PREFIX = ID_BASE
 _RESERVED_PREFIXES = (str(CONSENSUS), str(AGENT), str(WRITE), str(DATASET), GRAPH_BASE)
 
 
-class WriteRefused(ValueError):
-    """The request cannot be a write: ``status`` is the HTTP status, the message says why."""
+class Refusal(Enum):
+    """Why a write is refused (the API maps each to its HTTP status)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    UNSUPPORTED_MEDIA_TYPE = "unsupported media type"
+    MALFORMED = "malformed"  # a bad name, unparsable or empty RDF, statements it may not make
+    TOO_LARGE = "too large"
+    CONFLICT = "conflict"  # the store does not hold the dataset the files describe
+    NOT_SUPPORTED = "not supported"  # the store cannot take writes
+
+
+class WriteRefused(ValueError):
+    """The request cannot be a write: ``reason`` says which kind of refusal, the message says why."""
+
+    def __init__(self, reason: Refusal, message: str) -> None:
         super().__init__(message)
-        self.status = status
+        self.reason = reason
 
 
 @dataclass
@@ -133,13 +144,13 @@ def _to_rdflib(term):
 
 
 def media_type_of(content_type: str | None) -> str:
-    """The bare media type of a Content-Type header; WriteRefused(415) unless it is accepted."""
+    """The bare media type of a Content-Type header; WriteRefused (UNSUPPORTED_MEDIA_TYPE) unless accepted."""
     media_type = (content_type or "").split(";")[0].strip().lower()
     if media_type in REFUSED:
-        raise WriteRefused(415, REFUSED[media_type])
+        raise WriteRefused(Refusal.UNSUPPORTED_MEDIA_TYPE, REFUSED[media_type])
     if media_type not in ACCEPTED:
-        raise WriteRefused(415, f"unsupported Content-Type {media_type or '(none)'!r}: use "
-                                + ", ".join(ACCEPTED))
+        raise WriteRefused(Refusal.UNSUPPORTED_MEDIA_TYPE,
+                           f"unsupported Content-Type {media_type or '(none)'!r}: use " + ", ".join(ACCEPTED))
     return media_type
 
 
@@ -155,39 +166,40 @@ class Parsed:
 def parse_untrusted(body: bytes, media_type: str) -> Parsed:
     """The triples of ``body``, parsed by pyoxigraph's Rust parsers: no DTDs or entities, no remote
     ``@context`` (no document loader is set, so any remote context is an error), no file access, a
-    bounded parser stack. Relative IRIs are refused (no base). Raises WriteRefused(400/415/413)."""
+    bounded parser stack. Relative IRIs are refused (no base). Raises WriteRefused."""
     fmt = ACCEPTED.get(media_type)
     if fmt is None:
         media_type_of(media_type)  # raises the right refusal
     if not body.strip():
-        raise WriteRefused(400, "the request body is empty")
+        raise WriteRefused(Refusal.MALFORMED, "the request body is empty")
     graph = Graph()
     triples: dict[ox.Triple, None] = {}
     try:
         for quad in ox.parse(body, format=fmt):
             if not isinstance(quad.graph_name, ox.DefaultGraph):
-                raise WriteRefused(400, "a submission may not name graphs: send triples only")
+                raise WriteRefused(Refusal.MALFORMED, "a submission may not name graphs: send triples only")
             if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
-                raise WriteRefused(400, "RDF-star triple terms are not accepted")
+                raise WriteRefused(Refusal.MALFORMED, "RDF-star triple terms are not accepted")
             graph.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
             triples[ox.Triple(quad.subject, quad.predicate, quad.object)] = None
             if len(triples) > MAX_TRIPLES:
-                raise WriteRefused(413, f"a submission may hold at most {MAX_TRIPLES} triples")
+                raise WriteRefused(Refusal.TOO_LARGE, f"a submission may hold at most {MAX_TRIPLES} triples")
     except SyntaxError as error:
         message = " ".join(str(error).split())[:300]
-        raise WriteRefused(400, f"the body does not parse as {media_type}: {message}") from None
+        raise WriteRefused(Refusal.MALFORMED, f"the body does not parse as {media_type}: {message}") from None
     except (ValueError, UnicodeDecodeError) as error:
         if isinstance(error, WriteRefused):
             raise
-        raise WriteRefused(400, f"the body does not parse as {media_type}: {str(error)[:300]}") from None
+        raise WriteRefused(Refusal.MALFORMED,
+                           f"the body does not parse as {media_type}: {str(error)[:300]}") from None
     if not len(graph):
-        raise WriteRefused(400, "the submission holds no triples")
+        raise WriteRefused(Refusal.MALFORMED, "the submission holds no triples")
     for subject in set(graph.subjects()):
         if isinstance(subject, URIRef):
             iri = str(subject)
             if not iri.startswith(SUBJECT_PREFIX) or iri.startswith(_RESERVED_PREFIXES):
-                raise WriteRefused(400, f"statements may only be about carekg resources ({SUBJECT_PREFIX}"
-                                        f"{{kind}}/{{id}}), not {iri[:200]!r}")
+                raise WriteRefused(Refusal.MALFORMED, "statements may only be about carekg resources "
+                                   f"({SUBJECT_PREFIX}{{kind}}/{{id}}), not {iri[:200]!r}")
     return Parsed(graph, tuple(triples))
 
 
@@ -287,8 +299,8 @@ class EvidenceWriter:
 
     def submit(self, name: str, body: bytes, media_type: str, who: str) -> WriteResult:
         if not NAME.match(name or "") or len(name) > NAME_LENGTH:
-            raise WriteRefused(400, f"the submission name must be 1-{NAME_LENGTH} characters: lowercase "
-                                    "letters and digits in words joined by single '-' (e.g. fdac-2024)")
+            raise WriteRefused(Refusal.MALFORMED, f"the submission name must be 1-{NAME_LENGTH} characters: "
+                               "lowercase letters and digits in words joined by single '-' (e.g. fdac-2024)")
         parsed = parse_untrusted(body, media_type)
         with self._exclusive():
             return self._commit(name, parsed, who)
@@ -299,14 +311,15 @@ class EvidenceWriter:
         amended = final.exists()
         with self._target() as store:
             if not isinstance(store, Writable):
-                raise WriteRefused(501, "writes need the embedded store (oxigraph:PATH or memory:)")
+                raise WriteRefused(Refusal.NOT_SUPPORTED,
+                                   "writes need the embedded store (oxigraph:PATH or memory:)")
             previous = store.dataset_version()
             old_files = self.files()
             classifier: Classifier | None = next(
                 (c for c in (True, RULES, False) if previous == old_files.version(c)), None)
             if classifier is None:
-                raise WriteRefused(409, "the store does not hold the dataset these files describe; "
-                                        "run `carekg load` first")
+                raise WriteRefused(Refusal.CONFLICT, "the store does not hold the dataset these files "
+                                   "describe; run `carekg load` first")
             # A classified store stays classified, by the rule until HermiT runs again (module docstring).
             classify = classifier is not False
             # 2. SHACL on the merged graph (data, ontology, the other submissions and this one), validating

@@ -220,3 +220,11 @@ def test_the_prov_iris_a_write_mints_dereference(writable):
         document = client.get(seen.headers["location"], headers={"Accept": "application/n-triples"})
         assert document.status_code == 200 and f"<{iri}>" in document.text
         assert client.get(seen.headers["location"], headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_every_refusal_the_library_makes_has_an_http_status():
+    from api.routes.evidence import STATUS_OF
+    from carekg.writes import Refusal
+
+    assert set(STATUS_OF) == set(Refusal)
+    assert all(400 <= status < 600 for status in STATUS_OF.values())
