@@ -12,7 +12,6 @@ SHAPES_DIR = ROOT / "shapes"
 DATA_DIR = ROOT / "data"
 CURATION_DIR = ROOT / "curation"
 #: Material beside the repository (the W3C protocol tests); the build never reads it.
-SHARED_DIR = Path(os.environ.get("CAREKG_SHARED", ROOT.parent / "shared"))
 #: The framework notes (NASSS, CFIR 2.0, ERIC) the framework modules are compiled from.
 FRAMEWORKS_YAML = CURATION_DIR / "frameworks" / "frameworks.yaml"
 STATE_DIR = Path(os.environ.get("CAREKG_STATE", ROOT / ".carekg"))
