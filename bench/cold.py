@@ -41,6 +41,8 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("innovation", "/innovations/{id}", "/innovations/{id}", JSON, "innovation"),
     ("innovation as Turtle", "/innovations/{id}", "/innovations/{id}", TURTLE, "innovation"),
     ("profile", "/innovations/{id}/profile", "/innovations/{id}/profile", JSON, "innovation"),
+    ("profile, CFIR", "/innovations/{id}/profile", "/innovations/{id}/profile?framework=cfir", JSON,
+     "innovation"),
     ("compare", "/compare", "/compare?innovation={id}&innovation={id2}", JSON, "pair"),
     ("factor", "/factors/{id}", "/factors/{id}", JSON, "factor"),
     ("study", "/studies/{id}", "/studies/{id}", JSON, "study"),

@@ -19,8 +19,12 @@ InnovationId = Annotated[str, Path(description="the innovation's id, e.g. signs-
 Direction = Literal[tuple(services.DIRECTIONS)]
 Provenance = Literal[tuple(services.PROVENANCE_KINDS)]
 Design = Literal[tuple(services.DESIGNS)]
-NasssCode = Annotated[str | None, Query(pattern=r"^[1-7][A-Ea-e]?$",
-                                        description="only a NASSS domain (e.g. 5) or sub-domain (e.g. 5B)")]
+Framework = Literal[tuple(services.FRAMEWORKS)]
+# Checked by the service against the framework's codes, so a bad one is a 422 naming what is allowed.
+DomainCode = Annotated[str | None, Query(
+    max_length=16, description="only one domain: with framework=nasss a NASSS domain (e.g. 5) or sub-domain "
+    "(e.g. 5B); with framework=cfir a CFIR 2.0 domain (e.g. III), construct (e.g. III.K) or sub-construct "
+    "(e.g. III.A.2)")]
 
 
 @router.get("/innovations", name="innovations-list",
@@ -41,19 +45,25 @@ def get_innovation(id: InnovationId, request: Request, store: StoreDep, settings
 
 
 @router.get("/innovations/{id}/profile", name="innovations-profile",
-            response_model=services.InnovationProfile,
+            response_model=services.InnovationProfile | services.CfirProfile,
             responses={404: {"description": "no innovation with that id"}})
 def get_profile(
     id: InnovationId, request: Request, store: StoreDep, settings: SettingsDep,
     direction: Annotated[Direction | None, Query(description="only findings in this direction")] = None,
-    domain: NasssCode = None,
+    framework: Annotated[Framework, Query(description="group by NASSS (the default) or CFIR 2.0")] = "nasss",
+    domain: DomainCode = None,
     provenance: Annotated[Provenance | None, Query(description="only findings of this provenance")] = None,
     design: Annotated[Design | None, Query(description="only findings from sources of this design")] = None,
 ) -> Response:
-    """The factors that support, hinder or both, grouped by NASSS domain and sub-domain, each with
-    its findings, their sources and designs, provenance kinds and counts (CQ-1, CQ-2)."""
-    profile = services.innovation_profile(store, id, direction=direction, domain=domain,
-                                          provenance=provenance, design=design)
+    """The factors that support, hinder or both, grouped by NASSS domain and sub-domain (or, with
+    framework=cfir, by CFIR 2.0 domain and construct through the crosswalk, each mapping close or related,
+    and the factors it does not map in a group of their own), each with its findings, their sources and
+    designs, provenance kinds and counts (CQ-1, CQ-2)."""
+    filters = dict(direction=direction, domain=domain, provenance=provenance, design=design)
+    if framework == "cfir":
+        cfir = services.innovation_cfir_profile(store, id, **filters)
+        return json_answer(request, store, settings, cfir, services.CfirProfile)
+    profile = services.innovation_profile(store, id, **filters)
     return json_answer(request, store, settings, profile, services.InnovationProfile)
 
 

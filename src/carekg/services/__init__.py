@@ -9,7 +9,8 @@ Nothing here knows of HTTP.
 
 One module per resource or concern; this package re-exports what callers use:
 
-- ``innovations``: the innovation list, an innovation's page and its profile by NASSS domain
+- ``innovations``: the innovation list, an innovation's page and its profile by NASSS domain;
+  ``cfir_profile``: the same profile by CFIR 2.0 domain and construct
 - ``factors``: the factor list and a factor's page
 - ``sources``: studies and other sources
 - ``organisations``: organisations and their roles
@@ -22,6 +23,13 @@ One module per resource or concern; this package re-exports what callers use:
   ``refs`` (references and the whole-table lookups), ``evidence`` (findings and roles), ``rdf``
 """
 
+from carekg.services.cfir_profile import (
+                                         FRAMEWORKS,
+                                         CfirDomainProfile,
+                                         CfirFactorEvidence,
+                                         CfirProfile,
+                                         innovation_cfir_profile,
+)
 from carekg.services.compare import Comparison, ComparisonCell, ComparisonRow, compare
 from carekg.services.consensus import Consensus, ConsensusFinding, ConsensusRule, consensus, consensus_rdf
 from carekg.services.describe import ResourceDescription, Statement, describe, require_resource, resource
@@ -65,6 +73,7 @@ from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, SO
 from carekg.services.void import void_description
 
 __all__ = [
+    "CfirDomainProfile", "CfirFactorEvidence", "CfirProfile", "FRAMEWORKS", "innovation_cfir_profile",
     "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode", "Consensus",
     "ConsensusFinding", "ConsensusRule", "Counts", "DESIGNS", "DIRECTIONS", "DomainProfile", "Evidence",
     "FactorDetail", "FactorEvidence", "FactorForInnovation", "FactorSummary", "InnovationDetail",

@@ -233,17 +233,28 @@ def innovation_profile(store: GraphStore, id: str, direction: str | None = None,
     sub-domain, each with its findings; optionally only the findings of one direction, NASSS domain
     or sub-domain, provenance kind or source design (codes as in DIRECTIONS, PROVENANCE_KINDS, DESIGNS).
     Only the innovation's own findings are read (queries bound to it), never the whole table."""
+    in_domain = _domain_matcher(store, domain)
+    innovation_ref, evidence, filters = filtered_evidence(
+        store, id, lambda factor_iri: in_domain(*placement_of(store, factor_iri)),
+        direction=direction, domain=domain, provenance=provenance, design=design)
+    return InnovationProfile(innovation_ref, filters, Counts.of(evidence),
+                             len({e.factor.iri for e in evidence}), _group_by_placement(store, evidence))
+
+
+def filtered_evidence(store: GraphStore, id: str, factor_in_domain: Callable[[str], bool],
+                      direction: str | None, domain: str | None, provenance: str | None,
+                      design: str | None) -> tuple[Ref, list[Evidence], dict[str, str]]:
+    """The innovation, its findings that pass the filters (the domain test is the framework's, on the
+    finding's factor IRI), and the filters given: what every framework's profile starts from."""
     iri, row = one_innovation_row(store, id)
     check_choice("direction", direction, DIRECTIONS)
     check_choice("provenance", provenance, PROVENANCE_KINDS)
     check_choice("design", design, DESIGNS)
-    in_domain = _domain_matcher(store, domain)
     evidence = [
         e for e in innovation_evidence(store, iri, row["label"])
         if direction in (None, e.direction) and provenance in (None, e.provenance)
-        and design in (None, e.source.design) and in_domain(*placement_of(store, e.factor.iri))
+        and design in (None, e.source.design) and factor_in_domain(e.factor.iri)
     ]
     chosen = (("direction", direction), ("domain", domain), ("provenance", provenance), ("design", design))
-    filters = {name: value for name, value in chosen if value is not None}
-    return InnovationProfile(Ref(id, iri, row["label"]), filters, Counts.of(evidence),
-                             len({e.factor.iri for e in evidence}), _group_by_placement(store, evidence))
+    return (Ref(id, iri, row["label"]), evidence,
+            {name: value for name, value in chosen if value is not None})

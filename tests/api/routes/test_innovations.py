@@ -72,6 +72,88 @@ def test_profile_bad_filters_are_422(client, params):
     assert response.json()["detail"]
 
 
+def _cfir_mappings(body):
+    return [f for d in body["domains"] for c in d["constructs"] for f in c["factors"]]
+
+
+def test_profile_default_framework_is_nasss(client):
+    default = client.get(f"/innovations/{SOS}/profile").json()
+    assert client.get(f"/innovations/{SOS}/profile", params={"framework": "nasss"}).json() == default
+    assert "framework" not in default and {d["code"] for d in default["domains"]} <= set("1234567")
+
+
+def test_profile_in_cfir_terms(client):
+    nasss = client.get(f"/innovations/{SOS}/profile").json()
+    body = client.get(f"/innovations/{SOS}/profile", params={"framework": "cfir"}).json()
+    assert body["framework"] == "cfir" and body["filters"] == {}
+    assert body["counts"] == nasss["counts"] and body["factor_count"] == nasss["factor_count"]
+    assert [d["code"] for d in body["domains"]] == sorted(d["code"] for d in body["domains"])
+    assert {d["code"] for d in body["domains"]} <= {"I", "II", "III", "IV", "V"}
+    mappings = _cfir_mappings(body)
+    assert {m["match"] for m in mappings} == {"close", "related"}
+    for domain in body["domains"]:
+        for construct in domain["constructs"]:
+            assert construct["code"].startswith(domain["code"] + ".")
+            for mapping in construct["factors"]:
+                assert mapping["concept"]["code"].startswith(construct["code"])
+                assert mapping["counts"]["findings"] == len(mapping["findings"])
+    # every finding of the NASSS profile is somewhere in the CFIR one (mapped or not)
+    nasss_findings = {e["id"] for d in nasss["domains"] for s in d["subdomains"] for f in s["factors"]
+                      for e in f["findings"]}
+    cfir_findings = ({e["id"] for m in mappings for e in m["findings"]}
+                     | {e["id"] for f in body["not_mapped"]["factors"] for e in f["findings"]})
+    assert cfir_findings == nasss_findings
+    assert body["not_mapped"]["label"] == "Not mapped to CFIR 2.0"
+
+
+def test_cfir_mapping_match_is_the_crosswalks(client):
+    """Senior leadership buy-in is a close match of IV.R.A (High-level Leaders) and a related match of
+    III.G (Relative Priority) in curation/factors.csv."""
+    body = client.get(f"/innovations/{SOS}/profile", params={"framework": "cfir"}).json()
+    leadership = {(m["concept"]["code"], m["match"]) for m in _cfir_mappings(body)
+                  if m["factor"]["id"] == "senior-leadership-buy-in-and-support"}
+    assert {("IV.R.A", "close"), ("III.G", "related")} <= leadership
+
+
+@pytest.mark.parametrize("params", [{"domain": "III"}, {"domain": "iii.k"}, {"domain": "III.A.3"},
+                                    {"direction": "barrier", "domain": "IV"}, {"provenance": "source-study"},
+                                    {"design": "mixed-methods-evaluation"}])
+def test_cfir_profile_filters(client, params):
+    response = client.get(f"/innovations/{SOS}/profile", params={"framework": "cfir", **params})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["filters"] == params
+    mappings = _cfir_mappings(body)
+    assert mappings, "each filter keeps some of Signs of Safety's findings"
+    findings = [e for m in mappings for e in m["findings"]]
+    if "direction" in params:
+        assert {e["direction"] for e in findings} == {params["direction"]}
+    if "provenance" in params:
+        assert {e["provenance"] for e in findings} == {params["provenance"]}
+    if "design" in params:
+        assert {e["source"]["design"] for e in findings} == {params["design"]}
+    if "domain" in params:
+        scope = params["domain"].upper()
+        assert all(m["concept"]["code"] == scope or m["concept"]["code"].startswith(scope + ".")
+                   for m in mappings)
+        assert len(body["domains"]) == 1 and body["not_mapped"]["factors"] == []
+
+
+@pytest.mark.parametrize(("params", "allowed"), [
+    ({"framework": "ERIC"}, "'nasss' or 'cfir'"),
+    ({"framework": "cfir", "domain": "5"}, "CFIR 2.0 domain (I-V)"),
+    ({"framework": "cfir", "domain": "III.Z"}, "CFIR 2.0 domain (I-V)"),
+    ({"framework": "nasss", "domain": "III"}, "NASSS domain (1-7)"),
+    ({"framework": "cfir", "direction": "sideways"}, "enabler"),
+    ({"framework": "cfir", "provenance": "gossip"}, "source-study"),
+    ({"framework": "cfir", "design": "anecdote"}, "rapid-review"),
+])
+def test_profile_bad_framework_or_filter_is_422_naming_the_allowed(client, params, allowed):
+    response = client.get(f"/innovations/{SOS}/profile", params=params)
+    assert response.status_code == 422
+    assert allowed in str(response.json()["detail"])
+
+
 def test_profile_of_unknown_innovation_is_404(client):
     assert client.get("/innovations/no-such-thing/profile").status_code == 404
 
