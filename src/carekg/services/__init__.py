@@ -68,11 +68,21 @@ from carekg.services.organisations import (
 from carekg.services.overview import Overview, overview
 from carekg.services.rdf import RDF_FORMATS, jsonld_context
 from carekg.services.refs import Concept, Counts, Ref, SourceRef, resource_iri
-from carekg.services.sources import SourceDetail, SourceSummary, list_studies, study
-from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, SOURCE_KINDS, code
+from carekg.services.sources import DEVELOPER_AUTHORED, SourceDetail, SourceSummary, list_studies, study
+from carekg.services.vocabulary import (
+    DESIGNS,
+    DIRECTIONS,
+    INCLUSION_STATUSES,
+    NO_INCLUSION_STATUS,
+    PROVENANCE_KINDS,
+    SOURCE_KINDS,
+    SOURCE_TYPES,
+    code,
+)
 from carekg.services.void import void_description
 
 __all__ = [
+    "DEVELOPER_AUTHORED", "INCLUSION_STATUSES", "NO_INCLUSION_STATUS", "SOURCE_TYPES",
     "CfirDomainProfile", "CfirFactorEvidence", "CfirProfile", "FRAMEWORKS", "innovation_cfir_profile",
     "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode", "Consensus",
     "ConsensusFinding", "ConsensusRule", "Counts", "DESIGNS", "DIRECTIONS", "DomainProfile", "Evidence",

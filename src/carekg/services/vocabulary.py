@@ -41,6 +41,16 @@ DESIGNS = _codes(
     CKG.PressReleaseDesign, CKG.CommentaryDesign, CKG.UnknownDesign,
 )
 SOURCE_KINDS = ("study", "source")
+SOURCE_TYPES = _codes(CKG.EvaluationReport, CKG.SystematicReviewReport, CKG.PeerReviewedPaper, CKG.Report,
+                      CKG.SummaryPage, CKG.NewsOrGreyLiterature)
+#: A source's inclusion in the founding review, by the code the API answers and filters on (the curation
+#: codes, not the terms' names: ``confirmed`` for ckg:ConfirmedIncluded).
+INCLUSION_STATUSES = {"confirmed": str(CKG.ConfirmedIncluded), "probable": str(CKG.ProbablyIncluded),
+                      "possible": str(CKG.PossiblyIncluded), "cited-only": str(CKG.CitedOnly),
+                      "not-known": str(CKG.NotKnownIncluded)}
+#: The inclusion filter's extra value for sources with no status: by the data shapes, only the founding
+#: review itself, for which being included in itself means nothing.
+NO_INCLUSION_STATUS = "none"
 _CONCEPT_LEVELS = _codes(CKG.NasssDomain, CKG.NasssSubdomain, CKG.CfirDomain, CKG.CfirConstruct,
                          CKG.CfirSubconstruct)
 CONCEPT_LEVELS_BY_IRI = {iri: name for name, iri in _CONCEPT_LEVELS.items()}
