@@ -19,6 +19,7 @@ from carekg import services
 from carekg.store import GraphStore
 
 JSON = "application/json"
+JSONLD = "application/ld+json"
 HTML = "text/html"
 RDF_TYPES = tuple(services.RDF_FORMATS)
 JSON_OR_RDF = (JSON, *RDF_TYPES)
@@ -73,6 +74,18 @@ def _json(request: Request, store: GraphStore, settings: Settings, answer: objec
     adapter = _adapter(schema)
     body = adapter.dump_json(adapter.validate_python(answer, from_attributes=True))
     return versioned(request, store, settings, JSON, body)
+
+
+def jsonld_answer(request: Request, store: GraphStore, settings: Settings, answer: object,
+                  schema: type) -> Response:
+    """``answer`` as JSON-LD: the JSON of ``schema`` under carekg's JSON-LD context (``/context.jsonld``),
+    where each resource's ``iri`` is its ``@id``, so the answer's resources are the graph's own."""
+    adapter = _adapter(schema)
+    document = adapter.dump_python(adapter.validate_python(answer, from_attributes=True), mode="json")
+    context = {**services.jsonld_context()["@context"], "iri": "@id", "label": "rdfs:label",
+               "description": "dcterms:description"}
+    body = _adapter(dict).dump_json({"@context": context, **document})
+    return versioned(request, store, settings, JSONLD, body)
 
 
 def json_answer(request: Request, store: GraphStore, settings: Settings, answer: object,

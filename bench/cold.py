@@ -43,6 +43,8 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("profile", "/innovations/{id}/profile", "/innovations/{id}/profile", JSON, "innovation"),
     ("profile, CFIR", "/innovations/{id}/profile", "/innovations/{id}/profile?framework=cfir", JSON,
      "innovation"),
+    ("briefing", "/innovations/{id}/briefing", "/innovations/{id}/briefing", JSON, "innovation"),
+    ("briefing page", "/innovations/{id}/briefing", "/innovations/{id}/briefing", HTML, "innovation"),
     ("compare", "/compare", "/compare?innovation={id}&innovation={id2}", JSON, "pair"),
     ("factor", "/factors/{id}", "/factors/{id}", JSON, "factor"),
     ("study", "/studies/{id}", "/studies/{id}", JSON, "study"),

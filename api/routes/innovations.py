@@ -8,7 +8,18 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api import schemas
 from api.deps import PaginationDep, SettingsDep, StoreDep
-from api.responses import RDF_ALTERNATIVES, json_answer, resource_answer
+from api.responses import (
+    HTML,
+    JSON,
+    JSONLD,
+    RDF_ALTERNATIVES,
+    choose,
+    json_answer,
+    jsonld_answer,
+    resource_answer,
+    versioned,
+)
+from api.routes import pages
 from carekg import services
 
 router = APIRouter(tags=["innovations"])
@@ -65,6 +76,30 @@ def get_profile(
         return json_answer(request, store, settings, cfir, services.CfirProfile)
     profile = services.innovation_profile(store, id, **filters)
     return json_answer(request, store, settings, profile, services.InnovationProfile)
+
+
+_BRIEFING_TYPES = (JSON, HTML, JSONLD)
+
+
+@router.get("/innovations/{id}/briefing", name="innovations-briefing", response_model=services.Briefing,
+            responses={200: {"description": "JSON by default; a printable HTML page, or JSON-LD, by Accept",
+                             "content": {media_type: {} for media_type in _BRIEFING_TYPES[1:]}},
+                       404: {"description": "no innovation with that id"},
+                       406: {"description": "no acceptable representation"}})
+def get_briefing(id: InnovationId, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """One page for a commissioner (issue 15): what the innovation is, its strongest enablers and
+    barriers with the strength of their evidence and any consensus result with its CERQual-style
+    confidence, strategies suggested for each barrier with their basis, the NASSS sub-domains without
+    evidence, the sources with their type and independence, and the dataset version."""
+    media_type = choose(request, _BRIEFING_TYPES)
+    briefing = services.briefing(store, id)
+    if media_type == JSON:
+        return json_answer(request, store, settings, briefing, services.Briefing)
+    if media_type == JSONLD:
+        return jsonld_answer(request, store, settings, briefing, services.Briefing)
+    content = pages.render(request, settings, "briefing.html", briefing=briefing,
+                           reasons=services.UNCOUNTED_REASONS)
+    return versioned(request, store, settings, HTML, content)
 
 
 @router.get("/compare", name="innovations-compare", response_model=services.Comparison,

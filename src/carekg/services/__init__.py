@@ -17,12 +17,14 @@ One module per resource or concern; this package re-exports what callers use:
 - ``consensus``: the consensus and confidence rules, their results and the review's claims beside them
 - ``frameworks``: the NASSS and CFIR 2.0 trees
 - ``gaps``, ``compare``, ``gap_map``: evidence gaps, side-by-side profiles, the gap map's data
+- ``briefing``: one innovation for a commissioner (strongest factors, strategies, gaps, sources)
 - ``overview``, ``ontology``, ``describe``: counts, the ontology document, any resource as RDF or a table
 - ``void``: the VoID description; ``exports``: CSV and whole-dataset RDF
 - shared parts: ``vocabulary`` (codes), ``errors``, ``answer_cache``, ``rows`` (query rows to values),
   ``refs`` (references and the whole-table lookups), ``evidence`` (findings and roles), ``rdf``
 """
 
+from carekg.services.briefing import UNCOUNTED_REASONS, Briefing, BriefingFactor, BriefingSource, briefing
 from carekg.services.cfir_profile import (
                                          FRAMEWORKS,
                                          CfirDomainProfile,
@@ -70,20 +72,21 @@ from carekg.services.rdf import RDF_FORMATS, jsonld_context
 from carekg.services.refs import Concept, Counts, Ref, SourceRef, resource_iri
 from carekg.services.sources import DEVELOPER_AUTHORED, SourceDetail, SourceSummary, list_studies, study
 from carekg.services.vocabulary import (
-    DESIGNS,
-    DIRECTIONS,
-    INCLUSION_STATUSES,
-    NO_INCLUSION_STATUS,
-    PROVENANCE_KINDS,
-    SOURCE_KINDS,
-    SOURCE_TYPES,
-    code,
+                                         DESIGNS,
+                                         DIRECTIONS,
+                                         INCLUSION_STATUSES,
+                                         NO_INCLUSION_STATUS,
+                                         PROVENANCE_KINDS,
+                                         SOURCE_KINDS,
+                                         SOURCE_TYPES,
+                                         code,
 )
 from carekg.services.void import void_description
 
 __all__ = [
     "DEVELOPER_AUTHORED", "INCLUSION_STATUSES", "NO_INCLUSION_STATUS", "SOURCE_TYPES",
     "CfirDomainProfile", "CfirFactorEvidence", "CfirProfile", "FRAMEWORKS", "innovation_cfir_profile",
+    "Briefing", "BriefingFactor", "BriefingSource", "UNCOUNTED_REASONS", "briefing",
     "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode", "Consensus",
     "ConsensusFinding", "ConsensusRule", "Counts", "DESIGNS", "DIRECTIONS", "DomainProfile", "Evidence",
     "FactorDetail", "FactorEvidence", "FactorForInnovation", "FactorSummary", "InnovationDetail",

@@ -50,6 +50,12 @@ def _innovation_gaps(store: GraphStore, iri: str, label: str, evidenced: set[str
     return InnovationGaps(Ref(slug_of(iri), iri, label), total - len(missing), missing)
 
 
+def innovation_gaps(store: GraphStore, iri: str, label: str) -> InnovationGaps:
+    """One innovation's gaps, by the query bound to it: its cost grows with its findings."""
+    evidenced = {row["subdomain"] for row in select(store, "api_innovation_subdomains", innovation=iri)}
+    return _innovation_gaps(store, iri, label, evidenced)
+
+
 @cached
 def gaps(store: GraphStore) -> list[InnovationGaps]:
     """Per innovation, the NASSS sub-domains with no evidence at all (CQ-4), from one query for the

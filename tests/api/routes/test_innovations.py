@@ -173,3 +173,46 @@ def test_compare(client):
 ])
 def test_compare_errors(client, params, status):
     assert client.get("/compare", params=params).status_code == status
+
+
+def test_briefing_json(client, store):
+    response = client.get(f"/innovations/{SOS}/briefing")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["innovation"]["id"] == SOS and body["description"]
+    assert body["dataset_version"] == store.dataset_version()
+    assert 0 < len(body["enablers"]) <= 5 and 0 < len(body["barriers"]) <= 5
+    assert {f["direction"] for f in body["enablers"]} == {"enabler"}
+    assert all(f["strategies"] for f in body["barriers"]), "every barrier shown has curated strategies"
+    assert {s["basis"] for f in body["barriers"] for s in f["strategies"]} <= {"curator-judgement",
+                                                                               "expert-opinion"}
+    assert {s["independence"] for s in body["sources"]} <= {"independent", "developer-authored", "unknown"}
+    assert body["gaps"] and all(g["code"] for g in body["gaps"])
+
+
+def test_briefing_jsonld_is_the_same_content(client):
+    plain = client.get(f"/innovations/{SOS}/briefing").json()
+    response = client.get(f"/innovations/{SOS}/briefing", headers={"Accept": "application/ld+json"})
+    assert response.headers["content-type"] == "application/ld+json"
+    document = response.json()
+    context = document.pop("@context")
+    assert context["iri"] == "@id" and context["ckg"].endswith("/def#")
+    assert document == plain
+
+
+def test_briefing_html(client):
+    response = client.get(f"/innovations/{SOS}/briefing", headers={"Accept": "text/html"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert "@media print" in response.text and "Strongest barriers" in response.text
+    page = client.get(f"/doc/innovation/{SOS}", headers={"Accept": "text/html"}).text
+    assert f"/innovations/{SOS}/briefing" in page
+
+
+@pytest.mark.parametrize(("path", "headers", "status"), [
+    ("/innovations/no-such-thing/briefing", {}, 404),
+    (f"/innovations/{SOS}/briefing", {"Accept": "text/turtle"}, 406),
+    (f"/innovations/{SOS}/briefing?format=csv", {}, 406),
+])
+def test_briefing_errors(client, path, headers, status):
+    response = client.get(path, headers=headers)
+    assert response.status_code == status and response.json()["detail"]
