@@ -79,13 +79,26 @@ def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     return versioned(request, store, settings, HTML, content)
 
 
+def _framework_switch(params) -> dict[str, str]:
+    """The query string of this page's profile in each framework: the filters kept, except ``domain``,
+    whose codes are the framework's own."""
+    kept = {name: params[name] for name in ("direction", "provenance", "design") if params.get(name)}
+    return {framework: "?" + urlencode({**kept, "framework": framework}) for framework in services.FRAMEWORKS}
+
+
 def document(request: Request, store: GraphStore, settings: Settings, kind: str, slug: str, iri: str) -> str:
     """The page for the resource ``iri`` (of ``kind``, id ``slug``); NotFound if there is none."""
     if kind == "innovation":
         params = request.query_params
         filters = {name: params.get(name) or None for name in ("direction", "domain", "provenance", "design")}
+        framework = params.get("framework") or "nasss"
+        if framework not in services.FRAMEWORKS:
+            raise services.InvalidArgument(f"framework must be one of {', '.join(services.FRAMEWORKS)}; "
+                                           f"got {framework!r}")
+        profile_in = services.innovation_cfir_profile if framework == "cfir" else services.innovation_profile
         return render(request, settings, "innovation.html", innovation=services.innovation(store, slug),
-                      profile=services.innovation_profile(store, slug, **filters), filters=filters,
+                      profile=profile_in(store, slug, **filters), filters=filters, framework=framework,
+                      switch=_framework_switch(params),
                       gaps=next(g for g in services.gaps(store) if g.innovation.id == slug),
                       chart=Markup(profile_chart(nasss(store), services.innovation_profile(store, slug))),
                       directions=services.DIRECTIONS, provenance_kinds=services.PROVENANCE_KINDS,

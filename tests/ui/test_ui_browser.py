@@ -1,7 +1,7 @@
 """The pages in a real browser (issue 7): headless Debian Chromium driven by Playwright against uvicorn on
-loopback. Home page, an innovation page with its chart, the gap map (cells, an empty cell, a link
-followed), and a query run in the query page, both in YASGUI and in the plain form with JavaScript off.
-Screenshots: tests/output/screenshots/. No page may request anything outside loopback."""
+loopback. Home page, an innovation page with its chart and its NASSS/CFIR switch, the gap map (cells, an
+empty cell, a link followed), and a query run in the query page, both in YASGUI and in the plain form with
+JavaScript off. Screenshots: tests/output/screenshots/. No page may request anything outside loopback."""
 
 from __future__ import annotations
 
@@ -31,6 +31,41 @@ def test_innovation_page_shows_the_profile_chart(page, server, screenshot):
     assert chart.locator("text", has_text="enabler findings").count() == 1
     screenshot(page, "innovation-signs-of-safety")
     assert page.outside_requests == []
+
+
+def test_innovation_page_switches_between_nasss_and_cfir(browser, server, screenshot):
+    """The NASSS/CFIR switch is plain links, so it works with JavaScript off: a barrier filter set in the
+    NASSS view is kept when switching to CFIR, which shows CFIR domains, close and related matches; the
+    filter form then filters within CFIR, and the switch leads back."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/doc/innovation/signs-of-safety?direction=barrier")
+        switch = page.locator("nav.framework-switch")
+        assert switch.locator("[aria-current][data-framework=nasss]").count() == 1
+        nasss_headings = page.locator("h3").all_inner_texts()
+        assert nasss_headings and all(text[0].isdigit() for text in nasss_headings)
+        with page.expect_navigation():
+            switch.locator("a[data-framework=cfir]").click()
+        assert "framework=cfir" in page.url and "direction=barrier" in page.url
+        assert switch.locator("[aria-current][data-framework=cfir]").count() == 1
+        domains = page.locator("h3.cfir-domain").all_inner_texts()
+        assert domains and {text.split(".")[0] for text in domains} <= {"I", "II", "III", "IV", "V"}
+        assert page.locator("td.cfir-mapping[data-match=close]").count() >= 1
+        assert page.locator("td.cfir-mapping[data-match=related]").count() >= 1
+        assert page.locator("select[name=direction]").input_value() == "barrier"
+        screenshot(page, "innovation-signs-of-safety-cfir")
+        page.fill("input[name=domain]", "III")
+        with page.expect_navigation():
+            page.click("form.filters button[type=submit]")
+        assert "framework=cfir" in page.url and "domain=III" in page.url
+        assert [text.split(".")[0] for text in page.locator("h3.cfir-domain").all_inner_texts()] == ["III"]
+        with page.expect_navigation():
+            page.locator("nav.framework-switch a[data-framework=nasss]").click()
+        assert "framework=nasss" in page.url and "domain=" not in page.url
+        assert page.locator("h3.cfir-domain").count() == 0 and page.locator("h3").count() >= 1
+    finally:
+        context.close()
 
 
 def test_gap_map_cells_empty_cell_and_a_link(page, server, screenshot):

@@ -157,6 +157,29 @@ def test_innovation_page_filters(client, store):
     assert unknown.status_code == 422
 
 
+def test_innovation_page_in_cfir_terms(client, store):
+    """With ?framework=cfir each finding shows once per CFIR concept its factor matches (close or
+    related, from the store), or once in the not-mapped group; the switch links both views."""
+    iri = busiest(store, "?f a ckg:Finding ; ckg:aboutInnovation ?x")
+    path = f"/doc/innovation/{iri.removeprefix(ID + 'innovation/')}"
+    response = client.get(path, params={"framework": "cfir", "direction": "barrier"}, headers=HTML)
+    assert response.status_code == 200
+    rows = store.select(PREFIXES + f"""SELECT ?f ?text ?direction (COUNT(DISTINCT ?concept) AS ?n) WHERE {{
+        ?f a ckg:Finding ; ckg:aboutInnovation <{iri}> ; ckg:direction ckg:Barrier ; ckg:direction ?d ;
+           ckg:aboutFactor ?factor .
+        OPTIONAL {{ ?f ckg:paraphrase ?text }}
+        OPTIONAL {{ ?factor skos:closeMatch|skos:relatedMatch ?concept }}
+        BIND(LCASE(STRAFTER(STR(?d), "#")) AS ?direction) }} GROUP BY ?f ?text ?direction""")
+    expected: Counter = Counter()
+    for row in rows:
+        expected[(" ".join(row.get("text", "").split()), row["direction"])] += max(1, int(row["n"]))
+    assert Page(response.text).findings(-4, -3) == expected
+    assert 'data-match="close"' in response.text and 'data-match="related"' in response.text
+    assert "?direction=barrier&amp;framework=nasss" in response.text, "the switch keeps the filters"
+    assert client.get(path, params={"framework": "eric"}, headers=HTML).status_code == 422
+    assert client.get(path, params={"framework": "cfir", "domain": "5"}, headers=HTML).status_code == 422
+
+
 def test_factor_page_shows_every_finding_about_the_factor(client, store):
     iri = busiest(store, "?f a ckg:Finding ; ckg:aboutFactor ?x")
     shown = page(client, f"/doc/factor/{iri.removeprefix(ID + 'factor/')}")
