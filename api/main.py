@@ -23,6 +23,7 @@ from api.routes import (
     meta,
     organisations,
     pages,
+    search,
     sparql,
     studies,
     taxonomy,
@@ -31,6 +32,7 @@ from api.routes import export as export_routes
 from api.routes import map as map_routes
 from api.security import SecurityMiddleware
 from carekg import __version__, services
+from carekg import search as search_index
 from carekg.ids import DATA_LICENSE, ID_BASE
 from carekg.store import Dumpable, Embedded, GraphStore, StoreError, Writable, get_store
 
@@ -113,6 +115,7 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
         if on_disk:
             app.state.store = get_store(settings.store, read_only=True)
         app.state.query_runner.reopen(app.state.store)
+        search_index.warm(app.state.store)  # the new findings are searchable without waiting for a search
         log.info("dataset version %s committed by a write", version)
 
     if not on_disk and not isinstance(store, Writable):
@@ -168,6 +171,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not isinstance(store, Embedded):  # a remote store's search index lives in memory: build it now
+            search_index.warm(store)
         yield
         app.state.query_runner.close()
         if own_store:
@@ -181,8 +186,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.store = store
     app.state.query_runner = runner
     app.state.writer = _open_writer(app, settings, store, own_store)
-    for module in (pages, innovations, factors, studies, organisations, taxonomy, sparql, linked_data, meta,
-                   evidence):
+    for module in (pages, innovations, factors, studies, organisations, taxonomy, search, sparql, linked_data,
+                   meta, evidence):
         app.include_router(module.router)
     for module in (map_routes, export_routes):  # issue 7: gap map and downloads
         app.include_router(module.router)

@@ -38,6 +38,8 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("gaps", "/gaps", "/gaps?limit=50", JSON, None),
     ("consensus", "/consensus", "/consensus", JSON, None),
     ("taxonomy", "/taxonomy", "/taxonomy", JSON, None),
+    # every synthetic finding says "synthetic finding": the widest match, ranked and counted in full
+    ("search", "/search", "/search?q=synthetic+finding", JSON, None),
     ("innovation", "/innovations/{id}", "/innovations/{id}", JSON, "innovation"),
     ("innovation as Turtle", "/innovations/{id}", "/innovations/{id}", TURTLE, "innovation"),
     ("profile", "/innovations/{id}/profile", "/innovations/{id}/profile", JSON, "innovation"),

@@ -124,7 +124,21 @@ def cmd_load(args) -> int:
     # No triple count: counting scans the whole store (tens of seconds at 10M triples).
     print(f"dataset {version} loaded in {time.perf_counter() - started:.1f} s" if loaded
           else f"dataset {version} already loaded")
+    _build_search_index(store)
     return EXIT_OK
+
+
+def _build_search_index(store) -> None:
+    """An on-disk store's search index, built now so the service's first search need not wait for it."""
+    from carekg.search import build_index, index_file
+
+    version = store.dataset_version()
+    path = index_file(store, version) if version else None
+    if path is None or path.is_file():
+        return
+    started = time.perf_counter()
+    build_index(store).close()
+    print(f"search index built in {time.perf_counter() - started:.1f} s")
 
 
 def cmd_generate(args) -> int:

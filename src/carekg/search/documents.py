@@ -1,0 +1,86 @@
+"""What the search index holds: one document per finding, factor, innovation, source and organisation,
+read from the store with the ``search_*.rq`` queries (any back-end: only SELECT is needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from carekg.ids import slug_of
+from carekg.queries import load_query
+from carekg.store.base import GraphStore, Row
+
+#: The kinds of result, in the order the page lists their counts.
+KINDS = ("finding", "factor", "innovation", "source", "organisation")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One searchable resource. ``label`` is its name (weighted most), ``names`` its other names
+    (alternative labels, abbreviation, the factor as a finding reported it), ``text`` its prose
+    (definition, description, paraphrase, citation). ``title`` is shown, not searched."""
+
+    kind: str
+    id: str
+    iri: str
+    title: str
+    label: str = ""
+    names: str = ""
+    text: str = ""
+
+
+def _lines(*values: str | None) -> str:
+    return "\n".join(value for value in values if value)
+
+
+def _finding(row: Row) -> Document:
+    factor = row.get("factorLabel") or slug_of(row["resource"])
+    about = row.get("innovationLabel") or "innovations in general"
+    return Document("finding", slug_of(row["resource"]), row["resource"], f"{factor} · {about}",
+                    names=row.get("factorAsReported") or "", text=row.get("paraphrase") or "")
+
+
+def _other_names(row: Row) -> str:
+    label = row.get("label")
+    return _lines(*(name for name in (row.get("names") or "").split("\n") if name != label))
+
+
+def _factor(row: Row) -> Document:
+    return Document("factor", slug_of(row["resource"]), row["resource"], row["label"], label=row["label"],
+                    names=_other_names(row), text=_lines(row.get("definition"), row.get("scopeNotes")))
+
+
+def _innovation(row: Row) -> Document:
+    return Document("innovation", slug_of(row["resource"]), row["resource"], row["label"], label=row["label"],
+                    names=_other_names(row), text=row.get("description") or "")
+
+
+def _source(row: Row) -> Document:
+    # A citation is both the source's name and its only text: indexed once, as its label.
+    return Document("source", slug_of(row["resource"]), row["resource"], row["citation"],
+                    label=row["citation"])
+
+
+def _organisation(row: Row) -> Document:
+    return Document("organisation", slug_of(row["resource"]), row["resource"], row["label"],
+                    label=row["label"])
+
+
+_READERS: dict[str, tuple[str, Callable[[Row], Document]]] = {
+    "finding": ("search_findings", _finding),
+    "factor": ("search_factors", _factor),
+    "innovation": ("search_innovations", _innovation),
+    "source": ("search_sources", _source),
+    "organisation": ("search_organisations", _organisation),
+}
+
+
+def documents(store: GraphStore) -> Iterator[Document]:
+    """Every searchable resource in the store, each once."""
+    for kind in KINDS:
+        query, read = _READERS[kind]
+        seen: set[str] = set()
+        for row in store.select(load_query(query)):
+            if row["resource"] not in seen:
+                seen.add(row["resource"])
+                yield read(row)

@@ -1,0 +1,146 @@
+"""A full-text index in SQLite FTS5: built once from documents, then matched and ranked by FTS5's own
+BM25 (``bm25()``) with the matched words marked by ``snippet()``; no ranking is written here.
+
+Users' words never reach FTS5's query syntax: each word is quoted as an FTS5 string (a ``"`` doubled),
+so ``AND``, ``NEAR``, ``*``, ``-``, ``:`` or brackets are searched for as text, never obeyed. Only a
+trailing ``*`` keeps its meaning (a prefix search), and ``"two words"`` is searched as a phrase.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from carekg.search.documents import Document
+
+#: Porter stemming over Unicode words, accents folded: "workers" finds "worker", "Sante" finds "Santé".
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+#: The weight of a match in each searched column: the label counts most, the prose least.
+WEIGHTS = {"label": 4.0, "names": 2.0, "text": 1.0}
+#: Marks around each matched word in a snippet: control characters no indexed text keeps (see _clean).
+OPEN, CLOSE = "\x02", "\x03"
+SNIPPET_WORDS = 24
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_WORDS = re.compile(r'"([^"]*)"|(\S+)')
+_SCHEMA = f"""
+CREATE VIRTUAL TABLE documents USING fts5(
+  kind UNINDEXED, id UNINDEXED, iri UNINDEXED, title UNINDEXED, label, names, text,
+  tokenize = '{TOKENIZER}'
+)"""
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    id: str
+    iri: str
+    title: str
+    snippet: str
+    highlights: list[tuple[int, int]]
+    score: float
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub(" ", text)
+
+
+def _has_word(text: str) -> bool:
+    return any(character.isalnum() for character in text)
+
+
+def match_expression(query: str) -> str | None:
+    """``query`` as an FTS5 expression of quoted strings that must all match, or None when it has no
+    word to search for (only punctuation)."""
+    terms = []
+    for phrase, word in _WORDS.findall(query):
+        text = phrase if phrase else word
+        prefix = not phrase and text.endswith("*")
+        text = text.rstrip("*") if prefix else text
+        if _has_word(text):
+            quoted = '"' + _clean(text).replace('"', '""') + '"'
+            terms.append(f"{quoted}*" if prefix else quoted)
+    return " ".join(terms) or None
+
+
+def _marked(snippet: str) -> tuple[str, list[tuple[int, int]]]:
+    """The snippet without its marks, and the (start, end) character offsets of each marked match."""
+    plain: list[str] = []
+    highlights = []
+    length = 0
+    start = None
+    for piece in re.split(f"([{OPEN}{CLOSE}])", snippet):
+        if piece == OPEN:
+            start = length
+        elif piece == CLOSE:
+            if start is not None and length > start:
+                highlights.append((start, length))
+            start = None
+        else:
+            plain.append(piece)
+            length += len(piece)
+    return "".join(plain), highlights
+
+
+class SearchIndex:
+    """One FTS5 table of documents, in a file or in memory. Thread-safe: a lock serialises its use of
+    the one SQLite connection (a match takes milliseconds)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+
+    @classmethod
+    def build(cls, documents: Iterable[Document], path: Path | None = None) -> SearchIndex:
+        """A new index of ``documents``, written to ``path`` (which must not exist) or kept in memory."""
+        connection = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
+        with connection:
+            connection.execute(_SCHEMA)
+            connection.executemany(
+                "INSERT INTO documents (kind, id, iri, title, label, names, text)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((d.kind, d.id, d.iri, d.title, _clean(d.label), _clean(d.names), _clean(d.text))
+                 for d in documents))
+            # Merge the b-trees written in batches into one: faster matching from then on.
+            connection.execute("INSERT INTO documents (documents) VALUES ('optimize')")
+        return cls(connection)
+
+    @classmethod
+    def open(cls, path: Path) -> SearchIndex:
+        """An index built earlier into ``path``, opened read-only."""
+        return cls(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False))
+
+    def size(self) -> int:
+        with self._lock:
+            return self._connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def counts(self, expression: str) -> dict[str, int]:
+        """How many documents of each kind match."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT kind, count(*) FROM documents WHERE documents MATCH ? GROUP BY kind", (expression,))
+            return dict(rows.fetchall())
+
+    def match(self, expression: str, kind: str | None, limit: int, offset: int) -> list[Hit]:
+        """One page of the documents matching ``expression`` (of ``kind`` if given), best first."""
+        weights = ", ".join(["0.0"] * 4 + [str(w) for w in WEIGHTS.values()])
+        sql = (f"SELECT kind, id, iri, title,"
+               f" snippet(documents, -1, '{OPEN}', '{CLOSE}', '…', {SNIPPET_WORDS}),"
+               f" bm25(documents, {weights}) AS rank FROM documents WHERE documents MATCH ?"
+               + (" AND kind = ?" if kind else "") + " ORDER BY rank, iri LIMIT ? OFFSET ?")
+        parameters = (expression, *([kind] if kind else []), limit, offset)
+        with self._lock:
+            rows = self._connection.execute(sql, parameters).fetchall()
+        hits = []
+        for kind_found, id, iri, title, snippet, rank in rows:
+            text, highlights = _marked(snippet)
+            # bm25() is negative, better matches lower: its negation reads as a score, higher better.
+            hits.append(Hit(kind_found, id, iri, title, text, highlights, round(-rank, 4)))
+        return hits
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()

@@ -1,0 +1,121 @@
+"""GET /search (api/routes/search.py) on a real uvicorn server over an on-disk store with writes on: JSON
+answers, paging, the kind filter, every bad q as a 4xx, FTS5 syntax as plain text, the HTML page, and an
+accepted write's finding found by the next search."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import served_api
+
+from carekg.loader import load
+from carekg.search import index_file
+from carekg.store import get_store
+
+TOKEN = "correct-horse-battery-staple"
+FINDING = """\
+@prefix ckg: <https://w3id.org/carekg/def#> .
+<https://w3id.org/carekg/id/finding/sub-fdac-search-1> a ckg:Finding ;
+    ckg:aboutFactor <https://w3id.org/carekg/id/factor/shared-understanding-of-the-innovation> ;
+    ckg:aboutInnovation <https://w3id.org/carekg/id/innovation/family-drug-and-alcohol-court> ;
+    ckg:direction ckg:Enabler ;
+    ckg:paraphrase "A submitted finding: magistrates xylophonically agreed on the model."@en ;
+    ckg:provenanceKind ckg:SourceStudyClaim ;
+    ckg:reportedIn <https://w3id.org/carekg/id/source/natcen-2017-fdac-national-unit-evaluation-summary> .
+"""
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, dataset_files):
+    folder = tmp_path_factory.mktemp("search-served") / "store"
+    store = get_store(f"oxigraph:{folder}")
+    load(store, dataset_files)
+    store.close()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def base(store_dir, tmp_path_factory):
+    env = {"CAREKG_STORE": f"oxigraph:{store_dir}", "CAREKG_QUERY_WORKERS": "0", "CAREKG_WRITE_TOKEN": TOKEN,
+           "CAREKG_SUBMISSIONS": str(tmp_path_factory.mktemp("search-submissions"))}
+    with served_api.serving(env) as url:
+        yield url
+
+
+def _search(base: str, **params) -> httpx.Response:
+    return httpx.get(f"{base}/search", params=params, headers={"Accept": "application/json"}, timeout=30)
+
+
+def test_search_answers_ranked_results_with_snippets(base):
+    response = _search(base, q="liaison workers")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["query"] == "liaison workers" and body["count"] == sum(body["counts"].values()) > 0
+    scores = [r["score"] for r in body["data"]]
+    assert scores == sorted(scores, reverse=True)
+    for result in body["data"]:
+        assert {"kind", "id", "iri", "label", "snippet", "highlights", "score"} <= result.keys()
+        assert result["iri"].endswith(f"/{result['id']}")
+        marked = [result["snippet"][start:end].lower() for start, end in result["highlights"]]
+        assert any(word.startswith("liaison") for word in marked), result
+    assert "finding" in body["counts"]
+    assert response.headers["etag"]
+
+
+def test_search_finds_each_kind(base):
+    cases = {"organisation": "FDAC National Unit", "innovation": "Mockingbird",
+             "factor": "Shared understanding of the innovation", "source": "Kershaw"}
+    for kind, words in cases.items():
+        found = _search(base, q=words, kind=kind).json()
+        assert found["data"] and {r["kind"] for r in found["data"]} == {kind}, (kind, found)
+        assert found["count"] == found["counts"][kind]
+
+
+def test_search_pages(base):
+    everything = _search(base, q="leadership", limit=500).json()
+    assert everything["count"] == len(everything["data"]) > 3
+    page = _search(base, q="leadership", limit=2, offset=1).json()
+    assert page["data"] == everything["data"][1:3] and page["count"] == everything["count"]
+    assert page["limit"] == 2 and page["offset"] == 1
+    assert _search(base, q="leadership", offset=everything["count"]).json()["data"] == []
+    beyond = _search(base, q="leadership", offset=10**30)  # past what SQLite's integers hold
+    assert beyond.status_code == 200 and beyond.json()["data"] == []
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"q": ""}, "empty"), ({"q": "   \t "}, "empty"), ({"q": "x" * 201}, "at most 200"),
+    ({"q": "leadership", "kind": "rumour"}, "organisation"), ({}, "q"), ({"q": "a", "limit": 0}, "limit"),
+])
+def test_bad_queries_are_422_saying_why(base, params, message):
+    response = _search(base, **params)
+    assert response.status_code == 422
+    assert message in response.text
+
+
+@pytest.mark.parametrize("words", ['"', "*", "AND(", "-", "NEAR(a b)", 'a"b', "x:y", "^lead", "lead*",
+                                   "(OR)", "'", "santé", "Ünïcödé 日本", "\u202e", "NOT leadership"])
+def test_fts5_syntax_is_searched_as_text(base, words):
+    response = _search(base, q=words)
+    assert response.status_code == 200, response.text
+    assert response.json()["query"] == words.strip()
+
+
+def test_a_prefix_and_an_accented_word_match(base):
+    assert _search(base, q="leader*").json()["count"] >= _search(base, q="leadership").json()["count"] > 0
+    assert _search(base, q="léadership").json()["count"] == _search(base, q="leadership").json()["count"]
+
+
+def test_an_accepted_write_is_found_by_the_next_search(base, store_dir):
+    assert _search(base, q="xylophonically").json()["count"] == 0
+    written = httpx.post(f"{base}/evidence/search-test", content=FINDING, timeout=120,
+                         headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"})
+    assert written.status_code in {200, 201}, written.text
+    found = _search(base, q="xylophonically").json()
+    assert [r["id"] for r in found["data"]] == ["sub-fdac-search-1"]
+    store = get_store(f"oxigraph-ro:{store_dir}")
+    try:
+        current = index_file(store, store.dataset_version() or "")
+    finally:
+        store.close()
+    assert current is not None and current.is_file()
+    assert [p.name for p in current.parent.glob("*.sqlite3")] == [current.name]

@@ -1,0 +1,84 @@
+"""carekg.search: the FTS5 index per store and dataset version (kept beside an on-disk store, rebuilt
+for a new version, never half-written) and users' words turned into FTS5 strings."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from carekg.search import Document, SearchIndex, build_index, index_file, index_for, match_expression
+from carekg.store import get_store
+
+
+@pytest.mark.parametrize(("words", "expression"), [
+    ("liaison workers", '"liaison" "workers"'),
+    ('"shared understanding" model', '"shared understanding" "model"'),
+    ("lead*", '"lead"*'),
+    ('a"b', '"a""b"'),
+    ("AND( NEAR(x", '"AND(" "NEAR(x"'),
+    ("- * ( ) \"", None),
+])
+def test_words_become_quoted_fts5_strings(words, expression):
+    assert match_expression(words) == expression
+
+
+def test_every_expression_is_valid_fts5():
+    index = SearchIndex.build([Document("factor", "x", "https://example.org/x", "X", label="lead AND(x)")])
+    for words in ['a"b', "AND(", "NEAR(a b)", "x:y", "^a", "a* *b", "{a}", "'", "\u0301"]:
+        expression = match_expression(words)
+        if expression is not None:
+            index.counts(expression)  # raises sqlite3.OperationalError on an FTS5 syntax error
+
+
+def test_snippets_mark_matches_without_markup(store):
+    index = SearchIndex.build([Document("finding", "f", "https://example.org/f", "F",
+                                        text="<b>Leaders</b> & leadership")])
+    [hit] = index.match(match_expression("leaders") or "", None, 10, 0)
+    assert hit.snippet == "<b>Leaders</b> & leadership"
+    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["Leaders"]
+
+
+@pytest.fixture
+def disk_store(tmp_path, dataset_files):
+    from carekg.loader import load
+
+    store = get_store(f"oxigraph:{tmp_path / 'store'}")
+    load(store, dataset_files, reasoner=False)
+    yield store
+    store.close()
+
+
+def test_an_on_disk_store_keeps_its_index_beside_it_per_version(disk_store, tmp_path):
+    version = disk_store.dataset_version()
+    path = index_file(disk_store, version)
+    assert path == tmp_path / "store.search" / f"{version}-v1.sqlite3"
+    index = index_for(disk_store)
+    assert path.is_file() and index.size() > 100
+    assert index_for(disk_store) is index
+    built = path.stat().st_mtime_ns
+    # another handle on the same store (as another process has) reopens the file, not building it again
+    reader = get_store(f"oxigraph-ro:{tmp_path / 'store'}")
+    assert index_for(reader).size() == index.size() and path.stat().st_mtime_ns == built
+    reader.close()
+
+
+def test_a_new_version_gets_a_new_index_and_the_old_file_goes(disk_store):
+    old = index_file(disk_store, disk_store.dataset_version())
+    index_for(disk_store)
+    disk_store.set_version("a-new-version")
+    index_for(disk_store)
+    assert not old.exists() and index_file(disk_store, "a-new-version").is_file()
+
+
+def test_an_index_file_is_opened_read_only(disk_store):
+    index_for(disk_store)
+    opened = SearchIndex.open(index_file(disk_store, disk_store.dataset_version()))
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        opened._connection.execute("DELETE FROM documents")
+
+
+def test_a_store_in_memory_keeps_its_index_in_memory(store):
+    assert index_file(store, store.dataset_version()) is None
+    assert index_for(store) is index_for(store)
+    assert build_index(store).size() == index_for(store).size()
