@@ -61,6 +61,7 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("named graph (303)", "/graph/{name}", "/graph/data", HTML, None),
     ("map", "/map", "/map", HTML, None),
     ("map, page 2", "/map", "/map?limit=50&offset=50", HTML, None),
+    ("map, CFIR", "/map", "/map?framework=cfir", HTML, None),
     ("map.svg", "/map.svg", "/map.svg", "image/svg+xml", None),
     ("map.png", "/map.png", "/map.png", "image/png", None),
     ("export findings.csv", "/export/findings.csv", "/export/findings.csv", "text/csv", None),

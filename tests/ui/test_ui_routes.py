@@ -264,9 +264,8 @@ def test_bad_map_page_is_a_4xx(client, path, query):
     assert 400 <= answer.status_code < 500, answer.status_code
 
 
-def test_the_maps_queries_do_not_grow_with_the_findings_or_the_page(store):
-    """Five queries for any page: the cells are counted by the engine per innovation and sub-domain."""
-    asked: list[str] = []
+def _counting(store, asked: list[str]):
+    """``store``, recording in ``asked`` each query it is asked."""
 
     class Counting:
         def __getattr__(self, name):
@@ -276,7 +275,72 @@ def test_the_maps_queries_do_not_grow_with_the_findings_or_the_page(store):
             asked.append(query)
             return store.select(query, bindings)
 
+    return Counting()
+
+
+def test_the_maps_queries_do_not_grow_with_the_findings_or_the_page(store):
+    """Five queries for any page: the cells are counted by the engine per innovation and sub-domain."""
+    asked: list[str] = []
+    counting = _counting(store, asked)
     for limit in (1, 4, None):
         asked.clear()
-        the_map = gap_map(Counting(), limit=limit)
+        the_map = gap_map(counting, limit=limit)
         assert len(asked) == 5 and len(the_map.rows) == (limit or the_map.total)
+
+
+def test_cfir_gap_map_has_a_column_per_cfir_domain_and_links_in_cfir_terms(client, store):
+    the_map = gap_map(store, framework="cfir")
+    assert [s.code for s in the_map.subdomains] == ["I", "II", "III", "IV", "V"]
+    page = client.get("/map", params={"framework": "cfir"}, headers=HTML)
+    assert page.status_code == 200
+    cells = re.findall(r'<td class="cell [a-z ]+" data-innovation="[^"]+" data-subdomain="([IV]+)" ',
+                       page.text)
+    assert len(cells) == len(the_map.rows) * 5
+    links = re.findall(r'href="/doc/innovation/[^"?]+\?framework=cfir&amp;domain=[IV]+#profile"', page.text)
+    assert len(links) == len(the_map.rows) * 5 - the_map.empty_cells
+    assert 'href="/map" data-framework="nasss"' in page.text, "the switch back to NASSS columns"
+    assert 'href="/map.svg?framework=cfir"' in page.text
+    nasss = client.get("/map", headers=HTML).text
+    assert 'href="/map?framework=cfir" data-framework="cfir"' in nasss
+
+
+def test_cfir_cells_count_what_the_cfir_profile_groups(store):
+    """Two paths to the same numbers: the map's aggregate SPARQL per innovation and CFIR domain, and the
+    profile's grouping of each innovation's findings in Python."""
+    the_map = gap_map(store, limit=None, framework="cfir")
+    checked = 0
+    for row in the_map.rows:
+        domains = {d.code: d.counts for d in services.innovation_cfir_profile(store, row.id).domains}
+        for cell in row.cells:
+            counts = domains.get(cell.subdomain.code)
+            assert (cell.enabler, cell.barrier, cell.mixed) == (
+                (counts.enabler, counts.barrier, counts.mixed) if counts else (0, 0, 0)), (row.id, cell)
+            if counts:
+                assert cell.sources == counts.sources
+                checked += 1
+    assert checked >= 20
+
+
+def test_cfir_map_svg_and_png(client):
+    svg = client.get("/map.svg", params={"framework": "cfir"})
+    root = ET.fromstring(svg.content)
+    assert "CFIR 2.0 domains" in "".join(root.itertext())
+    hrefs = [a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")]
+    assert hrefs and all("framework=cfir&domain=" in h for h in hrefs)
+    png = client.get("/map.png", params={"framework": "cfir"})
+    assert png.status_code == 200 and Image.open(io.BytesIO(png.content)).format == "PNG"
+
+
+@pytest.mark.parametrize("path", ["/map", "/map.svg", "/map.png"])
+def test_unknown_map_framework_is_a_422_naming_the_allowed(client, path):
+    answer = client.get(path, params={"framework": "eric"}, headers=HTML)
+    assert answer.status_code == 422 and "'nasss' or 'cfir'" in answer.text
+
+
+def test_the_cfir_maps_queries_do_not_grow_with_the_page(store):
+    asked: list[str] = []
+    counting = _counting(store, asked)
+    for limit in (1, None):
+        asked.clear()
+        the_map = gap_map(counting, limit=limit, framework="cfir")
+        assert len(asked) <= 5 and len(the_map.rows) == (limit or the_map.total)

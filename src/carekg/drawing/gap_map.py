@@ -8,13 +8,15 @@ from carekg.services.gap_map import GapMap
 
 def map_layout(the_map: GapMap, link=None) -> Drawing:
     """The gap map as boxes and texts; ``link(row, cell)`` gives each non-empty cell's address."""
-    label_w, cell_w, cell_h, top = 250, 58, 40, 74
+    in_cfir = the_map.framework == "cfir"
+    label_w, cell_w, cell_h, top = 250, 170 if in_cfir else 58, 40, 74
     subs = the_map.subdomains
     width = label_w + cell_w * len(subs) + 20
     height = top + cell_h * len(the_map.rows) + 110
     d = Drawing(width, height)
     d.items.append(Box(0, 0, width, height, "#ffffff", None))
-    d.items.append(Text(10, 20, "carekg evidence gap map: innovations x NASSS sub-domains", 15, bold=True))
+    columns = "CFIR 2.0 domains" if in_cfir else "NASSS sub-domains"
+    d.items.append(Text(10, 20, f"carekg evidence gap map: innovations x {columns}", 15, bold=True))
     x = label_w
     for domain in the_map.domains:
         w = cell_w * len(domain.subdomains)

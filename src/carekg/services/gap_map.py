@@ -1,5 +1,10 @@
-"""The evidence gap map's data: innovations x NASSS sub-domains, each cell with findings by direction and
-the strength of its evidence. Drawn by carekg.drawing.gap_map.
+"""The evidence gap map's data: innovations x NASSS sub-domains (or, with ``framework="cfir"``, x CFIR 2.0
+domains), each cell with findings by direction and the strength of its evidence. Drawn by
+carekg.drawing.gap_map.
+
+In CFIR terms a finding sits in every CFIR domain that holds a concept its factor is a close or related
+match of (the NASSS-CFIR crosswalk), so one finding can count in several columns; each cell counts its
+distinct findings. Each CFIR column is a domain, carried as a Domain with one column of its own.
 
 Strength of evidence in a gap map cell is the number of **independent studies** behind its findings,
 counted as the consensus rule (CQ-6, queries/consensus.rq, 2.0.0) counts them: a finding counts only if
@@ -15,8 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from carekg.ids import GRAPH_INFERRED, slug_of
-from carekg.services.errors import InvalidArgument
-from carekg.services.rows import as_bool, select
+from carekg.namespaces import CKG
+from carekg.services.errors import InvalidArgument, check_choice
+from carekg.services.refs import concept_rows
+from carekg.services.rows import as_bool, notation_key, select
 from carekg.services.vocabulary import DIRECTIONS, code
 from carekg.store.base import GraphStore
 
@@ -27,6 +34,13 @@ STRENGTH_NOTE = (
     "by the innovation's developer or purveyor and those whose independence is unknown; reports of "
     "one study count once."
 )
+
+#: The frameworks whose concepts can be the map's columns, and the queries that fill its cells in each:
+#: findings by direction, strength, consensus notes, and the name of the column variable they answer.
+MAP_QUERIES = {
+    "nasss": ("ui_map_directions", "ui_map_strength", "ui_map_consensus", "subdomain"),
+    "cfir": ("ui_map_cfir_directions", "ui_map_cfir_strength", "ui_map_cfir_consensus", "column"),
+}
 
 #: Innovations on a page of the map unless asked otherwise, and the most a page may hold.
 DEFAULT_PAGE = 50
@@ -114,6 +128,7 @@ class GapMap:
     total: int = 0
     offset: int = 0
     limit: int | None = None
+    framework: str = "nasss"
 
     @property
     def next_offset(self) -> int | None:
@@ -158,34 +173,49 @@ def nasss(store: GraphStore) -> list[Domain]:
     return sorted(result, key=lambda d: d.code)
 
 
-def gap_map(store: GraphStore, limit: int | None = DEFAULT_PAGE, offset: int = 0) -> GapMap:
+def cfir_domains(store: GraphStore) -> list[Domain]:
+    """The five CFIR 2.0 domains, by notation, each as its own single column."""
+    heads = [row for row in concept_rows(store).values() if row["level"] == str(CKG.CfirDomain)]
+    domains = []
+    for row in sorted(heads, key=lambda row: notation_key(row.get("notation", ""))):
+        iri, notation, label = row["concept"], row.get("notation", ""), row["label"]
+        column = Subdomain(slug_of(iri), iri, notation, label, notation, label, None)
+        domains.append(Domain(slug_of(iri), iri, notation, label, [column]))
+    return domains
+
+
+def gap_map(store: GraphStore, limit: int | None = DEFAULT_PAGE, offset: int = 0,
+            framework: str = "nasss") -> GapMap:
     """A page of the map: the ``limit`` innovations after the first ``offset`` (by findings, most first;
-    all with ``limit=None``), each x every NASSS sub-domain. Cells without findings are kept (and
-    empty), so gaps show. Five queries (ui_*.rq) whatever the page and however many findings: the
-    cells are counted by the engine, per innovation and sub-domain, and only the page's are kept."""
+    all with ``limit=None``), each x every NASSS sub-domain (``framework="cfir"``: every CFIR 2.0
+    domain). Cells without findings are kept (and empty), so gaps show. Five queries (ui_*.rq) whatever
+    the page and however many findings: the cells are counted by the engine, per innovation and column,
+    and only the page's are kept."""
     if (limit is not None and limit < 1) or offset < 0:
         raise InvalidArgument("limit must be at least 1 and offset at least 0")
-    domains = nasss(store)
+    check_choice("framework", framework, MAP_QUERIES)
+    directions_query, strength_query, consensus_query, column = MAP_QUERIES[framework]
+    domains = cfir_domains(store) if framework == "cfir" else nasss(store)
     ranked = sorted(select(store, "ui_map_innovations"),
                     key=lambda r: (-int(r["findings"]), r["label"].lower(), r["innovation"]))
     page = ranked[offset:] if limit is None else ranked[offset:offset + limit]
     shown = {r["innovation"] for r in page}
     counts: dict[tuple[str, str], dict[str, Any]] = {}  # counts, and the consensus notes
-    for r in select(store, "ui_map_directions"):
+    for r in select(store, directions_query):
         if r["innovation"] in shown and r["direction"] in DIRECTIONS.values():
-            cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
+            cell = counts.setdefault((r["innovation"], r[column]), {})
             cell[code(r["direction"])] = int(r["findings"])
-    for r in select(store, "ui_map_strength"):
+    for r in select(store, strength_query):
         if r["innovation"] in shown:
-            cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
+            cell = counts.setdefault((r["innovation"], r[column]), {})
             cell["sources"], cell["independent"] = int(r["sources"]), int(r["independent"])
-    for r in select(store, "ui_map_consensus", inferred=GRAPH_INFERRED):
+    for r in select(store, consensus_query, inferred=GRAPH_INFERRED):
         if r["innovation"] in shown:
-            cell = counts.setdefault((r["innovation"], r["subdomain"]), {})
+            cell = counts.setdefault((r["innovation"], r[column]), {})
             note = f"{r['factorLabel']}: {code(r['direction'])}, {r['levelLabel']} confidence"
             cell["consensus"] = (*cell.get("consensus", ()), note)
     rows = []
     for r in sorted(page, key=lambda r: (r["label"].lower(), r["innovation"])):
         cells = [Cell(s, **counts.get((r["innovation"], s.iri), {})) for d in domains for s in d.subdomains]
         rows.append(GapMapRow(slug_of(r["innovation"]), r["innovation"], r["label"], cells))
-    return GapMap(domains, rows, total=len(ranked), offset=offset, limit=limit)
+    return GapMap(domains, rows, total=len(ranked), offset=offset, limit=limit, framework=framework)
