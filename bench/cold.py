@@ -48,6 +48,7 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("briefing", "/innovations/{id}/briefing", "/innovations/{id}/briefing", JSON, "innovation"),
     ("briefing page", "/innovations/{id}/briefing", "/innovations/{id}/briefing", HTML, "innovation"),
     ("compare", "/compare", "/compare?innovation={id}&innovation={id2}", JSON, "pair"),
+    ("compare page", "/compare", "/compare?innovation={id}&innovation={id2}", HTML, "pair"),
     ("factor", "/factors/{id}", "/factors/{id}", JSON, "factor"),
     ("study", "/studies/{id}", "/studies/{id}", JSON, "study"),
     ("organisation", "/organisations/{id}", "/organisations/{id}", JSON, "organisation"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from markupsafe import Markup
 
 from api import schemas
 from api.deps import PaginationDep, SettingsDep, StoreDep
@@ -21,6 +22,7 @@ from api.responses import (
 )
 from api.routes import pages
 from carekg import services
+from carekg.drawing.compare_chart import compare_chart
 
 router = APIRouter(tags=["innovations"])
 
@@ -102,15 +104,27 @@ def get_briefing(id: InnovationId, request: Request, store: StoreDep, settings: 
     return versioned(request, store, settings, HTML, content)
 
 
+_COMPARE_TYPES = (JSON, HTML)
+
+
 @router.get("/compare", name="innovations-compare", response_model=services.Comparison,
-            responses={404: {"description": "an innovation does not exist"},
-                       422: {"description": "fewer than two innovations"}})
+            responses={200: {"description": "JSON by default; a page with a table and a chart by Accept",
+                             "content": {HTML: {}}},
+                       404: {"description": "an innovation does not exist"},
+                       406: {"description": "no acceptable representation"},
+                       422: {"description": "fewer than two or more than six innovations"}})
 def compare(
     request: Request, store: StoreDep, settings: SettingsDep,
-    innovation: Annotated[list[str], Query(min_length=2, max_length=10,
-                                           description="two to ten innovation ids",
+    innovation: Annotated[list[str], Query(min_length=2, max_length=services.MAX_COMPARED,
+                                           description="two to six innovation ids",
                                            examples=[["signs-of-safety", "mockingbird-family-model"]])],
 ) -> Response:
-    """Innovations' profiles side by side: each factor's effect and evidence per innovation."""
+    """Innovations' profiles side by side (two to six): each factor's effect and evidence per innovation,
+    and the factors shared by all, shared by some and unique to each."""
+    media_type = choose(request, _COMPARE_TYPES)
     comparison = services.compare(store, innovation)
-    return json_answer(request, store, settings, comparison, services.Comparison)
+    if media_type == JSON:
+        return json_answer(request, store, settings, comparison, services.Comparison)
+    content = pages.render(request, settings, "compare.html", comparison=comparison,
+                           chart=Markup(compare_chart(comparison)))
+    return versioned(request, store, settings, HTML, content)

@@ -32,7 +32,14 @@ from carekg.services.cfir_profile import (
                                          CfirProfile,
                                          innovation_cfir_profile,
 )
-from carekg.services.compare import Comparison, ComparisonCell, ComparisonRow, compare
+from carekg.services.compare import (
+                                         MAX_COMPARED,
+                                         Comparison,
+                                         ComparisonCell,
+                                         ComparisonRow,
+                                         UniqueFactors,
+                                         compare,
+)
 from carekg.services.consensus import Consensus, ConsensusFinding, ConsensusRule, consensus, consensus_rdf
 from carekg.services.describe import ResourceDescription, Statement, describe, require_resource, resource
 from carekg.services.errors import InvalidArgument, NotFound
@@ -87,6 +94,7 @@ __all__ = [
     "DEVELOPER_AUTHORED", "INCLUSION_STATUSES", "NO_INCLUSION_STATUS", "SOURCE_TYPES",
     "CfirDomainProfile", "CfirFactorEvidence", "CfirProfile", "FRAMEWORKS", "innovation_cfir_profile",
     "Briefing", "BriefingFactor", "BriefingSource", "UNCOUNTED_REASONS", "briefing",
+    "MAX_COMPARED", "UniqueFactors",
     "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode", "Consensus",
     "ConsensusFinding", "ConsensusRule", "Counts", "DESIGNS", "DIRECTIONS", "DomainProfile", "Evidence",
     "FactorDetail", "FactorEvidence", "FactorForInnovation", "FactorSummary", "InnovationDetail",

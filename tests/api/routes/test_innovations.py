@@ -167,12 +167,49 @@ def test_compare(client):
     assert all([c["innovation"] for c in row["cells"]] == pair for row in body["rows"])
 
 
+SIX = [SOS, "mockingbird-family-model", "family-drug-and-alcohol-court", "casa", "vipp-fc", "sasci"]
+
+
 @pytest.mark.parametrize(("params", "status"), [
     ([], 422), ([("innovation", SOS)], 422), ([("innovation", SOS), ("innovation", SOS)], 422),
-    ([("innovation", SOS), ("innovation", "no-such-thing")], 404), ([("innovation", "x")] * 11, 422),
+    ([("innovation", SOS), ("innovation", "no-such-thing")], 404), ([("innovation", "x")] * 7, 422),
+    ([("innovation", i) for i in [*SIX, "partners-in-practice"]], 422),
 ])
 def test_compare_errors(client, params, status):
-    assert client.get("/compare", params=params).status_code == status
+    response = client.get("/compare", params=params)
+    assert response.status_code == status and response.json()["detail"]
+    if len(params) > 6:
+        assert "at most 6" in str(response.json()["detail"]), "the 422 names the limit"
+
+
+def test_compare_six_groups_shared_and_unique(client):
+    response = client.get("/compare", params=[("innovation", i) for i in SIX])
+    assert response.status_code == 200
+    body = response.json()
+    assert [i["id"] for i in body["innovations"]] == SIX
+    by_sharing = {}
+    for row in body["rows"]:
+        present = [cell["innovation"] for cell in row["cells"] if cell["counts"]["findings"]]
+        expected = "all" if len(present) == 6 else "some" if len(present) > 1 else "one"
+        assert row["sharing"] == expected
+        by_sharing.setdefault(expected, []).append((row["factor"]["id"], present))
+    assert [f["id"] for f in body["shared_by_all"]] == [f for f, _ in by_sharing.get("all", [])]
+    assert body["shared_factors"] == len(body["shared_by_all"])
+    assert [f["id"] for f in body["shared_by_some"]] == [f for f, _ in by_sharing["some"]]
+    for unique in body["unique"]:
+        assert [f["id"] for f in unique["factors"]] == \
+            [f for f, present in by_sharing["one"] if present == [unique["innovation"]["id"]]]
+    assert sum(len(u["factors"]) for u in body["unique"]) == len(by_sharing["one"]) > 0
+
+
+def test_compare_page_has_a_table_and_a_chart(client):
+    params = [("innovation", i) for i in SIX[:3]]
+    response = client.get("/compare", params=params, headers={"Accept": "text/html"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert '<table id="compare-table">' in response.text and 'class="compare-chart"' in response.text
+    assert client.get("/compare", params=[*params, ("format", "csv")]).status_code == 406
+    home = client.get("/", headers={"Accept": "text/html"}).text
+    assert 'action="/compare"' in home and 'name="innovation" value="signs-of-safety"' in home
 
 
 def test_briefing_json(client, store):
