@@ -1,14 +1,20 @@
 """Full-text search (issue 15): GET /search?q=... over findings, factors, innovations, sources and
-organisations, ranked by carekg.search (SQLite FTS5, BM25)."""
+organisations, ranked by carekg.search (SQLite FTS5, BM25): JSON, or for browsers a page of results with
+the matched words marked."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
 from api.deps import PaginationDep, SettingsDep, StoreDep
-from api.responses import JSON, json_answer
+from api.responses import HTML, JSON, choose, json_answer, versioned
+from api.routes import pages
+from carekg.services import InvalidArgument
 from carekg.services import search as search_service
 
 router = APIRouter(tags=["search"])
@@ -21,13 +27,49 @@ Kind = Annotated[Literal["finding", "factor", "innovation", "source", "organisat
                  Query(description="only results of this kind")]
 
 
+def marked(snippet: str, highlights: list[tuple[int, int]]) -> Markup:
+    """The snippet as HTML: every character escaped, each matched word inside <mark>."""
+    pieces, done = [], 0
+    for start, end in sorted(highlights):
+        if start < done:
+            continue
+        pieces += [escape(snippet[done:start]), Markup("<mark>"), escape(snippet[start:end]),
+                   Markup("</mark>")]
+        done = end
+    pieces.append(escape(snippet[done:]))
+    return Markup("").join(pieces)
+
+
+def _page_link(request: Request, query: str, limit: int):
+    root = request.scope.get("root_path", "")
+
+    def link(kind: str | None, offset: int) -> str:
+        params = {"q": query, **({"kind": kind} if kind else {}), **({"limit": limit} if limit != 50 else {}),
+                  **({"offset": offset} if offset else {})}
+        return f"{root}/search?{urlencode(params)}"
+
+    return link
+
+
 @router.get("/search", name="search", response_model=search_service.SearchResults,
-            responses={200: {"content": {JSON: {}}},
+            responses={200: {"content": {JSON: {}, HTML: {}}},
                        422: {"description": "q empty or too long, or an unknown kind"}})
 def search(request: Request, store: StoreDep, settings: SettingsDep, page: PaginationDep, q: SearchQuery,
            kind: Kind = None) -> Response:
     """The resources whose texts hold every word of ``q``, best first (BM25), each with the snippet of
     text that matched and the offsets of the matched words in it; ``counts`` says how many match of each
-    kind."""
-    results = search_service.search(store, q, kind, page.limit, page.offset)
-    return json_answer(request, store, settings, results, search_service.SearchResults)
+    kind. Browsers get a page of the results with the matched words marked."""
+    media_type = choose(request, (JSON, HTML))
+    if media_type == JSON:
+        results = search_service.search(store, q, kind, page.limit, page.offset)
+        return json_answer(request, store, settings, results, search_service.SearchResults)
+    context = {"query": q, "kinds": search_service.KINDS, "max_length": search_service.MAX_QUERY_LENGTH,
+               "marked": marked, "search_query": q}
+    try:
+        results = search_service.search(store, q, kind, page.limit, page.offset)
+    except InvalidArgument as error:  # the form again, saying what to change
+        content = pages.render(request, settings, "search.html", results=None, error=str(error), **context)
+        return HTMLResponse(content, status_code=422)
+    content = pages.render(request, settings, "search.html", results=results, error=None,
+                           page_link=_page_link(request, results.query, page.limit), **context)
+    return versioned(request, store, settings, HTML, content)

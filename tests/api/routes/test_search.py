@@ -4,10 +4,13 @@ accepted write's finding found by the next search."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 import served_api
 
+from api.routes.search import marked
 from carekg.loader import load
 from carekg.search import index_file
 from carekg.store import get_store
@@ -19,7 +22,8 @@ FINDING = """\
     ckg:aboutFactor <https://w3id.org/carekg/id/factor/shared-understanding-of-the-innovation> ;
     ckg:aboutInnovation <https://w3id.org/carekg/id/innovation/family-drug-and-alcohol-court> ;
     ckg:direction ckg:Enabler ;
-    ckg:paraphrase "A submitted finding: magistrates xylophonically agreed on the model."@en ;
+    ckg:paraphrase
+        "Submitted: magistrates xylophonically agreed <img src=x onerror=alert(1)> on the model."@en ;
     ckg:provenanceKind ckg:SourceStudyClaim ;
     ckg:reportedIn <https://w3id.org/carekg/id/source/natcen-2017-fdac-national-unit-evaluation-summary> .
 """
@@ -112,6 +116,10 @@ def test_an_accepted_write_is_found_by_the_next_search(base, store_dir):
     assert written.status_code in {200, 201}, written.text
     found = _search(base, q="xylophonically").json()
     assert [r["id"] for r in found["data"]] == ["sub-fdac-search-1"]
+    assert "<img src=x onerror=alert(1)>" in found["data"][0]["snippet"]  # JSON: the text as it is
+    page = _page(base, q="xylophonically")
+    assert "<img" not in page.text and "&lt;img src=x onerror=alert(1)&gt;" in page.text
+    assert "<mark>xylophonically</mark>" in page.text
     store = get_store(f"oxigraph-ro:{store_dir}")
     try:
         current = index_file(store, store.dataset_version() or "")
@@ -119,3 +127,54 @@ def test_an_accepted_write_is_found_by_the_next_search(base, store_dir):
         store.close()
     assert current is not None and current.is_file()
     assert [p.name for p in current.parent.glob("*.sqlite3")] == [current.name]
+
+
+def _page(base: str, **params) -> httpx.Response:
+    return httpx.get(f"{base}/search", params=params, headers={"Accept": "text/html"}, timeout=30)
+
+
+def test_the_page_lists_results_with_the_matched_words_marked(base):
+    response = _page(base, q="liaison workers")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    marks = re.findall(r"<mark>(.*?)</mark>", response.text)
+    assert marks and {m.lower()[:7] for m in marks} <= {"liaison", "workers", "worker"}, marks
+    count = _search(base, q="liaison workers").json()["count"]
+    assert response.text.count('<li class="result">') == count
+    assert 'value="liaison workers"' in response.text  # the header box keeps the words
+
+
+def test_the_page_filters_by_kind_and_pages(base):
+    response = _page(base, q="leadership", kind="finding", limit=2, offset=2)
+    assert response.status_code == 200
+    assert response.text.count('<li class="result">') == 2
+    assert 'rel="prev" href="/search?q=leadership&amp;kind=finding&amp;limit=2"' in response.text
+    assert 'rel="next" href="/search?q=leadership&amp;kind=finding&amp;limit=2&amp;offset=4"' in response.text
+
+
+def test_a_query_holding_html_is_shown_as_text(base):
+    words = '<script>alert("x")</script> "><b>liaison'
+    response = _page(base, q=words)
+    assert response.status_code == 200
+    assert "<script>alert" not in response.text and "<b>liaison" not in response.text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in response.text
+
+
+@pytest.mark.parametrize("words", ["", "  ", "y" * 201])
+def test_a_bad_query_gets_the_form_again_with_the_reason(base, words):
+    response = _page(base, q=words)
+    assert response.status_code == 422 and response.headers["content-type"].startswith("text/html")
+    assert 'role="alert"' in response.text and 'action="/search"' in response.text
+
+
+@pytest.mark.parametrize("path", ["/", "/map", "/doc/innovation/signs-of-safety", "/sparql"])
+def test_every_page_has_the_search_box_in_its_header(base, path):
+    page = httpx.get(f"{base}{path}", headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200
+    header = page.text.split("<header>", 1)[1].split("</header>", 1)[0]
+    assert '<form class="site-search" action="/search" method="get" role="search">' in header
+    assert 'name="q"' in header
+
+
+def test_marked_escapes_everything_but_the_marks():
+    assert str(marked("<b>a & lead</b>", [(7, 11)])) == "&lt;b&gt;a &amp; <mark>lead</mark>&lt;/b&gt;"
+    assert str(marked("x", [])) == "x"
