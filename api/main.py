@@ -18,6 +18,7 @@ from api.query_runner import InProcessRunner, QueryRunner, WorkerPoolRunner
 from api.routes import (
     evidence,
     factors,
+    findings,
     innovations,
     linked_data,
     meta,
@@ -186,8 +187,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.store = store
     app.state.query_runner = runner
     app.state.writer = _open_writer(app, settings, store, own_store)
-    for module in (pages, innovations, factors, studies, organisations, taxonomy, search, sparql, linked_data,
-                   meta, evidence):
+    for module in (pages, innovations, factors, findings, studies, organisations, taxonomy, search, sparql,
+                   linked_data, meta, evidence):
         app.include_router(module.router)
     for module in (map_routes, export_routes):  # issue 7: gap map and downloads
         app.include_router(module.router)

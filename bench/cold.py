@@ -36,6 +36,8 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("studies list", "/studies", "/studies?limit=50", JSON, None),
     ("organisations list", "/organisations", "/organisations?limit=50", JSON, None),
     ("gaps", "/gaps", "/gaps?limit=50", JSON, None),
+    ("findings", "/findings", "/findings?limit=50", JSON, None),
+    ("findings of an innovation", "/findings", "/findings?innovation={id}&direction=barrier", JSON, "innovation"),
     ("consensus", "/consensus", "/consensus", JSON, None),
     ("taxonomy", "/taxonomy", "/taxonomy", JSON, None),
     # every synthetic finding says "synthetic finding": the widest match, ranked and counted in full

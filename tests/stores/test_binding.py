@@ -64,7 +64,7 @@ HOSTILE = {
     "plain literal": '"Signs of Safety"',
     "language literal": '"Signs of Safety"@en',
     "typed literal": '"1"^^<http://www.w3.org/2001/XMLSchema#integer>',
-    "not a string": 42,
+    "neither a string nor an integer": 4.2,
 }
 
 #: values that bind, including awkward but valid IRIs
@@ -200,3 +200,32 @@ def test_random_values_either_bind_one_iri_or_are_refused(store, engine):
         assert all(row["x"] == value for row in rows)
         accepted += 1
     assert accepted > 200 and refused > 1000
+
+
+def test_an_integer_binds_as_an_integer_literal(store):
+    query = "SELECT ?year WHERE { FILTER(?year >= 2016) }"
+    bound = bind_values(query, {"year": 2020})
+    assert bound == "SELECT ?year WHERE { VALUES (?year) { (2020) } FILTER(?year >= 2016) }"
+    assert store.select(query, {"year": 2020}) == [{"year": "2020"}]
+    assert store.select(query, {"year": 2000}) == []
+
+
+@pytest.mark.parametrize("value", [True, 2.5, "2020"])
+def test_booleans_floats_and_numeric_text_are_refused(value):
+    with pytest.raises(StoreError, match="not a plain IRI or an integer"):
+        bind_values(SELECT, {"x": value})
+
+
+def test_a_tuple_binds_each_of_its_iris_in_a_values_block_of_its_own(store):
+    query = "SELECT ?x ?label WHERE { ?x ?p ?label }"
+    bound = bind_values(query, {"x": (EX + "s", EX + "t")})
+    assert bound == f"SELECT ?x ?label WHERE {{ VALUES ?x {{ <{EX}s> <{EX}t> }} ?x ?p ?label }}"
+    assert {row["x"] for row in store.select(query, {"x": (EX + "s", EX + "t")})} == {EX + "s", EX + "t"}
+    assert store.select(query, {"x": ()}) == []
+
+
+def test_a_tuple_with_one_hostile_iri_is_refused():
+    with pytest.raises(StoreError, match="not a plain IRI"):
+        bind_values(SELECT, {"x": (EX + "s", EX + "s> } . DROP ALL ; SELECT * { <a")})
+    with pytest.raises(StoreError, match="several values"):
+        bind_values(ASK, {"x": (EX + "s",)})

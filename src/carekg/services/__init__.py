@@ -12,6 +12,7 @@ One module per resource or concern; this package re-exports what callers use:
 - ``innovations``: the innovation list, an innovation's page and its profile by NASSS domain;
   ``cfir_profile``: the same profile by CFIR 2.0 domain and construct
 - ``factors``: the factor list and a factor's page
+- ``findings``: every finding as a collection, filtered, sorted and paged in the store
 - ``sources``: studies and other sources
 - ``organisations``: organisations and their roles
 - ``consensus``: the consensus and confidence rules, their results and the review's claims beside them
@@ -52,6 +53,15 @@ from carekg.services.factors import (
                                          FactorSummary,
                                          factor,
                                          list_factors,
+)
+from carekg.services.findings import (
+                                         REVIEW_WINDOWS,
+                                         SORT_LIMIT,
+                                         SORTS,
+                                         FindingFilters,
+                                         FindingsPage,
+                                         ListedFinding,
+                                         find_findings,
 )
 from carekg.services.frameworks import ConceptNode, MappedFactor, Taxonomy, taxonomy
 from carekg.services.gaps import InnovationGaps, SubdomainGap, gaps
@@ -97,7 +107,9 @@ __all__ = [
     "MAX_COMPARED", "UniqueFactors",
     "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode", "Consensus",
     "ConsensusFinding", "ConsensusRule", "Counts", "DESIGNS", "DIRECTIONS", "DomainProfile", "Evidence",
-    "FactorDetail", "FactorEvidence", "FactorForInnovation", "FactorSummary", "InnovationDetail",
+    "FactorDetail", "FactorEvidence", "FindingFilters", "FindingsPage", "ListedFinding", "REVIEW_WINDOWS",
+    "SORT_LIMIT", "SORTS", "find_findings", "FactorForInnovation", "FactorSummary",
+    "InnovationDetail",
     "InnovationGaps", "InnovationProfile", "InnovationSummary", "InvalidArgument", "Involvement",
     "MappedFactor", "NotFound", "OntologyDocument", "OrganisationDetail", "OrganisationSummary", "Overview",
     "PROVENANCE_KINDS", "RDF_FORMATS",

@@ -52,18 +52,23 @@ class RawResult:
     media_type: str
 
 
+#: What a query variable may be bound to: an IRI (as text), an integer (an integer literal, e.g. a
+#: year), or in a SELECT a tuple of IRIs (the variable takes each; carekg.store.binding).
+Value = str | int | tuple[str, ...]
+
+
 class GraphStore(Protocol):
     """A read-mostly SPARQL store holding carekg's named graphs (data, ontology, inferred, meta)."""
 
     name: str
 
-    def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Row]:
+    def select(self, query: str, bindings: Mapping[str, Value] | None = None) -> list[Row]:
         """Run a SELECT over the union of the graphs; ``bindings`` maps variable names to IRIs."""
 
-    def ask(self, query: str, bindings: Mapping[str, str] | None = None) -> bool:
+    def ask(self, query: str, bindings: Mapping[str, Value] | None = None) -> bool:
         """Run an ASK over the union of the graphs."""
 
-    def construct(self, query: str, bindings: Mapping[str, str] | None, media_type: str) -> bytes:
+    def construct(self, query: str, bindings: Mapping[str, Value] | None, media_type: str) -> bytes:
         """Run a CONSTRUCT or DESCRIBE and serialise the graph as ``media_type``."""
 
     def run(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from carekg.store.base import StoreError
+from carekg.store.base import StoreError, Value
 
 #: An absolute IRI (scheme first) with none of the characters SPARQL's IRIREF excludes (controls,
 #: space, <>"{}|^`\), nor other whitespace, lone surrogates or brackets; ``%`` only as an escape; at
@@ -30,29 +30,51 @@ _TOKENS = re.compile(
     re.IGNORECASE)
 
 
-def bind_values(query: str, bindings: Mapping[str, str] | None) -> str:
-    """``query`` with each variable in ``bindings`` fixed to its IRI (before any grouping). A SELECT
-    gets a VALUES block at the start of its WHERE group; an ASK, CONSTRUCT or DESCRIBE has the IRI
-    written in place of the variable. Not a trailing VALUES block: Virtuoso 7 refuses one after
-    ASK/CONSTRUCT and, after a SELECT with ORDER BY, copies
-    the value into the results without restricting the solutions."""
+def _term(value: str | int) -> str:
+    return str(value) if isinstance(value, int) else f"<{value}>"
+
+
+def _bindable(value: object) -> bool:
+    """A plain IRI, or an integer (bool is an int to Python, but not an integer to SPARQL)."""
+    if isinstance(value, int):
+        return not isinstance(value, bool)
+    return isinstance(value, str) and _SAFE_IRI.fullmatch(value) is not None
+
+
+def bind_values(query: str, bindings: Mapping[str, Value] | None) -> str:
+    """``query`` with each variable in ``bindings`` fixed to its IRI, or to its integer as a literal
+    (for a year a filter compares with), before any grouping. A SELECT gets a VALUES block at the
+    start of its WHERE group; an ASK, CONSTRUCT or DESCRIBE has the IRI written in place of the
+    variable. Not a trailing VALUES block: Virtuoso 7 refuses one after ASK/CONSTRUCT and, after a
+    SELECT with ORDER BY, copies the value into the results without restricting the solutions.
+
+    A SELECT's variable may also be bound to a tuple of IRIs: it takes each of them (a VALUES block
+    of its own, one row per IRI; an empty tuple matches nothing), e.g. the findings of one page."""
     if not bindings:
         return query
-    for name, iri in bindings.items():
-        if not name.isidentifier() or not isinstance(iri, str) or not _SAFE_IRI.fullmatch(iri):
-            raise StoreError(f"refusing to bind ?{name} to {iri!r}: not a plain IRI")
+    for name, value in bindings.items():
+        values = value if isinstance(value, tuple) else (value,)
+        if not name.isidentifier() or not all(_bindable(v) for v in values):
+            raise StoreError(f"refusing to bind ?{name} to {value!r}: not a plain IRI or an integer")
     tokens = list(_TOKENS.finditer(query))
     form = next((m.group("form").upper() for m in tokens if m.group("form")), "SELECT")
+    single = {name: value for name, value in bindings.items() if not isinstance(value, tuple)}
     if form == "SELECT":
         brace = next((m for m in tokens if m.group("brace")), None)
         if brace is None:
             raise StoreError("cannot bind values in a query without a WHERE group")
-        names = " ".join(f"?{n}" for n in bindings)
-        values = " ".join(f"<{iri}>" for iri in bindings.values())
-        return f"{query[:brace.end()]} VALUES ({names}) {{ ({values}) }}{query[brace.end():]}"
+        blocks = []
+        if single:
+            names = " ".join(f"?{n}" for n in single)
+            blocks.append(f" VALUES ({names}) {{ ({' '.join(_term(v) for v in single.values())}) }}")
+        blocks += [f" VALUES ?{name} {{ {' '.join(_term(v) for v in value)} }}"
+                   for name, value in bindings.items() if isinstance(value, tuple)]
+        return f"{query[:brace.end()]}{''.join(blocks)}{query[brace.end():]}"
+    if len(single) < len(bindings):
+        raise StoreError(f"cannot bind a variable to several values in a {form}")
 
     def substitute(match: re.Match) -> str:
         name = match.group("var")
-        return f"<{bindings[name[1:]]}>" if name and name[1:] in bindings else match.group(0)
+        return _term(single[name[1:]]) if name and name[1:] in single else match.group(0)
 
     return _TOKENS.sub(substitute, query)

@@ -22,6 +22,7 @@ from carekg.store.base import (
     RawResult,
     Row,
     StoreError,
+    Value,
     Writable,
 )
 from carekg.store.binding import bind_values
@@ -131,13 +132,13 @@ class OxigraphStore(Embedded, Dumpable, Writable):
     def reader_descriptor(self) -> str | None:
         return f"oxigraph-ro:{self.path}" if self.path is not None else None
 
-    def _query(self, query: str, bindings: Mapping[str, str] | None):
+    def _query(self, query: str, bindings: Mapping[str, Value] | None):
         try:
             return self._store.query(bind_values(query, bindings), use_default_graph_as_union=True)
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from None
 
-    def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Row]:
+    def select(self, query: str, bindings: Mapping[str, Value] | None = None) -> list[Row]:
         solutions = self._query(query, bindings)
         names = [v.value for v in solutions.variables]
         rows: list[Row] = []
@@ -150,10 +151,10 @@ class OxigraphStore(Embedded, Dumpable, Writable):
             rows.append(row)
         return rows
 
-    def ask(self, query: str, bindings: Mapping[str, str] | None = None) -> bool:
+    def ask(self, query: str, bindings: Mapping[str, Value] | None = None) -> bool:
         return bool(self._query(query, bindings))
 
-    def construct(self, query: str, bindings: Mapping[str, str] | None, media_type: str) -> bytes:
+    def construct(self, query: str, bindings: Mapping[str, Value] | None, media_type: str) -> bytes:
         triples = self._query(query, bindings)
         return triples.serialize(format=_GRAPH_FORMATS[media_type])
 

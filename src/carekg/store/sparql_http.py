@@ -35,7 +35,15 @@ from rdflib.namespace import XSD
 
 from carekg.ids import GRAPH_BASE, GRAPH_META, SPARQL_RESULTS_XML
 from carekg.namespaces import CKG
-from carekg.store.base import LoadProgress, QuerySyntaxError, RawResult, Row, StoreError, StoreUnavailable
+from carekg.store.base import (
+    LoadProgress,
+    QuerySyntaxError,
+    RawResult,
+    Row,
+    StoreError,
+    StoreUnavailable,
+    Value,
+)
 from carekg.store.binding import bind_values
 
 _UPLOAD_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
@@ -155,12 +163,12 @@ class SparqlHttpStore:
             raise StoreError("the SPARQL server sent results that are not JSON") from None
 
     # -- GraphStore ----------------------------------------------------------------------------------
-    def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Row]:
+    def select(self, query: str, bindings: Mapping[str, Value] | None = None) -> list[Row]:
         results = self._json(bind_values(query, bindings))
         return [{name: _lexical(cell) for name, cell in row.items()}
                 for row in results["results"]["bindings"]]
 
-    def ask(self, query: str, bindings: Mapping[str, str] | None = None) -> bool:
+    def ask(self, query: str, bindings: Mapping[str, Value] | None = None) -> bool:
         results = self._json(bind_values(query, bindings))
         if "boolean" in results:
             return bool(results["boolean"])
@@ -168,7 +176,7 @@ class SparqlHttpStore:
             return bool(results["results"]["bindings"])
         raise StoreError("the SPARQL server did not answer the ASK with a boolean")
 
-    def construct(self, query: str, bindings: Mapping[str, str] | None, media_type: str) -> bytes:
+    def construct(self, query: str, bindings: Mapping[str, Value] | None, media_type: str) -> bytes:
         return self._post(self.endpoint, self._form(bind_values(query, bindings)), media_type).content
 
     def run(self, query: str, media_type: str, default_graph_uris: Sequence[str] = (),

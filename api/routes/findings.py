@@ -1,0 +1,71 @@
+"""Every finding as a collection, with filters that combine (issue 15): GET /findings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from api.deps import MAX_LIMIT, SettingsDep, StoreDep
+from api.responses import json_answer
+from carekg import services
+
+router = APIRouter(tags=["findings"])
+
+# The value sets come from the vocabulary, so OpenAPI lists them and FastAPI refuses others with 422.
+Direction = Literal[tuple(services.DIRECTIONS)]
+Provenance = Literal[tuple(services.PROVENANCE_KINDS)]
+SourceType = Literal[tuple(services.SOURCE_TYPES)]
+Design = Literal[tuple(services.DESIGNS)]
+ReviewWindow = Literal[tuple(services.REVIEW_WINDOWS)]
+Sort = Literal[tuple(services.SORTS)]
+
+
+def findings_filters(
+    innovation: Annotated[str | None, Query(
+        description="an innovation's id (422 if no innovation has it)",
+        examples=["family-drug-and-alcohol-court"])] = None,
+    factor: Annotated[str | None, Query(
+        description="a factor's id; a broader factor includes its narrower ones (funding takes in "
+                    "funding-availability-and-continuity ...); 422 if no factor has it")] = None,
+    direction: Annotated[Direction | None, Query(description="enabler, barrier or mixed")] = None,
+    provenance: Annotated[Provenance | None, Query(description="how the finding was recorded")] = None,
+    source_type: Annotated[SourceType | None,
+                           Query(description="the type of the source reporting it")] = None,
+    design: Annotated[Design | None, Query(description="the design of the source reporting it")] = None,
+    independent: Annotated[bool | None, Query(
+        description="true: counted by the consensus rule as an independent study (a source's own statement, "
+                    "from a study-type source that is not developer-authored); false: every other finding "
+                    "(an unknown developer flag is not independent)")] = None,
+    year_from: Annotated[int | None, Query(ge=1900, le=2100, description="the source's year, from")] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2100, description="the source's year, up to")] = None,
+    nasss: Annotated[str | None, Query(
+        pattern=r"^[1-7][A-Ea-e]?$",
+        description="a NASSS domain (5) or sub-domain (5B) of the finding's factor")] = None,
+    cfir: Annotated[str | None, Query(
+        max_length=20, description="a CFIR 2.0 domain, construct or sub-construct code (II, III.J, III.J.1), "
+                                   "through the factor's close and related matches")] = None,
+    review_window: Annotated[ReviewWindow | None, Query(
+        description="before (the consensus rule's up-to-review-search window), after, or undetermined "
+                    "relative to the review's November 2022 search")] = None,
+) -> services.FindingFilters:
+    return services.FindingFilters(innovation, factor, direction, provenance, source_type, design,
+                                   independent, year_from, year_to, nasss, cfir, review_window)
+
+
+@router.get("/findings", name="findings-list", response_model=services.FindingsPage,
+            responses={422: {"description": "a filter value outside its vocabulary, or an unknown id"}})
+def list_findings(
+    request: Request, store: StoreDep, settings: SettingsDep,
+    filters: Annotated[services.FindingFilters, Depends(findings_filters)],
+    sort: Annotated[Sort | None, Query(description=(
+        "finding, year, factor, innovation or direction (a leading - sorts descending); stored: the store's "
+        f"order. Default: finding, or stored when more than {services.SORT_LIMIT:,} findings match"))] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT,
+                                description=f"findings per page, at most {MAX_LIMIT}")] = 50,
+    offset: Annotated[int, Query(ge=0, description="findings to skip")] = 0,
+) -> Response:
+    """Every finding that matches all the filters given, a page at a time, with its innovation, factor,
+    source (type, design, year, independence) and review window."""
+    page = services.find_findings(store, filters, sort, limit, offset)
+    return json_answer(request, store, settings, page, services.FindingsPage)
