@@ -1,7 +1,8 @@
 """The pages in a real browser (issue 7): headless Debian Chromium driven by Playwright against uvicorn on
 loopback. Home page, an innovation page with its chart and its NASSS/CFIR switch, the gap map (cells, an
-empty cell, a link followed), and a query run in the query page, both in YASGUI and in the plain form with
-JavaScript off. Screenshots: tests/output/screenshots/. No page may request anything outside loopback."""
+empty cell, a link followed; its CFIR columns and a CFIR cell followed), and a query run in the query page,
+both in YASGUI and in the plain form with JavaScript off. Screenshots: tests/output/screenshots/. No page
+may request anything outside loopback."""
 
 from __future__ import annotations
 
@@ -86,6 +87,23 @@ def test_gap_map_cells_empty_cell_and_a_link(page, server, screenshot):
     page.wait_for_url(f"**/doc/innovation/signs-of-safety?domain={subdomain}#profile")
     assert page.locator("input[name=domain]").input_value() == subdomain
     assert page.locator("text=(filtered)").count() >= 1
+    assert page.outside_requests == []
+
+
+def test_gap_map_switches_to_cfir_domains_and_a_cell_opens_the_cfir_profile(page, server, screenshot):
+    page.goto(f"{server}/map")
+    with page.expect_navigation():
+        page.locator("nav.framework-switch a[data-framework=cfir]").click()
+    assert page.url.endswith("/map?framework=cfir")
+    innovations = page.locator("table.gap-map tbody tr").count()
+    assert page.locator("table.gap-map td.cell").count() == innovations * 5
+    filled = page.locator("td.cell[data-empty='false'][data-innovation='signs-of-safety']").first
+    domain = filled.get_attribute("data-subdomain")
+    screenshot(page, "gap-map-cfir")
+    filled.locator("a").click()
+    page.wait_for_url(f"**/doc/innovation/signs-of-safety?framework=cfir&domain={domain}#profile")
+    assert page.locator("nav.framework-switch [aria-current][data-framework=cfir]").count() == 1
+    assert [t.split(".")[0] for t in page.locator("h3.cfir-domain").all_inner_texts()] == [domain]
     assert page.outside_requests == []
 
 
