@@ -25,7 +25,7 @@ RDF_TYPES = tuple(services.RDF_FORMATS)
 JSON_OR_RDF = (JSON, *RDF_TYPES)
 HTML_OR_RDF = (HTML, *RDF_TYPES)
 _TOKENS = {JSON: "json", HTML: "html", "text/turtle": "ttl", "application/ld+json": "jsonld",
-           "application/n-triples": "nt", "application/rdf+xml": "rdfxml"}
+           "application/n-triples": "nt", "application/rdf+xml": "rdfxml", "text/csv": "csv"}
 
 #: OpenAPI note for routes that also answer with RDF.
 RDF_ALTERNATIVES: dict[int | str, dict] = {

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.deps import MAX_LIMIT, SettingsDep, StoreDep
-from api.responses import json_answer
+from api.responses import JSON, RDF_TYPES, choose, json_answer, versioned
 from carekg import services
 
 router = APIRouter(tags=["findings"])
@@ -53,8 +53,17 @@ def findings_filters(
                                    independent, year_from, year_to, nasss, cfir, review_window)
 
 
+CSV = "text/csv"
+#: JSON first (the default); CSV and RDF (JSON-LD, Turtle ...) of the same page by Accept or ?format=.
+_TYPES = (JSON, CSV, *RDF_TYPES)
+
+
 @router.get("/findings", name="findings-list", response_model=services.FindingsPage,
-            responses={422: {"description": "a filter value outside its vocabulary, or an unknown id"}})
+            responses={200: {"description": "JSON by default; CSV or RDF (JSON-LD, Turtle ...) of the same "
+                                            "page by Accept or ?format=",
+                             "content": {media_type: {} for media_type in _TYPES[1:]}},
+                       406: {"description": "no acceptable representation"},
+                       422: {"description": "a filter value outside its vocabulary, or an unknown id"}})
 def list_findings(
     request: Request, store: StoreDep, settings: SettingsDep,
     filters: Annotated[services.FindingFilters, Depends(findings_filters)],
@@ -67,5 +76,14 @@ def list_findings(
 ) -> Response:
     """Every finding that matches all the filters given, a page at a time, with its innovation, factor,
     source (type, design, year, independence) and review window."""
+    media_type = choose(request, _TYPES)
     page = services.find_findings(store, filters, sort, limit, offset)
-    return json_answer(request, store, settings, page, services.FindingsPage)
+    if media_type == JSON:
+        return json_answer(request, store, settings, page, services.FindingsPage)
+    if media_type == CSV:
+        response = versioned(request, store, settings, CSV, services.findings_page_csv(page))
+        response.headers["Content-Disposition"] = 'inline; filename="carekg-findings.csv"'
+    else:
+        rdf = services.findings_page_rdf(page, media_type)
+        response = versioned(request, store, settings, media_type, rdf)
+    return response

@@ -62,6 +62,8 @@ from carekg.services.findings import (
                                          FindingsPage,
                                          ListedFinding,
                                          find_findings,
+                                         findings_page_csv,
+                                         findings_page_rdf,
 )
 from carekg.services.frameworks import ConceptNode, MappedFactor, Taxonomy, taxonomy
 from carekg.services.gaps import InnovationGaps, SubdomainGap, gaps
@@ -108,7 +110,8 @@ __all__ = [
     "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode", "Consensus",
     "ConsensusFinding", "ConsensusRule", "Counts", "DESIGNS", "DIRECTIONS", "DomainProfile", "Evidence",
     "FactorDetail", "FactorEvidence", "FindingFilters", "FindingsPage", "ListedFinding", "REVIEW_WINDOWS",
-    "SORT_LIMIT", "SORTS", "find_findings", "FactorForInnovation", "FactorSummary",
+    "SORT_LIMIT", "SORTS", "find_findings", "findings_page_csv", "findings_page_rdf", "FactorForInnovation",
+    "FactorSummary",
     "InnovationDetail",
     "InnovationGaps", "InnovationProfile", "InnovationSummary", "InvalidArgument", "Involvement",
     "MappedFactor", "NotFound", "OntologyDocument", "OrganisationDetail", "OrganisationSummary", "Overview",

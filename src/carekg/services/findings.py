@@ -7,17 +7,21 @@ one page of IRIs, and one query for the page's rows (api_findings_rows.rq).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, fields
 from typing import Annotated
 
 from pydantic import Field
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.services.errors import InvalidArgument, NotFound, check_choice
 from carekg.services.evidence import Evidence
+from carekg.services.rdf import serialise
 from carekg.services.refs import Ref, concept_rows, label_of, resource_iri, source_ref_of, term_labels
 from carekg.services.rows import as_bool, notation_key
 from carekg.services.vocabulary import (
@@ -130,7 +134,9 @@ def _page_query(tags: set[str], sort: str, limit: int, offset: int) -> str:
         key = sort.removeprefix("-")
         tags = tags | {f"sort={key}"} | ({"source"} if key == "year" else set())
         variable = SORT_KEYS[key]
-        order = f"ORDER BY {f'DESC({variable})' if sort.startswith('-') else variable} ?finding\n"
+        # The finding breaks ties, named once: Virtuoso 7 repeats every row for `ORDER BY ?finding ?finding`.
+        ties = "" if key == "finding" else " ?finding"
+        order = f"ORDER BY {f'DESC({variable})' if sort.startswith('-') else variable}{ties}\n"
     # The order comes from SORT_KEYS, and limit and offset are ints: nothing the caller wrote is pasted in.
     match = _kept_lines(load_query("api_findings_match"), tags)
     return f"{match}\n{order}LIMIT {int(limit)} OFFSET {int(offset)}"
@@ -264,3 +270,57 @@ def _listed(labels: dict[str, str], row: Row) -> ListedFinding:
         review_window=next((name for name, iri in REVIEW_WINDOWS.items() if iri == timing), "undetermined"),
         independent=bool(as_bool(row.get("independent"))),
     )
+
+
+CSV_COLUMNS = ("finding", "innovation", "innovation_label", "general", "factor", "factor_label", "direction",
+               "provenance", "source", "source_kind", "citation", "source_type", "design", "year",
+               "developer_authored", "independent", "review_window", "locator", "paraphrase")
+
+
+def findings_page_csv(page: FindingsPage) -> str:
+    """The page's findings as CSV, one row each (the columns of /export/findings.csv where they agree)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in page.data:
+        authored = f.source.developer_authored
+        writer.writerow([
+            f.id, f.innovation.id if f.innovation else "", f.innovation.label if f.innovation else "",
+            str(f.general).lower(), f.factor.id, f.factor.label, f.direction, f.provenance or "", f.source.id,
+            f.source.kind, f.source.citation, f.source_type or "", f.source.design or "", f.source.year or "",
+            "" if authored is None else str(authored).lower(), str(f.independent).lower(), f.review_window,
+            f.locator or "", f.paraphrase or "",
+        ])
+    return out.getvalue()
+
+
+def findings_page_rdf(page: FindingsPage, media_type: str) -> bytes:
+    """The page's findings as RDF in ``media_type``: each finding's statements in the data (factor,
+    innovation, direction, provenance, source, paraphrase, locator, factor as reported), with the labels
+    of its factor and innovation and its source's citation, year and type."""
+    graph = Graph()
+    for f in page.data:
+        finding = URIRef(f.iri)
+        graph.add((finding, RDF.type, CKG.Finding))
+        graph.add((finding, CKG.aboutFactor, URIRef(f.factor.iri)))
+        graph.add((URIRef(f.factor.iri), SKOS.prefLabel, Literal(f.factor.label, lang="en")))
+        graph.add((finding, CKG.direction, URIRef(DIRECTIONS[f.direction])))
+        if f.innovation:
+            graph.add((finding, CKG.aboutInnovation, URIRef(f.innovation.iri)))
+            graph.add((URIRef(f.innovation.iri), RDFS.label, Literal(f.innovation.label, lang="en")))
+        if f.general:
+            graph.add((finding, CKG.concernsInnovationsInGeneral, Literal(True)))
+        if f.provenance:
+            graph.add((finding, CKG.provenanceKind, URIRef(PROVENANCE_KINDS[f.provenance])))
+        for term, text in ((CKG.paraphrase, f.paraphrase), (CKG.locator, f.locator),
+                           (CKG.factorAsReported, f.factor_as_reported)):
+            if text:
+                graph.add((finding, term, Literal(text, lang="en") if term != CKG.locator else Literal(text)))
+        source = URIRef(f.source.iri)
+        graph.add((finding, CKG.reportedIn, source))
+        graph.add((source, CKG.citation, Literal(f.source.citation)))
+        if f.source.year is not None:
+            graph.add((source, CKG.publicationYear, Literal(f.source.year)))
+        if f.source_type:
+            graph.add((source, CKG.sourceType, URIRef(SOURCE_TYPES[f.source_type])))
+    return serialise(graph, media_type)

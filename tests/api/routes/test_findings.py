@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import pytest
+from rdflib import RDF, Graph, URIRef
+
+from carekg.namespaces import CKG
 
 FDAC = "family-drug-and-alcohol-court"
 
@@ -142,3 +149,36 @@ def test_the_store_order_pages_every_finding_once(client):
              for offset in range(0, count, 50)]
     ids = [f["id"] for page in pages for f in page["data"]]
     assert len(ids) == len(set(ids)) == count
+
+
+def test_csv_by_accept_or_format_is_the_same_page(client):
+    params = {"innovation": FDAC, "direction": "barrier", "limit": 5, "offset": 1}
+    page = client.get("/findings", params=params).json()
+    for answer in (client.get("/findings", params=params, headers={"Accept": "text/csv"}),
+                   client.get("/findings", params={**params, "format": "csv"})):
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(answer.text)))
+        assert [r["finding"] for r in rows] == [f["id"] for f in page["data"]]
+        assert {r["direction"] for r in rows} == {"barrier"} and {r["innovation"] for r in rows} == {FDAC}
+        assert rows[0]["citation"] == page["data"][0]["source"]["citation"]
+        assert rows[0]["independent"] in {"true", "false"} and rows[0]["review_window"]
+
+
+@pytest.mark.parametrize("media_type", ["application/ld+json", "text/turtle"])
+def test_rdf_by_accept_holds_the_pages_findings(client, media_type):
+    params = {"factor": "funding", "limit": 4}
+    page = client.get("/findings", params=params).json()
+    answer = client.get("/findings", params=params, headers={"Accept": media_type})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith(media_type)
+    graph = Graph().parse(data=answer.text, format="json-ld" if "json" in media_type else "turtle")
+    findings = set(graph.subjects(RDF.type, CKG.Finding))
+    assert {str(f) for f in findings} == {f["iri"] for f in page["data"]}
+    for f in page["data"]:
+        assert str(graph.value(URIRef(f["iri"]), CKG.aboutFactor)) == f["factor"]["iri"]
+        assert str(graph.value(URIRef(f["iri"]), CKG.reportedIn)) == f["source"]["iri"]
+    if "json" in media_type:
+        assert json.loads(answer.text)["@context"]
+
+
+def test_nothing_acceptable_is_a_406(client):
+    assert client.get("/findings", headers={"Accept": "image/png"}).status_code == 406
