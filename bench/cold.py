@@ -40,8 +40,9 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("findings of an innovation", "/findings", "/findings?innovation={id}&direction=barrier", JSON, "innovation"),
     ("consensus", "/consensus", "/consensus", JSON, None),
     ("taxonomy", "/taxonomy", "/taxonomy", JSON, None),
-    # every synthetic finding says "synthetic finding": the widest match, ranked and counted in full
-    ("search", "/search", "/search?q=synthetic+finding", JSON, None),
+    # one query text per sample (SEARCH_QUERIES, widest first), so the response cache never answers
+    ("search", "/search", "/search?q={id}", JSON, "search"),
+    ("search page", "/search", "/search?q={id}", HTML, "search"),
     ("innovation", "/innovations/{id}", "/innovations/{id}", JSON, "innovation"),
     ("innovation as Turtle", "/innovations/{id}", "/innovations/{id}", TURTLE, "innovation"),
     ("profile", "/innovations/{id}/profile", "/innovations/{id}/profile", JSON, "innovation"),
@@ -77,6 +78,11 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
 ]
 #: Measured elsewhere: the SPARQL endpoint by wrk (repeated and new query texts).
 ELSEWHERE = {"/sparql"}
+#: What /search is asked in the bench, over the synthetic graph (carekg.generate): every finding says
+#: "Synthetic finding N for benchmarking", so the first two match every finding (the widest match,
+#: ranked and counted in full); then narrower ones, a prefix, a phrase, a factor's name, and nothing.
+SEARCH_QUERIES = ["synthetic finding", "benchmarking", "wording 42", "organisation 7", "innovation 12", "lead*",
+                  '"synthetic study" 2015', "leadership", "funding", "no-such-word-anywhere"]
 
 
 def sample_ids(store_dir: Path, innovations: list[str], count: int) -> dict[str, list[str]]:
@@ -97,6 +103,7 @@ def sample_ids(store_dir: Path, innovations: list[str], count: int) -> dict[str,
     ids["innovation"] = _spread([iri.rsplit("/", 1)[1] for iri in innovations], count)
     chosen = ids["innovation"]
     ids["pair"] = [f"{a}|{b}" for a, b in zip(chosen, chosen[1:] + chosen[:1])] if len(chosen) > 1 else []
+    ids["search"] = [urllib.parse.quote_plus(words) for words in SEARCH_QUERIES[:max(1, count)]]
     return ids
 
 

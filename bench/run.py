@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:  # run as a script: the bench package lives beside
 
 from bench import cold  # noqa: E402
 from bench.harness import Server, Workload, drive, free_port, log, sparql_path  # noqa: E402
-from bench.steps import count_lines, load_carekg, load_oxigraph, shacl, write_validation  # noqa: E402
+from bench.steps import count_lines, load_carekg, load_oxigraph, search_queries, shacl, write_validation  # noqa: E402
 from bench.targets import targets  # noqa: E402
 from bench.workloads import PROFILE_SPARQL, bindings, lua_script, new_query_path  # noqa: E402
 
@@ -229,6 +229,10 @@ def run_size(size: str, args) -> dict:
         result["cold"] = cold.cold_routes(carekg_server(), ids, args.cold_timeout, args.rss_cap_mb,
                                           args.memory_flag_mb, args.start_timeout,
                                           restart=args.cold_restart == "route")
+    result["search"] = {**search_queries(work / "carekg-store", cold.SEARCH_QUERIES),
+                        "index_build_seconds": result["load"]["carekg"].get("search_index_seconds")}
+    log(f"  search: index built in {result['search']['index_build_seconds']} s, "
+        f"p50 {result['search'].get('p50_ms')} ms, p95 {result['search'].get('p95_ms')} ms")
     result["shacl"] = {"carekg": shacl("carekg", files["full"], args.shacl_timeout)}
     log(f"  shacl carekg: {result['shacl']['carekg']}")
     if SIZES[size] <= SIZES[args.pyshacl_max]:

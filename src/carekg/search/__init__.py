@@ -31,7 +31,7 @@ __all__ = ["KINDS", "Document", "Hit", "SearchIndex", "build_index", "index_file
 log = logging.getLogger("carekg.search")
 
 #: Bumped when the index's table or what it holds changes, so an older file is never reused.
-FORMAT = 1
+FORMAT = 3
 
 _INDEXES: weakref.WeakKeyDictionary[GraphStore, tuple[str | None, SearchIndex]] = weakref.WeakKeyDictionary()
 _BUILDING: weakref.WeakKeyDictionary[GraphStore, threading.Lock] = weakref.WeakKeyDictionary()

@@ -33,9 +33,10 @@ def _lines(*values: str | None) -> str:
     return "\n".join(value for value in values if value)
 
 
-def _finding(row: Row) -> Document:
-    factor = row.get("factorLabel") or slug_of(row["resource"])
-    about = row.get("innovationLabel") or "innovations in general"
+def _finding(row: Row, labels: dict[str, str]) -> Document:
+    factor = labels.get(row["factor"]) or slug_of(row["factor"])
+    innovation = row.get("innovation")
+    about = (labels.get(innovation) or slug_of(innovation)) if innovation else "innovations in general"
     return Document("finding", slug_of(row["resource"]), row["resource"], f"{factor} · {about}",
                     names=row.get("factorAsReported") or "", text=row.get("paraphrase") or "")
 
@@ -67,7 +68,6 @@ def _organisation(row: Row) -> Document:
 
 
 _READERS: dict[str, tuple[str, Callable[[Row], Document]]] = {
-    "finding": ("search_findings", _finding),
     "factor": ("search_factors", _factor),
     "innovation": ("search_innovations", _innovation),
     "source": ("search_sources", _source),
@@ -75,12 +75,24 @@ _READERS: dict[str, tuple[str, Callable[[Row], Document]]] = {
 }
 
 
+def _distinct(store: GraphStore, query: str) -> Iterator[Row]:
+    seen: set[str] = set()
+    for row in store.select(load_query(query)):
+        if row["resource"] not in seen:
+            seen.add(row["resource"])
+            yield row
+
+
 def documents(store: GraphStore) -> Iterator[Document]:
-    """Every searchable resource in the store, each once."""
-    for kind in KINDS:
+    """Every searchable resource in the store, each once: factors and innovations first, whose labels
+    then title the findings."""
+    labels: dict[str, str] = {}
+    for kind in ("factor", "innovation", "source", "organisation"):
         query, read = _READERS[kind]
-        seen: set[str] = set()
-        for row in store.select(load_query(query)):
-            if row["resource"] not in seen:
-                seen.add(row["resource"])
-                yield read(row)
+        for row in _distinct(store, query):
+            document = read(row)
+            if kind in {"factor", "innovation"}:
+                labels[document.iri] = document.title
+            yield document
+    for row in _distinct(store, "search_findings"):
+        yield _finding(row, labels)
