@@ -141,6 +141,12 @@ def run_size(size: str, args) -> dict:
     rows = innovations_by_findings(work / "carekg-store")
     innovation = mid_innovation(rows)
     result["innovation"] = innovation
+    if args.only == "load,write":  # the load and write measures alone, on the store just loaded
+        result["write"] = write_validation(files["data"], work / "carekg-store", innovation["iri"])
+        log(f"  write: {result['write']}")
+        result["load_average_at_end"] = os.getloadavg()
+        result["uptime_at_end"] = uptime()
+        return result
     # The new-query workload rotates over innovations spread across popularity.
     rotation = [iri for iri, _ in rows[::max(1, len(rows) // ROTATION)]]
     checked = rotation[::max(1, len(rotation) // CHECKED)][:CHECKED]
@@ -306,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="kill the server when its RSS (with children) passes this during a cold request")
     parser.add_argument("--memory-flag-mb", type=float, default=256,
                         help="flag a route whose request grows the server by more than this")
+    parser.add_argument("--only", choices=("load,write",),
+                        help="run only the load (carekg and oxigraph) and the write measures, not the servers")
     parser.add_argument("--name", help="results file name (default: bench-<sizes>)")
     parser.add_argument("--out", default=str(RESULTS), help="results folder")
     parser.add_argument("--work", default=str(WORK), help="folder for the stores and server logs (scratch)")
@@ -329,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     args.clients = [int(c) for c in args.clients.split(",")]
     # A SIGTERM unwinds like Ctrl-C, so every server started is stopped by its `finally`.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not args.only:
         parser.error("wrk is not installed: `make bench-tools` (apt-get install wrk)")
     started = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "uptime": uptime()}
     code = code_version()  # before the run: later edits to the tree are not what was measured

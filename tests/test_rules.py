@@ -22,3 +22,32 @@ def test_the_defined_class_rule_equals_hermit_on_the_curated_dataset(dataset_fil
     # the write's projection of the files classifies the same
     projected = rule_inferred_from_files(dataset_files.paths, classify=True)
     assert {t for t in projected if t[1] == RDF.type and t[2] in CLASSIFIED} == hermit
+
+
+SUBMITTED = """@prefix ckg: <https://w3id.org/carekg/def#> .
+@prefix fnd: <https://w3id.org/carekg/id/finding/> .
+fnd:t-submitted-enabler a ckg:Finding ; ckg:direction ckg:Enabler .
+fnd:t-submitted-barrier ckg:direction ckg:Barrier .
+fnd:t-submitted-mixed a ckg:Finding ; ckg:direction ckg:Mixed .
+"""
+
+
+def test_with_submissions_hermit_of_the_curated_files_and_the_rule_of_the_whole_equal_hermit(dataset_files):
+    """What a load with submissions keeps (HermiT's cached classification of the curated files, and the
+    rule's of the whole dataset) is what HermiT infers from the whole dataset: the next start after a
+    write needs no HermiT run. One HermiT run on the curated data with submitted findings."""
+    from carekg.reasoning import run_hermit
+
+    submitted = Graph().parse(data=SUBMITTED, format="turtle")
+    whole = dataset_files.graph() + submitted
+    hermit = run_hermit(whole)
+    assert hermit.consistent
+    asserted = get_store("memory:")
+    for path in dataset_files.paths:
+        asserted.load_graph("https://w3id.org/carekg/graph/data", path)
+    asserted.update("INSERT DATA { GRAPH <https://w3id.org/carekg/graph/submission/t> { "
+                    + submitted.serialize(format="nt") + " } }")
+    curated = set(Graph().parse(hermit_inferred(dataset_files), format="nt"))
+    kept = curated | set(classified(asserted))
+    assert set(hermit.inferred) == kept
+    assert len({s for s, _, _ in kept if "t-submitted" in s}) == 3

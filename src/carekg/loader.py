@@ -14,7 +14,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from rdflib import Graph
 
@@ -26,10 +25,6 @@ from carekg.rules import RULE_QUERIES, rule_inferred_from_files
 from carekg.store.base import GraphStore, LoadProgress
 from carekg.submissions import read_submission
 
-#: Who classified the findings into the defined classes: HermiT (True), nobody (False), or the
-#: defined-class rule (RULES, after a write; carekg.rules).
-Classifier = bool | Literal["rules"]
-RULES: Classifier = "rules"
 #: Files larger than this are fingerprinted by name, size and modification time, not content.
 CONTENT_HASH_LIMIT = 64 * 1024 * 1024
 
@@ -64,10 +59,9 @@ class DatasetFiles:
         """Every file of the dataset: ontology, data, then submissions."""
         return (*self.ontology, *self.data, *self.submissions)
 
-    def version(self, reasoner: Classifier = True) -> str:
-        """A digest of every file, the rules, the package version and who classified the findings:
-        HermiT (True), nobody (False), or the defined-class rule after a write (RULES; the next
-        start or ``carekg load`` replaces it with HermiT's classification, see carekg.writes)."""
+    def version(self, reasoner: bool = True) -> str:
+        """A digest of every file, the rules, the package version and whether the findings are
+        classified (HermiT for the curated files, the defined-class rule for the submissions)."""
         digest = hashlib.sha256(f"{__version__} reasoner={reasoner}".encode())
         for name in RULE_QUERIES:
             digest.update(load_query(name).encode())
@@ -92,11 +86,14 @@ class DatasetFiles:
 
 
 def hermit_inferred(files: DatasetFiles, progress: Progress = lambda _: None) -> Path:
-    """HermiT's classification of the findings, computed once per version and cached on disk."""
-    path = paths.STATE_DIR / "inferred" / f"{files.version()}-hermit.nt"
+    """HermiT's classification of the curated findings (the files without the submissions), computed
+    once per version of those files and cached on disk: a write does not make the next load run it.
+    The submissions are classified by the defined-class rule (carekg.rules.classified), proven equal."""
+    curated = DatasetFiles(files.data, files.ontology)
+    path = paths.STATE_DIR / "inferred" / f"{curated.version()}-hermit.nt"
     if not path.exists():
         progress("reasoning with HermiT")
-        result = run_hermit(files.graph())
+        result = run_hermit(curated.graph())
         if not result.consistent:
             raise ValueError(result.message)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +118,9 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
     classified = hermit_inferred(files, progress) if reasoner else None
     progress(f"loading dataset {version}")
     with ThreadPoolExecutor(1) as pool:  # the rules are computed while the store loads
-        rule_results = pool.submit(rule_inferred_from_files, files.paths)
+        # The rule classifies the submissions (HermiT's cached classification covers the curated files).
+        rule_results = pool.submit(rule_inferred_from_files, files.paths,
+                                   classify=reasoner and bool(files.submissions))
         store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology},
                               load_progress)
         for submission in files.submissions:  # TriG: each keeps its own named graphs

@@ -7,16 +7,18 @@ The rules run on a store holding the asserted graphs (:func:`rule_inferred`, :fu
 on the dataset's files projected on the predicates the rules can match
 (:func:`rule_inferred_from_files`), which is what a load and a write use.
 
-A load classifies findings with HermiT. A write cannot wait for HermiT (1-2 minutes), so it classifies
-with :func:`classified`: the memberships of the classes the ontology defines as "a class with a
-property value" (``queries/rule_defined_classes.rq``), which for carekg's axioms are exactly what HermiT
-infers (tests/test_rules.py compares the two on the curated dataset).
+A load classifies the curated findings with HermiT (cached per version of the curated files). The
+submissions' findings, and every finding a write touches, are classified with :func:`classified`: the
+memberships of the classes the ontology defines as "a class with a property value"
+(``queries/rule_defined_classes.rq``), which for carekg's axioms are exactly what HermiT infers
+(tests/test_rules.py compares the two on the curated dataset, and with submissions). A write cannot
+wait for HermiT (1-2 minutes), and with this the next start does not need it either.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.store import get_store
 from carekg.store.base import GraphStore
+from carekg.store.binding import bind_keys
 
 CLASSIFICATION_QUERIES = ("rule_defined_classes", "rule_defined_class_members")
 #: Every rule query: their texts are part of the dataset version, their IRIs make the projection.
@@ -36,23 +39,36 @@ RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", *CLASSIFICATION_QU
 RULE_PREDICATES = (str(CKG.hasBarrierIn), str(CKG.hasEnablerIn))
 
 
+def subdomain_summary(store: GraphStore, query: str | None = None) -> Graph:
+    """The sub-domain summaries (``rule_subdomain_summary.rq``, or ``query``: the rule bound to some
+    innovations, carekg.incremental) as triples."""
+    inferred = Graph()
+    for row in store.select(query or load_query("rule_subdomain_summary")):
+        predicate = CKG.hasBarrierIn if row["direction"] == str(CKG.Barrier) else CKG.hasEnablerIn
+        inferred.add((URIRef(row["innovation"]), predicate, URIRef(row["subdomain"])))
+    return inferred
+
+
 def rule_inferred(store: GraphStore) -> Graph:
     """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries, and
     consensus with its confidence."""
-    inferred = Graph()
-    for row in store.select(load_query("rule_subdomain_summary")):
-        predicate = CKG.hasBarrierIn if row["direction"] == str(CKG.Barrier) else CKG.hasEnablerIn
-        inferred.add((URIRef(row["innovation"]), predicate, URIRef(row["subdomain"])))
+    inferred = subdomain_summary(store)
     inferred += consensus.consensus_inferred(store)
     return inferred
 
 
-def classified(store: GraphStore) -> Graph:
+def classified(store: GraphStore, nodes: Collection[str] | None = None) -> Graph:
     """``rdf:type`` statements for the members of the ontology's defined classes that are not asserted
-    (as reasoning.run_hermit materialises them), computed on a store holding the asserted graphs."""
+    (as reasoning.run_hermit materialises them), computed on a store holding the asserted graphs; with
+    ``nodes``, for those nodes only (a write classifies what it touched)."""
     inferred = Graph()
+    members_query = load_query("rule_defined_class_members")
+    if nodes is not None:
+        if not nodes:
+            return inferred
+        members_query = bind_keys(members_query, "node", nodes)
     for definition in store.select(load_query("rule_defined_classes")):
-        members = store.select(load_query("rule_defined_class_members"), definition)
+        members = store.select(members_query, definition)
         for row in members:
             inferred.add((URIRef(row["node"]), RDF.type, URIRef(definition["defined"])))
     return inferred

@@ -53,7 +53,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from carekg import paths
+from carekg import incremental, paths
 from carekg.ids import (
     AGENT,
     CONSENSUS,
@@ -68,11 +68,12 @@ from carekg.ids import (
     WRITE,
     slugify,
 )
-from carekg.loader import RULES, Classifier, DatasetFiles, load
+from carekg.loader import DatasetFiles, load
 from carekg.namespaces import CKG
 from carekg.reasoning import CLASSIFIED
-from carekg.rules import RULE_PREDICATES, rule_inferred_from_files
+from carekg.rules import classified
 from carekg.store import GraphStore, Writable
+from carekg.store.binding import iri_values
 from carekg.submissions import provenance_graph, read_submission, submission_graph
 
 #: Media types accepted from users, and the parser for each. RDF/XML is refused on purpose: entity
@@ -270,8 +271,7 @@ class EvidenceWriter:
 
     def recover(self) -> str | None:
         """At start: drop staged files a crash left; if the store lags the folder (a crash between the
-        file's rename and the store's commit), or a write classified the findings with the rule where
-        HermiT should, reload it from the files. Returns the store's version."""
+        file's rename and the store's commit), reload it from the files. Returns the store's version."""
         with self._exclusive():
             staging = self.submissions_dir / ".staging"
             for leftover in staging.glob("*") if staging.is_dir() else ():
@@ -281,8 +281,6 @@ class EvidenceWriter:
                 current = store.dataset_version()
                 if current in {files.version(True), files.version(False)}:
                     return current
-                if current == files.version(RULES) and not self.reasoner:
-                    return current  # classified by the rule, and this writer does not run HermiT
                 if not files.submissions:
                     return current  # a store this folder knows nothing about (e.g. a synthetic graph)
                 version, _ = load(store, files, force=True, reasoner=self.reasoner)
@@ -296,6 +294,37 @@ class EvidenceWriter:
         graphs = [str(GRAPH_DATA), str(GRAPH_ONTOLOGY),
                   *(str(submission_graph(p.name.removesuffix(".trig"))) for p in files.submissions)]
         return store.validate_change(self.shapes, triples, str(submission_graph(name)), graphs)
+
+    def _apply(self, store: Writable, name: str, data: Graph, provenance: Graph,
+               triples: tuple[ox.Triple, ...], version: str, classify: bool) -> None:
+        """Step 5: replace the submission's graphs and drop the version (one transaction), recompute the
+        rules for the keys the change can reach (carekg.incremental) and classify the touched nodes with
+        the defined-class rule, then write those results and the new version (a second transaction).
+        Between the two the store has no version, so a crash there makes the next start reload."""
+        entity = submission_graph(name)
+        before = store.run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{entity}> {{ ?s ?p ?o }} }}",
+                           "application/n-triples").body
+        touched = incremental.touched_nodes([*ox.parse(before, format=ox.RdfFormat.N_TRIPLES), *triples])
+        affected = incremental.affected(store, touched)
+        operations = [f"DROP SILENT GRAPH <{g}>" for g in (entity, provenance_graph(name), GRAPH_META)]
+        if classify and touched:  # the touched nodes' classification (HermiT's or the rule's) is made again
+            inferred_types = f"GRAPH <{GRAPH_INFERRED}> {{ ?s a ?c }}"
+            operations.append(
+                f"DELETE {{ {inferred_types} }} WHERE {{ VALUES ?s {{ {iri_values(touched)} }} "
+                f"VALUES ?c {{ {iri_values(map(str, CLASSIFIED))} }} {inferred_types} }}")
+        store.update(";\n".join([
+            *operations,
+            "INSERT DATA {\n" + "\n".join(filter(None, (
+                _graph_block(entity, data), _graph_block(provenance_graph(name), provenance)))) + "\n}"]))
+        keys = incremental.merge(affected, incremental.affected(store, touched))
+        forget, inferred = incremental.recompute(store, keys)
+        if classify:
+            inferred += classified(store, touched)
+        rules = "\n".join(_statement(t) for t in inferred)
+        store.update(";\n".join([*forget, "INSERT DATA {\n" + "\n".join(filter(None, (
+            f"GRAPH <{GRAPH_INFERRED}> {{\n{rules}\n}}" if rules else "",
+            f"GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> \"{version}\" }}",
+        ))) + "\n}"]))
 
     def submit(self, name: str, body: bytes, media_type: str, who: str) -> WriteResult:
         if not NAME.match(name or "") or len(name) > NAME_LENGTH:
@@ -315,13 +344,10 @@ class EvidenceWriter:
                                    "writes need the embedded store (oxigraph:PATH or memory:)")
             previous = store.dataset_version()
             old_files = self.files()
-            classifier: Classifier | None = next(
-                (c for c in (True, RULES, False) if previous == old_files.version(c)), None)
-            if classifier is None:
+            classify = next((c for c in (True, False) if previous == old_files.version(c)), None)
+            if classify is None:
                 raise WriteRefused(Refusal.CONFLICT, "the store does not hold the dataset these files "
                                    "describe; run `carekg load` first")
-            # A classified store stays classified, by the rule until HermiT runs again (module docstring).
-            classify = classifier is not False
             # 2. SHACL on the merged graph (data, ontology, the other submissions and this one), validating
             # only the nodes this change can affect, on the store itself (carekg.shacl.validate_change;
             # tests/shacl prove it equal to validating the whole merged graph).
@@ -363,34 +389,13 @@ class EvidenceWriter:
                 handle.flush()
                 os.fsync(handle.fileno())
             try:
-                candidate = self.files(exclude=name, extra=staged)
-                version = candidate.version(RULES if classify else False)
-                # The SPARQL rules' results over the candidate dataset, with the findings' classification
-                # (HermiT is not rerun here: see the module docstring); computed from the files, so the
-                # store is untouched so far.
-                inferred = rule_inferred_from_files(candidate.paths, classify=classify)
-                rules = "\n".join(_statement(t) for t in inferred)
-                update = ";\n".join([
-                    *(f"DROP SILENT GRAPH <{g}>" for g in (entity, provenance_graph(name), GRAPH_META)),
-                    # the rules' previous results leave the inferred graph ...
-                    *(f"DELETE WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s <{p}> ?o }} }}"
-                      for p in RULE_PREDICATES),
-                    f"DELETE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{GRAPH_INFERRED}> "
-                    f"{{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{CONSENSUS}\")) }} }}",
-                    # ... and so does the classification (HermiT's or an earlier write's) for the rule's
-                    *(f"DELETE WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s a <{c}> }} }}" for c in CLASSIFIED
-                      if classify),
-                    "INSERT DATA {\n" + "\n".join(filter(None, (
-                        _graph_block(entity, data), _graph_block(provenance_graph(name), provenance),
-                        f"GRAPH <{GRAPH_INFERRED}> {{\n{rules}\n}}" if rules else "",
-                        f"GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> \"{version}\" }}",
-                    ))) + "\n}"])
+                version = self.files(exclude=name, extra=staged).version(classify)
                 # 4. the file becomes part of the dataset (atomic rename on one filesystem) ...
                 os.replace(staged, final)
                 _fsync_dir(self.submissions_dir)
             finally:
                 staged.unlink(missing_ok=True)
-            # 5. ... and the store follows in one transaction.
-            store.update(update)
+            # 5. ... and the store follows: the statements, then the rules for what they touch.
+            self._apply(store, name, data, provenance, parsed.triples, version, classify)
         self._on_commit(version)
         return WriteResult(name, version, previous, len(data), str(activity), amended)

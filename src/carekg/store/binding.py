@@ -9,7 +9,7 @@ written in, so it cannot end its ``<...>`` early or change the query around it (
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from carekg.store.base import StoreError, Value
 
@@ -28,6 +28,8 @@ _TOKENS = re.compile(
     r'|(?P<var>[?$][A-Za-z_][A-Za-z0-9_]*)'
     r'|(?P<form>\b(?:SELECT|CONSTRUCT|ASK|DESCRIBE)\b)|(?P<brace>\{)',
     re.IGNORECASE)
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def _term(value: str | int) -> str:
@@ -78,3 +80,26 @@ def bind_values(query: str, bindings: Mapping[str, Value] | None) -> str:
         return _term(single[name[1:]]) if name and name[1:] in single else match.group(0)
 
     return _TOKENS.sub(substitute, query)
+
+
+def iri_values(iris: Iterable[str]) -> str:
+    """``<iri> <iri> ...`` for a VALUES block or an update, each checked to be a plain absolute IRI."""
+    iris = sorted(set(iris))
+    if any(not isinstance(i, str) or not _SAFE_IRI.fullmatch(i) for i in iris):
+        raise StoreError("refusing to bind values that are not plain IRIs")
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+def bind_keys(query: str, name: str, iris: Iterable[str]) -> str:
+    """``query`` with ``?name`` restricted to ``iris``: a VALUES block at the start of its WHERE group
+    (of a SELECT, as :func:`bind_values` writes one IRI, or of a CONSTRUCT). For the rules a write
+    recomputes for only what it touches (carekg.incremental)."""
+    if not name.isidentifier():
+        raise StoreError(f"refusing to bind ?{name}: not a variable name")
+    values = iri_values(iris)
+    skipped = [m.span() for m in _TOKENS.finditer(query) if m.group("skip")]
+    where = next((m for m in _WHERE.finditer(query)
+                  if not any(start <= m.start() < end for start, end in skipped)), None)
+    if where is None:
+        raise StoreError("cannot bind values in a query without a WHERE group")
+    return f"{query[:where.end()]} VALUES ?{name} {{ {values} }}{query[where.end():]}"

@@ -241,6 +241,11 @@ class OxigraphStore(Embedded, Dumpable, Writable):
                     for q in ox.parse(path=str(path), format=fmt) if q.predicate.value in keep)
             self._store.flush()
 
+    def add_ntriples(self, data: bytes) -> None:
+        """Add N-Triples statements to the default graph (a scratch store's input, carekg.incremental)."""
+        with self._lock:
+            self._store.load(data, format=ox.RdfFormat.N_TRIPLES)
+
     def graph_ntriples(self, graph: str) -> Iterator[bytes]:
         batch: list[ox.Triple] = []
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):

@@ -1,0 +1,140 @@
+"""A write's update of the rules' results, for only what the write touches.
+
+A write changes the statements about a few nodes (the *touched* nodes: the subjects of the statements
+the submission removes or adds). Each rule's results are grouped by a *key* and each key's results read
+only a small part of the graph, so only the keys a touched node can reach are recomputed:
+
+- the sub-domain summary (``rule_subdomain_summary.rq``) per **innovation**: the rule itself, bound to
+  the affected innovations, on the store;
+- consensus with its confidence (carekg.consensus) per **factor**: the factor's part of the graph (its
+  findings, their sources and the factor, ``rule_factor_findings.rq`` and ``rule_factor_sources.rq``)
+  is copied into a scratch store and the unchanged rule runs there;
+- the defined-class rule (carekg.rules.classified) per **node**: bound to the touched nodes.
+
+The keys a change can affect are asked of the store before and after the change
+(``rule_affected_innovations.rq``, ``rule_affected_factors.rq``): a finding moved from one factor to
+another affects both. tests/test_incremental.py proves the result equal to recomputing every rule over
+the whole dataset, on the curated data and on a generated graph after several writes and amendments.
+
+A rule added to :func:`carekg.rules.rule_inferred` must be given a :class:`KeyedRule` here to be kept
+current by writes; until then that test fails, as the write's results then differ from a load's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from carekg import consensus
+from carekg.ids import GRAPH_INFERRED
+from carekg.namespaces import CKG
+from carekg.queries import load_query
+from carekg.rules import subdomain_summary
+from carekg.store.base import GraphStore
+from carekg.store.binding import bind_keys, iri_values
+from carekg.store.oxigraph_store import OxigraphStore
+
+_G = f"<{GRAPH_INFERRED}>"
+
+
+def _subdomain_results(store: GraphStore, innovations: frozenset[str]) -> Graph:
+    query = bind_keys(load_query("rule_subdomain_summary"), "innovation", innovations)
+    return subdomain_summary(store, query)
+
+
+def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
+    """The consensus rule on the factors' part of the graph: the rule reads nothing else about them."""
+    scratch = OxigraphStore()
+    for name in ("rule_factor_findings", "rule_factor_sources"):
+        part = store.run(bind_keys(load_query(name), "factor", factors), "application/n-triples").body
+        scratch.add_ntriples(part)
+    results = consensus.consensus_inferred(scratch)
+    keep = {URIRef(f) for f in factors}
+    # Only the results of the factors asked about (the rule sees no other factor's findings anyway).
+    nodes = {s for s, f in results.subject_objects(CKG.consensusFactor) if f in keep}
+    nodes |= {c for n in nodes for c in results.objects(n, CKG.hasConfidence)}
+    nodes |= {p for n in nodes for p in results.objects(n, CKG.hasComponentJudgement)}
+    kept = Graph()
+    for triple in results:
+        if triple[0] in nodes:
+            kept.add(triple)
+    return kept
+
+
+def _forget_subdomains(keys: str) -> list[str]:
+    summary = f"VALUES ?p {{ <{CKG.hasBarrierIn}> <{CKG.hasEnablerIn}> }}"
+    return [f"DELETE {{ GRAPH {_G} {{ ?innovation ?p ?o }} }} WHERE {{ VALUES ?innovation {{ {keys} }} "
+            f"{summary} GRAPH {_G} {{ ?innovation ?p ?o }} }}"]
+
+
+def _forget_consensus(keys: str) -> list[str]:
+    """A factor's results, their confidence assessments and component judgements (the links last)."""
+    result = f"VALUES ?factor {{ {keys} }} ?result <{CKG.consensusFactor}> ?factor"
+    confidence = f"{result} . ?result <{CKG.hasConfidence}> ?assessment"
+    part = f"{confidence} . ?assessment <{CKG.hasComponentJudgement}> ?part"
+    return [f"DELETE {{ GRAPH {_G} {{ ?{node} ?p ?o }} }} "
+            f"WHERE {{ GRAPH {_G} {{ {where} . ?{node} ?p ?o }} }}"
+            for node, where in (("part", part), ("assessment", confidence), ("result", result))]
+
+
+@dataclass(frozen=True)
+class KeyedRule:
+    """A rule whose results are grouped by ``key`` (innovation, factor ...)."""
+
+    name: str
+    #: the keys a change to the ``?touched`` nodes can affect
+    affected: str
+    #: the rule's results for some keys
+    results: Callable[[GraphStore, frozenset[str]], Graph]
+    #: SPARQL Update operations deleting the keys' results from the inferred graph (keys as IRIs)
+    forget: Callable[[str], list[str]]
+
+
+RULES = (
+    KeyedRule("subdomain-summary", "rule_affected_innovations", _subdomain_results, _forget_subdomains),
+    KeyedRule("consensus", "rule_affected_factors", _consensus_results, _forget_consensus),
+)
+
+Affected = dict[str, frozenset[str]]
+
+
+def touched_nodes(triples: Iterable[ox.Triple]) -> frozenset[str]:
+    """The nodes whose statements change: the named subjects, and for a blank subject (a rule cannot
+    reach it by name) the named nodes it points to."""
+    nodes: set[str] = set()
+    for triple in triples:
+        if isinstance(triple.subject, ox.NamedNode):
+            nodes.add(triple.subject.value)
+        elif isinstance(triple.object, ox.NamedNode):
+            nodes.add(triple.object.value)
+    return frozenset(nodes)
+
+
+def affected(store: GraphStore, touched: frozenset[str]) -> Affected:
+    """Per rule, the keys whose results can change when the ``touched`` nodes' statements change."""
+    if not touched:
+        return {rule.name: frozenset() for rule in RULES}
+    out = {}
+    for rule in RULES:
+        rows = store.select(bind_keys(load_query(rule.affected), "touched", touched))
+        out[rule.name] = frozenset(next(iter(row.values())) for row in rows if row)
+    return out
+
+
+def merge(before: Affected, after: Affected) -> Affected:
+    return {name: before.get(name, frozenset()) | keys for name, keys in after.items()}
+
+
+def recompute(store: GraphStore, keys: Affected) -> tuple[list[str], Graph]:
+    """The update operations removing the affected keys' old results, and their new results."""
+    forget: list[str] = []
+    results = Graph()
+    for rule in RULES:
+        chosen = keys.get(rule.name, frozenset())
+        if chosen:
+            forget += rule.forget(iri_values(chosen))
+            results += rule.results(store, chosen)
+    return forget, results
