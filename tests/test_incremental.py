@@ -47,7 +47,8 @@ def _writes(store, files_of, folder, data, reasoner, innovation, sources):
          + finding("t-alpha-3", many, innovation, c, "Barrier")),
         ("beta", finding("t-beta-1", many, innovation, a)),
         # amended: one finding moves to another factor and direction, one goes
-        ("alpha", finding("t-alpha-1", many, innovation, a, "Barrier") + finding("t-alpha-2", few, innovation, b)),
+        ("alpha", finding("t-alpha-1", many, innovation, a, "Barrier")
+         + finding("t-alpha-2", few, innovation, b)),
         ("gamma", f"<{c}> <{CKG}setting> \"England\" .\n" + finding("t-gamma-1", few, innovation, c)),
         ("beta", finding("t-beta-1", few, innovation, b, "Barrier")),
     ]
@@ -66,7 +67,7 @@ def _writes(store, files_of, folder, data, reasoner, innovation, sources):
 def test_incremental_rules_equal_a_full_load_on_the_curated_data(tmp_path):
     folder = tmp_path / "submissions"
     store = get_store("memory:")
-    load(store, DatasetFiles.discover(submissions_dir=folder), reasoner=True)  # HermiT cached per curated files
+    load(store, DatasetFiles.discover(submissions_dir=folder), reasoner=True)  # HermiT: cached
     sources = [row["source"] for row in store.select(INDEPENDENT_SOURCES.replace(
         "{filter}", f"?source <{CKG}developerAuthored> false ."))]
     innovation = "https://w3id.org/carekg/id/innovation/family-drug-and-alcohol-court"

@@ -5,7 +5,8 @@ ontology's defined classes.
 
 The rules run on a store holding the asserted graphs (:func:`rule_inferred`, :func:`classified`), or
 on the dataset's files projected on the predicates the rules can match
-(:func:`rule_inferred_from_files`), which is what a load and a write use.
+(:func:`rule_inferred_from_files`), which is what a load uses. A write recomputes them for only what it
+touches (carekg.incremental).
 
 A load classifies the curated findings with HermiT (cached per version of the curated files). The
 submissions' findings, and every finding a write touches, are classified with :func:`classified`: the

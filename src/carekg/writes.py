@@ -14,22 +14,24 @@ The order of a write (see docs/security.md for why it survives SIGKILL at any po
 2. check the statements are about carekg resources, and SHACL-validate the merged graph (curated data,
    ontology, the other submissions and this one) on the store, looking only at the nodes the change
    can affect (carekg.shacl.validate_change); a failure is a ValidationFailed with the report;
-3. write the TriG file under ``.staging/`` (same name), fsync, and compute the new dataset version
-   and the SPARQL rules' results from the candidate files, in memory;
+3. write the TriG file under ``.staging/`` (same name), fsync, and compute the new dataset version;
 4. ``os.replace`` the file into the folder (atomic) and fsync the folder;
-5. apply the change to the store in **one** SPARQL Update (oxigraph applies an update as one
-   transaction): the submission's two graphs, the inferred graph and the version.
+5. apply the change to the store in two SPARQL Updates (oxigraph applies an update as one transaction):
+   first the submission's two graphs, with the version removed; then the rules' results for only what
+   the change touches (carekg.incremental: the sub-domain summaries of the innovations and the
+   consensus and confidence of the factors it can reach, and the defined-class rule's classification
+   of the touched nodes) and the new version.
 
-A crash before 4 leaves nothing; between 4 and 5 the folder is one version ahead of the store, and the
-next start (``carekg-serve`` or the app's writer) sees the mismatch and reloads from the files.
+A crash before 4 leaves nothing; after 4 and before the second update the store lacks the folder's
+version, and the next start (``carekg-serve`` or the app's writer) sees the mismatch and reloads from
+the files.
 
 HermiT is not run on a write: on this machine it takes 1-2 minutes for the dataset, too long to hold
-a request. The write recomputes the SPARQL rules and, where the store was classified (by HermiT or by
-an earlier write), replaces the findings' classification with the defined-class rule's
-(carekg.rules.classified, equal to HermiT's on the curated dataset), so a written or amended finding is
-classified at once and never keeps a stale class. The version it stamps says the rule classified
-(``DatasetFiles.version(RULES)``), not HermiT, so the next start (``recover``) or ``carekg load``
-reloads with HermiT's classification.
+a request. A load classifies the curated files with HermiT (cached per version of those files) and the
+submissions with the defined-class rule (carekg.rules.classified, equal to HermiT's classification:
+tests/test_rules.py); a write classifies the nodes it touches with the same rule, so a written or
+amended finding is classified at once and never keeps a stale class, and the version it stamps is the
+one a load with the reasoner gives (tests/security/test_writes.py): the next start needs no HermiT.
 
 The PROV record names the agent (``id/agent/{who}``), the activity (``id/write/{name}-{n}``) and the
 dataset version the write started from (``id/dataset/{version}``), all kinds of the ID policy
@@ -295,12 +297,13 @@ class EvidenceWriter:
                   *(str(submission_graph(p.name.removesuffix(".trig"))) for p in files.submissions)]
         return store.validate_change(self.shapes, triples, str(submission_graph(name)), graphs)
 
-    def _apply(self, store: Writable, name: str, data: Graph, provenance: Graph,
+    def _apply(self, store: GraphStore, name: str, data: Graph, provenance: Graph,
                triples: tuple[ox.Triple, ...], version: str, classify: bool) -> None:
         """Step 5: replace the submission's graphs and drop the version (one transaction), recompute the
         rules for the keys the change can reach (carekg.incremental) and classify the touched nodes with
         the defined-class rule, then write those results and the new version (a second transaction).
         Between the two the store has no version, so a crash there makes the next start reload."""
+        assert isinstance(store, Writable)  # _commit refused any other store
         entity = submission_graph(name)
         before = store.run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{entity}> {{ ?s ?p ?o }} }}",
                            "application/n-triples").body
