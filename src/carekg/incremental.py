@@ -41,8 +41,7 @@ _G = f"<{GRAPH_INFERRED}>"
 
 
 def _subdomain_results(store: GraphStore, innovations: frozenset[str]) -> Graph:
-    query = bind_keys(load_query("rule_subdomain_summary"), "innovation", innovations)
-    return subdomain_summary(store, query)
+    return subdomain_summary(store, innovations)
 
 
 def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
@@ -119,7 +118,7 @@ def affected(store: GraphStore, touched: frozenset[str]) -> Affected:
         return {rule.name: frozenset() for rule in RULES}
     out = {}
     for rule in RULES:
-        rows = store.select(bind_keys(load_query(rule.affected), "touched", touched))
+        rows = store.select(load_query(rule.affected), {"touched": tuple(sorted(touched))})
         out[rule.name] = frozenset(next(iter(row.values())) for row in rows if row)
     return out
 

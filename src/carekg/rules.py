@@ -31,7 +31,6 @@ from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.store import get_store
 from carekg.store.base import GraphStore
-from carekg.store.binding import bind_keys
 
 CLASSIFICATION_QUERIES = ("rule_defined_classes", "rule_defined_class_members")
 #: Every rule query: their texts are part of the dataset version, their IRIs make the projection.
@@ -40,11 +39,12 @@ RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", *CLASSIFICATION_QU
 RULE_PREDICATES = (str(CKG.hasBarrierIn), str(CKG.hasEnablerIn))
 
 
-def subdomain_summary(store: GraphStore, query: str | None = None) -> Graph:
-    """The sub-domain summaries (``rule_subdomain_summary.rq``, or ``query``: the rule bound to some
-    innovations, carekg.incremental) as triples."""
+def subdomain_summary(store: GraphStore, innovations: Collection[str] | None = None) -> Graph:
+    """The sub-domain summaries (``rule_subdomain_summary.rq``) as triples; with ``innovations``, of
+    those only (carekg.incremental)."""
     inferred = Graph()
-    for row in store.select(query or load_query("rule_subdomain_summary")):
+    bindings = None if innovations is None else {"innovation": tuple(sorted(innovations))}
+    for row in store.select(load_query("rule_subdomain_summary"), bindings):
         predicate = CKG.hasBarrierIn if row["direction"] == str(CKG.Barrier) else CKG.hasEnablerIn
         inferred.add((URIRef(row["innovation"]), predicate, URIRef(row["subdomain"])))
     return inferred
@@ -63,13 +63,9 @@ def classified(store: GraphStore, nodes: Collection[str] | None = None) -> Graph
     (as reasoning.run_hermit materialises them), computed on a store holding the asserted graphs; with
     ``nodes``, for those nodes only (a write classifies what it touched)."""
     inferred = Graph()
-    members_query = load_query("rule_defined_class_members")
-    if nodes is not None:
-        if not nodes:
-            return inferred
-        members_query = bind_keys(members_query, "node", nodes)
+    only = {} if nodes is None else {"node": tuple(sorted(nodes))}
     for definition in store.select(load_query("rule_defined_classes")):
-        members = store.select(members_query, definition)
+        members = store.select(load_query("rule_defined_class_members"), {**definition, **only})
         for row in members:
             inferred.add((URIRef(row["node"]), RDF.type, URIRef(definition["defined"])))
     return inferred

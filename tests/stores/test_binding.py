@@ -11,7 +11,7 @@ import pytest
 
 from carekg.store import get_store
 from carekg.store.base import StoreError
-from carekg.store.binding import bind_values
+from carekg.store.binding import bind_keys, bind_values
 
 EX = "https://example.org/"
 LONG = EX + "long/" + "a" * 100_000
@@ -229,3 +229,14 @@ def test_a_tuple_with_one_hostile_iri_is_refused():
         bind_values(SELECT, {"x": (EX + "s", EX + "s> } . DROP ALL ; SELECT * { <a")})
     with pytest.raises(StoreError, match="several values"):
         bind_values(ASK, {"x": (EX + "s",)})
+
+
+def test_bind_keys_restricts_a_construct_in_its_where_group_and_refuses_hostile_iris():
+    query = ('CONSTRUCT { ?s ?p ?o } # WHERE { not here\nWHERE { ?s ?p ?o FILTER(?o != "WHERE {") }')
+    bound = bind_keys(query, "s", ["https://w3id.org/carekg/id/b", "https://w3id.org/carekg/id/a"])
+    assert bound == ('CONSTRUCT { ?s ?p ?o } # WHERE { not here\nWHERE { VALUES ?s { '
+                     '<https://w3id.org/carekg/id/a> <https://w3id.org/carekg/id/b> } '
+                     '?s ?p ?o FILTER(?o != "WHERE {") }')
+    for hostile in HOSTILE.values():
+        with pytest.raises(StoreError):
+            bind_keys(query, "s", ["https://w3id.org/carekg/id/a", hostile])

@@ -84,16 +84,16 @@ def bind_values(query: str, bindings: Mapping[str, Value] | None) -> str:
 
 def iri_values(iris: Iterable[str]) -> str:
     """``<iri> <iri> ...`` for a VALUES block or an update, each checked to be a plain absolute IRI."""
-    iris = sorted(set(iris))
+    iris = list(iris)
     if any(not isinstance(i, str) or not _SAFE_IRI.fullmatch(i) for i in iris):
         raise StoreError("refusing to bind values that are not plain IRIs")
-    return " ".join(f"<{iri}>" for iri in iris)
+    return " ".join(f"<{iri}>" for iri in sorted(set(iris)))
 
 
 def bind_keys(query: str, name: str, iris: Iterable[str]) -> str:
-    """``query`` with ``?name`` restricted to ``iris``: a VALUES block at the start of its WHERE group
-    (of a SELECT, as :func:`bind_values` writes one IRI, or of a CONSTRUCT). For the rules a write
-    recomputes for only what it touches (carekg.incremental)."""
+    """A CONSTRUCT ``query`` with ``?name`` restricted to ``iris``: a VALUES block at the start of its
+    WHERE group (a SELECT takes a tuple in :func:`bind_values`). For the part of the graph a rule reads
+    for the keys a write touches (carekg.incremental)."""
     if not name.isidentifier():
         raise StoreError(f"refusing to bind ?{name}: not a variable name")
     values = iri_values(iris)
