@@ -241,3 +241,22 @@ def test_export_is_sent_in_chunks_of_bounded_size(store, monkeypatch):
 def test_export_in_an_unknown_format_is_refused(store):
     with pytest.raises(services.InvalidArgument):
         services.export_dataset(store, "application/rdf+xml")
+
+
+def test_search_indexes_every_resource_on_every_back_end(store):
+    """The search index is read with SPARQL only (search_*.rq), so every back-end gives it the same
+    documents: as many of each kind as the other services count; a remote store's index is in memory."""
+    from carekg.search import documents, index_file, index_for
+    from carekg.services.search import search
+
+    kinds = Counter(document.kind for document in documents(store))
+    overview = services.overview(store)
+    assert kinds == {"finding": overview.findings, "factor": len(services.list_factors(store)),
+                     "innovation": overview.innovations, "source": len(services.list_studies(store)),
+                     "organisation": overview.organisations}
+    if store.name == "sparql":
+        assert index_file(store, store.dataset_version()) is None
+    assert index_for(store).size() == sum(kinds.values())
+    found = search(store, "liaison workers", kind="finding")
+    assert found.count == found.counts["finding"] > 0
+    assert all("liaison" in result.snippet.lower() for result in found.data)

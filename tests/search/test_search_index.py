@@ -82,3 +82,23 @@ def test_a_store_in_memory_keeps_its_index_in_memory(store):
     assert index_file(store, store.dataset_version()) is None
     assert index_for(store) is index_for(store)
     assert build_index(store).size() == index_for(store).size()
+
+
+def test_warm_builds_the_index_in_the_background_once_per_version():
+    from carekg import search
+
+    tiny = get_store("memory:")
+    tiny.update("""PREFIX ckg: <https://w3id.org/carekg/def#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+INSERT DATA { GRAPH <https://example.org/g> {
+  <https://w3id.org/carekg/id/factor/ferrets> a ckg:ImplementationFactor ;
+      skos:prefLabel "Ferret welfare"@en .
+} }""")
+    tiny.set_version("v1")
+    assert tiny not in search._INDEXES
+    search.warm(tiny).join(60)
+    version, built = search._INDEXES[tiny]
+    assert version == "v1" and index_for(tiny) is built
+    assert [h.id for h in built.match(match_expression("ferret") or "", None, 5, 0)] == ["ferrets"]
+    tiny.set_version("v2")  # a write or a reload: the next search gets a new index
+    assert index_for(tiny) is not built and search._INDEXES[tiny][0] == "v2"
