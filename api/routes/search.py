@@ -11,13 +11,18 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
-from api.deps import PaginationDep, SettingsDep, StoreDep
-from api.responses import HTML, JSON, choose, json_answer, versioned
+from api.config import Settings
+from api.deps import Pagination, PaginationDep, SettingsDep, StoreDep
+from api.responses import HTML, JSON, RDF_TYPES, choose, json_answer, versioned
 from api.routes import pages
 from carekg.services import InvalidArgument
 from carekg.services import search as search_service
+from carekg.store import GraphStore
 
 router = APIRouter(tags=["search"])
+
+#: JSON first (the default), the page for browsers, and RDF (JSON-LD, Turtle ...) of the same page.
+_TYPES = (JSON, HTML, *RDF_TYPES)
 
 SearchQuery = Annotated[str, Query(
     description=f"the words to find (all of them; a trailing * matches any ending, \"two words\" a phrase); "
@@ -52,22 +57,34 @@ def _page_link(request: Request, query: str, limit: int):
 
 
 @router.get("/search", name="search", response_model=search_service.SearchResults,
-            responses={200: {"content": {JSON: {}, HTML: {}}},
+            responses={200: {"description": "JSON by default; the results page for browsers; RDF (JSON-LD, "
+                                            "Turtle ...) of the same page by Accept or ?format=",
+                             "content": {media_type: {} for media_type in _TYPES[1:]}},
+                       406: {"description": "no acceptable representation"},
                        422: {"description": "q empty or too long, or an unknown kind"}})
 def search(request: Request, store: StoreDep, settings: SettingsDep, page: PaginationDep, q: SearchQuery,
            kind: Kind = None) -> Response:
     """The resources whose texts hold every word of ``q``, best first (BM25), each with the snippet of
     text that matched and the offsets of the matched words in it; ``counts`` says how many match of each
-    kind. Browsers get a page of the results with the matched words marked."""
-    media_type = choose(request, (JSON, HTML))
+    kind. Browsers get a page of the results with the matched words marked; RDF clients a schema.org
+    ItemList of the page."""
+    media_type = choose(request, _TYPES)
+    if media_type == HTML:
+        return _page(request, store, settings, q, kind, page)
+    results = search_service.search(store, q, kind, page.limit, page.offset)
     if media_type == JSON:
-        results = search_service.search(store, q, kind, page.limit, page.offset)
         return json_answer(request, store, settings, results, search_service.SearchResults)
+    return versioned(request, store, settings, media_type, search_service.search_rdf(results, media_type))
+
+
+def _page(request: Request, store: GraphStore, settings: Settings, q: str, kind: str | None,
+          page: Pagination) -> Response:
+    """The results page; for a bad q or kind, the form again with the reason (422)."""
     context = {"query": q, "kinds": search_service.KINDS, "max_length": search_service.MAX_QUERY_LENGTH,
                "marked": marked, "search_query": q}
     try:
         results = search_service.search(store, q, kind, page.limit, page.offset)
-    except InvalidArgument as error:  # the form again, saying what to change
+    except InvalidArgument as error:
         content = pages.render(request, settings, "search.html", results=None, error=str(error), **context)
         return HTMLResponse(content, status_code=422)
     content = pages.render(request, settings, "search.html", results=results, error=None,

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field
 
 from carekg import search as index
+from carekg.namespaces import CKG
 from carekg.services.errors import InvalidArgument, check_choice
 from carekg.services.refs import iri_of
 from carekg.store.base import GraphStore
@@ -17,6 +18,9 @@ from carekg.store.base import GraphStore
 #: The longest query taken, in characters: longer is refused rather than cut.
 MAX_QUERY_LENGTH = 200
 KINDS = index.KINDS
+#: The class each kind of result is an instance of, for the RDF answer.
+_CLASSES = {"finding": CKG.Finding, "factor": CKG.ImplementationFactor, "innovation": CKG.Innovation,
+            "source": CKG.Source, "organisation": CKG.Organisation}
 
 
 @dataclass(frozen=True)
@@ -78,3 +82,30 @@ def search(store: GraphStore, query: str, kind: str | None = None, limit: int = 
                for hit in hits]
     return SearchResults(words, kind, total, {k: counts[k] for k in KINDS if k in counts}, limit, offset,
                          results)
+
+
+def search_rdf(results: SearchResults, media_type: str) -> bytes:
+    """The page of results as RDF in ``media_type``: a schema.org ItemList whose ListItems give each
+    result's rank (``position``, from 1 for the best overall), the resource (``item``, typed with its
+    carekg class), its label (``name``) and snippet (``description``); ``numberOfItems`` is ``count``."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, SDO, XSD
+
+    from carekg.services.rdf import serialise
+
+    graph = Graph()
+    graph.bind("schema", SDO)
+    page = BNode()
+    graph.add((page, RDF.type, SDO.ItemList))
+    graph.add((page, SDO.name, Literal(f"carekg search: {results.query}")))
+    graph.add((page, SDO.numberOfItems, Literal(results.count, datatype=XSD.integer)))
+    for position, result in enumerate(results.data, start=results.offset + 1):
+        item, resource = BNode(), URIRef(result.iri)
+        graph.add((page, SDO.itemListElement, item))
+        graph.add((item, RDF.type, SDO.ListItem))
+        graph.add((item, SDO.position, Literal(position, datatype=XSD.integer)))
+        graph.add((item, SDO.item, resource))
+        graph.add((item, SDO.name, Literal(result.label)))
+        graph.add((item, SDO.description, Literal(result.snippet)))
+        graph.add((resource, RDF.type, _CLASSES[result.kind]))
+    return serialise(graph, media_type)

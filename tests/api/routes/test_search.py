@@ -129,6 +129,34 @@ def test_an_accepted_write_is_found_by_the_next_search(base, store_dir):
     assert [p.name for p in current.parent.glob("*.sqlite3")] == [current.name]
 
 
+@pytest.mark.parametrize(("accept", "rdf_format"),
+                         [("application/ld+json", "json-ld"), ("text/turtle", "turtle")])
+def test_the_page_as_rdf_is_a_ranked_schema_org_item_list(base, accept, rdf_format):
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF, SDO
+
+    from carekg.namespaces import CKG
+
+    classes = {"finding": CKG.Finding, "factor": CKG.ImplementationFactor, "innovation": CKG.Innovation,
+               "source": CKG.Source, "organisation": CKG.Organisation}
+    expected = _search(base, q="leadership", limit=5, offset=2).json()["data"]
+    response = httpx.get(f"{base}/search", params={"q": "leadership", "limit": 5, "offset": 2},
+                         headers={"Accept": accept}, timeout=30)
+    assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
+    graph = Graph().parse(data=response.text, format=rdf_format)
+    [page] = graph.subjects(RDF.type, SDO.ItemList)
+    assert graph.value(page, SDO.numberOfItems).toPython() == _search(base, q="leadership").json()["count"]
+
+    def position(item):
+        return graph.value(item, SDO.position).toPython()
+
+    items = sorted(graph.objects(page, SDO.itemListElement), key=position)
+    assert [position(i) for i in items] == [3, 4, 5, 6, 7]
+    assert [str(graph.value(i, SDO.item)) for i in items] == [r["iri"] for r in expected]
+    assert [graph.value(i, SDO.description) for i in items] == [Literal(r["snippet"]) for r in expected]
+    assert all((URIRef(r["iri"]), RDF.type, classes[r["kind"]]) in graph for r in expected)
+
+
 def _page(base: str, **params) -> httpx.Response:
     return httpx.get(f"{base}/search", params=params, headers={"Accept": "text/html"}, timeout=30)
 
