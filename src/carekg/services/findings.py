@@ -44,10 +44,13 @@ SORT_KEYS = {"finding": "?finding", "year": "?sortYear", "factor": "?sortFactor"
              "innovation": "?sortInnovation", "direction": "?sortDirection"}
 SORTS = (*SORT_KEYS, *(f"-{key}" for key in SORT_KEYS), "stored")
 #: The most findings a sort orders: the engine reads every match's key to sort them (seconds for the
-#: ~90,000 findings of 1M triples); past it the page is in the store's own order, and asking for a
-#: sort is a 422 that says to narrow the filters.
-SORT_LIMIT = 5_000
+#: ~90,000 findings of 1M triples, about 0.5 s for 10,000); past it the page is in the store's own
+#: order, and asking for a sort is a 422 that says to narrow the filters.
+SORT_LIMIT = 2_000
 _TAG = re.compile(r"\s*#\[([a-z_=]+)\]\s*$")
+#: Lines whose pattern has ?finding as the subject of a finding predicate, so that it needs no type line.
+_NAMING_FINDINGS = {"innovation", "factor", "direction", "provenance", "source", "sort=factor",
+                    "sort=direction"}
 _PAGE_HEAD = "SELECT ?finding WHERE {"
 _COUNT_HEAD = "SELECT (COUNT(?finding) AS ?count) WHERE {"
 
@@ -133,6 +136,7 @@ def _page_query(tags: set[str], sort: str, limit: int, offset: int) -> str:
     if sort != "stored":
         key = sort.removeprefix("-")
         tags = tags | {f"sort={key}"} | ({"source"} if key == "year" else set())
+        tags = tags - {"every"} if tags & _NAMING_FINDINGS else tags
         variable = SORT_KEYS[key]
         # The finding breaks ties, named once: Virtuoso 7 repeats every row for `ORDER BY ?finding ?finding`.
         ties = "" if key == "finding" else " ?finding"
@@ -189,12 +193,14 @@ def _tags_and_bindings(store: GraphStore, filters: FindingFilters) -> tuple[set[
     if filters.independent is not None:
         tags.add(f"independent={str(filters.independent).lower()}")
     if tags & {"source_type", "design", "year", "review_window", "review_window=undetermined",
-               "independent=true"}:
+               "independent=true", "independent=false"}:
         tags.add("source")
     factors = _factors(store, filters)
     if factors is not None:
         tags.add("factor")
         bindings["factor"] = factors
+    if not tags & _NAMING_FINDINGS:
+        tags.add("every")
     return tags, bindings
 
 
