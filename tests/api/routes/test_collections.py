@@ -91,12 +91,16 @@ def test_resources_by_accept(client, store, collection, accept, media_type):
         assert (URIRef(iri), None, None) in graph
 
 
-@pytest.mark.parametrize("path", ["/innovations", "/factors", "/studies", "/organisations", "/taxonomy",
-                                  "/gaps", f"/innovations/{SOS}/profile", "/version",
-                                  f"/compare?innovation={SOS}&innovation=mockingbird-family-model"])
-def test_json_only_routes_refuse_other_formats(client, path):
+@pytest.mark.parametrize(("path", "available"), [
+    *((path, ["application/json"]) for path in ["/innovations", "/factors", "/studies", "/organisations",
+                                                "/taxonomy", "/gaps", f"/innovations/{SOS}/profile",
+                                                "/version"]),
+    # /compare also has a page (a table and a chart), but no RDF.
+    (f"/compare?innovation={SOS}&innovation=mockingbird-family-model", ["application/json", "text/html"]),
+])
+def test_json_and_page_routes_refuse_rdf(client, path, available):
     response = client.get(path, headers={"Accept": "text/turtle"})
     assert response.status_code == 406
-    assert response.json()["available"] == ["application/json"]
+    assert response.json()["available"] == available
     with_format = f"{path}{'&' if '?' in path else '?'}format=json"
     assert client.get(with_format, headers={"Accept": "text/turtle"}).status_code == 200
