@@ -81,7 +81,8 @@ def index_for(store: GraphStore) -> SearchIndex:
         building = _BUILDING.setdefault(store, threading.Lock())
     with building:
         version = store.dataset_version()
-        known = _INDEXES.get(store)
+        with _LOCK:
+            known = _INDEXES.get(store)
         if known is not None and version is not None and known[0] == version:
             return known[1]
         path = index_file(store, version) if version else None
@@ -89,7 +90,8 @@ def index_for(store: GraphStore) -> SearchIndex:
         # An empty or half-loaded store's index is never kept. A replaced index is not closed here: a
         # request may still be reading it; it closes when the last one lets it go.
         if version is not None:
-            _INDEXES[store] = (version, index)
+            with _LOCK:
+                _INDEXES[store] = (version, index)
         return index
 
 
