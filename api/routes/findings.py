@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.deps import MAX_LIMIT, SettingsDep, StoreDep
-from api.responses import JSON, RDF_TYPES, choose, json_answer, versioned
+from api.responses import HTML, JSON, RDF_TYPES, choose, json_answer, versioned
+from api.routes import pages
 from carekg import services
 
 router = APIRouter(tags=["findings"])
 
 # The value sets come from the vocabulary, so OpenAPI lists them and FastAPI refuses others with 422.
-Direction = Literal[tuple(services.DIRECTIONS)]
-Provenance = Literal[tuple(services.PROVENANCE_KINDS)]
-SourceType = Literal[tuple(services.SOURCE_TYPES)]
-Design = Literal[tuple(services.DESIGNS)]
-ReviewWindow = Literal[tuple(services.REVIEW_WINDOWS)]
-Sort = Literal[tuple(services.SORTS)]
+# Each also takes "" as "any": the HTML page's form sends every field, filled in or not.
+Direction = Literal[("", *services.DIRECTIONS)]
+Provenance = Literal[("", *services.PROVENANCE_KINDS)]
+SourceType = Literal[("", *services.SOURCE_TYPES)]
+Design = Literal[("", *services.DESIGNS)]
+ReviewWindow = Literal[("", *services.REVIEW_WINDOWS)]
+Independent = Literal["", "true", "false"]
+Sort = Literal[("", *services.SORTS)]
+Year = Annotated[str | None, Query(pattern=r"^([0-9]{4})?$")]
+
+
+def _given(value: str | None) -> str | None:
+    return value or None
+
+
+def _year(value: str | None) -> int | None:
+    return int(value) if value else None
 
 
 def findings_filters(
@@ -33,14 +46,14 @@ def findings_filters(
     source_type: Annotated[SourceType | None,
                            Query(description="the type of the source reporting it")] = None,
     design: Annotated[Design | None, Query(description="the design of the source reporting it")] = None,
-    independent: Annotated[bool | None, Query(
+    independent: Annotated[Independent | None, Query(
         description="true: counted by the consensus rule as an independent study (a source's own statement, "
                     "from a study-type source that is not developer-authored); false: every other finding "
                     "(an unknown developer flag is not independent)")] = None,
-    year_from: Annotated[int | None, Query(ge=1900, le=2100, description="the source's year, from")] = None,
-    year_to: Annotated[int | None, Query(ge=1900, le=2100, description="the source's year, up to")] = None,
+    year_from: Annotated[Year, Query(description="the source's year, from (four digits)")] = None,
+    year_to: Annotated[Year, Query(description="the source's year, up to (four digits)")] = None,
     nasss: Annotated[str | None, Query(
-        pattern=r"^[1-7][A-Ea-e]?$",
+        pattern=r"^([1-7][A-Ea-e]?)?$",
         description="a NASSS domain (5) or sub-domain (5B) of the finding's factor")] = None,
     cfir: Annotated[str | None, Query(
         max_length=20, description="a CFIR 2.0 domain, construct or sub-construct code (II, III.J, III.J.1), "
@@ -49,18 +62,22 @@ def findings_filters(
         description="before (the consensus rule's up-to-review-search window), after, or undetermined "
                     "relative to the review's November 2022 search")] = None,
 ) -> services.FindingFilters:
-    return services.FindingFilters(innovation, factor, direction, provenance, source_type, design,
-                                   independent, year_from, year_to, nasss, cfir, review_window)
+    """The filters given; an empty value is no filter."""
+    return services.FindingFilters(
+        _given(innovation), _given(factor), _given(direction), _given(provenance), _given(source_type),
+        _given(design), {"true": True, "false": False}.get(independent or ""), _year(year_from),
+        _year(year_to), _given(nasss), _given(cfir), _given(review_window))
 
 
 CSV = "text/csv"
-#: JSON first (the default); CSV and RDF (JSON-LD, Turtle ...) of the same page by Accept or ?format=.
-_TYPES = (JSON, CSV, *RDF_TYPES)
+#: JSON first (the default); the HTML table, CSV and RDF (JSON-LD, Turtle ...) of the same page by Accept
+#: or ?format=.
+_TYPES = (JSON, HTML, CSV, *RDF_TYPES)
 
 
 @router.get("/findings", name="findings-list", response_model=services.FindingsPage,
             responses={200: {"description": "JSON by default; CSV or RDF (JSON-LD, Turtle ...) of the same "
-                                            "page by Accept or ?format=",
+                                            "page, or the HTML table, by Accept or ?format=",
                              "content": {media_type: {} for media_type in _TYPES[1:]}},
                        406: {"description": "no acceptable representation"},
                        422: {"description": "a filter value outside its vocabulary, or an unknown id"}})
@@ -77,9 +94,14 @@ def list_findings(
     """Every finding that matches all the filters given, a page at a time, with its innovation, factor,
     source (type, design, year, independence) and review window."""
     media_type = choose(request, _TYPES)
-    page = services.find_findings(store, filters, sort, limit, offset)
+    page = services.find_findings(store, filters, sort or None, limit, offset)
     if media_type == JSON:
         return json_answer(request, store, settings, page, services.FindingsPage)
+    if media_type == HTML:
+        content = pages.render(request, settings, "findings.html", page=page, sort=sort or "",
+                               links=_page_links(page, sort), choices=services.filter_choices(store),
+                               vocabulary=_VOCABULARY)
+        return versioned(request, store, settings, HTML, content)
     if media_type == CSV:
         response = versioned(request, store, settings, CSV, services.findings_page_csv(page))
         response.headers["Content-Disposition"] = 'inline; filename="carekg-findings.csv"'
@@ -87,3 +109,22 @@ def list_findings(
         rdf = services.findings_page_rdf(page, media_type)
         response = versioned(request, store, settings, media_type, rdf)
     return response
+
+
+#: The form's choices for the filters with a fixed set of values.
+_VOCABULARY = {"direction": tuple(services.DIRECTIONS), "provenance": tuple(services.PROVENANCE_KINDS),
+               "source_type": tuple(services.SOURCE_TYPES), "design": tuple(services.DESIGNS),
+               "independent": ("true", "false"), "review_window": tuple(services.REVIEW_WINDOWS),
+               "sort": tuple(services.SORTS)}
+
+
+def _page_links(page: services.FindingsPage, sort: str | None) -> dict[str, str | None]:
+    """Query strings of this page's neighbours and of the same page in other formats (filters kept)."""
+    kept = {**page.filters, **({"sort": sort} if sort else {})}
+
+    def query(offset: int, **extra: str) -> str:
+        return "?" + urlencode({**kept, "limit": page.limit, "offset": offset, **extra})
+
+    return {"previous": query(max(0, page.offset - page.limit)) if page.offset > 0 else None,
+            "next": query(page.offset + page.limit) if page.offset + page.limit < page.count else None,
+            **{name: query(page.offset, format=name) for name in ("json", "csv", "jsonld", "turtle")}}

@@ -22,7 +22,17 @@ from carekg.queries import load_query
 from carekg.services.errors import InvalidArgument, NotFound, check_choice
 from carekg.services.evidence import Evidence
 from carekg.services.rdf import serialise
-from carekg.services.refs import Ref, concept_rows, label_of, resource_iri, source_ref_of, term_labels
+from carekg.services.refs import (
+    Ref,
+    concept_rows,
+    factor_rows,
+    innovation_rows,
+    label_of,
+    ref_in,
+    resource_iri,
+    source_ref_of,
+    term_labels,
+)
 from carekg.services.rows import as_bool, notation_key
 from carekg.services.vocabulary import (
     DESIGNS,
@@ -107,6 +117,21 @@ class FindingsPage:
         f"stable for a dataset version) when more than {SORT_LIMIT:,} findings match and no sort was asked"))]
     filters: Annotated[dict[str, str], Field(examples=[{"innovation": "family-drug-and-alcohol-court",
                                                          "direction": "barrier", "independent": "true"}])]
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the innovation and factor filters can name, by label (for the HTML page's form)."""
+
+    innovations: list[Ref]
+    factors: list[Ref]
+
+
+def filter_choices(store: GraphStore) -> FilterChoices:
+    def refs(rows: dict[str, Row]) -> list[Ref]:
+        return sorted((ref_in(rows, iri) for iri in rows), key=lambda ref: ref.label.lower())
+
+    return FilterChoices(refs(innovation_rows(store)), refs(factor_rows(store)))
 
 
 def find_findings(store: GraphStore, filters: FindingFilters, sort: str | None = None, limit: int = 50,

@@ -107,8 +107,8 @@ def test_filters_combine(client):
     ("source_type", "tweet", "evaluation-report"),
     ("design", "astrology", "qualitative-study"),
     ("review_window", "during", "undetermined"),
-    ("independent", "maybe", "bool"),
-    ("year_from", "soon", "integer"),
+    ("independent", "maybe", "true"),
+    ("year_from", "soon", "pattern"),
     ("nasss", "9Z", "pattern"),
     ("nasss", "1E", "5B"),
     ("cfir", "XI.Q", "III.J.1"),
@@ -182,3 +182,24 @@ def test_rdf_by_accept_holds_the_pages_findings(client, media_type):
 
 def test_nothing_acceptable_is_a_406(client):
     assert client.get("/findings", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_html_is_the_filterable_table_with_paging_links(client):
+    answer = client.get("/findings", params={"direction": "barrier", "limit": 10, "offset": 10},
+                        headers={"Accept": "text/html"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
+    html = answer.text
+    assert '<form class="filters"' in html and 'name="cfir"' in html and 'name="review_window"' in html
+    assert html.count('<tr class="finding"') == 10
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert "offset=20" in html and "direction=barrier" in html
+    assert '<option value="barrier" selected>' in html
+
+
+def test_the_forms_empty_fields_are_no_filter(client):
+    empty = {name: "" for name in ("innovation", "factor", "direction", "provenance", "source_type", "design",
+                                   "independent", "year_from", "year_to", "nasss", "cfir", "review_window",
+                                   "sort")}
+    answer = client.get("/findings", params=empty)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["filters"] == {} and answer.json()["count"] == _all(client)["count"]
