@@ -89,6 +89,18 @@ def tables(reports: list[dict]) -> str:
                       f"{write['broken']['median_ms']} ({write['broken']['max_ms']})" if write else "–")
         lines.append(f"| {name} | {cells[0]} | {cells[1]} | {write_text} | "
                      f"{_fmt(write['whole_write_seconds']) if write else '–'} |")
+    lines += ["", "### Full-text search (issue 15): the index, and the bench's queries through the service", "",
+              "| size | documents | index build by carekg load (s) | build in memory (s) | p50 / p95 / max (ms) "
+              "| widest query: matches, p50 (ms) |", "|---|---:|---:|---:|---|---|"]
+    for name, size in sizes.items():
+        found = size.get("search", {})
+        if not found.get("measured"):
+            lines.append(f"| {name} | not measured: {found.get('reason', 'no run')} | | | | |")
+            continue
+        widest = max(found["queries"], key=lambda q: q["matches"])
+        lines.append(f"| {name} | {_fmt(found['documents'])} | {_fmt(found.get('index_build_seconds'))} | "
+                     f"{_fmt(found['build_in_memory_seconds'])} | {found['p50_ms']} / {found['p95_ms']} / "
+                     f"{found['max_ms']} | {widest['q']!r}: {_fmt(widest['matches'])}, {widest['p50_ms']} |")
     lines += ["", "### Every wrk run (cached: carekg replays a kept answer)", "",
               "| size | server | question | cached | first (ms) | clients | requests/s | p50 (ms) | p99 (ms) | errors |",
               "|---|---|---|---|---:|---:|---:|---:|---:|---:|"]

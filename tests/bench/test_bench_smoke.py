@@ -113,3 +113,13 @@ def test_search_is_timed_with_its_index_build(report):
     assert routes["search"]["samples"] == routes["search page"]["samples"] == 2
     statuses = {t["target"]: t["status"] for t in report["targets"]}
     assert statuses["1M: search p95 <= 300 ms (new query texts, first page with counts)"] == "not measured"
+
+
+def test_the_markdown_report_has_the_search_table(report):
+    spec = importlib.util.spec_from_file_location("carekg_bench_report", ROOT / "bench" / "report.py")
+    tables = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tables)
+    text = tables.tables([report])
+    section = text.split("### Full-text search", 1)[1].split("###", 1)[0]
+    [row] = [line for line in section.splitlines() if line.startswith("| 10k |")]
+    assert "'synthetic finding'" in row or "'benchmarking'" in row
