@@ -12,7 +12,14 @@ import argparse
 import sys
 import textwrap
 
-from carekg.cli import EXIT_CHECK_FAILED, EXIT_OK, checks_pass, open_store, progress_printer
+from carekg.cli import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    build_search_index,
+    checks_pass,
+    open_store,
+    progress_printer,
+)
 
 #: Keep idle connections well beyond uvicorn's 5 s default: a client reusing a pooled connection the
 #: server has just closed gets a read error, and most HTTP clients do not retry POSTs.
@@ -50,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_check and not checks_pass(refusal, args.quiet):
         return EXIT_CHECK_FAILED
     store = open_store(args.store)
-    load(store, progress=progress_printer(args.quiet))
+    progress = progress_printer(args.quiet)
+    _, loaded = load(store, progress=progress)
+    build_search_index(store, progress, rebuild=loaded)
     store.close()
     settings = Settings(store=args.store) if args.store else Settings()
     try:

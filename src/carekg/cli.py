@@ -125,13 +125,14 @@ def cmd_load(args) -> int:
     # No triple count: counting scans the whole store (tens of seconds at 10M triples).
     print(f"dataset {version} loaded in {time.perf_counter() - started:.1f} s" if loaded
           else f"dataset {version} already loaded")
-    _build_search_index(store, progress, rebuild=loaded)
+    build_search_index(store, progress, rebuild=loaded)
     return EXIT_OK
 
 
-def _build_search_index(store, progress, rebuild: bool) -> None:
+def build_search_index(store, progress, rebuild: bool) -> None:
     """An on-disk store's search index, built now so the service's first search need not wait for it;
-    again after a load (``--force`` reloads the same version), else only if it is missing."""
+    again after a load (``--force`` reloads the same version), else only if it is missing. carekg-serve
+    (api/__main__.py) calls it after its load too."""
     from carekg.search import build_index, index_file
 
     version = store.dataset_version()

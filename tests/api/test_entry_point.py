@@ -19,6 +19,9 @@ def test_python_m_api_checks_loads_and_serves(tmp_path):
         served_api.wait_until_up(process, base, seconds=240)  # loads the dataset first
         innovations = httpx.get(f"{base}/innovations", params={"limit": 500}, timeout=10).json()
         assert innovations["count"] > 5
+        # the search index was built with the load, beside the store, before serving began (issue 15)
+        assert len(list((tmp_path / "store.search").glob("*.sqlite3"))) == 1
+        assert httpx.get(f"{base}/search", params={"q": "Mockingbird"}, timeout=10).json()["count"] > 0
     finally:
         served_api.stop(process)
 
