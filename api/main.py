@@ -4,6 +4,7 @@ and ``carekg-serve`` (api/__main__.py); ``create_app(store=...)`` for tests."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,6 +36,7 @@ from api.security import SecurityMiddleware
 from carekg import __version__, services
 from carekg import search as search_index
 from carekg.ids import DATA_LICENSE, ID_BASE
+from carekg.services import answer_cache
 from carekg.store import Dumpable, Embedded, GraphStore, StoreError, Writable, get_store
 
 log = logging.getLogger("carekg.api")
@@ -117,6 +119,11 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
             app.state.store = get_store(settings.store, read_only=True)
         app.state.query_runner.reopen(app.state.store)
         search_index.warm(app.state.store)  # the new findings are searchable without waiting for a search
+        # The answers readers asked for before the write are computed again for the new version, in the
+        # background, so the first reader after a write does not pay a cold page.
+        app.state.refreshing = threading.Thread(target=answer_cache.refresh, args=(app.state.store,),
+                                                name="carekg-answer-refresh", daemon=True)
+        app.state.refreshing.start()
         log.info("dataset version %s committed by a write", version)
 
     if not on_disk and not isinstance(store, Writable):

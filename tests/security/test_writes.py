@@ -236,3 +236,16 @@ def test_every_refusal_the_library_makes_has_an_http_status():
 
     assert set(STATUS_OF) == set(Refusal)
     assert all(400 <= status < 600 for status in STATUS_OF.values())
+
+
+def test_after_a_write_the_pages_asked_before_are_computed_again_before_their_first_reader(writable):
+    from carekg.services import answer_cache
+
+    client, store, _ = writable
+    assert client.get("/innovations/family-drug-and-alcohol-court/profile").status_code == 200
+    response = client.post("/evidence/fdac-refresh", content=FINDING, headers={**TURTLE, **BEARER})
+    assert response.status_code == 201, response.text
+    client.app.state.refreshing.join(60)
+    version = response.json()["version"]
+    assert version == store.dataset_version()
+    assert any(key[1] == version for key in answer_cache._CACHE)

@@ -74,3 +74,23 @@ def test_a_second_caller_never_computes_while_the_answer_is_being_stored(monkeyp
         other.join(timeout=5)
     assert others and answers == ["answer"] * len(others)
     assert len(computed) == 1
+
+
+def test_refresh_computes_the_answers_of_the_previous_version_again_for_the_new_one():
+    """After a write (a new version) the answers readers had asked for are computed again, so the first
+    reader of the new version finds its answer; a reader's later call computes nothing."""
+    calls = []
+
+    @answer_cache.cached
+    def size(store, graph: str) -> int:
+        calls.append(graph)
+        return store.triple_count(graph)
+
+    store = _store_with(3)
+    assert size(store, "https://example.org/g") == 3
+    store.update("INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/new> "
+                 "<https://example.org/p> 1 } }")
+    store.set_version("v2")
+    assert answer_cache.refresh(store) >= 1
+    assert calls == ["https://example.org/g"] * 2
+    assert size(store, "https://example.org/g") == 4 and len(calls) == 2  # found, not computed

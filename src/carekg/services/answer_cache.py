@@ -20,6 +20,10 @@ _COMPUTING: dict[tuple, threading.Lock] = {}
 #: collected, and the new store would then get the old one's answers.
 _STORES: weakref.WeakKeyDictionary[GraphStore, int] = weakref.WeakKeyDictionary()
 _NUMBERS = itertools.count()
+#: Each cached function's wrapper, so :func:`refresh` can compute an answer again under a new version.
+_WRAPPERS: dict[Callable, Callable] = {}
+#: The most recently used answers computed again after a write (each may take a second at 1M triples).
+REFRESH_MAX = 64
 Result = TypeVar("Result")
 
 
@@ -68,7 +72,30 @@ def cached(function: Callable[..., Result]) -> Callable[..., Result]:
                     _CACHE.popitem(last=False)
         return value
 
+    _WRAPPERS[function] = wrapper
     return wrapper
+
+
+def refresh(store: GraphStore) -> int:
+    """Compute again, for ``store``'s current version, the answers last kept for other versions (most
+    recently used first, at most REFRESH_MAX): after a write (a new version makes every kept answer
+    unreachable) the first reader of a page that was asked before finds its answer. It does not know
+    which answers the write changed, so it computes each again. Returns how many it computed."""
+    version = store.dataset_version()
+    if version is None:
+        return 0
+    with _CACHE_LOCK:
+        wanted = list(dict.fromkeys((k[2], k[3], k[4]) for k in reversed(_CACHE) if k[1] != version))
+    done = 0
+    for function, args, kwargs in wanted[:REFRESH_MAX]:
+        if store.dataset_version() != version:
+            break  # another write came in: its own refresh takes over
+        try:
+            _WRAPPERS[function](store, *args, **dict(kwargs))
+        except Exception:  # noqa: BLE001 - an answer that fails now fails again for its reader, uncached
+            continue
+        done += 1
+    return done
 
 
 def clear(function_name: str | None = None) -> None:
