@@ -119,6 +119,16 @@ def test_construct_with_bindings(loaded):
     assert set(graph) == {(URIRef(EX + "a"), URIRef(EX + "knows"), URIRef(EX + "b"))}
 
 
+def test_select_binds_a_tuple_of_iris_and_an_integer(loaded):
+    knows = "SELECT ?who ?whom WHERE { ?who <https://example.org/knows> ?whom }"
+    rows = loaded.select(knows, {"who": (EX + "a", EX + "c")})
+    assert sorted((r["who"], r["whom"]) for r in rows) == [(EX + "a", EX + "b"), (EX + "c", EX + "d")]
+    assert loaded.select(knows, {"who": ()}) == []
+    counted = "SELECT ?n WHERE { FILTER(?n > 1) }"
+    assert [int(r["n"]) for r in loaded.select(counted, {"n": 2})] == [2]
+    assert loaded.select(counted, {"n": 1}) == []
+
+
 def test_bindings_must_be_plain_iris(loaded):
     with pytest.raises((StoreError, ValueError)):  # never sent: the IRI would end the VALUES block
         loaded.select("SELECT * WHERE { ?s ?p ?o }", {"s": "https://example.org/a> } #"})

@@ -3,7 +3,9 @@
 Each file starts with a ``# CQ-n:`` (competency question) or ``# RULE:`` / ``# API:`` comment
 saying what it answers. Values are passed to the store as bindings, never formatted into the text by
 the caller; the store port writes each bound IRI into the query (a VALUES block, or in place of the
-variable) only after checking it is a plain absolute IRI (``carekg.store.binding``).
+variable) only after checking it is a plain absolute IRI or an integer (``carekg.store.binding``).
+The one exception is what SPARQL cannot bind: GET /findings writes its page's LIMIT and OFFSET (Python
+ints) and an ORDER BY from a fixed table into api_findings_match.rq (``carekg.services.findings``).
 """
 
 from __future__ import annotations
