@@ -4,6 +4,7 @@ spreadsheets. Each answer carries ``Content-Disposition: attachment`` with a fil
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -34,12 +35,15 @@ def _download(request: Request, store, settings, media_type: str, body: bytes, f
 
 def _streamed(request: Request, store, settings, media_type: str, chunks: Iterator[bytes],
               filename: str) -> Response:
-    """The chunks sent as the store gives them, with the headers (ETag, or 304) a whole answer gets."""
+    """The chunks sent as the store gives them, with the headers (ETag, or 304) a whole answer gets.
+    The first chunk is read before the answer starts, so a store that cannot answer gets its error
+    status rather than a cut-off 200."""
     head = _download(request, store, settings, media_type, b"", filename)
     if head.status_code == 304:
         return head
     headers = {name: head.headers[name] for name in ("ETag", "Cache-Control", "Vary", "Content-Disposition")}
-    return StreamingResponse(chunks, media_type=media_type, headers=headers)
+    first = next(chunks, b"")
+    return StreamingResponse(itertools.chain([first], chunks), media_type=media_type, headers=headers)
 
 
 @router.get(
@@ -50,10 +54,12 @@ def _streamed(request: Request, store, settings, media_type: str, chunks: Iterat
 )
 def findings(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Every finding as a CSV row (innovation, factor, NASSS placement, direction, source, design...),
-    the same as ``carekg export --format csv``. UTF-8 with a byte-order mark, so spreadsheets read it
-    right."""
-    body = ("\ufeff" + services.findings_csv(store)).encode("utf-8")
-    return _download(request, store, settings, CSV, body, "carekg-findings.csv")
+    the same as ``carekg export --format csv``, streamed from the store as it reads the findings (rows
+    in the store's order). UTF-8 with a byte-order mark, so spreadsheets read it right."""
+    chunks = (("\ufeff" if number == 0 else "") + chunk  # the byte-order mark, once
+              for number, chunk in enumerate(services.findings_csv(store)))
+    return _streamed(request, store, settings, CSV, (chunk.encode("utf-8") for chunk in chunks),
+                     "carekg-findings.csv")
 
 
 @router.get(

@@ -13,6 +13,7 @@ import json
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from carekg.ids import check_instance_base
@@ -209,8 +210,9 @@ def cmd_export(args) -> int:
     from carekg import services
 
     store = open_store(args.store, read_only=True)
+    chunks: Iterator[bytes]
     if args.format == "csv":
-        chunks = iter([services.findings_csv(store).encode("utf-8")])
+        chunks = (chunk.encode("utf-8") for chunk in services.findings_csv(store))
     else:
         chunks = services.export_dataset(store, EXPORT_FORMATS[args.format])
     written = 0

@@ -13,12 +13,17 @@ docs/deploy.md lists them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import pytest
+import served_api
 from fastapi.testclient import TestClient
 from stores import servers
 
 from api.main import create_app
 from carekg.loader import load
+from carekg.store import get_store
 
 #: (test node name prefix, back-end) -> why that back-end cannot pass it. Listed in docs/deploy.md.
 BACKEND_XFAILS: dict[tuple[str, str], str] = {}
@@ -54,6 +59,25 @@ def app(store):
 def client(app):
     with TestClient(app) as test_client:
         yield test_client
+
+
+@dataclass(frozen=True)
+class Served:
+    base: str  #: the server's base URL
+    store: str  #: the descriptor of the store it serves, opened read-only (tests may open it too)
+
+
+@pytest.fixture(scope="session")
+def served(dataset_files, tmp_path_factory) -> Iterator[Served]:
+    """A real uvicorn process serving the curated dataset from an on-disk store (loaded here, after the
+    session's in-memory store has cached the reasoner's graph) opened read-only, with one query worker."""
+    path = tmp_path_factory.mktemp("served") / "store"
+    disk = get_store(f"oxigraph:{path}")
+    load(disk, dataset_files)
+    disk.close()
+    env = {"CAREKG_STORE": f"oxigraph-ro:{path}", "CAREKG_QUERY_WORKERS": "1", "CAREKG_QUERY_TIMEOUT": "20"}
+    with served_api.serving(env) as base:
+        yield Served(base, env["CAREKG_STORE"])
 
 
 def pytest_collection_modifyitems(items):

@@ -13,7 +13,10 @@ from rdflib import Graph, URIRef
 
 from carekg import services
 from carekg.ids import INNOVATION
+from carekg.services import CSV_COLUMNS
+from carekg.services.evidence import all_evidence
 from carekg.services.graphs import dataset_graphs
+from carekg.services.refs import placement_of
 from carekg.store.oxigraph_store import OxigraphStore
 
 SOS = "signs-of-safety"
@@ -184,10 +187,38 @@ def test_answers_are_cached_per_dataset_version(store):
     assert services.innovation_profile(store, SOS) is services.innovation_profile(store, SOS)
 
 
-def test_findings_csv(store):
-    rows = list(csv.DictReader(io.StringIO(services.findings_csv(store))))
-    assert len(rows) == services.overview(store).findings
+def _findings_csv_as_built_before(store) -> str:
+    """The findings CSV as carekg built it before it streamed (every finding as an Evidence dataclass
+    first, then each row from the per-resource tables of the services): the reference the streamed
+    CSV must equal."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in all_evidence(store):
+        subdomain, domain = placement_of(store, e.factor.iri)
+        authored = e.source.developer_authored
+        writer.writerow([
+            e.id, e.innovation.id if e.innovation else "", e.innovation.label if e.innovation else "",
+            str(e.general).lower(), e.factor.id, e.factor.label, subdomain.code if subdomain else "",
+            domain.code if domain else "", e.direction, e.provenance or "", e.source.id, e.source.kind,
+            e.source.citation, e.source.design or "", e.source.year or "",
+            "" if authored is None else str(authored).lower(), e.locator or "", e.paraphrase or "",
+        ])
+    return out.getvalue()
+
+
+def test_findings_csv_streams_the_same_rows_as_the_evidence_tables(store):
+    """Row for row what the evidence tables say (rows in the store's order, so compared sorted), and
+    more than one chunk of them, so the rows are streamed."""
+    chunks = list(services.findings_csv(store, rows_per_chunk=50))
+    streamed, before = "".join(chunks).splitlines(), _findings_csv_as_built_before(store).splitlines()
+    assert streamed[0] == before[0] == ",".join(CSV_COLUMNS)
+    assert sorted(streamed[1:]) == sorted(before[1:])
+    assert len(streamed) - 1 == services.overview(store).findings > 50
+    assert len(chunks) == (len(streamed) - 1) // 50 + 1
+    rows = list(csv.DictReader(io.StringIO("".join(chunks))))
     assert {row["direction"] for row in rows} <= set(services.DIRECTIONS)
+    assert all(row["nasss_subdomain"] and row["citation"] for row in rows)
 
 
 def _store_quads(store) -> Counter:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
@@ -103,6 +104,28 @@ def test_literals_come_back_as_lexical_forms(loaded):
     rows = loaded.select("SELECT ?who ?flag WHERE { ?who <https://example.org/flag> ?flag } ORDER BY ?who")
     assert [r["flag"] for r in rows] == ["true", "false"]
     assert loaded.select("SELECT ?l WHERE { ?s <https://example.org/label> ?l }") == [{"l": "A"}]
+
+
+def test_select_rows_streams_what_select_gives(loaded):
+    """The same rows, with bindings and lexical forms (Virtuoso's 1/0 booleans read as true/false),
+    read from another thread than the one that started the read, as a streaming response does."""
+    query = "SELECT ?who ?p ?o WHERE { ?who ?p ?o FILTER(STRSTARTS(STR(?p), 'https://example.org/')) }"
+    rows = loaded.select_rows(query)
+    first = next(rows)
+    with ThreadPoolExecutor(2) as pool:
+        rest = [pool.submit(next, rows, None).result() for _ in range(10)]
+    streamed = [first, *(row for row in rest if row is not None)]
+    key = lambda row: sorted(row.items())  # noqa: E731
+    assert sorted(streamed, key=key) == sorted(loaded.select(query), key=key)
+    assert {"who": EX + "a", "p": EX + "flag", "o": "true"} in streamed and len(streamed) == 8
+    bound = list(loaded.select_rows("SELECT ?whom WHERE { ?who <https://example.org/knows> ?whom }",
+                                    {"who": EX + "b"}))
+    assert bound == [{"whom": EX + "c"}]
+
+
+def test_select_rows_raises_a_bad_query_to_the_reader(loaded):
+    with pytest.raises(QuerySyntaxError):
+        next(loaded.select_rows("SELECT ?x WHERE { ?x"))
 
 
 def test_ask_with_bindings(loaded):

@@ -39,7 +39,7 @@ def test_every_innovation_by_every_subdomain(the_map, store):
 def test_direction_counts_agree_with_the_findings_table(the_map, store):
     """The map's SPARQL counts equal the findings CSV (services, a different code path) counted by hand."""
     expected = Counter()
-    for row in csv.DictReader(io.StringIO(services.findings_csv(store))):
+    for row in csv.DictReader(io.StringIO("".join(services.findings_csv(store)))):
         if row["innovation"] and row["nasss_subdomain"]:
             expected[(row["innovation"], row["nasss_subdomain"], row["direction"])] += 1
     got = Counter()

@@ -45,7 +45,7 @@ from carekg.services.consensus import Consensus, ConsensusFinding, ConsensusRule
 from carekg.services.describe import ResourceDescription, Statement, describe, require_resource, resource
 from carekg.services.errors import InvalidArgument, NotFound
 from carekg.services.evidence import Evidence, Involvement
-from carekg.services.exports import export_dataset, findings_csv
+from carekg.services.exports import CSV_COLUMNS, export_dataset, findings_csv
 from carekg.services.factors import (
                                          ConceptMatch,
                                          FactorDetail,
@@ -109,7 +109,8 @@ __all__ = [
     "CfirDomainProfile", "CfirFactorEvidence", "CfirProfile", "FRAMEWORKS", "innovation_cfir_profile",
     "Briefing", "BriefingFactor", "BriefingSource", "UNCOUNTED_REASONS", "briefing",
     "MAX_COMPARED", "UniqueFactors",
-    "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode", "Consensus",
+    "CSV_COLUMNS", "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode",
+    "Consensus",
     "ConsensusFinding", "ConsensusRule", "Counts", "DESIGNS", "DIRECTIONS", "DomainProfile", "Evidence",
     "FactorDetail", "FactorEvidence", "FindingFilters", "FindingsPage", "ListedFinding", "REVIEW_WINDOWS",
     "SORT_LIMIT", "SORTS", "find_findings", "FilterChoices", "filter_choices",

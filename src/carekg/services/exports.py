@@ -11,36 +11,59 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import VOID, XSD
 
-from carekg.ids import PREFIXES, SD
+from carekg.ids import PREFIXES, SD, slug_of, split
+from carekg.queries import load_query
 from carekg.services.errors import InvalidArgument
-from carekg.services.evidence import all_evidence
 from carekg.services.graphs import dataset_graphs
 from carekg.services.rdf import jsonld_context
-from carekg.services.refs import placement_of
-from carekg.store.base import GraphStore
+from carekg.services.rows import as_bool, as_int
+from carekg.services.vocabulary import code, code_or_none
+from carekg.store.base import GraphStore, Row
 
 _XSD_STRING = str(XSD.string)
-_CSV_COLUMNS = ("finding", "innovation", "innovation_label", "general", "factor", "factor_label",
+CSV_COLUMNS = ("finding", "innovation", "innovation_label", "general", "factor", "factor_label",
                 "nasss_subdomain", "nasss_domain", "direction", "provenance", "source", "source_kind",
                 "citation", "design", "year", "developer_authored", "locator", "paraphrase")
+#: Findings written to the CSV between two chunks sent.
+CSV_ROWS_PER_CHUNK = 1_000
 
 
-def findings_csv(store: GraphStore) -> str:
-    """Every finding as one CSV row, with its innovation, factor, NASSS placement and source."""
+def findings_csv(store: GraphStore, rows_per_chunk: int = CSV_ROWS_PER_CHUNK) -> Iterator[str]:
+    """Every finding as one CSV row (innovation, factor, NASSS placement, direction, source), the
+    header first, in chunks of text (``rows_per_chunk`` findings each) as the store gives the rows of
+    export_findings.rq: no request holds every finding (rows in the store's order)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_CSV_COLUMNS)
-    for e in all_evidence(store):
-        subdomain, domain = placement_of(store, e.factor.iri)
-        authored = e.source.developer_authored
-        writer.writerow([
-            e.id, e.innovation.id if e.innovation else "", e.innovation.label if e.innovation else "",
-            str(e.general).lower(), e.factor.id, e.factor.label, subdomain.code if subdomain else "",
-            domain.code if domain else "", e.direction, e.provenance or "", e.source.id, e.source.kind,
-            e.source.citation, e.source.design or "", e.source.year or "",
-            "" if authored is None else str(authored).lower(), e.locator or "", e.paraphrase or "",
-        ])
-    return out.getvalue()
+    writer.writerow(CSV_COLUMNS)
+    for number, row in enumerate(store.select_rows(load_query("export_findings")), 1):
+        writer.writerow(_csv_row(row))
+        if number % rows_per_chunk == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def _csv_row(row: Row) -> list:
+    """One finding's cells, as its pages show it: an innovation, factor or source by its id (and
+    label or citation, or its id when the store has none), vocabulary values by their codes."""
+    innovation, factor = row.get("innovation"), row["factor"]
+    kind, source = split(row["source"]) or ("source", row["source"])
+    if not as_bool(row.get("sourceTyped")):  # not typed as a source: known by its id alone
+        row = {name: value for name, value in row.items()
+               if name not in ("citation", "design", "year", "developerAuthored")}
+    authored = as_bool(row.get("developerAuthored"))
+    return [
+        slug_of(row["finding"]), slug_of(innovation) if innovation else "",
+        (row.get("innovationLabel") or slug_of(innovation)) if innovation else "",
+        str(bool(as_bool(row.get("general")))).lower(), slug_of(factor),
+        row.get("factorLabel") or slug_of(factor),
+        row.get("subdomainCode", ""), row.get("domainCode", ""), code(row["direction"]),
+        code_or_none(row.get("provenance")) or "", source, kind, row.get("citation") or source,
+        code_or_none(row.get("design")) or "", as_int(row.get("year")) or "",
+        "" if authored is None else str(authored).lower(), row.get("locator") or "",
+        row.get("paraphrase") or "",
+    ]
 
 
 def export_dataset(store: GraphStore, media_type: str) -> Iterator[bytes]:

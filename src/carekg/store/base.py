@@ -65,6 +65,10 @@ class GraphStore(Protocol):
     def select(self, query: str, bindings: Mapping[str, Value] | None = None) -> list[Row]:
         """Run a SELECT over the union of the graphs; ``bindings`` maps variable names to IRIs."""
 
+    def select_rows(self, query: str, bindings: Mapping[str, Value] | None = None) -> Iterator[Row]:
+        """As ``select``, with the rows read from the engine as they are iterated, a bounded batch at a
+        time (whole-dataset exports: never every row in memory). Any thread may iterate them."""
+
     def ask(self, query: str, bindings: Mapping[str, Value] | None = None) -> bool:
         """Run an ASK over the union of the graphs."""
 

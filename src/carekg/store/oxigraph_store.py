@@ -26,6 +26,7 @@ from carekg.store.base import (
     Writable,
 )
 from carekg.store.binding import bind_values
+from carekg.store.streaming import in_own_thread
 
 #: Parallel loaders for a large N-Triples file: one per core.
 LOAD_THREADS = max(1, min(8, os.cpu_count() or 1))
@@ -139,17 +140,21 @@ class OxigraphStore(Embedded, Dumpable, Writable):
             raise QuerySyntaxError(str(error)) from None
 
     def select(self, query: str, bindings: Mapping[str, Value] | None = None) -> list[Row]:
+        return list(self._rows(query, bindings))
+
+    def select_rows(self, query: str, bindings: Mapping[str, Value] | None = None) -> Iterator[Row]:
+        return in_own_thread(lambda: self._rows(query, bindings))
+
+    def _rows(self, query: str, bindings: Mapping[str, Value] | None) -> Iterator[Row]:
         solutions = self._query(query, bindings)
         names = [v.value for v in solutions.variables]
-        rows: list[Row] = []
         for solution in solutions:
             row: Row = {}
             for name in names:
                 term = solution[name]
                 if term is not None:
                     row[name] = _text(term)
-            rows.append(row)
-        return rows
+            yield row
 
     def ask(self, query: str, bindings: Mapping[str, Value] | None = None) -> bool:
         return bool(self._query(query, bindings))

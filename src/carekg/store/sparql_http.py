@@ -19,6 +19,7 @@ values written as 1/0; no VALUES block after ASK/CONSTRUCT (see carekg.store.bin
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import threading
@@ -29,6 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
@@ -45,6 +47,7 @@ from carekg.store.base import (
     Value,
 )
 from carekg.store.binding import bind_values
+from carekg.store.streaming import in_own_thread
 
 _UPLOAD_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
 _GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt"}
@@ -52,6 +55,7 @@ _DATASET_TYPES = {".trig": "trig", ".nq": "nquads"}
 _OPTIONS = {"gsp", "union", "timeout", "load_timeout", "auth", "version_ttl"}
 _VIRTUOSO_ASK = b"__ASK_RETVAL"
 _SRX = SPARQL_RESULTS_XML
+_XML_RESULTS = ox.QueryResultsFormat.XML
 
 
 def _boolean_result(body: bytes, media_type: str) -> bytes | None:
@@ -84,6 +88,47 @@ def _lexical(cell: Mapping[str, str]) -> str:
     if cell.get("datatype") == _XSD_BOOLEAN:
         return _BOOLEANS.get(value, value)
     return value
+
+
+def _term_lexical(term) -> str:
+    """As ``_lexical``, for a term pyoxigraph parsed."""
+    if isinstance(term, ox.Literal) and term.datatype.value == _XSD_BOOLEAN:
+        return _BOOLEANS.get(term.value, term.value)
+    return term.value
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    """The error a query's answer stands for, if it is one (a streamed answer's body read first)."""
+    if response.status_code < 300:
+        return
+    response.read()
+    if response.status_code == 400:
+        raise QuerySyntaxError(" ".join(response.text.split())[:300] or "the server rejected the query")
+    if response.status_code in (502, 503, 504):
+        raise StoreUnavailable(f"the SPARQL server answered {response.status_code}")
+    # For operators (CLI, logs); the API shows its users a generic 503 instead.
+    detail = " ".join(response.text.split())[:300]
+    raise StoreError(f"the SPARQL server answered {response.status_code}" + (f": {detail}" if detail else ""))
+
+
+class _ByteStream(io.RawIOBase):
+    """A file-like reader over an iterator of byte chunks (an HTTP body as it arrives)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._chunk, self._at = chunks, b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while self._at == len(self._chunk):
+            self._chunk, self._at = next(self._chunks, b""), 0
+            if not self._chunk:
+                return 0
+        size = min(len(buffer), len(self._chunk) - self._at)
+        buffer[:size] = self._chunk[self._at:self._at + size]
+        self._at += size
+        return size
 
 
 class SparqlHttpStore:
@@ -136,15 +181,7 @@ class SparqlHttpStore:
             raise StoreUnavailable(f"the SPARQL server at {self.endpoint} did not answer in time") from None
         except httpx.HTTPError:
             raise StoreUnavailable(f"the SPARQL server at {self.endpoint} is unavailable") from None
-        if response.status_code == 400:
-            raise QuerySyntaxError(" ".join(response.text.split())[:300] or "the server rejected the query")
-        if response.status_code in (502, 503, 504):
-            raise StoreUnavailable(f"the SPARQL server answered {response.status_code}")
-        if response.status_code >= 300:
-            # For operators (CLI, logs); the API shows its users a generic 503 instead.
-            detail = " ".join(response.text.split())[:300]
-            raise StoreError(f"the SPARQL server answered {response.status_code}"
-                             + (f": {detail}" if detail else ""))
+        _raise_for_status(response)
         return response
 
     def _form(self, query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> list:
@@ -167,6 +204,33 @@ class SparqlHttpStore:
         results = self._json(bind_values(query, bindings))
         return [{name: _lexical(cell) for name, cell in row.items()}
                 for row in results["results"]["bindings"]]
+
+    def select_rows(self, query: str, bindings: Mapping[str, Value] | None = None) -> Iterator[Row]:
+        # The XML results read as they arrive and parsed by pyoxigraph's streaming parser (whose
+        # iterator must stay in its thread, hence in_own_thread); the read may take as long as a load.
+        return in_own_thread(lambda: self._streamed_rows(bind_values(query, bindings)))
+
+    def _streamed_rows(self, query: str) -> Iterator[Row]:
+        headers = {"Accept": _XML_RESULTS.media_type, "Content-Type": "application/x-www-form-urlencoded"}
+        try:
+            timeout = httpx.Timeout(self.load_timeout, connect=3.0)
+            with self._client.stream("POST", self.endpoint, content=urlencode(self._form(query)).encode(),
+                                     headers=headers, timeout=timeout) as response:
+                _raise_for_status(response)
+                body = io.BufferedReader(_ByteStream(response.iter_bytes()))
+                solutions = ox.parse_query_results(body, _XML_RESULTS)
+                if not isinstance(solutions, ox.QuerySolutions):
+                    raise StoreError("the SPARQL server answered a SELECT with a boolean")
+                names = [v.value for v in solutions.variables]
+                for solution in solutions:
+                    terms = ((name, solution[name]) for name in names)
+                    yield {name: _term_lexical(term) for name, term in terms if term is not None}
+        except SyntaxError:
+            raise StoreError("the SPARQL server sent results that are not SPARQL XML") from None
+        except httpx.TimeoutException:
+            raise StoreUnavailable(f"the SPARQL server at {self.endpoint} did not answer in time") from None
+        except httpx.HTTPError:
+            raise StoreUnavailable(f"the SPARQL server at {self.endpoint} is unavailable") from None
 
     def ask(self, query: str, bindings: Mapping[str, Value] | None = None) -> bool:
         results = self._json(bind_values(query, bindings))

@@ -1,0 +1,83 @@
+"""carekg.store.streaming: an iterator advanced in one thread of its own, read from any thread, a
+bounded number of items ahead, stopped when the reader goes away."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pyoxigraph as ox
+import pytest
+
+from carekg.store.streaming import in_own_thread
+
+
+def _wait_for(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+def test_the_items_are_made_in_one_thread_whichever_threads_read_them():
+    made_in: set[int] = set()
+
+    def produce():
+        for number in range(25):
+            made_in.add(threading.get_ident())
+            yield number
+
+    items = in_own_thread(produce, batch=3)
+    with ThreadPoolExecutor(4) as pool:
+        read = [pool.submit(next, items, None).result() for _ in range(30)]
+    assert read[:25] == list(range(25)) and read[25:] == [None] * 5
+    assert len(made_in) == 1 and threading.get_ident() not in made_in
+
+
+def test_a_pyoxigraph_result_can_be_read_from_other_threads():
+    """Advanced from another thread than its own, pyoxigraph's iterator aborts the process."""
+    store = ox.Store()
+    for number in range(50):
+        store.add(ox.Quad(ox.NamedNode(f"https://example.org/{number}"), ox.NamedNode("https://example.org/p"),
+                          ox.Literal(number), ox.DefaultGraph()))
+    query = "SELECT ?o WHERE { ?s ?p ?o }"
+    values = in_own_thread(lambda: (solution["o"].value for solution in store.query(query)), batch=7)
+    with ThreadPoolExecutor(3) as pool:
+        read = [pool.submit(next, values, None).result() for _ in range(51)]
+    assert sorted(read[:50], key=int) == [str(n) for n in range(50)] and read[50] is None
+
+
+def test_the_producer_runs_only_a_few_batches_ahead_and_stops_when_the_reader_goes():
+    made = itertools.count()
+    stopped = threading.Event()
+
+    def produce():
+        try:
+            while True:
+                yield next(made)
+        finally:
+            stopped.set()
+
+    items = in_own_thread(produce, batch=10, ahead=2)
+    assert next(items) == 0
+    time.sleep(0.3)
+    # one batch read, two queued, one being filled: nowhere near unbounded
+    assert next(made) <= 10 * 4 + 1
+    items.close()
+    assert _wait_for(stopped.is_set)
+
+
+def test_an_error_of_the_producer_is_raised_to_the_reader_after_the_items_before_it():
+    def produce():
+        yield 1
+        yield 2
+        raise LookupError("the store went away")
+
+    items = in_own_thread(produce, batch=1)
+    assert [next(items), next(items)] == [1, 2]
+    with pytest.raises(LookupError, match="went away"):
+        next(items)
