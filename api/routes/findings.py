@@ -6,11 +6,14 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse
 
+from api.config import Settings
 from api.deps import MAX_LIMIT, SettingsDep, StoreDep
 from api.responses import HTML, JSON, RDF_TYPES, choose, json_answer, versioned
 from api.routes import pages
 from carekg import services
+from carekg.store import GraphStore
 
 router = APIRouter(tags=["findings"])
 
@@ -94,14 +97,18 @@ def list_findings(
     """Every finding that matches all the filters given, a page at a time, with its innovation, factor,
     source (type, design, year, independence) and review window."""
     media_type = choose(request, _TYPES)
-    page = services.find_findings(store, filters, sort or None, limit, offset)
+    try:
+        page = services.find_findings(store, filters, sort or None, limit, offset)
+    except services.InvalidArgument as error:
+        if media_type != HTML:
+            raise
+        # A person gets the form back with what they asked and why it cannot be answered.
+        nothing = services.FindingsPage([], 0, limit, offset, sort or "finding", filters.given())
+        return HTMLResponse(_table(request, store, settings, nothing, sort, str(error)), status_code=422)
     if media_type == JSON:
         return json_answer(request, store, settings, page, services.FindingsPage)
     if media_type == HTML:
-        content = pages.render(request, settings, "findings.html", page=page, sort=sort or "",
-                               links=_page_links(page, sort), choices=services.filter_choices(store),
-                               vocabulary=_VOCABULARY)
-        return versioned(request, store, settings, HTML, content)
+        return versioned(request, store, settings, HTML, _table(request, store, settings, page, sort))
     if media_type == CSV:
         response = versioned(request, store, settings, CSV, services.findings_page_csv(page))
         response.headers["Content-Disposition"] = 'inline; filename="carekg-findings.csv"'
@@ -116,6 +123,13 @@ _VOCABULARY = {"direction": tuple(services.DIRECTIONS), "provenance": tuple(serv
                "source_type": tuple(services.SOURCE_TYPES), "design": tuple(services.DESIGNS),
                "independent": ("true", "false"), "review_window": tuple(services.REVIEW_WINDOWS),
                "sort": tuple(services.SORTS)}
+
+
+def _table(request: Request, store: GraphStore, settings: Settings, page: services.FindingsPage,
+           sort: str | None, error: str | None = None) -> str:
+    return pages.render(request, settings, "findings.html", page=page, sort=sort or "", error=error,
+                        links=_page_links(page, sort), choices=services.filter_choices(store),
+                        vocabulary=_VOCABULARY)
 
 
 def _page_links(page: services.FindingsPage, sort: str | None) -> dict[str, str | None]:

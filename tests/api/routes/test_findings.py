@@ -203,3 +203,10 @@ def test_the_forms_empty_fields_are_no_filter(client):
     answer = client.get("/findings", params=empty)
     assert answer.status_code == 200, answer.text
     assert answer.json()["filters"] == {} and answer.json()["count"] == _all(client)["count"]
+
+
+def test_in_a_browser_a_bad_value_is_the_form_again_saying_why(client):
+    answer = client.get("/findings", params={"cfir": "XI.Q", "direction": "barrier", "format": "html"})
+    assert answer.status_code == 422 and answer.headers["content-type"].startswith("text/html")
+    assert 'role="alert"' in answer.text and "III.J.1" in answer.text
+    assert 'value="XI.Q"' in answer.text and '<option value="barrier" selected>' in answer.text
