@@ -33,8 +33,11 @@ class Pagination:
 
     def page(self, items: list) -> dict:
         """``{"data", "count", "limit", "offset"}`` for this page of ``items``."""
-        return {"data": items[self.offset:self.offset + self.limit], "count": len(items), "limit": self.limit,
-                "offset": self.offset}
+        return self.paged(items[self.offset:self.offset + self.limit], len(items))
+
+    def paged(self, data: list, count: int) -> dict:
+        """The same for a page the store already cut (``data``) of ``count`` items in all."""
+        return {"data": data, "count": count, "limit": self.limit, "offset": self.offset}
 
 
 def get_pagination(

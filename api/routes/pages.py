@@ -68,13 +68,19 @@ def render(request: Request, settings: Settings, template: str, **context) -> st
         root=request.scope.get("root_path", ""), **context)
 
 
+#: The newest studies the home page lists (the rest are a link away, in GET /studies): a large graph
+#: holds tens of thousands.
+HOME_STUDIES = 200
+
+
 @router.get("/", name="pages-home", response_class=Response, responses={200: {"content": {HTML: {}}}})
 def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """What the graph holds, with counts and entry points."""
     choose(request, (HTML,))
+    studies, studies_count = services.studies_page(store, HOME_STUDIES, 0)
     content = render(request, settings, "home.html", overview=services.overview(store),
                      innovations=services.list_innovations(store), taxonomy=services.taxonomy(store),
-                     consensus=services.consensus(store), studies=services.list_studies(store),
+                     consensus=services.consensus(store), studies=studies, studies_count=studies_count,
                      organisations=services.list_organisations(store))
     return versioned(request, store, settings, HTML, content)
 
@@ -96,10 +102,11 @@ def document(request: Request, store: GraphStore, settings: Settings, kind: str,
             raise services.InvalidArgument(f"framework must be one of {', '.join(services.FRAMEWORKS)}; "
                                            f"got {framework!r}")
         profile_in = services.innovation_cfir_profile if framework == "cfir" else services.innovation_profile
-        return render(request, settings, "innovation.html", innovation=services.innovation(store, slug),
+        detail = services.innovation(store, slug)
+        return render(request, settings, "innovation.html", innovation=detail,
                       profile=profile_in(store, slug, **filters), filters=filters, framework=framework,
                       switch=_framework_switch(params),
-                      gaps=next(g for g in services.gaps(store) if g.innovation.id == slug),
+                      gaps=services.innovation_gaps(store, detail.iri, detail.label),
                       chart=Markup(profile_chart(nasss(store), services.innovation_profile(store, slug))),
                       directions=services.DIRECTIONS, provenance_kinds=services.PROVENANCE_KINDS,
                       designs=services.DESIGNS)

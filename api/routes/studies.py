@@ -37,10 +37,11 @@ def list_studies(
 ) -> Response:
     """Every study and other source, newest first, with its inclusion status in the founding review,
     type, design, year, independence and how many findings it gives; the filters combine."""
-    sources = services.list_studies(store, kind, inclusion=inclusion, source_type=source_type, design=design,
-                                    year_from=year_from, year_to=year_to,
-                                    developer_authored=developer_authored)
-    return json_answer(request, store, settings, page.page(sources), schemas.Page[services.SourceSummary])
+    sources, count = services.studies_page(
+        store, page.limit, page.offset, kind, inclusion=inclusion, source_type=source_type, design=design,
+        year_from=year_from, year_to=year_to, developer_authored=developer_authored)
+    return json_answer(request, store, settings, page.paged(sources, count),
+                       schemas.Page[services.SourceSummary])
 
 
 @router.get("/studies/{id}", name="studies-get", response_model=services.SourceDetail,

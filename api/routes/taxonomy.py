@@ -45,5 +45,6 @@ def get_consensus(request: Request, store: StoreDep, settings: SettingsDep) -> R
 @router.get("/gaps", name="frameworks-gaps", response_model=schemas.Page[services.InnovationGaps])
 def get_gaps(request: Request, store: StoreDep, settings: SettingsDep, page: PaginationDep) -> Response:
     """Per innovation, the NASSS sub-domains without any evidence (CQ-4)."""
-    return json_answer(request, store, settings, page.page(services.gaps(store)),
+    gaps, count = services.gaps_page(store, page.limit, page.offset)
+    return json_answer(request, store, settings, page.paged(gaps, count),
                        schemas.Page[services.InnovationGaps])

@@ -4,17 +4,22 @@ A write changes the statements about a few nodes (the *touched* nodes: the subje
 the submission removes or adds). Each rule's results are grouped by a *key* and each key's results read
 only a small part of the graph, so only the keys a touched node can reach are recomputed:
 
-- the sub-domain summary (``rule_subdomain_summary.rq``) per **innovation**: the rule itself, bound to
-  the affected innovations, on the store;
+- the sub-domain summary (``rule_subdomain_summary.rq``) and the evidenced sub-domains
+  (``rule_evidenced_subdomains.rq``) per **innovation**: the rules themselves, bound to the affected
+  innovations, on the store;
+- the evidence counts (``rule_evidence_counts.rq``, ``rule_concept_evidence_counts.rq``) per
+  **resource** counted (innovation, factor, source, framework concept): the rules bound to the affected
+  resources, on the store;
 - consensus with its confidence (carekg.consensus) per **factor**: the factor's part of the graph (its
   findings, their sources and the factor, ``rule_factor_findings.rq`` and ``rule_factor_sources.rq``)
   is copied into a scratch store and the unchanged rule runs there;
 - the defined-class rule (carekg.rules.classified) per **node**: bound to the touched nodes.
 
 The keys a change can affect are asked of the store before and after the change
-(``rule_affected_innovations.rq``, ``rule_affected_factors.rq``): a finding moved from one factor to
-another affects both. tests/test_incremental.py proves the result equal to recomputing every rule over
-the whole dataset, on the curated data and on a generated graph after several writes and amendments.
+(``rule_affected_innovations.rq``, ``rule_affected_factors.rq``, ``rule_affected_count_subjects.rq``):
+a finding moved from one factor to another affects both. tests/test_incremental.py proves the result
+equal to recomputing every rule over the whole dataset, on the curated data and on a generated graph
+after several writes and amendments.
 
 A rule added to :func:`carekg.rules.rule_inferred` must be given a :class:`KeyedRule` here to be kept
 current by writes; until then that test fails, as the write's results then differ from a load's.
@@ -32,7 +37,7 @@ from carekg import consensus
 from carekg.ids import GRAPH_INFERRED
 from carekg.namespaces import CKG
 from carekg.queries import load_query
-from carekg.rules import subdomain_summary
+from carekg.rules import COUNT_PREDICATES, evidence_counts, evidenced_subdomains, subdomain_summary
 from carekg.store.base import GraphStore
 from carekg.store.binding import bind_keys, iri_values
 from carekg.store.oxigraph_store import OxigraphStore
@@ -41,7 +46,11 @@ _G = f"<{GRAPH_INFERRED}>"
 
 
 def _subdomain_results(store: GraphStore, innovations: frozenset[str]) -> Graph:
-    return subdomain_summary(store, innovations)
+    return subdomain_summary(store, innovations) + evidenced_subdomains(store, innovations)
+
+
+def _count_results(store: GraphStore, subjects: frozenset[str]) -> Graph:
+    return evidence_counts(store, subjects)
 
 
 def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
@@ -64,7 +73,7 @@ def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
 
 
 def _forget_subdomains(keys: str) -> list[str]:
-    summary = f"VALUES ?p {{ <{CKG.hasBarrierIn}> <{CKG.hasEnablerIn}> }}"
+    summary = f"VALUES ?p {{ <{CKG.hasBarrierIn}> <{CKG.hasEnablerIn}> <{CKG.hasEvidenceIn}> }}"
     return [f"DELETE {{ GRAPH {_G} {{ ?innovation ?p ?o }} }} WHERE {{ VALUES ?innovation {{ {keys} }} "
             f"{summary} GRAPH {_G} {{ ?innovation ?p ?o }} }}"]
 
@@ -77,6 +86,12 @@ def _forget_consensus(keys: str) -> list[str]:
     return [f"DELETE {{ GRAPH {_G} {{ ?{node} ?p ?o }} }} "
             f"WHERE {{ GRAPH {_G} {{ {where} . ?{node} ?p ?o }} }}"
             for node, where in (("part", part), ("assessment", confidence), ("result", result))]
+
+
+def _forget_counts(keys: str) -> list[str]:
+    counts = " ".join(f"<{p}>" for p in COUNT_PREDICATES.values())
+    return [f"DELETE {{ GRAPH {_G} {{ ?subject ?p ?o }} }} WHERE {{ VALUES ?subject {{ {keys} }} "
+            f"VALUES ?p {{ {counts} }} GRAPH {_G} {{ ?subject ?p ?o }} }}"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,7 @@ class KeyedRule:
 RULES = (
     KeyedRule("subdomain-summary", "rule_affected_innovations", _subdomain_results, _forget_subdomains),
     KeyedRule("consensus", "rule_affected_factors", _consensus_results, _forget_consensus),
+    KeyedRule("evidence-counts", "rule_affected_count_subjects", _count_results, _forget_counts),
 )
 
 Affected = dict[str, frozenset[str]]

@@ -1,7 +1,8 @@
-"""The SPARQL rules that build part of the inferred graph: sub-domain summaries per innovation,
-consensus results with their confidence (carekg.consensus: two independent studies agreeing on a
-factor's direction, in two evidence windows) and, for writes, the classification of findings into the
-ontology's defined classes.
+"""The SPARQL rules that build part of the inferred graph: sub-domain summaries and evidenced
+sub-domains per innovation, the evidence counts pages show (per innovation, factor, source and
+framework concept, so no page counts every finding per request), consensus results with their
+confidence (carekg.consensus: two independent studies agreeing on a factor's direction, in two evidence
+windows) and, for writes, the classification of findings into the ontology's defined classes.
 
 The rules run on a store holding the asserted graphs (:func:`rule_inferred`, :func:`classified`), or
 on the dataset's files projected on the predicates the rules can match
@@ -23,7 +24,7 @@ from collections.abc import Collection, Iterable
 from functools import cache
 from pathlib import Path
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
 from carekg import consensus
 from carekg.ids import GRAPH_DATA
@@ -34,9 +35,14 @@ from carekg.store.base import GraphStore
 
 CLASSIFICATION_QUERIES = ("rule_defined_classes", "rule_defined_class_members")
 #: Every rule query: their texts are part of the dataset version, their IRIs make the projection.
-RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", *CLASSIFICATION_QUERIES)
-#: What the rules write into the inferred graph about innovations (besides the consensus nodes).
-RULE_PREDICATES = (str(CKG.hasBarrierIn), str(CKG.hasEnablerIn))
+COUNT_QUERIES = ("rule_evidence_counts", "rule_concept_evidence_counts")
+RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", "rule_evidenced_subdomains", *COUNT_QUERIES,
+                *CLASSIFICATION_QUERIES)
+#: A count's column in the COUNT_QUERIES -> its predicate.
+COUNT_PREDICATES = {"findings": CKG.findingCount, "enablers": CKG.enablerFindingCount,
+                    "barriers": CKG.barrierFindingCount, "mixed": CKG.mixedFindingCount,
+                    "sources": CKG.sourceCount, "innovations": CKG.innovationCount,
+                    "factors": CKG.factorCount}
 
 
 def subdomain_summary(store: GraphStore, innovations: Collection[str] | None = None) -> Graph:
@@ -50,10 +56,35 @@ def subdomain_summary(store: GraphStore, innovations: Collection[str] | None = N
     return inferred
 
 
+def evidenced_subdomains(store: GraphStore, innovations: Collection[str] | None = None) -> Graph:
+    """The sub-domains each innovation has evidence in (``rule_evidenced_subdomains.rq``) as
+    ckg:hasEvidenceIn; with ``innovations``, of those only (carekg.incremental)."""
+    inferred = Graph()
+    bindings = None if innovations is None else {"innovation": tuple(sorted(innovations))}
+    for row in store.select(load_query("rule_evidenced_subdomains"), bindings):
+        inferred.add((URIRef(row["innovation"]), CKG.hasEvidenceIn, URIRef(row["subdomain"])))
+    return inferred
+
+
+def evidence_counts(store: GraphStore, subjects: Collection[str] | None = None) -> Graph:
+    """The counts of the COUNT_QUERIES as statements about each innovation, factor, source and framework
+    concept with findings (zeros included: a resource without findings has none); with ``subjects``, of
+    those only (carekg.incremental)."""
+    counts = Graph()
+    bindings = None if subjects is None else {"subject": tuple(sorted(subjects))}
+    for name in COUNT_QUERIES:
+        for row in store.select(load_query(name), bindings):
+            for column, predicate in COUNT_PREDICATES.items():
+                counts.add((URIRef(row["subject"]), predicate, Literal(int(row[column]))))
+    return counts
+
+
 def rule_inferred(store: GraphStore) -> Graph:
-    """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries, and
-    consensus with its confidence."""
+    """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries and
+    evidence, evidence counts, and consensus with its confidence."""
     inferred = subdomain_summary(store)
+    inferred += evidenced_subdomains(store)
+    inferred += evidence_counts(store)
     inferred += consensus.consensus_inferred(store)
     return inferred
 
@@ -74,7 +105,8 @@ def classified(store: GraphStore, nodes: Collection[str] | None = None) -> Graph
 @cache
 def rule_predicates() -> frozenset[str]:
     """Every IRI the rule queries mention (prefixed names expanded), and rdf:type: the only predicates
-    a rule can match, as the rules have no variable in predicate position."""
+    a rule can match, as a variable in predicate position is bound only by a VALUES of IRIs the rule
+    names (rule_evidence_counts.rq)."""
     iris = {str(RDF.type)}
     for name in RULE_QUERIES:
         text = load_query(name)

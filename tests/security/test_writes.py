@@ -249,3 +249,24 @@ def test_after_a_write_the_pages_asked_before_are_computed_again_before_their_fi
     version = response.json()["version"]
     assert version == store.dataset_version()
     assert any(key[1] == version for key in answer_cache._CACHE)
+
+
+def test_a_write_keeps_the_materialised_counts_current(writable):
+    """#14: the lists read the counts the rules materialised; a write recomputes them with the rules, so
+    the innovation, factor and source of a new finding each count one more, at once."""
+    client, _, _ = writable
+
+    def listed(path: str, id: str) -> dict:
+        return next(item["counts"] for item in client.get(path, params={"limit": 500}).json()["data"]
+                    if item["id"] == id)
+
+    lists = (("/innovations", "family-drug-and-alcohol-court"),
+             ("/factors", "shared-understanding-of-the-innovation"),
+             ("/studies", "natcen-2017-fdac-national-unit-evaluation-summary"))
+    before = [listed(path, id) for path, id in lists]
+    response = client.post("/evidence/fdac-extra", content=FINDING, headers={**TURTLE, **BEARER})
+    assert response.status_code == 201, response.text
+    for (path, id), counts in zip(lists, before, strict=True):
+        after = listed(path, id)
+        assert (after["findings"], after["enabler"]) == (counts["findings"] + 1, counts["enabler"] + 1), path
+        assert (after["barrier"], after["mixed"]) == (counts["barrier"], counts["mixed"]), path

@@ -6,11 +6,17 @@ from __future__ import annotations
 import pytest
 
 from carekg import services
-from carekg.services.evidence import evidence_by_innovation
+from carekg.services.evidence import all_evidence
 from carekg.services.refs import innovation_rows
+from carekg.services.rows import group_by
 
 SIX = ["signs-of-safety", "mockingbird-family-model", "family-drug-and-alcohol-court", "casa", "vipp-fc",
        "sasci"]
+
+
+def evidence_by_innovation(store) -> dict:
+    """The reference: every finding read, grouped by innovation."""
+    return group_by(all_evidence(store), lambda e: e.innovation.iri if e.innovation else None)
 
 
 def test_cells_match_the_whole_table_of_findings(store):

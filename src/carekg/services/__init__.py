@@ -68,7 +68,7 @@ from carekg.services.findings import (
                                          findings_page_rdf,
 )
 from carekg.services.frameworks import ConceptNode, MappedFactor, Taxonomy, taxonomy
-from carekg.services.gaps import InnovationGaps, SubdomainGap, gaps
+from carekg.services.gaps import InnovationGaps, SubdomainGap, gaps, gaps_page, innovation_gaps
 from carekg.services.innovations import (
                                          DomainProfile,
                                          FactorEvidence,
@@ -91,7 +91,14 @@ from carekg.services.organisations import (
 from carekg.services.overview import Overview, overview
 from carekg.services.rdf import RDF_FORMATS, jsonld_context
 from carekg.services.refs import Concept, Counts, Ref, SourceRef, resource_iri
-from carekg.services.sources import DEVELOPER_AUTHORED, SourceDetail, SourceSummary, list_studies, study
+from carekg.services.sources import (
+    DEVELOPER_AUTHORED,
+    SourceDetail,
+    SourceSummary,
+    list_studies,
+    studies_page,
+    study,
+)
 from carekg.services.vocabulary import (
                                          DESIGNS,
                                          DIRECTIONS,
@@ -123,8 +130,8 @@ __all__ = [
     "Ref", "ResourceDescription", "RolesForInnovation", "SOURCE_KINDS", "SourceDetail",
     "SourceRef", "SourceSummary", "Statement", "SubdomainGap", "SubdomainProfile", "Taxonomy", "Term", "code",
     "compare", "consensus", "consensus_rdf", "describe", "export_dataset", "factor", "findings_csv", "gaps",
-    "innovation",
-    "innovation_profile", "jsonld_context", "list_factors", "list_innovations", "list_organisations",
+    "gaps_page", "innovation", "innovation_gaps", "innovation_profile", "jsonld_context", "list_factors",
+    "list_innovations", "list_organisations",
     "list_studies", "ontology", "ontology_rdf", "organisation", "overview", "require_resource", "resource",
-    "resource_iri", "study", "taxonomy", "void_description",
+    "resource_iri", "studies_page", "study", "taxonomy", "void_description",
 ]

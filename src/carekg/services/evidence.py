@@ -1,5 +1,5 @@
-"""Findings (Evidence) and organisations' roles (Involvement), read from the store once per dataset
-version and grouped by innovation, factor and source."""
+"""Findings (Evidence) and organisations' roles (Involvement): those of one factor, source or
+organisation by queries bound to it, or (for the exports) every finding read once per dataset version."""
 
 from __future__ import annotations
 
@@ -13,16 +13,19 @@ from carekg.services.answer_cache import cached
 from carekg.services.refs import (
     Ref,
     SourceRef,
+    bare_source_ref,
     factor_ref,
     innovation_ref,
     iri_of,
     label_of,
+    one_source_ref,
     organisation_rows,
     ref_in,
     source_ref,
+    source_ref_of,
     term_labels,
 )
-from carekg.services.rows import as_bool, group_by, select
+from carekg.services.rows import as_bool, select
 from carekg.services.vocabulary import code, code_or_none
 from carekg.store.base import GraphStore, Row
 
@@ -87,29 +90,27 @@ def all_evidence(store: GraphStore) -> list[Evidence]:
     return evidence
 
 
-@cached
-def evidence_by_innovation(store: GraphStore) -> dict[str, list[Evidence]]:
-    return group_by(all_evidence(store), lambda e: e.innovation.iri if e.innovation else None)
-
-
-@cached
-def evidence_by_factor(store: GraphStore) -> dict[str, list[Evidence]]:
-    return group_by(all_evidence(store), lambda e: e.factor.iri)
-
-
-@cached
-def evidence_by_source(store: GraphStore) -> dict[str, list[Evidence]]:
-    return group_by(all_evidence(store), lambda e: e.source.iri)
-
-
-@cached
-def all_involvements(store: GraphStore) -> list[Involvement]:
-    return involvements_of(store, select(store, "api_involvements"))
+def evidence_about(store: GraphStore, subject: str) -> list[Evidence]:
+    """The findings about factor ``subject`` or reported in source ``subject``, in finding order, by two
+    queries bound to it: their cost grows with its findings, not the graph."""
+    labels = term_labels(store)
+    sources = {row["source"]: source_ref_of(labels, row["source"], row)
+               for row in select(store, "api_finding_sources_of", subject=subject)}
+    evidence = []
+    for row in select(store, "api_findings_of", subject=subject):
+        innovation = innovation_ref(store, row["innovation"]) if row.get("innovation") else None
+        source = sources.get(row["source"]) or bare_source_ref(row["source"])
+        evidence.append(evidence_of(store, labels, row, innovation, source))
+    return evidence
 
 
 def involvements_of(store: GraphStore, rows: list[Row]) -> list[Involvement]:
+    """Involvements from rows of api_involvements.rq; the sources stating them are read one by one (a
+    page shows few), never as the table of every source."""
     labels = term_labels(store)
     organisations = organisation_rows(store)
+    stated_in = {iri: one_source_ref(store, iri)
+                 for iri in {row["statedIn"] for row in rows if row.get("statedIn")}}
     involvements = []
     for row in rows:
         organisation_iri = row["organisation"]
@@ -120,6 +121,6 @@ def involvements_of(store: GraphStore, rows: list[Row]) -> list[Involvement]:
             innovation=innovation_ref(store, row["innovation"]),
             role=code(row["role"]), role_label=label_of(labels, row["role"]) or code(row["role"]),
             basis=row.get("basis"), claim_kind=code_or_none(row.get("claimKind")),
-            stated_in=source_ref(store, row["statedIn"]) if row.get("statedIn") else None,
+            stated_in=stated_in[row["statedIn"]] if row.get("statedIn") else None,
         ))
     return involvements

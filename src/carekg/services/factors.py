@@ -9,10 +9,12 @@ from typing import Annotated, cast
 from pydantic import Field
 
 from carekg.ids import slug_of
+from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
 from carekg.services.consensus import ConsensusFinding, consensus
+from carekg.services.counts import EvidenceCounts, counts_by_kind, counts_of
 from carekg.services.errors import NotFound
-from carekg.services.evidence import Evidence, evidence_by_factor
+from carekg.services.evidence import Evidence, evidence_about
 from carekg.services.refs import (
     Concept,
     Counts,
@@ -69,18 +71,19 @@ class FactorDetail(FactorSummary):
     consensus: list[ConsensusFinding]
 
 
-def _factor_summary(store: GraphStore, iri: str, row: Row) -> dict:
-    evidence = evidence_by_factor(store).get(iri, [])
+def _factor_summary(store: GraphStore, iri: str, row: Row, counts: EvidenceCounts) -> dict:
     subdomain, domain = placement_of(store, iri)
     return dict(id=slug_of(iri), iri=iri, label=row["label"], subdomain=subdomain, domain=domain,
-                counts=Counts.of(evidence),
-                innovation_count=len({e.innovation.iri for e in evidence if e.innovation}))
+                counts=counts.counts, innovation_count=counts.innovations)
 
 
 @cached
 def list_factors(store: GraphStore) -> list[FactorSummary]:
-    """Every implementation factor, by label, with its NASSS placement and evidence counts."""
-    return [FactorSummary(**_factor_summary(store, iri, row)) for iri, row in factor_rows(store).items()]
+    """Every implementation factor, by label, with its NASSS placement and evidence counts (those the
+    rules materialised: no finding is read)."""
+    counts = counts_by_kind(store, str(CKG.ImplementationFactor))
+    return [FactorSummary(**_factor_summary(store, iri, row, counts.get(iri, EvidenceCounts())))
+            for iri, row in factor_rows(store).items()]
 
 
 @cached
@@ -95,7 +98,7 @@ def factor(store: GraphStore, id: str) -> FactorDetail:
     cfir = [ConceptMatch(matched, match)
             for match, concept in factor_mappings(store).get(iri, [])
             if match != "broader" and (matched := concept_of(concepts, concept)) is not None]
-    evidence = evidence_by_factor(store).get(iri, [])
+    evidence = evidence_about(store, iri)
     by_innovation = group_by(evidence, lambda e: e.innovation.iri if e.innovation else None)
     per_innovation = sorted(
         # grouped by innovation, so every group has one
@@ -104,7 +107,7 @@ def factor(store: GraphStore, id: str) -> FactorDetail:
          for items in by_innovation.values()),
         key=lambda f: (-f.counts.findings, f.innovation.label.lower()))
     return FactorDetail(
-        **_factor_summary(store, iri, row), definition=row.get("definition"),
+        **_factor_summary(store, iri, row, counts_of(store, iri)), definition=row.get("definition"),
         scope_note=row.get("scopeNote") or None, placement=code_or_none(row.get("placement")), cfir=cfir,
         innovations=per_innovation, general_findings=[e for e in evidence if e.innovation is None],
         consensus=[c for c in consensus(store).results if c.factor.iri == iri],

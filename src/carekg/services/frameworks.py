@@ -12,7 +12,7 @@ from pydantic import Field
 from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
-from carekg.services.evidence import all_evidence, evidence_by_factor
+from carekg.services.counts import EvidenceCounts, counts_by_kind
 from carekg.services.refs import Counts, concept_rows, factor_mappings, factor_ref, iri_of
 from carekg.services.rows import as_bool, group_by, notation_key
 from carekg.services.vocabulary import CONCEPT_LEVELS_BY_IRI
@@ -57,21 +57,18 @@ class Taxonomy:
 @cached
 def taxonomy(store: GraphStore) -> Taxonomy:
     """The NASSS and CFIR 2.0 trees; each concept counts the findings whose factors sit under it
-    (NASSS: the factor's sub-domain; CFIR: the factor's close or related matches)."""
+    (NASSS: the factor's sub-domain; CFIR: the factor's close or related matches), as the rules
+    materialised them (rule_evidence_counts.rq): no finding is read."""
     concepts = concept_rows(store)
     placed: dict[str, list[MappedFactor]] = defaultdict(list)
-    findings_under: dict[str, set[str]] = defaultdict(set)
-    by_factor = evidence_by_factor(store)
+    factor_counts = counts_by_kind(store, str(CKG.ImplementationFactor))
+    concept_counts = {iri: counts for level in {row["level"] for row in concepts.values()}
+                      for iri, counts in counts_by_kind(store, level).items()}
     for factor_iri, mappings in factor_mappings(store).items():
-        evidence = by_factor.get(factor_iri, [])
+        findings = factor_counts.get(factor_iri, EvidenceCounts()).counts.findings
         ref = factor_ref(store, factor_iri)
         for match, concept_iri in mappings:
-            placed[concept_iri].append(MappedFactor(ref.id, ref.iri, ref.label, match, len(evidence)))
-            ancestor: str | None = concept_iri
-            while ancestor in concepts:
-                findings_under[ancestor].update(e.iri for e in evidence)
-                ancestor = concepts[ancestor].get("broader")
-    evidence_by_iri = {e.iri: e for e in all_evidence(store)}
+            placed[concept_iri].append(MappedFactor(ref.id, ref.iri, ref.label, match, findings))
     children = group_by(concepts.values(), lambda row: row.get("broader"))
 
     def in_notation_order(rows: Iterable[Row]) -> list[Row]:
@@ -82,7 +79,7 @@ def taxonomy(store: GraphStore) -> Taxonomy:
         return ConceptNode(
             slug_of(iri), iri, row.get("notation", ""), row["label"], CONCEPT_LEVELS_BY_IRI[row["level"]],
             row.get("definition"), as_bool(row.get("coveredByReview")), as_bool(row.get("labelVerified")),
-            Counts.of(evidence_by_iri[e] for e in findings_under.get(iri, ())),
+            concept_counts.get(iri, EvidenceCounts()).counts,
             sorted(placed.get(iri, []), key=lambda f: f.label.lower()),
             [node(child) for child in in_notation_order(children.get(iri, []))])
 

@@ -12,7 +12,7 @@ from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
 from carekg.services.refs import Ref, concept_rows, innovation_rows, iri_of
-from carekg.services.rows import as_bool, select
+from carekg.services.rows import as_bool, as_int, select, select_page
 from carekg.store.base import GraphStore, Row
 
 
@@ -51,17 +51,32 @@ def _innovation_gaps(store: GraphStore, iri: str, label: str, evidenced: set[str
 
 
 def innovation_gaps(store: GraphStore, iri: str, label: str) -> InnovationGaps:
-    """One innovation's gaps, by the query bound to it: its cost grows with its findings."""
+    """One innovation's gaps, from the sub-domains the rules materialised for it (ckg:hasEvidenceIn)."""
     evidenced = {row["subdomain"] for row in select(store, "api_innovation_subdomains", innovation=iri)}
     return _innovation_gaps(store, iri, label, evidenced)
 
 
 @cached
 def gaps(store: GraphStore) -> list[InnovationGaps]:
-    """Per innovation, the NASSS sub-domains with no evidence at all (CQ-4), from one query for the
-    sub-domains every innovation's findings reach."""
+    """Per innovation, the NASSS sub-domains with no evidence at all (CQ-4), from the sub-domains the
+    rules materialised for every innovation (ckg:hasEvidenceIn)."""
     evidenced: dict[str, set[str]] = defaultdict(set)
     for row in select(store, "api_innovation_subdomains"):
         evidenced[row["innovation"]].add(row["subdomain"])
     return [_innovation_gaps(store, iri, row["label"], evidenced[iri])
             for iri, row in innovation_rows(store).items()]
+
+
+@cached
+def gaps_page(store: GraphStore, limit: int, offset: int) -> tuple[list[InnovationGaps], int]:
+    """A page of gaps (``limit`` innovations after the first ``offset``, in the order of gaps) and how
+    many innovations there are: the engine sorts and cuts the page and reads the sub-domains the rules
+    materialised for it (ckg:hasEvidenceIn)."""
+    labels: dict[str, str] = {}
+    evidenced: dict[str, set[str]] = defaultdict(set)
+    for row in select_page(store, "api_innovation_subdomains_page", limit, offset):
+        labels[row["innovation"]] = row["label"]
+        if row.get("subdomain"):
+            evidenced[row["innovation"]].add(row["subdomain"])
+    total = as_int(select(store, "api_innovation_count")[0].get("count")) or 0
+    return [_innovation_gaps(store, iri, label, evidenced[iri]) for iri, label in labels.items()], total

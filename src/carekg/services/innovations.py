@@ -13,6 +13,7 @@ from pydantic import Field
 from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
+from carekg.services.counts import EvidenceCounts, counts_by_kind
 from carekg.services.errors import InvalidArgument, NotFound, check_choice
 from carekg.services.evidence import Evidence, Involvement, evidence_of, involvements_of
 from carekg.services.refs import (
@@ -33,7 +34,7 @@ from carekg.services.refs import (
 )
 from carekg.services.rows import notation_key, select
 from carekg.services.sources import newest_first
-from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, code, code_or_none
+from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, code_or_none
 from carekg.store.base import GraphStore, Row
 
 
@@ -104,28 +105,17 @@ def _innovation_summary(store: GraphStore, iri: str, row: Row, counts: Counts, f
                 counts=counts, factor_count=factor_count)
 
 
-def _innovation_counts(store: GraphStore) -> dict[str, tuple[Counts, int]]:
-    """Every innovation's evidence counts and number of factors, by two aggregate queries: the same as
-    Counts.of over its findings, without reading every finding."""
-    directions: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in select(store, "api_innovation_direction_counts"):
-        directions[row["innovation"]][code(row["direction"])] = int(row["findings"])
-    counts = {}
-    for row in select(store, "api_innovation_counts"):
-        by_direction = directions[row["innovation"]]
-        counts[row["innovation"]] = (Counts(int(row["findings"]), int(row["sources"]),
-                                            by_direction.get("enabler", 0), by_direction.get("barrier", 0),
-                                            by_direction.get("mixed", 0)),
-                                     int(row["factors"]))
-    return counts
-
-
 @cached
 def list_innovations(store: GraphStore) -> list[InnovationSummary]:
-    """Every innovation, by label, with how much evidence it has."""
-    counts = _innovation_counts(store)
-    return [InnovationSummary(**_innovation_summary(store, iri, row, *counts.get(iri, (Counts(), 0))))
-            for iri, row in innovation_rows(store).items()]
+    """Every innovation, by label, with how much evidence it has (the counts the rules materialised:
+    no finding is read)."""
+    counts = counts_by_kind(store, str(CKG.Innovation))
+    summaries = []
+    for iri, row in innovation_rows(store).items():
+        found = counts.get(iri, EvidenceCounts())
+        summary = _innovation_summary(store, iri, row, found.counts, found.factors)
+        summaries.append(InnovationSummary(**summary))
+    return summaries
 
 
 def innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
@@ -213,7 +203,7 @@ def one_innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
 
 
 def innovation_evidence(store: GraphStore, iri: str, label: str) -> list[Evidence]:
-    """The findings about one innovation, as evidence_by_innovation has them, by two queries bound
+    """The findings about one innovation, as all_evidence has them, by two queries bound
     to the innovation: their cost grows with its findings, not with the graph."""
     labels = term_labels(store)
     sources = {row["source"]: source_ref_of(labels, row["source"], row)

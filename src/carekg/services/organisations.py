@@ -10,10 +10,10 @@ from pydantic import Field
 from carekg.ids import slug_of
 from carekg.services.answer_cache import cached
 from carekg.services.errors import NotFound
-from carekg.services.evidence import Involvement, all_involvements
+from carekg.services.evidence import Involvement, involvements_of
 from carekg.services.refs import Ref, iri_of, label_of, organisation_rows, resource_iri, term_labels
-from carekg.services.rows import group_by, split_lines
-from carekg.services.vocabulary import code_or_none
+from carekg.services.rows import as_int, group_by, select, split_lines
+from carekg.services.vocabulary import code, code_or_none
 from carekg.store.base import GraphStore, Row
 
 
@@ -40,31 +40,34 @@ class OrganisationDetail(OrganisationSummary):
     innovations: list[RolesForInnovation]
 
 
-def _organisation_summary(store: GraphStore, iri: str, row: Row) -> dict:
-    involvements = [i for i in all_involvements(store) if i.organisation.iri == iri]
+def _organisation_summary(store: GraphStore, iri: str, row: Row, roles: Row) -> dict:
+    """``roles``: the organisation's row of api_organisation_roles.rq (empty when it has none)."""
     return dict(id=slug_of(iri), iri=iri, label=row["label"], type=code_or_none(row.get("type")),
                 type_label=label_of(term_labels(store), row.get("type")),
-                innovation_count=len({i.innovation.iri for i in involvements}),
-                roles=sorted({i.role for i in involvements}))
+                innovation_count=as_int(roles.get("innovations")) or 0,
+                roles=sorted({code(role) for role in (roles.get("roles") or "").split()}))
 
 
 @cached
 def list_organisations(store: GraphStore) -> list[OrganisationSummary]:
-    """Every organisation, by name, with the roles it plays."""
-    return [OrganisationSummary(**_organisation_summary(store, iri, row))
+    """Every organisation, by name, with the roles it plays (one aggregate over the involvements)."""
+    roles = {row["organisation"]: row for row in select(store, "api_organisation_roles")}
+    return [OrganisationSummary(**_organisation_summary(store, iri, row, roles.get(iri, {})))
             for iri, row in organisation_rows(store).items()]
 
 
 @cached
 def organisation(store: GraphStore, id: str) -> OrganisationDetail:
-    """One organisation and its roles per innovation, each with its basis and source."""
+    """One organisation and its roles per innovation, each with its basis and source (queries bound
+    to the organisation)."""
     iri = resource_iri("organisation", id)
     row = organisation_rows(store).get(iri)
     if row is None:
         raise NotFound("organisation", id)
-    involvements = [i for i in all_involvements(store) if i.organisation.iri == iri]
+    involvements = involvements_of(store, select(store, "api_involvements", organisation=iri))
+    roles = select(store, "api_organisation_roles", organisation=iri)
     per_innovation = sorted((RolesForInnovation(items[0].innovation, items)
                              for items in group_by(involvements, lambda i: i.innovation.iri).values()),
                             key=lambda r: r.innovation.label.lower())
-    return OrganisationDetail(**_organisation_summary(store, iri, row), notes=split_lines(row.get("notes")),
-                              innovations=per_innovation)
+    return OrganisationDetail(**_organisation_summary(store, iri, row, roles[0] if roles else {}),
+                              notes=split_lines(row.get("notes")), innovations=per_innovation)

@@ -8,12 +8,13 @@ from typing import Annotated
 from pydantic import Field
 
 from carekg import __version__
+from carekg.ids import SOURCE, STUDY
 from carekg.services.answer_cache import cached
 from carekg.services.consensus import consensus
-from carekg.services.evidence import all_evidence
 from carekg.services.graphs import dataset_graphs, graph_group
 from carekg.services.ontology import ontology
-from carekg.services.refs import factor_rows, innovation_rows, organisation_rows, source_refs
+from carekg.services.refs import factor_rows, innovation_rows, organisation_rows
+from carekg.services.rows import as_int, select
 from carekg.store.base import GraphStore
 
 
@@ -44,15 +45,21 @@ def _triples_by_group(store: GraphStore) -> dict[str, int]:
     return counts
 
 
+def _count(store: GraphStore, query: str, **bindings: str) -> int:
+    """The ?count of a counting query: the engine counts, nothing is read into Python."""
+    return as_int(select(store, query, **bindings)[0].get("count")) or 0
+
+
 @cached
 def overview(store: GraphStore) -> Overview:
     """Counts of what the graph holds."""
-    kinds = [source.kind for source in source_refs(store).values()]
     return Overview(
         dataset_version=store.dataset_version(), package_version=__version__,
         ontology_version=ontology(store).version,
         triples=_triples_by_group(store),
         innovations=len(innovation_rows(store)), factors=len(factor_rows(store)),
-        findings=len(all_evidence(store)), studies=kinds.count("study"), sources=kinds.count("source"),
+        findings=_count(store, "api_finding_count"),
+        studies=_count(store, "api_source_count", base=str(STUDY)),
+        sources=_count(store, "api_source_count", base=str(SOURCE)),
         organisations=len(organisation_rows(store)), consensus_results=len(consensus(store).results),
     )

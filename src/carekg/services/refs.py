@@ -206,10 +206,3 @@ def one_source_ref(store: GraphStore, iri: str) -> SourceRef:
     """As source_ref, by one query bound to the source."""
     rows = select(store, "api_sources", source=iri)
     return source_ref_of(term_labels(store), iri, rows[0]) if rows else bare_source_ref(iri)
-
-
-@cached
-def source_links(store: GraphStore) -> list[tuple[str, str, str]]:
-    """(source, ``summarises`` or ``studies``, target) for every such statement."""
-    rows = select(store, "api_source_links")
-    return [(row["source"], row["relation"].rsplit("#", 1)[-1], row["target"]) for row in rows]

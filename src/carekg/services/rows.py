@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from carekg.queries import load_query
 from carekg.store.base import GraphStore, Row
+from carekg.store.binding import bind_values
 
 Item = TypeVar("Item")
 
@@ -42,3 +43,26 @@ def group_by(items: Iterable[Item], key: Callable[[Item], str | None]) -> dict[s
         if value is not None:
             grouped[value].append(item)
     return grouped
+
+
+#: The one LIMIT/OFFSET clause of a paged query (its default page, so the file runs as it is).
+_PAGE = re.compile(r"\bLIMIT\s+\d+\s+OFFSET\s+\d+\b")
+_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
+
+
+def select_page(store: GraphStore, name: str, limit: int | None, offset: int, **bindings: str) -> list[Row]:
+    """A paged query's rows: its LIMIT/OFFSET clause set to ``limit`` rows after the first ``offset``
+    (every row with ``limit=None``). The clause may close a sub-select, so that the engine cuts the
+    page before the outer query describes it; ``bindings`` are fixed in that sub-select (the SELECT
+    the clause closes), where the outer group's values could not reach."""
+    if (limit is not None and limit < 0) or offset < 0:
+        raise ValueError(f"limit and offset must not be negative: {limit}, {offset}")
+    text = load_query(name)
+    clauses = list(_PAGE.finditer(text))
+    if len(clauses) != 1:
+        raise ValueError(f"query {name!r} has no single LIMIT/OFFSET clause to page")
+    clause = clauses[0]
+    paged = f"LIMIT {limit} OFFSET {offset}" if limit is not None else f"OFFSET {offset}"
+    start = [m.start() for m in _SELECT.finditer(text, 0, clause.start())][-1]
+    sub_select = bind_values(text[start:clause.start()], {k: str(v) for k, v in bindings.items()})
+    return store.select(text[:start] + sub_select + paged + text[clause.end():])

@@ -7,10 +7,12 @@ from typing import Annotated
 
 from pydantic import Field
 
-from carekg.ids import is_slug, mint
+from carekg.ids import SOURCE, STUDY, is_slug, mint
+from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
+from carekg.services.counts import counts_of, counts_of_row
 from carekg.services.errors import InvalidArgument, NotFound, check_choice
-from carekg.services.evidence import Evidence, Involvement, all_involvements, evidence_by_source
+from carekg.services.evidence import Evidence, Involvement, evidence_about, involvements_of
 from carekg.services.refs import (
     Counts,
     Ref,
@@ -18,13 +20,11 @@ from carekg.services.refs import (
     innovation_ref,
     iri_of,
     label_of,
-    source_links,
-    source_ref,
-    source_refs,
-    source_rows,
+    one_source_ref,
+    source_ref_of,
     term_labels,
 )
-from carekg.services.rows import as_bool, split_lines
+from carekg.services.rows import as_bool, as_int, select, select_page, split_lines
 from carekg.services.vocabulary import (
     DESIGNS,
     INCLUSION_STATUSES,
@@ -86,9 +86,13 @@ def newest_first(source: SourceSummary | SourceRef) -> tuple:
     return (-(source.year or 0), source.citation.lower())
 
 
-def _source_summary(store: GraphStore, iri: str, row: Row) -> dict:
+#: The IRI every source of a kind starts with.
+KIND_BASES = {"study": str(STUDY), "source": str(SOURCE)}
+
+
+def _source_summary(store: GraphStore, iri: str, row: Row, counts: Counts) -> dict:
     labels = term_labels(store)
-    ref = source_refs(store)[iri]
+    ref = source_ref_of(labels, iri, row)
     return dict(id=ref.id, iri=iri, kind=ref.kind, level=code_or_none(row.get("level")),
                 citation=ref.citation, year=ref.year, design=ref.design, design_label=ref.design_label,
                 source_type=code_or_none(row.get("sourceType")),
@@ -96,13 +100,38 @@ def _source_summary(store: GraphStore, iri: str, row: Row) -> dict:
                 developer_authored=ref.developer_authored,
                 inclusion_status=_INCLUSION_CODES.get(row.get("inclusionStatus") or ""),
                 inclusion_status_label=label_of(labels, row.get("inclusionStatus")),
-                counts=Counts.of(evidence_by_source(store).get(iri, [])))
+                counts=counts)
+
+
+def _kind_base(kind: str | None) -> dict[str, str]:
+    check_choice("kind", kind, SOURCE_KINDS)
+    return {"base": KIND_BASES[kind]} if kind else {}
+
+
+def _summaries(store: GraphStore, kind: str | None, limit: int | None, offset: int) -> list[SourceSummary]:
+    """The sources of ``kind`` (both when None), newest first, ``limit`` after the first ``offset`` (all
+    with ``limit=None``): sorted and cut by the engine, with the counts the rules materialised."""
+    rows = select_page(store, "api_source_summaries", limit, offset, **_kind_base(kind))
+    return [SourceSummary(**_source_summary(store, row["source"], row, counts_of_row(row).counts))
+            for row in rows]
 
 
 @cached
 def _all_sources(store: GraphStore) -> list[SourceSummary]:
-    summaries = [SourceSummary(**_source_summary(store, iri, row)) for iri, row in source_rows(store).items()]
-    return sorted(summaries, key=newest_first)
+    return _summaries(store, None, None, 0)
+
+
+@cached
+def studies_page(store: GraphStore, limit: int, offset: int, kind: str | None = None,
+                 **filters: str | int | None) -> tuple[list[SourceSummary], int]:
+    """A page of list_studies (``limit`` after the first ``offset``) and how many there are in all.
+    Filtered by kind alone (or not at all), the engine sorts and cuts the page and counts; the other
+    filters (list_studies) are applied to every source."""
+    if any(value is not None for value in filters.values()):
+        chosen = list_studies(store, kind, **filters)
+        return chosen[offset:offset + limit], len(chosen)
+    count = select(store, "api_source_count", **_kind_base(kind))[0].get("count")
+    return _summaries(store, kind, limit, offset), as_int(count) or 0
 
 
 @cached
@@ -141,23 +170,33 @@ def study(store: GraphStore, id: str) -> SourceDetail:
     sources, the innovations it is about, its findings and the roles it states."""
     if not is_slug(id):
         raise NotFound("study or source", id)
-    rows = source_rows(store)
-    iri = next((str(mint(kind, id)) for kind in SOURCE_KINDS if str(mint(kind, id)) in rows), None)
-    if iri is None:
+    # One query bound to each kind's IRI for the id, never the table of every source.
+    found = ((iri, rows[0]) for kind in SOURCE_KINDS
+             if (rows := select(store, "api_sources", source=(iri := str(mint(kind, id))))))
+    match = next(found, None)
+    if match is None:
         raise NotFound("study or source", id)
-    row = rows[iri]
+    iri, row = match
     labels = term_labels(store)
-    links = source_links(store)
+    links = [(link["source"], link["relation"], link["target"])
+             for binding in ({"source": iri}, {"target": iri})
+             for link in select(store, "api_source_links", **binding)]
     return SourceDetail(
-        **_source_summary(store, iri, row), doi=row.get("doi"), urls=(row.get("urls") or "").split(),
+        **_source_summary(store, iri, row, counts_of(store, iri).counts), doi=row.get("doi"),
+        urls=(row.get("urls") or "").split(),
         design_as_reported=row.get("designAsReported"), setting=row.get("setting"), read_as=row.get("readAs"),
         inclusion_basis=row.get("inclusionBasis"),
         relative_to_review_search=label_of(labels, row.get("relativeToReviewSearch")),
         developer_authored_basis=row.get("developerAuthoredBasis"),
         founding_review=bool(as_bool(row.get("foundingReview"))), notes=split_lines(row.get("notes")),
-        summarises=[source_ref(store, t) for s, r, t in links if s == iri and r == "summarises"],
-        summarised_by=[source_ref(store, s) for s, r, t in links if t == iri and r == "summarises"],
-        innovations=[innovation_ref(store, t) for s, r, t in links if s == iri and r == "studies"],
-        findings=evidence_by_source(store).get(iri, []),
-        involvements=[i for i in all_involvements(store) if i.stated_in and i.stated_in.iri == iri],
+        summarises=_linked(store, [t for s, r, t in links if s == iri and r == str(CKG.summarises)]),
+        summarised_by=_linked(store, [s for s, r, t in links if t == iri and r == str(CKG.summarises)]),
+        innovations=[innovation_ref(store, t) for s, r, t in links if s == iri and r == str(CKG.studies)],
+        findings=evidence_about(store, iri),
+        involvements=involvements_of(store, select(store, "api_involvements_stated_in", source=iri)),
     )
+
+
+def _linked(store: GraphStore, iris: list[str]) -> list[SourceRef]:
+    """The sources a source links to, each by one bound query, in the order the links came."""
+    return [one_source_ref(store, iri) for iri in iris]

@@ -127,6 +127,25 @@ def test_home_says_what_the_graph_holds(client, store):
     assert "/sparql" in home.links and "/docs" in home.links
 
 
+def test_home_lists_the_newest_studies_and_links_the_rest(client, store, monkeypatch):
+    """A large graph holds tens of thousands of sources: the home page lists the newest HOME_STUDIES
+    and links GET /studies for all of them; with fewer, every one and no such line."""
+    from api.routes import pages
+
+    sources = count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) "
+                           "WHERE { ?s a ?c . ?c rdfs:subClassOf* ckg:Source }")
+    documents = ("/doc/study/", "/doc/source/")
+    everything = {href for href in page(client, "/").links if href.startswith(documents)}
+    assert len(everything) == sources > 3
+    assert "/studies" not in page(client, "/").links
+    monkeypatch.setattr(pages, "HOME_STUDIES", 3)
+    home = page(client, "/", fewer="1")  # another URL: the response cache holds the first
+    newest = [href for href in home.links if href.startswith(documents)]
+    assert len(set(newest)) == 3 and set(newest) < everything
+    assert "/studies" in home.links
+    assert f"The newest 3 of {sources}" in client.get("/", params={"fewer": "1"}, headers=HTML).text
+
+
 def test_home_is_html_only(client):
     assert client.get("/", headers={"Accept": "application/json"}).status_code == 406
 

@@ -1,0 +1,41 @@
+"""The evidence counts pages show, read from what the rules materialised at load time (carekg.rules:
+ckg:findingCount and the others, per innovation, factor, source and framework concept) instead of
+counted from every finding per request. A write recomputes them with the other rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carekg.services.refs import Counts
+from carekg.services.rows import as_int, select
+from carekg.store.base import GraphStore, Row
+
+
+@dataclass(frozen=True)
+class EvidenceCounts:
+    """A resource's counts: its findings (per direction, with their distinct sources), and the
+    distinct innovations and factors they name."""
+
+    counts: Counts = Counts()
+    innovations: int = 0
+    factors: int = 0
+
+
+def counts_of_row(row: Row) -> EvidenceCounts:
+    """The counts in a row of api_evidence_counts.rq (or of a query with the same columns)."""
+    def number(column: str) -> int:
+        return as_int(row.get(column)) or 0
+
+    return EvidenceCounts(Counts(number("findings"), number("sources"), number("enabler"), number("barrier"),
+                                 number("mixed")), number("innovations"), number("factors"))
+
+
+def counts_by_kind(store: GraphStore, kind: str) -> dict[str, EvidenceCounts]:
+    """Every resource of class ``kind`` with findings -> its counts (one read of the materialised counts)."""
+    return {row["subject"]: counts_of_row(row) for row in select(store, "api_evidence_counts", kind=kind)}
+
+
+def counts_of(store: GraphStore, iri: str) -> EvidenceCounts:
+    """One resource's counts; zeros when it has no findings."""
+    rows = select(store, "api_evidence_counts", subject=iri)
+    return counts_of_row(rows[0]) if rows else EvidenceCounts()
