@@ -56,7 +56,7 @@ _ANSWERS: dict[int | str, dict] = {
                          "the service description",
           "content": {media_type: {} for media_type in (*RESULT_TYPES, *GRAPH_TYPES)}},
     400: {"description": "a syntax error (with the parser's message); update, SERVICE or LOAD; two queries; "
-                         "a query longer than the cap"},
+                         "a query longer than the cap; brackets nested more than 32 levels deep"},
     406: {"description": "no acceptable result format"},
     413: {"description": "the request body or the answer is larger than the cap"},
     415: {"description": "a POST body that is neither form-encoded nor application/sparql-query"},

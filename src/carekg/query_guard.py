@@ -8,9 +8,11 @@ comments the way the SPARQL grammar does, then reads the prologue (BASE, PREFIX)
 the dataset clauses, and notes every ``SERVICE`` keyword. Whatever the scan cannot decide for certain
 (``\\u`` escapes, a word that starts with a guarded keyword but is longer, an unexpected prologue,
 a SERVICE with an allow-list to check, a prefix it cannot resolve) goes to rdflib's full parse, as
-every query did before. Syntax errors the scan does not look for are left to the engine, which
-parses the query anyway (its error becomes the same 400). Updates cannot run through this path at
-all (the engines are asked to *query*); the scan only names them so the refusal says why.
+every query did before. Brackets nested past :data:`MAX_NESTING` are refused by counting
+(:func:`nesting`), on either path, before anything recurses. Syntax errors the scan does not look
+for are left to the engine, which parses the query anyway (its error becomes the same 400). Updates
+cannot run through this path at all (the engines are asked to *query*); the scan only names them so
+the refusal says why.
 
 Why keyword prefixes are ambiguous: Oxigraph's PEG grammar matches a keyword without a word
 boundary, so ``service:x { ... }`` and ``SERVICEex:x { ... }`` are SERVICE calls to it, while a
@@ -21,12 +23,15 @@ them: rdflib sees the keyword or a syntax error).
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
+from types import FrameType
 
 from pyparsing import ParseException
 from rdflib import URIRef
 from rdflib.plugins.sparql import parser
 from rdflib.plugins.sparql.algebra import translatePrologue
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes
 from rdflib.plugins.sparql.parserutils import CompValue
 
 
@@ -52,9 +57,14 @@ _UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP"
 _QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 #: Words whose letters must never start a longer word the scan passes (see the module docstring).
 _GUARDED = frozenset({"SERVICE", "FROM", "NAMED", "PREFIX", "BASE", *_UPDATE_WORDS, *_QUERY_FORMS})
-#: Brackets nested deeper than this take the full parse, which refuses them (rdflib stops below 100);
-#: Oxigraph's recursive parser overflows its stack and kills the worker at a few thousand.
+#: Brackets ({, ( and [) nested deeper than this are refused: Oxigraph's recursive parser overflows its
+#: stack and kills the worker at a few thousand, and rdflib's needs ~40 Python frames a level.
 MAX_NESTING = 32
+NESTING_REFUSED = (f"the query nests too deeply: brackets ({{, ( or [) more than {MAX_NESTING} levels "
+                   f"deep; this endpoint's limit is {MAX_NESTING}")
+#: Python frames rdflib's parser takes per level of nesting (measured: 37 for nested expressions, the
+#: deepest kind; 28 for groups) and for the rest of a query, so a query within MAX_NESTING parses.
+_FRAMES_PER_LEVEL, _FRAMES_BASE = 40, 400
 #: Guarded words a valid query has only in its prologue, after FROM, or (a form) in a subquery.
 _MISPLACED = frozenset({"BASE", "PREFIX", "NAMED", "FROM", *_UPDATE_WORDS})
 
@@ -89,6 +99,35 @@ _GUARD_START = re.compile("|".join(sorted(_GUARDED)), re.I)
 
 class Ambiguous(Exception):
     """The scan cannot decide this query for certain: the full parse must."""
+
+
+def _iri_brackets(iri: str) -> tuple[int, int]:
+    """(deepest, net) nesting of the brackets inside an IRI token. An engine may read what looks like an
+    IRI as code (``?a<xsd:int(xsd:int(1))>0`` is two comparisons), so its brackets count as brackets."""
+    level = deepest = 0
+    for char in iri:
+        if char in "([":
+            level += 1
+            deepest = max(deepest, level)
+        elif char in ")]":
+            level -= 1
+    return deepest, level
+
+
+def nesting(text: str) -> int:
+    """How deep ``text`` nests brackets ({, ( and [) outside strings and comments, \\u escapes expanded
+    as the parsers expand them: what decides a refusal without parsing (and without recursion)."""
+    level = deepest = 0
+    for iri, _, mark in _TOKEN.findall(expandUnicodeEscapes(text)):
+        if iri:
+            inner, net = _iri_brackets(iri)
+            deepest, level = max(deepest, level + inner), level + net
+        elif mark and mark in "{([":
+            level += 1
+            deepest = max(deepest, level)
+        elif mark and mark in "})]":
+            level -= 1
+    return deepest
 
 
 @dataclass(frozen=True)
@@ -135,7 +174,8 @@ def _iri(kind: str, value: str, base: str, prefixes: dict[str, str]) -> str:
 
 def scan(text: str, base: str | None = None) -> Scan:
     """Read ``text``'s form, dataset clauses and SERVICE keywords without parsing it; raise Ambiguous
-    for whatever needs the full parse. It does not look for syntax errors: the engine does."""
+    for whatever needs the full parse, and RefusedQuery for brackets nested past MAX_NESTING. It does
+    not look for syntax errors: the engine does."""
     if "\\u" in text or "\\U" in text:  # escapes the parser expands before reading (SPARQL 1.1 §19.2)
         raise Ambiguous("\\u escape")
     tokens = _tokens(text)
@@ -160,20 +200,22 @@ def scan(text: str, base: str | None = None) -> Scan:
         raise Ambiguous("form")
     default_graphs: list[str] = []
     named_graphs: list[str] = []
-    services = depth = nesting = 0
+    services = depth = level = 0
     for index in range(at + 1, len(tokens)):
         word = words[index]
         if not word:
-            if tokens[index][0] == "brace":
-                mark = tokens[index][1]
-                if mark in "{([":
-                    nesting += 1
-                    if nesting > MAX_NESTING:
-                        raise Ambiguous("deep nesting")
-                else:
-                    nesting -= 1
+            kind, mark = tokens[index]
+            if kind == "brace":
+                level += 1 if mark in "{([" else -1
                 if mark in "{}":
                     depth += 1 if mark == "{" else -1
+            elif kind == "iri" and ("(" in mark or "[" in mark or ")" in mark or "]" in mark):
+                inner, net = _iri_brackets(mark)
+                if level + inner > MAX_NESTING:
+                    raise RefusedQuery(NESTING_REFUSED)
+                level += net
+            if level > MAX_NESTING:
+                raise RefusedQuery(NESTING_REFUSED)
         elif word == "SERVICE":
             services += 1
         elif word == "FROM" and depth == 0 and index + 1 < len(tokens):
@@ -212,12 +254,21 @@ def _services(node, prologue, found: list) -> list:
 
 def full_check(text: str, allowed_services: frozenset[str] | set[str] = frozenset(),
                base: str | None = None) -> CheckedQuery:
-    """The decision from rdflib's full SPARQL 1.1 parse (slow: ~10 ms); RefusedQuery otherwise."""
+    """The decision from rdflib's full SPARQL 1.1 parse (slow: ~10 ms); RefusedQuery otherwise. Brackets
+    nested past MAX_NESTING are refused before parsing (the parser recurses per level), and the parse
+    gets the Python stack a query within the limit needs."""
+    if nesting(text) > MAX_NESTING:
+        raise RefusedQuery(NESTING_REFUSED)
+    _make_room_for_the_parser()
     try:
         parsed = parser.parseQuery(text)
+    except RecursionError:
+        raise RefusedQuery(NESTING_REFUSED) from None
     except ParseException as error:
         try:
             parser.parseUpdate(text)
+        except RecursionError:
+            raise RefusedQuery(NESTING_REFUSED) from None
         except ParseException:
             raise RefusedQuery(f"SPARQL syntax error at line {error.lineno}, column {error.col}: "
                                f"{error.msg}") from None
@@ -243,6 +294,18 @@ def full_check(text: str, allowed_services: frozenset[str] | set[str] = frozense
                                              for c in clauses if "default" in c),
                         named_graphs=tuple(str(prologue.absolutize(c["named"]))
                                            for c in clauses if "named" in c))
+
+
+def _make_room_for_the_parser() -> None:
+    """Raise the recursion limit (for the whole process, never lowered: another thread may be deep in a
+    parse) so that rdflib can parse a query nested MAX_NESTING deep from where this call stands."""
+    frame: FrameType | None = sys._getframe()
+    depth = 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    needed = depth + _FRAMES_BASE + _FRAMES_PER_LEVEL * MAX_NESTING
+    if sys.getrecursionlimit() < needed:
+        sys.setrecursionlimit(needed)
 
 
 def check_query(text: str, allowed_services: frozenset[str] | set[str] = frozenset(),

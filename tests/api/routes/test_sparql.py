@@ -8,10 +8,12 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
+import httpx
 import pytest
 from rdflib import Graph, Namespace, URIRef
 
 from carekg.ids import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPHS, INNOVATION
+from carekg.query_guard import NESTING_REFUSED
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -268,3 +270,23 @@ def test_the_protocol_dataset_overrides_the_query_dataset(client):
     query = f"ASK FROM <{GRAPH_DATA}> WHERE {{ ?s a <http://www.w3.org/2002/07/owl#Class> }}"
     response = client.get("/sparql", params={"query": query, "default-graph-uri": str(GRAPH_ONTOLOGY)})
     assert response.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("nested", [
+    "SELECT * WHERE { " + "{" * 5000 + "}" * 5000 + " }",
+    "SELECT * WHERE { FILTER(" + "\\u0028" * 40 + "1" + "\\u0029" * 40 + ") }",  # the slow path's
+    # what looks like an IRI to a tokenizer, but ``<`` is less-than to the engine (at 6,600 levels, past
+    # the default length cap, its parser overflows the stack)
+    "SELECT * WHERE { FILTER(?a<" + "x:(" * 3_500 + "1" + ")" * 3_500 + ">0) }",
+])
+def test_a_query_nested_too_deeply_is_a_400_that_says_so_over_http(served, method, nested):
+    """Over a real server (query workers, as deployed): a clear 400 naming the limit, not a syntax error,
+    not a recursion error, not a dead worker; the endpoint answers the next query."""
+    query = "PREFIX x: <http://www.w3.org/2001/XMLSchema#> " + nested
+    url = f"{served.base}/sparql"
+    answer = (httpx.get(url, params={"query": query}, timeout=30) if method == "GET"
+              else httpx.post(url, data={"query": query}, timeout=30))
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["detail"] == NESTING_REFUSED and "limit is 32" in NESTING_REFUSED
+    assert httpx.get(url, params={"query": ASK}, timeout=30).json()["boolean"] is True
