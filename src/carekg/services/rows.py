@@ -50,6 +50,19 @@ _PAGE = re.compile(r"\bLIMIT\s+\d+\s+OFFSET\s+\d+\b")
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
 
 
+def _closed_select(text: str, at: int) -> int:
+    """Where the SELECT starts whose WHERE group ends last before ``at`` (the one a solution modifier at
+    ``at`` belongs to): the group's braces are matched backwards, comments skipped."""
+    code = re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), text)  # same offsets, no comments
+    depth, position = 0, code.rindex("}", 0, at)
+    while position >= 0:
+        depth += {"}": 1, "{": -1}.get(code[position], 0)
+        if depth == 0:
+            break
+        position -= 1
+    return [m.start() for m in _SELECT.finditer(code, 0, position)][-1]
+
+
 def select_page(store: GraphStore, name: str, limit: int | None, offset: int, **bindings: str) -> list[Row]:
     """A paged query's rows: its LIMIT/OFFSET clause set to ``limit`` rows after the first ``offset``
     (every row with ``limit=None``). The clause may close a sub-select, so that the engine cuts the
@@ -63,6 +76,6 @@ def select_page(store: GraphStore, name: str, limit: int | None, offset: int, **
         raise ValueError(f"query {name!r} has no single LIMIT/OFFSET clause to page")
     clause = clauses[0]
     paged = f"LIMIT {limit} OFFSET {offset}" if limit is not None else f"OFFSET {offset}"
-    start = [m.start() for m in _SELECT.finditer(text, 0, clause.start())][-1]
+    start = _closed_select(text, clause.start())
     sub_select = bind_values(text[start:clause.start()], {k: str(v) for k, v in bindings.items()})
     return store.select(text[:start] + sub_select + paged + text[clause.end():])
