@@ -12,6 +12,9 @@ from api.query_runner import QueryRunner
 from carekg.store import GraphStore
 
 MAX_LIMIT = 500
+#: The most items a page may skip: the engines read OFFSET as a 64-bit count, and a larger one is a
+#: query they refuse (a 503), not an empty page.
+MAX_OFFSET = 1_000_000_000
 
 
 def get_store(request: Request) -> GraphStore:
@@ -42,7 +45,7 @@ class Pagination:
 
 def get_pagination(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"items per page, at most {MAX_LIMIT}")] = 50,
-    offset: Annotated[int, Query(ge=0, description="items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")] = 0,
 ) -> Pagination:
     return Pagination(limit, offset)
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from api.config import Settings
-from api.deps import MAX_LIMIT, SettingsDep, StoreDep
+from api.deps import MAX_LIMIT, MAX_OFFSET, SettingsDep, StoreDep
 from api.responses import HTML, JSON, RDF_TYPES, choose, json_answer, versioned
 from api.routes import pages
 from carekg import services
@@ -92,7 +92,7 @@ def list_findings(
         f"order. Default: finding, or stored when more than {services.SORT_LIMIT:,} findings match"))] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT,
                                 description=f"findings per page, at most {MAX_LIMIT}")] = 50,
-    offset: Annotated[int, Query(ge=0, description="findings to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="findings to skip")] = 0,
 ) -> Response:
     """Every finding that matches all the filters given, a page at a time, with its innovation, factor,
     source (type, design, year, independence) and review window."""

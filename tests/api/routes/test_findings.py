@@ -116,6 +116,7 @@ def test_filters_combine(client):
     ("factor", "no-such-factor", "/factors"),
     ("sort", "colour", "-year"),
     ("limit", "0", "greater than or equal to 1"),
+    ("offset", str(10**20), "less than or equal to 1000000000"),
 ])
 def test_a_bad_value_is_a_422_naming_what_is_allowed(client, name, value, named):
     answer = client.get("/findings", params={name: value})
