@@ -128,6 +128,26 @@ def mid_innovation(rows: list[tuple[str, int]]) -> dict:
 # --- one size ------------------------------------------------------------------------------------------
 
 
+def carekg_server(args, work: Path, profile_path: str) -> Server:
+    """A carekg server (not started) over the store loaded under ``work``, probed with ``profile_path``."""
+    port = free_port()
+    workers = ["--workers", str(args.workers)] if args.workers > 1 else []
+    return Server("carekg", [BIN / "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
+                             "--port", str(port), "--log-level", "warning", "--timeout-keep-alive", "75",
+                             "--no-access-log", *workers],
+                  f"http://127.0.0.1:{port}", profile_path, work,
+                  env={"CAREKG_STORE": f"oxigraph-ro:{work / 'carekg-store'}"}, cwd=ROOT)
+
+
+def cold_answers(args, work: Path, rows: list[tuple[str, int]], profile_path: str) -> dict:
+    """Every route's cold answers (bench/cold.py), or those of the routes ``--cold-routes`` names."""
+    ids = cold.sample_ids(work / "carekg-store", [iri for iri, _ in reversed(rows)], args.cold_ids)
+    routes = [route for route in cold.ROUTES if not args.cold_routes or route[0] in args.cold_routes]
+    return cold.cold_routes(carekg_server(args, work, profile_path), ids, args.cold_timeout, args.rss_cap_mb,
+                            args.memory_flag_mb, args.start_timeout, restart=args.cold_restart == "route",
+                            routes=routes)
+
+
 def run_size(size: str, args) -> dict:
     log(f"=== {size}")
     files = dataset(size, args.seed)
@@ -135,12 +155,18 @@ def run_size(size: str, args) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     result: dict = {"size": size, "data": files["info"], "servers": {}, "runs": [], "skipped": {},
                     "load_average_at_start": os.getloadavg(), "uptime_at_start": uptime()}
-    result["load"] = {"carekg": load_carekg(files["data"], work / "carekg-store"),
-                      "oxigraph": load_oxigraph(files["full"], work / "oxigraph-store")}
-    log(f"  loaded: carekg {result['load']['carekg']['seconds']} s, oxigraph {result['load']['oxigraph']['seconds']} s")
+    result["load"] = {"carekg": load_carekg(files["data"], work / "carekg-store")}
+    if args.only != "cold":  # the cold answers need carekg's store alone
+        result["load"]["oxigraph"] = load_oxigraph(files["full"], work / "oxigraph-store")
+    log("  loaded: " + ", ".join(f"{name} {load['seconds']} s" for name, load in result["load"].items()))
     rows = innovations_by_findings(work / "carekg-store")
     innovation = mid_innovation(rows)
     result["innovation"] = innovation
+    if args.only == "cold":  # every (or each chosen) route's cold answers alone, on the store just loaded
+        result["cold"] = cold_answers(args, work, rows, profile_path=f"/innovations/{innovation['id']}/profile")
+        result["load_average_at_end"] = os.getloadavg()
+        result["uptime_at_end"] = uptime()
+        return result
     if args.only == "load,write":  # the load and write measures alone, on the store just loaded
         result["write"] = write_validation(files["data"], work / "carekg-store", innovation["iri"])
         log(f"  write: {result['write']}")
@@ -152,14 +178,8 @@ def run_size(size: str, args) -> dict:
     checked = rotation[::max(1, len(rotation) // CHECKED)][:CHECKED]
     query = PROFILE_SPARQL % innovation["iri"]
     profile_path = f"/innovations/{innovation['id']}/profile"
-    carekg_server = lambda: Server(  # noqa: E731
-        "carekg", [BIN / "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-                   "--port", str(port := free_port()), "--log-level", "warning", "--timeout-keep-alive", "75",
-                   "--no-access-log", *(["--workers", str(args.workers)] if args.workers > 1 else [])],
-        f"http://127.0.0.1:{port}", profile_path, work, env={"CAREKG_STORE": f"oxigraph-ro:{work / 'carekg-store'}"},
-        cwd=ROOT)
     servers = [
-        ("carekg", carekg_server()),
+        ("carekg", carekg_server(args, work, profile_path)),
         ("oxigraph", Server("oxigraph", [BIN / "oxigraph", "serve-read-only", "--location", work / "oxigraph-store",
                                          "--bind", f"127.0.0.1:{(port := free_port())}"],
                             f"http://127.0.0.1:{port}", sparql_path("/query", query), work, accept=SPARQL_JSON)),
@@ -231,10 +251,7 @@ def run_size(size: str, args) -> dict:
         and all(new_answers["carekg"]), "rows": [len(b) for b in new_answers.get("carekg", [])]}
     log(f"  new-query answers: {result['new_query_answers']}")
     if args.cold_ids:
-        ids = cold.sample_ids(work / "carekg-store", [iri for iri, _ in reversed(rows)], args.cold_ids)
-        result["cold"] = cold.cold_routes(carekg_server(), ids, args.cold_timeout, args.rss_cap_mb,
-                                          args.memory_flag_mb, args.start_timeout,
-                                          restart=args.cold_restart == "route")
+        result["cold"] = cold_answers(args, work, rows, profile_path)
     result["search"] = {**search_queries(work / "carekg-store", cold.SEARCH_QUERIES),
                         "index_build_seconds": result["load"]["carekg"].get("search_index_seconds")}
     log(f"  search: index built in {result['search']['index_build_seconds']} s, "
@@ -312,8 +329,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="kill the server when its RSS (with children) passes this during a cold request")
     parser.add_argument("--memory-flag-mb", type=float, default=256,
                         help="flag a route whose request grows the server by more than this")
-    parser.add_argument("--only", choices=("load,write",),
-                        help="run only the load (carekg and oxigraph) and the write measures, not the servers")
+    parser.add_argument("--only", choices=("load,write", "cold"),
+                        help="load,write: only the load (carekg and oxigraph) and the write measures, not the "
+                             "servers; cold: only carekg's load and the cold answers of the routes")
+    parser.add_argument("--cold-routes", help="comma-separated labels of bench/cold.py's ROUTES whose cold "
+                                              "answers are measured (default: every route)")
     parser.add_argument("--name", help="results file name (default: bench-<sizes>)")
     parser.add_argument("--out", default=str(RESULTS), help="results folder")
     parser.add_argument("--work", default=str(WORK), help="folder for the stores and server logs (scratch)")
@@ -335,6 +355,10 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown sizes {unknown}: use {', '.join(SIZES)}")
     args.clients = [int(c) for c in args.clients.split(",")]
+    args.cold_routes = {label.strip() for label in (args.cold_routes or "").split(",") if label.strip()}
+    unknown = args.cold_routes - {route[0] for route in cold.ROUTES}
+    if unknown:
+        parser.error(f"unknown --cold-routes {sorted(unknown)}: the labels are those of ROUTES in bench/cold.py")
     # A SIGTERM unwinds like Ctrl-C, so every server started is stopped by its `finally`.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if shutil.which("wrk") is None and not args.only:
