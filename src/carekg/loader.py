@@ -21,7 +21,7 @@ from carekg import __version__, paths
 from carekg.ids import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from carekg.queries import load_query
 from carekg.reasoning import run_hermit
-from carekg.rules import RULE_QUERIES, rule_inferred_from_files
+from carekg.rules import RULE_QUERIES, rule_ntriples_from_files
 from carekg.store.base import GraphStore, LoadProgress
 from carekg.submissions import read_submission
 
@@ -103,6 +103,13 @@ def hermit_inferred(files: DatasetFiles, progress: Progress = lambda _: None) ->
     return path
 
 
+def _write_rules(path: Path, files: tuple[Path, ...], classify: bool) -> None:
+    """The rules' results as an N-Triples file (line by line: no rdflib graph of them is built)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(rule_ntriples_from_files(files, classify=classify))
+
+
 def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = False, reasoner: bool = True,
          progress: Progress = lambda _: None, load_progress: LoadProgress | None = None) -> tuple[str, bool]:
     """Make ``store`` hold the dataset. Returns (version, whether anything was loaded).
@@ -119,16 +126,14 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
     progress(f"loading dataset {version}")
     with ThreadPoolExecutor(1) as pool:  # the rules are computed while the store loads
         # The rule classifies the submissions (HermiT's cached classification covers the curated files).
-        rule_results = pool.submit(rule_inferred_from_files, files.paths,
-                                   classify=reasoner and bool(files.submissions))
+        rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
+        rule_results = pool.submit(_write_rules, rules, files.paths, reasoner and bool(files.submissions))
         store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology},
                               load_progress)
         for submission in files.submissions:  # TriG: each keeps its own named graphs
             store.load_graph(str(GRAPH_DATA), submission)
         progress("applying SPARQL rules")
-        rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
-        rules.parent.mkdir(parents=True, exist_ok=True)
-        rule_results.result().serialize(rules, format="nt", encoding="utf-8")
+        rule_results.result()
     for part in filter(None, (classified, rules)):
         store.load_graph(str(GRAPH_INFERRED), part)
     progress("compacting the store")
