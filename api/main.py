@@ -118,7 +118,7 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
         if on_disk:
             app.state.store = get_store(settings.store, read_only=True)
         app.state.query_runner.reopen(app.state.store)
-        search_index.warm(app.state.store)  # the new findings are searchable without waiting for a search
+        search_index.warm(app.state.store)  # opens the index the write made (carekg.search.follow_write)
         # The answers readers asked for before the write are computed again for the new version, in the
         # background, so the first reader after a write does not pay a cold page.
         app.state.refreshing = threading.Thread(target=answer_cache.refresh, args=(app.state.store,),

@@ -21,6 +21,8 @@ The order of a write (see docs/security.md for why it survives SIGKILL at any po
    the change touches (carekg.incremental: the sub-domain summaries of the innovations and the
    consensus and confidence of the factors it can reach, and the defined-class rule's classification
    of the touched nodes) and the new version.
+6. make the new version's search index from the previous one, replacing only the documents of the
+   resources the submission spoke of (carekg.search.follow_write), before readers see the version.
 
 A crash before 4 leaves nothing; after 4 and before the second update the store lacks the folder's
 version, and the next start (``carekg-serve`` or the app's writer) sees the mismatch and reloads from
@@ -43,6 +45,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import logging
 import os
 import re
 import threading
@@ -55,7 +58,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from carekg import incremental, paths
+from carekg import incremental, paths, search
 from carekg.ids import (
     AGENT,
     CONSENSUS,
@@ -77,6 +80,8 @@ from carekg.rules import classified
 from carekg.store import GraphStore, Writable
 from carekg.store.binding import iri_values
 from carekg.submissions import provenance_graph, read_submission, submission_graph
+
+log = logging.getLogger("carekg.writes")
 
 #: Media types accepted from users, and the parser for each. RDF/XML is refused on purpose: entity
 #: expansion in XML parsers (tech.md §5); TriG/N-Quads: a submission may not name graphs.
@@ -359,7 +364,8 @@ class EvidenceWriter:
                 raise ValidationFailed(report)
             # 3. the file as it will be, staged under its final name, and everything derived from it.
             started = _now()
-            provenance = read_submission(final).provenance if amended else Graph()
+            earlier = read_submission(final) if amended else None
+            provenance = earlier.provenance if earlier else Graph()
             activity = WRITE[f"{name}-{sum(1 for _ in provenance.subjects(RDF.type, PROV.Activity)) + 1}"]
             agent = AGENT[_agent_slug(who)]
             entity = submission_graph(name)
@@ -400,5 +406,12 @@ class EvidenceWriter:
                 staged.unlink(missing_ok=True)
             # 5. ... and the store follows: the statements, then the rules for what they touch.
             self._apply(store, name, data, provenance, parsed.triples, version, classify)
+            # 6. the search index follows (only the documents of what the submission spoke of, before and
+            # after), before readers see the new version; if it cannot, the first search builds one.
+            try:
+                search.follow_write(store, previous, version,
+                                    search.resources_in(data, *([earlier.data] if earlier else [])))
+            except Exception:
+                log.exception("the search index of %s will be built by the first search", version)
         self._on_commit(version)
         return WriteResult(name, version, previous, len(data), str(activity), amended)

@@ -52,7 +52,7 @@ def disk_store(tmp_path, dataset_files):
 def test_an_on_disk_store_keeps_its_index_beside_it_per_version(disk_store, tmp_path):
     version = disk_store.dataset_version()
     path = index_file(disk_store, version)
-    assert path == tmp_path / "store.search" / f"{version}-v3.sqlite3"
+    assert path == tmp_path / "store.search" / f"{version}-v4.sqlite3"
     index = index_for(disk_store)
     assert path.is_file() and index.size() > 100
     assert index_for(disk_store) is index

@@ -9,6 +9,11 @@ One index per store and dataset version, built from the store with SPARQL (``sea
   reload or an accepted write gives a new version, hence a new file, and older files are removed;
 - any other store (in memory, a remote SPARQL server) keeps it in memory, built on first use (the
   service starts building it for a remote store at start-up, see ``warm``).
+
+An accepted write does not rebuild it: the writer calls ``follow_write``, which copies the previous
+version's index and replaces only the documents of the resources the submission spoke of (before and
+after an amendment), before the server's readers see the new version (see ``follow_write`` for why
+that is exact).
 """
 
 from __future__ import annotations
@@ -20,18 +25,20 @@ import threading
 import weakref
 from pathlib import Path
 
-from carekg.search.documents import KINDS, Document, documents
+from rdflib import Graph, URIRef
+
+from carekg.search.documents import KINDS, Document, documents, documents_of, findings_about
 from carekg.search.index import Hit, SearchIndex, match_expression
 from carekg.store.base import GraphStore
 from carekg.store.oxigraph_store import OxigraphStore
 
-__all__ = ["KINDS", "Document", "Hit", "SearchIndex", "build_index", "index_file", "index_for",
-           "match_expression", "warm"]
+__all__ = ["KINDS", "Document", "Hit", "SearchIndex", "build_index", "follow_write", "index_file",
+           "index_for", "match_expression", "resources_in", "warm"]
 
 log = logging.getLogger("carekg.search")
 
 #: Bumped when the index's table or what it holds changes, so an older file is never reused.
-FORMAT = 3
+FORMAT = 4
 
 _INDEXES: weakref.WeakKeyDictionary[GraphStore, tuple[str | None, SearchIndex]] = weakref.WeakKeyDictionary()
 _BUILDING: weakref.WeakKeyDictionary[GraphStore, threading.Lock] = weakref.WeakKeyDictionary()
@@ -46,19 +53,28 @@ def index_file(store: GraphStore, version: str) -> Path | None:
     return folder / f"{version}-v{FORMAT}.sqlite3"
 
 
-def _build_file(store: GraphStore, path: Path) -> SearchIndex:
-    """Build into a temporary file and rename it into place, so no process ever opens half an index;
-    then remove the indexes of other versions."""
+def _partial(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     partial.unlink(missing_ok=True)
-    SearchIndex.build(documents(store), partial).close()
+    return partial
+
+
+def _publish(partial: Path, path: Path) -> SearchIndex:
+    """Rename a finished index into place, so no process ever opens half an index; then remove the
+    indexes of other versions."""
     os.replace(partial, path)
     for old in path.parent.glob("*.sqlite3"):
         if old != path:
             with contextlib.suppress(OSError):  # another process may be removing it too
                 old.unlink()
     return SearchIndex.open(path)
+
+
+def _build_file(store: GraphStore, path: Path) -> SearchIndex:
+    partial = _partial(path)
+    SearchIndex.build(documents(store), partial).close()
+    return _publish(partial, path)
 
 
 def build_index(store: GraphStore) -> SearchIndex:
@@ -108,3 +124,80 @@ def warm(store: GraphStore) -> threading.Thread:
     thread = threading.Thread(target=run, name="carekg-search-index", daemon=True)
     thread.start()
     return thread
+
+
+def resources_in(*graphs: Graph) -> frozenset[str]:
+    """The resources whose documents statements in ``graphs`` can change: the named subjects, and for
+    a blank subject the named nodes it points to (as carekg.incremental.touched_nodes)."""
+    nodes = set()
+    for graph in graphs:
+        for subject, _, value in graph:
+            if isinstance(subject, URIRef):
+                nodes.add(str(subject))
+            elif isinstance(value, URIRef):
+                nodes.add(str(value))
+    return frozenset(nodes)
+
+
+def _previous(store: GraphStore, version: str) -> tuple[SearchIndex, bool] | None:
+    """The index of ``version`` to start from, and whether it was opened here (to close after)."""
+    path = index_file(store, version)
+    if path is not None and path.is_file():
+        return SearchIndex.open(path), True
+    with _LOCK:
+        known = _INDEXES.get(store)
+    return (known[1], False) if known is not None and known[0] == version else None
+
+
+def _relabelled(before: dict[str, tuple[str, str]], made: list[Document]) -> frozenset[str]:
+    """The factors and innovations whose title a write changed (or that it added or removed)."""
+    after = {d.iri: (d.kind, d.title) for d in made}
+    titled = {"factor", "innovation"}
+    return frozenset(iri for iri in before.keys() | after.keys() if before.get(iri) != after.get(iri)
+                     and {pair[0] for pair in (before.get(iri), after.get(iri)) if pair} & titled)
+
+
+def follow_write(store: GraphStore, previous: str | None, version: str,
+                 touched: frozenset[str]) -> SearchIndex | None:
+    """The index of ``version``, which an accepted write made from ``previous`` by changing the statements
+    about the ``touched`` resources: a copy of ``previous``'s index with those resources' documents
+    made again from the store (none for one the write removed), written and renamed into place (or kept
+    in memory) before the writer lets readers see ``version``. None when there is no index of
+    ``previous`` to start from: the first search then builds one, as after a load.
+
+    Exact, so equal to a rebuild (tests/search/test_follow_write.py): a document is made from its own
+    resource's statements, except a finding's title, which carries its factor's and innovation's
+    titles; when a write changes one of those, the findings about it are made again too. A write
+    cannot change which classes are sources (statements are only about carekg resources, not the
+    ontology), and classifies only the nodes it touched."""
+    if previous is None or not touched:
+        return None
+    with _LOCK:
+        building = _BUILDING.setdefault(store, threading.Lock())
+    with building:
+        found = _previous(store, previous)
+        if found is None:
+            return None
+        base, opened = found
+        try:
+            made = documents_of(store, touched)
+            relabelled = _relabelled(base.kinds_and_titles(touched), made)
+            retitled = findings_about(store, relabelled) - touched if relabelled else frozenset()
+            if retitled:
+                made += documents_of(store, retitled)
+            path = index_file(store, version)
+            if path is None:
+                index = base.copy()
+                index.replace(touched | retitled, made, previous)
+            else:
+                partial = _partial(path)
+                copied = base.copy(partial)
+                copied.replace(touched | retitled, made, previous)
+                copied.close()
+                index = _publish(partial, path)
+        finally:
+            if opened:
+                base.close()
+        with _LOCK:
+            _INDEXES[store] = (version, index)
+        return index

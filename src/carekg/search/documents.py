@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from carekg.ids import slug_of
 from carekg.queries import load_query
-from carekg.store.base import GraphStore, Row
+from carekg.store.base import GraphStore, Row, Value
 
 #: The kinds of result, in the order the page lists their counts.
 KINDS = ("finding", "factor", "innovation", "source", "organisation")
@@ -75,9 +75,9 @@ _READERS: dict[str, tuple[str, Callable[[Row], Document]]] = {
 }
 
 
-def _distinct(store: GraphStore, query: str) -> Iterator[Row]:
+def _distinct(store: GraphStore, query: str, bindings: dict[str, Value] | None = None) -> Iterator[Row]:
     seen: set[str] = set()
-    for row in store.select(load_query(query)):
+    for row in store.select(load_query(query), bindings):
         if row["resource"] not in seen:
             seen.add(row["resource"])
             yield row
@@ -96,3 +96,30 @@ def documents(store: GraphStore) -> Iterator[Document]:
             yield document
     for row in _distinct(store, "search_findings"):
         yield _finding(row, labels)
+
+
+def _labels(store: GraphStore, iris: set[str]) -> dict[str, str]:
+    """The titles of the factors and innovations among ``iris`` (what titles their findings)."""
+    labels: dict[str, str] = {}
+    for kind in ("factor", "innovation"):
+        query, read = _READERS[kind]
+        for row in _distinct(store, query, {"resource": tuple(sorted(iris))}):
+            labels[row["resource"]] = read(row).title
+    return labels
+
+
+def documents_of(store: GraphStore, resources: frozenset[str]) -> list[Document]:
+    """The documents of ``resources`` only, each as ``documents`` makes it (none for a resource that
+    is not searchable, or no longer in the store)."""
+    bound: dict[str, Value] = {"resource": tuple(sorted(resources))}
+    found = [read(row) for query, read in _READERS.values() for row in _distinct(store, query, bound)]
+    rows = list(_distinct(store, "search_findings", bound))
+    labels = _labels(store, {row[key] for row in rows for key in ("factor", "innovation") if row.get(key)})
+    return found + [_finding(row, labels) for row in rows]
+
+
+def findings_about(store: GraphStore, resources: frozenset[str]) -> frozenset[str]:
+    """The findings about any of ``resources`` as their factor or innovation: their titles carry its label."""
+    about = tuple(sorted(resources))
+    return frozenset(row["resource"] for key in ("factor", "innovation")
+                     for row in store.select(load_query("search_findings"), {key: about}))

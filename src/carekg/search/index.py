@@ -8,6 +8,7 @@ trailing ``*`` keeps its meaning (a prefix search), and ``"two words"`` is searc
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -34,7 +35,14 @@ _SCHEMA = f"""
 CREATE VIRTUAL TABLE documents USING fts5(
   kind UNINDEXED, id UNINDEXED, iri UNINDEXED, title UNINDEXED, label, names, text,
   tokenize = '{TOKENIZER}'
-)"""
+);
+-- Each resource's rowid in documents, so a write's delta finds the documents it replaces by IRI
+-- without scanning the full-text table's stored rows.
+CREATE TABLE resources (iri TEXT, document INTEGER, PRIMARY KEY (iri, document)) WITHOUT ROWID;
+-- How this file was made: 'build' (from the whole store) or 'delta' (a copy of the index of
+-- 'base', the version before a write, with that write's documents replaced).
+CREATE TABLE made (how TEXT NOT NULL, base TEXT)"""
+_COLUMNS = ("kind", "id", "iri", "title", "label", "names", "text")
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,19 @@ def match_expression(query: str) -> str | None:
     return " ".join(terms) or None
 
 
+def _insert(connection: sqlite3.Connection, documents: Iterable[tuple[int, Document]]) -> None:
+    resources: list[tuple[str, int]] = []
+
+    def rows():
+        for rowid, d in documents:
+            resources.append((d.iri, rowid))
+            yield rowid, d.kind, d.id, d.iri, d.title, _clean(d.label), _clean(d.names), _clean(d.text)
+
+    connection.executemany(
+        f"INSERT INTO documents (rowid, {', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows())
+    connection.executemany("INSERT INTO resources (iri, document) VALUES (?, ?)", resources)
+
+
 def _marked(snippet: str) -> tuple[str, list[tuple[int, int]]]:
     """The snippet without its marks, and the (start, end) character offsets of each marked match."""
     plain: list[str] = []
@@ -103,17 +124,14 @@ class SearchIndex:
         connection = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
         numbers = dict.fromkeys(KINDS, 0)
 
-        def rows():
-            for d in documents:
-                numbers[d.kind] += 1
-                yield ((KINDS.index(d.kind) << KIND_SHIFT) + numbers[d.kind], d.kind, d.id, d.iri, d.title,
-                       _clean(d.label), _clean(d.names), _clean(d.text))
+        def rowid(document: Document) -> int:
+            numbers[document.kind] += 1
+            return (KINDS.index(document.kind) << KIND_SHIFT) + numbers[document.kind]
 
         with connection:
-            connection.execute(_SCHEMA)
-            connection.executemany(
-                "INSERT INTO documents (rowid, kind, id, iri, title, label, names, text)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows())
+            connection.executescript(_SCHEMA)
+            _insert(connection, ((rowid(d), d) for d in documents))
+            connection.execute("INSERT INTO made (how) VALUES ('build')")
             # Merge the b-trees written in batches into one: faster matching from then on.
             connection.execute("INSERT INTO documents (documents) VALUES ('optimize')")
             # The table's own rank is BM25 with the columns' weights: FTS5 then sorts a query's matches
@@ -123,6 +141,54 @@ class SearchIndex:
             connection.execute("INSERT INTO documents (documents, rank) VALUES ('rank', ?)",
                                (f"bm25({weights})",))
         return cls(connection)
+
+    def copy(self, path: Path | None = None) -> SearchIndex:
+        """A writable copy of this index, in ``path`` (which must not exist) or in memory."""
+        copied = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
+        with self._lock:
+            self._connection.backup(copied)
+        return SearchIndex(copied)
+
+    def kinds_and_titles(self, iris: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """The kind and title of each of ``iris`` that has a document here."""
+        with self._lock:
+            return {iri: (kind, title) for iri, kind, title in self._connection.execute(
+                "SELECT d.iri, d.kind, d.title FROM resources r JOIN documents d ON d.rowid = r.document"
+                " WHERE r.iri IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(iris))),))}
+
+    def replace(self, iris: Iterable[str], documents: Iterable[Document], base: str | None) -> None:
+        """Remove the documents of ``iris`` and add ``documents`` (of resources among ``iris``), in one
+        transaction: a write's delta, on a copy of the index of version ``base``."""
+        wanted = json.dumps(sorted(set(iris)))
+        with self._lock, self._connection as connection:
+            among = "FROM resources WHERE iri IN (SELECT value FROM json_each(?))"
+            connection.execute(f"DELETE FROM documents WHERE rowid IN (SELECT document {among})", (wanted,))
+            connection.execute(f"DELETE {among}", (wanted,))
+            last = {}
+            for number, kind in enumerate(KINDS):
+                first = number << KIND_SHIFT
+                found = connection.execute("SELECT max(rowid) FROM documents WHERE rowid BETWEEN ? AND ?",
+                                           (first, first + (1 << KIND_SHIFT) - 1)).fetchone()[0]
+                last[kind] = found or first
+
+            def rowid(document: Document) -> int:
+                last[document.kind] += 1
+                return last[document.kind]
+
+            _insert(connection, ((rowid(d), d) for d in documents))
+            connection.execute("DELETE FROM made")
+            connection.execute("INSERT INTO made (how, base) VALUES ('delta', ?)", (base,))
+
+    def made(self) -> tuple[str, str | None]:
+        """How this index was made: ('build', None), or ('delta', the version whose index it copied)."""
+        with self._lock:
+            return self._connection.execute("SELECT how, base FROM made").fetchone()
+
+    def documents(self) -> list[Document]:
+        """Every document held, in order of kind and IRI (to compare two indexes)."""
+        with self._lock:
+            rows = self._connection.execute(f"SELECT {', '.join(_COLUMNS)} FROM documents").fetchall()
+        return sorted((Document(*row) for row in rows), key=lambda d: (KINDS.index(d.kind), d.iri))
 
     @classmethod
     def open(cls, path: Path) -> SearchIndex:

@@ -1,10 +1,12 @@
 """GET /search (api/routes/search.py) on a real uvicorn server over an on-disk store with writes on: JSON
 answers, paging, the kind filter, every bad q as a 4xx, FTS5 syntax as plain text, the HTML page, and an
-accepted write's finding found by the next search."""
+accepted write's finding found by the next search, from an index the write made from the previous one
+(never rebuilt), and an amendment's text replacing the old."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,7 +14,7 @@ import served_api
 
 from api.routes.search import marked
 from carekg.loader import load
-from carekg.search import index_file
+from carekg.search import SearchIndex, index_file
 from carekg.store import get_store
 
 TOKEN = "correct-horse-battery-staple"
@@ -111,22 +113,46 @@ def test_a_prefix_and_an_accented_word_match(base):
 
 def test_an_accepted_write_is_found_by_the_next_search(base, store_dir):
     assert _search(base, q="xylophonically").json()["count"] == 0
-    written = httpx.post(f"{base}/evidence/search-test", content=FINDING, timeout=120,
-                         headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"})
-    assert written.status_code in {200, 201}, written.text
+    written = _post(base, "search-test", FINDING)
     found = _search(base, q="xylophonically").json()
     assert [r["id"] for r in found["data"]] == ["sub-fdac-search-1"]
     assert "<img src=x onerror=alert(1)>" in found["data"][0]["snippet"]  # JSON: the text as it is
     page = _page(base, q="xylophonically")
     assert "<img" not in page.text and "&lt;img src=x onerror=alert(1)&gt;" in page.text
     assert "<mark>xylophonically</mark>" in page.text
+    current = _current_index(store_dir)
+    assert [p.name for p in current.parent.glob("*.sqlite3")] == [current.name]
+    # made from the previous version's index by the write itself, not rebuilt from the store
+    assert SearchIndex.open(current).made() == ("delta", written.json()["previous_version"])
+
+
+def test_an_amended_write_replaces_its_text_at_once(base, store_dir):
+    first = _post(base, "search-amend", FINDING.replace("sub-fdac-search-1", "sub-fdac-search-2")
+                  .replace("xylophonically", "harpsichordally"))
+    assert [r["id"] for r in _search(base, q="harpsichordally").json()["data"]] == ["sub-fdac-search-2"]
+    amended = _post(base, "search-amend", FINDING.replace("sub-fdac-search-1", "sub-fdac-search-2")
+                    .replace("xylophonically", "theorbically"))
+    assert amended.json()["amended"] and amended.json()["previous_version"] == first.json()["version"]
+    assert _search(base, q="harpsichordally").json()["count"] == 0
+    assert [r["id"] for r in _search(base, q="theorbically").json()["data"]] == ["sub-fdac-search-2"]
+    assert SearchIndex.open(_current_index(store_dir)).made() == ("delta", first.json()["version"])
+
+
+def _post(base: str, name: str, turtle: str) -> httpx.Response:
+    written = httpx.post(f"{base}/evidence/{name}", content=turtle, timeout=120,
+                         headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"})
+    assert written.status_code == 201, written.text
+    return written
+
+
+def _current_index(store_dir) -> Path:
     store = get_store(f"oxigraph-ro:{store_dir}")
     try:
         current = index_file(store, store.dataset_version() or "")
     finally:
         store.close()
     assert current is not None and current.is_file()
-    assert [p.name for p in current.parent.glob("*.sqlite3")] == [current.name]
+    return current
 
 
 @pytest.mark.parametrize(("accept", "rdf_format"),
