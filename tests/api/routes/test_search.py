@@ -12,6 +12,7 @@ import httpx
 import pytest
 import served_api
 
+from api.deps import MAX_OFFSET
 from api.routes.search import marked
 from carekg.loader import load
 from carekg.search import SearchIndex, index_file
@@ -84,8 +85,9 @@ def test_search_pages(base):
     assert page["data"] == everything["data"][1:3] and page["count"] == everything["count"]
     assert page["limit"] == 2 and page["offset"] == 1
     assert _search(base, q="leadership", offset=everything["count"]).json()["data"] == []
-    beyond = _search(base, q="leadership", offset=10**30)  # past what SQLite's integers hold
+    beyond = _search(base, q="leadership", offset=MAX_OFFSET)
     assert beyond.status_code == 200 and beyond.json()["data"] == []
+    assert _search(base, q="leadership", offset=10**30).status_code == 422  # api/deps.py caps an offset
 
 
 @pytest.mark.parametrize(("params", "message"), [
