@@ -10,11 +10,13 @@ reproduces the claim, and where it does not, why (an expected failure with the r
 not bent to pass.
 """
 
+import re
+
 import pytest
 
 from carekg.consensus import REASONS
 from carekg.namespaces import CKG
-from carekg.queries import load_query
+from carekg.queries import load_query, query_names
 
 REVIEW, ALL = "review-window", "all-evidence"
 WINDOWS = {str(CKG.UpToReviewSearchWindow): REVIEW, str(CKG.AllEvidenceWindow): ALL}
@@ -161,3 +163,12 @@ def test_the_review_is_never_evidence_for_itself(store, evidence):
         SELECT ?f { ?f a ckg:ReviewSynthesisFinding ; ckg:reportedIn ?r . ?r ckg:isFoundingReview true }""")
     assert len(rows) == 7
     assert not {row["f"] for row in rows} & {row["finding"] for row in evidence}
+
+
+def test_the_rule_and_the_gap_map_count_with_one_definition():
+    """consensus.rq and the map's strength queries take what counts from fragments/counted_finding.rq;
+    every INCLUDE line is replaced when a query is loaded."""
+    fragment = "FILTER NOT EXISTS { ?source ckg:isFoundingReview true }"
+    for name in ("consensus", "ui_map_strength", "ui_map_cfir_strength"):
+        assert load_query(name).count(fragment) == 1, name
+    assert not [name for name in query_names() if re.search(r"^\s*INCLUDE\b", load_query(name), re.MULTILINE)]

@@ -15,6 +15,7 @@ from PIL import Image
 from carekg import services
 from carekg.drawing.gap_map import map_layout, map_png, map_svg
 from carekg.drawing.profile_chart import profile_chart
+from carekg.queries import load_query
 from carekg.queries.example_queries import example_queries
 from carekg.services.gap_map import gap_map, nasss
 from carekg.store import get_store
@@ -84,38 +85,104 @@ src:r1 a ckg:Source ; ckg:sourceType ckg:Report ; ckg:developerAuthored false ; 
 src:r2 a ckg:Source ; ckg:sourceType ckg:EvaluationReport ; ckg:developerAuthored false ;
     ckg:summarises study:s3 .
 src:g a ckg:Source ; ckg:sourceType ckg:NewsOrGreyLiterature ; ckg:developerAuthored false .
-fnd:a ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
+src:review a ckg:Source ; ckg:sourceType ckg:SystematicReviewReport ; ckg:developerAuthored false ;
+    ckg:isFoundingReview true .
+study:s5 a ckg:Study ; ckg:sourceType ckg:EvaluationReport ; ckg:developerAuthored false .
+fnd:a a ckg:Finding ; ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
   ckg:reportedIn study:s1 ; ckg:provenanceKind ckg:SourceStudyClaim .
-fnd:b ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
+fnd:b a ckg:Finding ; ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
   ckg:reportedIn study:s2 ; ckg:provenanceKind ckg:SourceStudyClaim .
-fnd:c ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Barrier ;
+fnd:c a ckg:Finding ; ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Barrier ;
   ckg:reportedIn src:r1 ; ckg:provenanceKind ckg:SourceStudyClaim .
-fnd:d ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Mixed ;
+fnd:d a ckg:Finding ; ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Mixed ;
   ckg:reportedIn src:r2 ; ckg:provenanceKind ckg:SourceStudyClaim .
-fnd:e ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
+fnd:e a ckg:Finding ; ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
   ckg:reportedIn study:s1 ; ckg:provenanceKind ckg:CuratorInference .
-fnd:f ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
+fnd:f a ckg:Finding ; ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
   ckg:reportedIn src:g ; ckg:provenanceKind ckg:SourceStudyClaim .
-fnd:g ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
+fnd:g a ckg:Finding ; ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
   ckg:reportedIn study:s4 ; ckg:provenanceKind ckg:SourceStudyClaim .
+fnd:h a ckg:Finding ; ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Enabler ;
+  ckg:reportedIn src:review ; ckg:provenanceKind ckg:SourceStudyClaim .
+fnd:i a ckg:Finding ; ckg:aboutInnovation inn:i ; ckg:aboutFactor fac:f ; ckg:direction ckg:Mixed ;
+  ckg:reportedIn study:s5 ; ckg:provenanceKind ckg:SourceStudyClaim .
 """
 
 
-def test_independent_studies_exclude_developer_authored_and_count_a_summarised_study_once(tmp_path):
-    """As consensus rule 2.0.0 counts: s1 counts (own claim; its curator inference adds nothing); s2 is
-    developer-authored; r1 and r2 both report s3, which counts once; g is grey literature and s4's
-    developer flag is unknown, so neither counts: 2 independent studies among 6 sources."""
-    path = tmp_path / "tiny.ttl"
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny") / "tiny.ttl"
     path.write_text(TINY, encoding="utf-8")
     tiny = get_store("memory:")
     tiny.load_graph("https://w3id.org/carekg/graph/data", path)
+    return tiny
+
+
+def test_independent_studies_exclude_developer_authored_and_count_a_summarised_study_once(tiny):
+    """As consensus rule 2.0.0 counts: s1 counts (own claim; its curator inference adds nothing); s2 is
+    developer-authored; r1 and r2 both report s3, which counts once; g is grey literature, s4's developer
+    flag is unknown, the founding review's own claim is never evidence and s5's only finding is mixed
+    (the rule counts enabler and barrier findings), so none of them counts: 2 independent studies among 8
+    sources."""
     the_map = gap_map(tiny)
     (row,) = the_map.rows
     filled, empty = row.cells
     assert (filled.subdomain.code, empty.subdomain.code) == ("5A", "5B")
-    assert (filled.enabler, filled.barrier, filled.mixed) == (5, 1, 1)
-    assert (filled.sources, filled.independent) == (6, 2)
+    assert (filled.enabler, filled.barrier, filled.mixed) == (6, 1, 2)
+    assert (filled.sources, filled.independent) == (8, 2)
     assert filled.balance == "enabler" and empty.empty
+
+
+#: Which gap map column a finding's factor puts it in, stated apart from the map's queries.
+CELLS = {
+    "nasss": """PREFIX ckg: <https://w3id.org/carekg/def#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?finding ?innovation ?column WHERE {
+          ?finding ckg:aboutInnovation ?innovation ; ckg:aboutFactor ?factor .
+          ?factor skos:broader ?column . ?column a ckg:NasssSubdomain }""",
+    "cfir": """PREFIX ckg: <https://w3id.org/carekg/def#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?finding ?innovation ?column WHERE {
+          ?finding ckg:aboutInnovation ?innovation ; ckg:aboutFactor ?factor .
+          ?factor (skos:closeMatch|skos:relatedMatch)/skos:broader* ?column . ?column a ckg:CfirDomain }""",
+}
+
+
+def rule_strength(store, framework: str) -> dict[tuple[str, str], int]:
+    """Independent studies per innovation and column as the consensus rule classifies the findings
+    (consensus_evidence.rq: a finding is counted, as its study, or has a reason it is not)."""
+    cells: dict[str, set] = {}
+    for row in store.select(CELLS[framework]):
+        cells.setdefault(row["finding"], set()).add((row["innovation"], row["column"]))
+    units: dict[tuple[str, str], set] = {}
+    for row in store.select(load_query("consensus_evidence")):
+        if row["counted"] == "true":
+            for cell in cells.get(row["finding"], ()):
+                units.setdefault(cell, set()).add(row["unit"])
+    return {cell: len(studies) for cell, studies in units.items()}
+
+
+def map_strength(store, framework: str) -> dict[tuple[str, str], int]:
+    the_map = gap_map(store, limit=None, framework=framework)
+    return {(row.iri, cell.subdomain.iri): cell.independent
+            for row in the_map.rows for cell in row.cells if cell.independent}
+
+
+@pytest.mark.parametrize("framework", ["nasss", "cfir"])
+def test_every_cells_strength_is_what_the_consensus_rule_counts(store, framework):
+    """On the curated data: every innovation x column cell's independent studies are the studies the
+    consensus rule counts among its findings (a mixed finding from an independent evaluation is not one)."""
+    expected = rule_strength(store, framework)
+    assert expected, "the rule counts studies in some cells"
+    assert map_strength(store, framework) == expected
+
+
+def test_the_founding_review_is_no_study_of_a_cell(tiny):
+    """The founding review's own claim is classified as its statement, not counted, in the map too."""
+    reasons = {row["finding"].rsplit("/", 1)[1]: row["reason"]
+               for row in tiny.select(load_query("consensus_evidence"))}
+    assert reasons["h"] == "review-statement"
+    assert map_strength(tiny, "nasss") == rule_strength(tiny, "nasss")
 
 
 def test_svg_is_xml_with_a_link_per_filled_cell(the_map):

@@ -6,12 +6,19 @@ the caller; the store port writes each bound IRI into the query (a VALUES block,
 variable) only after checking it is a plain absolute IRI or an integer (``carekg.store.binding``).
 The one exception is what SPARQL cannot bind: GET /findings writes its page's LIMIT and OFFSET (Python
 ints) and an ORDER BY from a fixed table into api_findings_match.rq (``carekg.services.findings``).
+
+A pattern that several queries must state alike (what the consensus rule counts) is written once, in
+``queries/fragments/<name>.rq``, and a query takes it with a line ``INCLUDE <name>``, replaced by the
+fragment when the query is loaded. Left unreplaced the line is a syntax error, never a silent change.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
+
+_INCLUDE = re.compile(r"^([ \t]*)INCLUDE[ \t]+(\w+)[ \t]*$", re.MULTILINE)
 
 
 @cache
@@ -22,7 +29,16 @@ def load_query(name: str) -> str:
     if not path.is_file():
         known = sorted(p.name.removesuffix(".rq") for p in files.iterdir() if p.name.endswith(".rq"))
         raise KeyError(f"no query named {name!r}; known: {', '.join(known)}")
-    return path.read_text(encoding="utf-8")
+    return _INCLUDE.sub(_fragment, path.read_text(encoding="utf-8"))
+
+
+def _fragment(include: re.Match[str]) -> str:
+    indent, name = include.groups()
+    path = resources.files(__package__) / "fragments" / f"{name}.rq"
+    if not path.is_file():
+        raise KeyError(f"no query fragment named {name!r}")
+    lines = path.read_text(encoding="utf-8").rstrip("\n").splitlines(keepends=True)
+    return "".join(f"{indent}{line}" for line in lines)
 
 
 def query_names() -> list[str]:

@@ -7,11 +7,13 @@ match of (the NASSS-CFIR crosswalk), so one finding can count in several columns
 distinct findings. Each CFIR column is a domain, carried as a Domain with one column of its own.
 
 Strength of evidence in a gap map cell is the number of **independent studies** behind its findings,
-counted as the consensus rule (CQ-6, queries/consensus.rq, 2.0.0) counts them: a finding counts only if
-it is a source's own claim (not a review's synthesis, not a curator's inference) from a study-type source
-whose developer flag says it is independent; a source that reports exactly one study counts as that
-study. The cell also gives the distinct sources of every kind (developer-authored included), and the
-consensus results (all evidence) on the factors its findings are about, each with its confidence.
+counted by the consensus rule's own definition (queries/fragments/counted_finding.rq, rule 2.0.0, which
+consensus.rq includes too): a finding counts only if it is an enabler or barrier finding that is a
+source's own claim (not the founding review's, not a review's synthesis, not a curator's inference) from
+a study-type source whose developer flag says it is independent; a source that reports exactly one study
+counts as that study. The cell also gives the distinct sources of every kind (developer-authored
+included), and the consensus results (all evidence) on the factors its findings are about, each with its
+confidence.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from carekg.services.vocabulary import DIRECTIONS, code
 from carekg.store.base import GraphStore
 
 STRENGTH_NOTE = (
-    "Strength of evidence = independent studies: distinct study-type sources (evaluations, "
-    "peer-reviewed papers, systematic reviews, research reports) whose own claims (not a review's "
-    "synthesis, not a curator's inference) support the cell's findings, excluding sources authored "
-    "by the innovation's developer or purveyor and those whose independence is unknown; reports of "
-    "one study count once."
+    "Strength of evidence = independent studies, as the consensus rule counts them: distinct "
+    "study-type sources (evaluations, peer-reviewed papers, systematic reviews, research reports) "
+    "whose own claims (not the founding review's, not a review's synthesis, not a curator's inference) "
+    "are the cell's enabler or barrier findings, excluding sources authored by the innovation's "
+    "developer or purveyor and those whose independence is unknown; reports of one study count once."
 )
 
 #: The frameworks whose concepts can be the map's columns, and the queries that fill its cells in each:
