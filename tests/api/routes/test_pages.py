@@ -7,13 +7,16 @@ against the services the pages are drawn from.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from carekg import services
 from carekg.store import get_store
 
 HTML = {"Accept": "text/html"}
@@ -197,6 +200,33 @@ def test_innovation_page_in_cfir_terms(client, store):
     assert "?direction=barrier&amp;framework=nasss" in response.text, "the switch keeps the filters"
     assert client.get(path, params={"framework": "eric"}, headers=HTML).status_code == 422
     assert client.get(path, params={"framework": "cfir", "domain": "5"}, headers=HTML).status_code == 422
+
+
+def gaps_shown(text: str) -> tuple[int, list[tuple[str, str]]]:
+    """An innovation page's gaps: how many sub-domains it says have evidence, and each gap's link and text."""
+    section = text.split("<h2>NASSS sub-domains without evidence</h2>", 1)[1].split("<h2>", 1)[0]
+    evidenced = re.search(r"(\d+) sub-domains have evidence", section)
+    assert evidenced, section
+    return int(evidenced.group(1)), [(href, unescape(label))
+                                     for href, label in re.findall(r'<a href="([^"]+)">([^<]*)</a>', section)]
+
+
+def test_innovation_page_gaps_are_the_gaps_service_answers(client, store):
+    """The page reads one innovation's gaps (services.innovation_gaps): on innovations with the fewest,
+    a middling number and the most gaps, the page shows exactly what the whole-table services.gaps gives
+    that innovation (GET /gaps)."""
+    whole = sorted(services.gaps(store), key=lambda g: (len(g.missing), g.innovation.id))
+    chosen = [whole[0], whole[1], whole[len(whole) // 2], whole[-2], whole[-1]]
+    assert len({len(g.missing) for g in chosen}) >= 3, "innovations with different gaps"
+    for expected in chosen:
+        innovation = expected.innovation
+        assert services.innovation_gaps(store, innovation.iri, innovation.label) == expected
+        response = client.get(f"/doc/innovation/{innovation.id}", headers=HTML)
+        assert response.status_code == 200, response.text
+        assert gaps_shown(response.text) == (
+            expected.evidenced_subdomains,
+            [(f"/doc/{gap.iri.removeprefix(ID)}", f"{gap.code} {gap.label}") for gap in expected.missing]), \
+            innovation.id
 
 
 def test_factor_page_shows_every_finding_about_the_factor(client, store):
