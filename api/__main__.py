@@ -15,11 +15,13 @@ import textwrap
 from carekg.cli import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
+    EXIT_USAGE,
     build_search_index,
     checks_pass,
     open_store,
     progress_printer,
 )
+from carekg.ids import check_instance_base
 
 #: Keep idle connections well beyond uvicorn's 5 s default: a client reusing a pooled connection the
 #: server has just closed gets a read error, and most HTTP clients do not retry POSTs.
@@ -35,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
               carekg-serve --host 127.0.0.1 --port 8000
               python -m api --store oxigraph:.carekg/store --skip-check
 
-            exit codes: 0 ok; 1 checks failed; 3 store unavailable"""),
+            exit codes: 0 ok; 1 checks failed; 2 bad setting (CAREKG_BASE_IRI); 3 store unavailable"""),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     root.add_argument("--host", default="127.0.0.1")
     root.add_argument("--port", type=int, default=8000)
@@ -47,6 +49,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:  # as the CLI does: a one-line message, before anything is minted
+        check_instance_base()
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     import uvicorn
 
     from api.config import Settings

@@ -24,6 +24,8 @@ def log(message: str) -> None:
 
 
 def free_port() -> int:
+    """A loopback TCP port nothing listens on now: the one helper for the bench, scripts/ and the
+    tests (tests/served_api.py re-exports it)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -25,7 +25,6 @@ import argparse
 import json
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import free_port  # noqa: E402
 from carekg import services  # noqa: E402
 from carekg.services import answer_cache  # noqa: E402
 from carekg.store import get_store  # noqa: E402
@@ -45,12 +45,6 @@ SYNTHETIC = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 TOP_INNOVATION = """PREFIX ckg: <https://w3id.org/carekg/def#>
 SELECT ?innovation (COUNT(?finding) AS ?n) WHERE { ?finding ckg:aboutInnovation ?innovation }
 GROUP BY ?innovation ORDER BY DESC(?n) LIMIT 1"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def carekg(*args: str) -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,17 +20,13 @@ from typing import IO
 import httpx
 import pytest
 
+from bench.harness import free_port  # the one helper for a free port (bench, scripts and tests)
 from carekg import paths
+
+__all__ = ["free_port", "kill", "output", "serving", "start", "stop", "wait_until_up"]
 
 #: each running server's output file, by process id
 _LOGS: dict[int, IO[bytes]] = {}
-
-
-def free_port() -> int:
-    """A loopback TCP port nothing listens on now (the one helper for tests starting servers)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start(env: Mapping[str, str], entry_point: Sequence[str] = ()) -> tuple[subprocess.Popen, str]:

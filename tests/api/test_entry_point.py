@@ -3,6 +3,7 @@ layering it allows: the library never imports the api package."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -30,6 +31,15 @@ def test_the_entry_point_teaches_with_an_example():
     result = subprocess.run([sys.executable, "-m", "api", "--help"], capture_output=True, text=True,
                             cwd=paths.ROOT, timeout=60, check=False)
     assert result.returncode == 0 and "carekg-serve --host" in result.stdout
+
+
+def test_a_bad_base_iri_exits_2_with_one_line_as_the_cli_does():
+    env = {**os.environ, "CAREKG_BASE_IRI": "https://kg.example.org/no-slash"}
+    result = subprocess.run([sys.executable, "-m", "api", "--skip-check", "--quiet"], capture_output=True,
+                            text=True, cwd=paths.ROOT, env=env, timeout=60, check=False)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (
+        "error: CAREKG_BASE_IRI must be an absolute http(s) IRI ending with '/': 'https://kg.example.org/no-slash'")
 
 
 def test_the_library_never_imports_the_api_package():
