@@ -96,3 +96,28 @@ def test_renaming_an_innovation_retitles_the_findings_another_write_made_about_i
     index = _submit(store, writer, "new-innovation", innovation("kettle-club", "Teapot Circle"))
     assert _found(index, "zymurgically") == [("sub-kettle-1", f"{FACTOR} · Teapot Circle")]
     assert [i for i, _ in _found(index, "teapot")] == ["kettle-club"] and _found(index, "kettle") == []
+
+
+def test_an_in_memory_store_gets_its_delta_in_memory(dataset_files, tmp_path):
+    store = get_store("memory:")
+    load(store, dataset_files, reasoner=False)
+    before = index_for(store)
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), tmp_path / "submissions", reasoner=False)
+    body = finding("sub-memory-1", "Kept ocarinally in memory.")
+    result = writer.submit("memory", body, "text/turtle", "t")
+    index = index_for(store)  # the write's delta, not a build
+    assert index is not before and index.made() == ("delta", result.previous_version)
+    assert [i for i, _ in _found(index, "ocarinally")] == ["sub-memory-1"]
+    assert _found(before, "ocarinally") == []  # the previous index was copied, not changed
+    assert index.documents() == SearchIndex.build(documents(store)).documents()
+
+
+def test_without_an_index_of_the_previous_version_the_write_leaves_it_to_the_first_search(written, tmp_path):
+    from carekg import search
+
+    store, writer = written
+    index_file(store, store.dataset_version()).unlink()  # as if nobody had searched this version yet
+    search._INDEXES.pop(store)[1].close()
+    result = writer.submit("unindexed", finding("sub-unindexed-1", "Never indexed."), "text/turtle", "t")
+    assert not index_file(store, result.version).exists()
+    assert index_for(store).made() == ("build", None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -148,6 +149,12 @@ class SearchIndex:
         with self._lock:
             self._connection.backup(copied)
         return SearchIndex(copied)
+
+    @classmethod
+    def copy_file(cls, source: Path, path: Path) -> SearchIndex:
+        """A writable copy of the index file ``source`` (which nothing writes to) in ``path``."""
+        shutil.copyfile(source, path)
+        return cls(sqlite3.connect(str(path), check_same_thread=False))
 
     def kinds_and_titles(self, iris: Iterable[str]) -> dict[str, tuple[str, str]]:
         """The kind and title of each of ``iris`` that has a document here."""
