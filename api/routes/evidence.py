@@ -51,6 +51,8 @@ _ANSWERS: dict[int | str, dict] = {
     415: {"description": "not Turtle, N-Triples or JSON-LD (RDF/XML is refused)", **_ERROR},
     422: {"description": "SHACL (or OWL consistency) report: nothing was changed",
           "content": {"application/json": {"schema": _REPORT}}},
+    501: {"description": "the store cannot take writes: it is opened read-only (oxigraph-ro:); writes need "
+                         "the embedded store read-write (oxigraph:PATH)", **_ERROR},
     503: {"description": "the store is busy (e.g. `carekg load` holds it)", **_ERROR},
 }
 

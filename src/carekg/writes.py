@@ -347,9 +347,10 @@ class EvidenceWriter:
         final = self.submissions_dir / f"{name}.trig"
         amended = final.exists()
         with self._target() as store:
-            if not isinstance(store, Writable):
-                raise WriteRefused(Refusal.NOT_SUPPORTED,
-                                   "writes need the embedded store (oxigraph:PATH or memory:)")
+            if not isinstance(store, Writable) or store.read_only:
+                held = "read-only (oxigraph-ro:)" if isinstance(store, Writable) else store.name
+                raise WriteRefused(Refusal.NOT_SUPPORTED, "writes need the embedded store opened read-write "
+                                                          f"(oxigraph:PATH or memory:); this store is {held}")
             previous = store.dataset_version()
             old_files = self.files()
             classify = next((c for c in (True, False) if previous == old_files.version(c)), None)

@@ -140,6 +140,9 @@ class Writable(ABC):
     """Capability: what carekg.writes needs to commit a submission. A change is validated first, on
     the store's own graphs without touching them, then applied as one transaction."""
 
+    #: True for a handle opened read-only (``oxigraph-ro:``): the engine can take writes, this handle not.
+    read_only: bool = False
+
     @abstractmethod
     def validate_change(self, shapes: Path, added: Iterable[pyoxigraph.Triple], replaced_graph: str,
                         graphs: Sequence[str]) -> list[dict]:

@@ -118,6 +118,7 @@ class OxigraphStore(Embedded, Dumpable, Writable):
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         self._lock = threading.Lock()
         try:
             if path is None:
