@@ -10,7 +10,7 @@ import contextlib
 import pytest
 
 from carekg.loader import load
-from carekg.search import SearchIndex, documents, index_file, index_for, match_expression
+from carekg.search import SearchIndex, documents, findings_about, index_file, index_for, match_expression
 from carekg.store import get_store
 from carekg.writes import EvidenceWriter
 
@@ -93,6 +93,7 @@ def test_renaming_an_innovation_retitles_the_findings_another_write_made_about_i
     about = finding("sub-kettle-1", "Tea helped zymurgically.", "kettle-club")
     index = _submit(store, writer, "about-it", about)
     assert _found(index, "zymurgically") == [("sub-kettle-1", f"{FACTOR} · Kettle Club")]
+    assert findings_about(store, frozenset([f"{ID}innovation/kettle-club"])) == {f"{ID}finding/sub-kettle-1"}
     index = _submit(store, writer, "new-innovation", innovation("kettle-club", "Teapot Circle"))
     assert _found(index, "zymurgically") == [("sub-kettle-1", f"{FACTOR} · Teapot Circle")]
     assert [i for i, _ in _found(index, "teapot")] == ["kettle-club"] and _found(index, "kettle") == []

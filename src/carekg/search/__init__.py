@@ -32,8 +32,8 @@ from carekg.search.index import Hit, SearchIndex, match_expression
 from carekg.store.base import GraphStore
 from carekg.store.oxigraph_store import OxigraphStore
 
-__all__ = ["KINDS", "Document", "Hit", "SearchIndex", "build_index", "follow_write", "index_file",
-           "index_for", "match_expression", "resources_in", "warm"]
+__all__ = ["KINDS", "Document", "Hit", "SearchIndex", "build_index", "documents_of", "findings_about",
+           "follow_write", "index_file", "index_for", "match_expression", "resources_in", "warm"]
 
 log = logging.getLogger("carekg.search")
 
@@ -184,7 +184,7 @@ def follow_write(store: GraphStore, previous: str | None, version: str,
             relabelled = _relabelled(base.kinds_and_titles(touched), made)
             retitled = findings_about(store, relabelled) - touched if relabelled else frozenset()
             if retitled:
-                made += documents_of(store, retitled)
+                made += documents_of(store, retitled, findings_only=True)
             path = index_file(store, version)
             if path is None:
                 index = base.copy()
