@@ -11,6 +11,7 @@ import pytest
 from carekg.generate import generate
 from carekg.ids import FINDING, GRAPH_INFERRED
 from carekg.loader import DatasetFiles, load
+from carekg.services.graphs import dataset_graphs
 from carekg.store import get_store
 from carekg.writes import EvidenceWriter
 
@@ -33,6 +34,13 @@ def finding(name: str, factor: str, innovation: str, source: str, direction: str
 
 def inferred(store) -> set[bytes]:
     return set(b"".join(store.graph_ntriples(str(GRAPH_INFERRED))).splitlines())
+
+
+def counted_sizes(store) -> dict[str, int]:
+    """Every graph of the dataset and its triples, counted now by the engine."""
+    return {graph: int(store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }",
+                                    {"graph": graph})[0]["n"])
+            for graph in dataset_graphs(store)}
 
 
 def _writes(store, files_of, folder, data, reasoner, innovation, sources):
@@ -60,6 +68,8 @@ def _writes(store, files_of, folder, data, reasoner, innovation, sources):
         assert result.version == version == store.dataset_version()
         kept = inferred(store)
         assert kept == inferred(full), name
+        # the sizes the write recorded (pages read them instead of counting) are the real ones
+        assert store.recorded_triple_counts() == counted_sizes(store) == full.recorded_triple_counts(), name
         seen.append(kept)
     return seen
 

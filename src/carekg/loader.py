@@ -10,7 +10,7 @@ is added, and only then is the version recorded, so a half-loaded store never lo
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,7 @@ from carekg.queries import load_query
 from carekg.reasoning import run_hermit
 from carekg.rules import RULE_QUERIES, rule_ntriples_from_files
 from carekg.store.base import GraphStore, LoadProgress
-from carekg.submissions import read_submission
+from carekg.submissions import provenance_graph, read_submission, submission_graph
 
 #: Files larger than this are fingerprinted by name, size and modification time, not content.
 CONTENT_HASH_LIMIT = 64 * 1024 * 1024
@@ -138,5 +138,18 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
         store.load_graph(str(GRAPH_INFERRED), part)
     progress("compacting the store")
     store.optimize()
-    store.set_version(version)
+    store.set_version(version, graph_triples(store, files))
     return version, True
+
+
+def graph_triples(store: GraphStore, files: DatasetFiles,
+                  known: Mapping[str, int] | None = None) -> dict[str, int]:
+    """How many triples each graph of the dataset holds, counted by the engine at load time (and after
+    a write, only the graphs it changed: the others are ``known``) and recorded with the version, so no
+    page counts a million triples per request."""
+    graphs = [str(GRAPH_DATA), str(GRAPH_ONTOLOGY), str(GRAPH_INFERRED)]
+    for submission in files.submissions:
+        name = submission.name.removesuffix(".trig")
+        graphs += [str(submission_graph(name)), str(provenance_graph(name))]
+    known = known or {}
+    return {graph: known[graph] if graph in known else store.triple_count(graph) for graph in graphs}

@@ -20,7 +20,8 @@ The order of a write (see docs/security.md for why it survives SIGKILL at any po
    first the submission's two graphs, with the version removed; then the rules' results for only what
    the change touches (carekg.incremental: the sub-domain summaries of the innovations and the
    consensus and confidence of the factors it can reach, and the defined-class rule's classification
-   of the touched nodes) and the new version.
+   of the touched nodes); last the new version with the triples per graph (the changed graphs counted
+   again, the others as recorded).
 6. make the new version's search index from the previous one, replacing only the documents of the
    resources the submission spoke of (carekg.search.follow_write), before readers see the version.
 
@@ -73,8 +74,7 @@ from carekg.ids import (
     WRITE,
     slugify,
 )
-from carekg.loader import DatasetFiles, load
-from carekg.namespaces import CKG
+from carekg.loader import DatasetFiles, graph_triples, load
 from carekg.reasoning import CLASSIFIED
 from carekg.rules import classified
 from carekg.store import GraphStore, Writable
@@ -306,10 +306,12 @@ class EvidenceWriter:
                triples: tuple[ox.Triple, ...], version: str, classify: bool) -> None:
         """Step 5: replace the submission's graphs and drop the version (one transaction), recompute the
         rules for the keys the change can reach (carekg.incremental) and classify the touched nodes with
-        the defined-class rule, then write those results and the new version (a second transaction).
-        Between the two the store has no version, so a crash there makes the next start reload."""
+        the defined-class rule, then write those results (a second transaction), then the new version and
+        the graphs' sizes. Until then the store has no version: a crash there makes the next start reload."""
         assert isinstance(store, Writable)  # _commit refused any other store
         entity = submission_graph(name)
+        unchanged = {graph: count for graph, count in store.recorded_triple_counts().items()
+                     if graph not in {str(entity), str(provenance_graph(name)), str(GRAPH_INFERRED)}}
         before = store.run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{entity}> {{ ?s ?p ?o }} }}",
                            "application/n-triples").body
         touched = incremental.touched_nodes([*ox.parse(before, format=ox.RdfFormat.N_TRIPLES), *triples])
@@ -329,10 +331,11 @@ class EvidenceWriter:
         if classify:
             inferred += classified(store, touched)
         rules = "\n".join(_statement(t) for t in inferred)
-        store.update(";\n".join([*forget, "INSERT DATA {\n" + "\n".join(filter(None, (
-            f"GRAPH <{GRAPH_INFERRED}> {{\n{rules}\n}}" if rules else "",
-            f"GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> \"{version}\" }}",
-        ))) + "\n}"]))
+        if forget or rules:
+            store.update(";\n".join([*forget, f"INSERT DATA {{ GRAPH <{GRAPH_INFERRED}> {{\n{rules}\n}} }}"]))
+        # The graphs the write changed are counted again (the others keep their recorded sizes), then
+        # recorded with the version: the last step, so a crash before it leaves no version (a reload).
+        store.set_version(version, graph_triples(store, self.files(), unchanged))
 
     def submit(self, name: str, body: bytes, media_type: str, who: str) -> WriteResult:
         if not NAME.match(name or "") or len(name) > NAME_LENGTH:

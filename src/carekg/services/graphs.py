@@ -36,3 +36,13 @@ def graph_group(graph: str) -> str:
     or ``provenance``."""
     kind, _, name = graph.removeprefix(GRAPH_BASE).partition("/")
     return {"submission": "submissions"}.get(kind, kind) if name else kind
+
+
+@cached
+def triples_per_graph(store: GraphStore) -> dict[str, int]:
+    """How many triples each graph of the dataset holds, IRI -> count, as recorded with the version at
+    load time and after each write (carekg.loader.graph_triples); a graph with no recorded size (a store
+    an older carekg loaded) is counted by the engine, which takes seconds at a million triples."""
+    recorded = store.recorded_triple_counts()
+    return {graph: recorded[graph] if graph in recorded else store.triple_count(graph)
+            for graph in dataset_graphs(store)}

@@ -11,7 +11,7 @@ from carekg import __version__
 from carekg.ids import SOURCE, STUDY
 from carekg.services.answer_cache import cached
 from carekg.services.consensus import consensus
-from carekg.services.graphs import dataset_graphs, graph_group
+from carekg.services.graphs import graph_group, triples_per_graph
 from carekg.services.ontology import ontology
 from carekg.services.refs import factor_rows, innovation_rows, organisation_rows
 from carekg.services.rows import as_int, select
@@ -40,8 +40,8 @@ class Overview:
 
 def _triples_by_group(store: GraphStore) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for graph in dataset_graphs(store):
-        counts[graph_group(graph)] = counts.get(graph_group(graph), 0) + store.triple_count(graph)
+    for graph, triples in triples_per_graph(store).items():
+        counts[graph_group(graph)] = counts.get(graph_group(graph), 0) + triples
     return counts
 
 

@@ -8,7 +8,7 @@ from rdflib.namespace import DCTERMS, VOID, XSD
 from carekg.ids import ID_BASE, PREFIXES
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
-from carekg.services.graphs import dataset_graphs
+from carekg.services.graphs import dataset_graphs, triples_per_graph
 from carekg.services.ontology import ontology
 from carekg.services.rdf import curie, serialise
 from carekg.services.rows import select
@@ -34,7 +34,8 @@ def void_description(store: GraphStore, dataset_iri: str, endpoint: str, media_t
         graph.add((dataset, DCTERMS.license, URIRef(header.license)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
     graph.add((dataset, VOID.uriSpace, Literal(ID_BASE)))
-    graph.add((dataset, VOID.triples, xsd_integer(sum(store.triple_count(g) for g in dataset_graphs(store)))))
+    sizes = triples_per_graph(store)
+    graph.add((dataset, VOID.triples, xsd_integer(sum(sizes.values()))))
     graph.add((dataset, CKG.datasetVersion, Literal(store.dataset_version() or "")))
     for prefix in ("ckg", "skos", "dcterms", "rdfs", "owl"):
         graph.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
@@ -43,7 +44,7 @@ def void_description(store: GraphStore, dataset_iri: str, endpoint: str, media_t
         graph.add((dataset, VOID.subset, subset))
         graph.add((subset, RDF.type, VOID.Dataset))
         graph.add((subset, DCTERMS.title, Literal(title, lang="en")))
-        graph.add((subset, VOID.triples, xsd_integer(store.triple_count(name))))
+        graph.add((subset, VOID.triples, xsd_integer(sizes[name])))
     for row in select(store, "api_class_partitions"):
         partition = URIRef(f"{dataset_iri}-class-{curie(row['class']).replace(':', '-')}")
         graph.add((dataset, VOID.classPartition, partition))

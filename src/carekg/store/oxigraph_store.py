@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import VOID, XSD
 
 from carekg.ids import GRAPH_META
 from carekg.namespaces import CKG
@@ -38,6 +39,8 @@ STREAM_STATEMENTS = 20_000
 
 _META = ox.NamedNode(str(GRAPH_META))
 _VERSION = ox.NamedNode(str(CKG.datasetVersion))
+_TRIPLES = ox.NamedNode(str(VOID.triples))
+_INTEGER = ox.NamedNode(str(XSD.integer))
 
 _RESULT_FORMATS = {f.media_type.split(";")[0]: f
                    for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
@@ -286,12 +289,19 @@ class OxigraphStore(Embedded, Dumpable, Writable):
             with self._lock:
                 self._store.optimize()
 
-    def set_version(self, version: str) -> None:
+    def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None) -> None:
         with self._lock:
             if self._store.contains_named_graph(_META):
                 self._store.remove_graph(_META)
-            self._store.add(ox.Quad(_META, _VERSION, ox.Literal(version), _META))
+            sizes = [ox.Quad(ox.NamedNode(graph), _TRIPLES, ox.Literal(str(count), datatype=_INTEGER), _META)
+                     for graph, count in (graph_triples or {}).items()]
+            self._store.extend([ox.Quad(_META, _VERSION, ox.Literal(version), _META), *sizes])
             self._store.flush()
+
+    def recorded_triple_counts(self) -> dict[str, int]:
+        return {quad.subject.value: int(quad.object.value)
+                for quad in self._store.quads_for_pattern(None, _TRIPLES, None, _META)
+                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal)}
 
     def dataset_version(self) -> str | None:
         for quad in self._store.quads_for_pattern(_META, _VERSION, None, _META):

@@ -33,7 +33,7 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import XSD
+from rdflib.namespace import VOID, XSD
 
 from carekg.ids import GRAPH_BASE, GRAPH_META, SPARQL_RESULTS_XML
 from carekg.namespaces import CKG
@@ -319,10 +319,17 @@ class SparqlHttpStore:
     def optimize(self) -> None:
         """The remote server manages its own storage."""
 
-    def set_version(self, version: str) -> None:
-        triple = f'<{GRAPH_META}> <{CKG.datasetVersion}> "{version}" .\n'.encode()
-        self._gsp("PUT", str(GRAPH_META), triple, "application/n-triples")
+    def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None) -> None:
+        lines = [f'<{GRAPH_META}> <{CKG.datasetVersion}> "{version}" .\n',
+                 *(f'<{graph}> <{VOID.triples}> "{count}"^^<{XSD.integer}> .\n'
+                   for graph, count in (graph_triples or {}).items())]
+        self._gsp("PUT", str(GRAPH_META), "".join(lines).encode(), "application/n-triples")
         self._remember_version(version)
+
+    def recorded_triple_counts(self) -> dict[str, int]:
+        rows = self.select(f"SELECT ?graph ?triples WHERE {{ GRAPH <{GRAPH_META}> "
+                           f"{{ ?graph <{VOID.triples}> ?triples }} }}")
+        return {row["graph"]: int(row["triples"]) for row in rows}
 
     def _remember_version(self, version: str | None) -> None:
         with self._version_lock:
