@@ -300,6 +300,7 @@ def test_graph_sizes_are_recorded_at_load_and_equal_a_count(store):
     graphs = dataset_graphs(store)
     assert set(recorded) == set(graphs)
     for graph in graphs:
-        counted = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }", {"graph": graph})
+        counted = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }",
+                               {"graph": graph})
         assert recorded[graph] == int(counted[0]["n"]) > 0, graph
     assert sum(services.overview(store).triples.values()) == sum(recorded.values())
