@@ -171,6 +171,7 @@ def write_validation(data: Path, store_dir: Path, innovation: str, repeats: int 
     import statistics
 
     from carekg.generate import factor_iris
+    from carekg.search import SearchIndex, index_file
     from carekg.store.oxigraph_store import OxigraphStore
     from carekg.writes import EvidenceWriter, parse_untrusted
 
@@ -198,8 +199,12 @@ def write_validation(data: Path, store_dir: Path, innovation: str, repeats: int 
             timings[label] = {"median_ms": round(statistics.median(seconds) * 1000, 1),
                               "max_ms": round(max(seconds) * 1000, 1), "problems": problems}
         start = time.perf_counter()
-        writer.submit("bench", body("Enabler"), "text/turtle", "bench")
+        result = writer.submit("bench", body("Enabler"), "text/turtle", "bench")
         timings["whole_write_seconds"] = round(time.perf_counter() - start, 2)
+        # the search index the write left: 'delta' when made from the previous one (carekg.search.follow_write)
+        index = SearchIndex.open(index_file(store, result.version) or Path())
+        timings["search_index_after_write"] = index.made()[0]
+        index.close()
         timings["findings"] = 3
         return timings
     finally:
