@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pyoxigraph as ox
 import pytest
 
+from carekg.queries import load_query
 from carekg.query_guard import (
     NESTING_REFUSED,
     UPDATES_REFUSED,
@@ -213,8 +214,17 @@ def test_with_an_allow_list_service_takes_the_full_parse():
 
 
 def _repository_queries() -> list[Path]:
+    """Every whole query of the repository; a fragment (queries/fragments/) is part of one, not a query."""
     folders = ("src/carekg/queries", "shapes/checks")
-    return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.rq"))
+    files = (p for folder in folders for p in (ROOT / folder).rglob("*.rq"))
+    return sorted(p for p in files if p.parent.name != "fragments")
+
+
+def _query_text(file: Path) -> str:
+    """The text a store receives: the package's queries with their fragments included."""
+    if file.parent == ROOT / "src/carekg/queries":
+        return load_query(file.stem)
+    return file.read_text(encoding="utf-8")
 
 
 def _protocol_texts() -> list[str]:
@@ -237,7 +247,7 @@ def _protocol_texts() -> list[str]:
 
 @pytest.mark.parametrize("file", _repository_queries(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_repository_query_is_decided_by_the_scan_as_by_the_parse(file):
-    text = file.read_text(encoding="utf-8")
+    text = _query_text(file)
     assert path(text) == "scan"  # the project's own queries never need the slow path
     assert assert_same_decision(text)[0] == "ok"
 
