@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from carekg.generate import generate
 from carekg.loader import DatasetFiles, load
 from carekg.store import get_store
+from carekg.store.oxigraph_store import OxigraphStore
 
 
 @pytest.fixture(scope="session")
@@ -18,4 +20,15 @@ def store(dataset_files):
     """The curated dataset (data, ontology, inferred graphs) in an in-memory pyoxigraph store."""
     memory = get_store("memory:")
     load(memory, dataset_files)
+    return memory
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(tmp_path_factory):
+    """A generated graph of 10,000 triples (seed 7), skewed as `carekg generate` skews findings, in an
+    in-memory store without the reasoner."""
+    out = tmp_path_factory.mktemp("synthetic") / "10k.nt"
+    generate(10_000, out, seed=7)
+    memory = OxigraphStore(None)
+    load(memory, DatasetFiles.discover(data=[out]), reasoner=False)
     return memory

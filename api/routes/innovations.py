@@ -34,6 +34,11 @@ Provenance = Literal[tuple(services.PROVENANCE_KINDS)]
 Design = Literal[tuple(services.DESIGNS)]
 Framework = Literal[tuple(services.FRAMEWORKS)]
 # Checked by the service against the framework's codes, so a bad one is a 422 naming what is allowed.
+FindingsPerFactor = Annotated[int, Query(
+    ge=0, le=services.MAX_FINDINGS_PER_FACTOR,
+    description="the most findings listed per factor (NASSS profile); each factor's counts cover them all, "
+                "its more says how many are not listed and its findings_url is the GET /findings query "
+                "for every one")]
 DomainCode = Annotated[str | None, Query(
     max_length=16, description="only one domain: with framework=nasss a NASSS domain (e.g. 5) or sub-domain "
     "(e.g. 5B); with framework=cfir a CFIR 2.0 domain (e.g. III), construct (e.g. III.K) or sub-construct "
@@ -67,6 +72,7 @@ def get_profile(
     domain: DomainCode = None,
     provenance: Annotated[Provenance | None, Query(description="only findings of this provenance")] = None,
     design: Annotated[Design | None, Query(description="only findings from sources of this design")] = None,
+    findings_per_factor: FindingsPerFactor = services.FINDINGS_PER_FACTOR,
 ) -> Response:
     """The factors that support, hinder or both, grouped by NASSS domain and sub-domain (or, with
     framework=cfir, by CFIR 2.0 domain and construct through the crosswalk, each mapping close or related,
@@ -76,7 +82,7 @@ def get_profile(
     if framework == "cfir":
         cfir = services.innovation_cfir_profile(store, id, **filters)
         return json_answer(request, store, settings, cfir, services.CfirProfile)
-    profile = services.innovation_profile(store, id, **filters)
+    profile = services.innovation_profile(store, id, **filters, findings_per_factor=findings_per_factor)
     return json_answer(request, store, settings, profile, services.InnovationProfile)
 
 

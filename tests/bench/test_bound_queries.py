@@ -8,14 +8,11 @@ from __future__ import annotations
 import pytest
 
 from carekg import services
-from carekg.generate import generate
 from carekg.ids import slug_of
-from carekg.loader import DatasetFiles, load
 from carekg.namespaces import CKG
 from carekg.services import innovations, refs
 from carekg.services.evidence import all_evidence, evidence_about
 from carekg.services.rows import as_bool, group_by, select
-from carekg.store.oxigraph_store import OxigraphStore
 
 
 def evidence_by_innovation(store) -> dict:
@@ -35,15 +32,6 @@ def _same_evidence(store) -> int:
 
 def test_bound_profile_queries_match_the_tables_on_curated_data(store):
     assert _same_evidence(store) > 0
-
-
-@pytest.fixture(scope="module")
-def synthetic_store(tmp_path_factory):
-    out = tmp_path_factory.mktemp("synthetic") / "10k.nt"
-    generate(10_000, out, seed=7)
-    memory = OxigraphStore(None)
-    load(memory, DatasetFiles.discover(data=[out]), reasoner=False)
-    return memory
 
 
 def test_bound_profile_queries_match_the_tables_on_synthetic_data(synthetic_store):

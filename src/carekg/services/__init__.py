@@ -70,6 +70,8 @@ from carekg.services.findings import (
 from carekg.services.frameworks import ConceptNode, MappedFactor, Taxonomy, taxonomy
 from carekg.services.gaps import InnovationGaps, SubdomainGap, gaps, gaps_page, innovation_gaps
 from carekg.services.innovations import (
+                                         FINDINGS_PER_FACTOR,
+                                         MAX_FINDINGS_PER_FACTOR,
                                          DomainProfile,
                                          FactorEvidence,
                                          InnovationDetail,
@@ -92,12 +94,12 @@ from carekg.services.overview import Overview, overview
 from carekg.services.rdf import RDF_FORMATS, jsonld_context
 from carekg.services.refs import Concept, Counts, Ref, SourceRef, resource_iri
 from carekg.services.sources import (
-    DEVELOPER_AUTHORED,
-    SourceDetail,
-    SourceSummary,
-    list_studies,
-    studies_page,
-    study,
+                                         DEVELOPER_AUTHORED,
+                                         SourceDetail,
+                                         SourceSummary,
+                                         list_studies,
+                                         studies_page,
+                                         study,
 )
 from carekg.services.vocabulary import (
                                          DESIGNS,
@@ -112,6 +114,7 @@ from carekg.services.vocabulary import (
 from carekg.services.void import void_description
 
 __all__ = [
+    "FINDINGS_PER_FACTOR", "MAX_FINDINGS_PER_FACTOR",
     "DEVELOPER_AUTHORED", "INCLUSION_STATUSES", "NO_INCLUSION_STATUS", "SOURCE_TYPES",
     "CfirDomainProfile", "CfirFactorEvidence", "CfirProfile", "FRAMEWORKS", "innovation_cfir_profile",
     "Briefing", "BriefingFactor", "BriefingSource", "UNCOUNTED_REASONS", "briefing",

@@ -143,7 +143,7 @@ def find_findings(store: GraphStore, filters: FindingFilters, sort: str | None =
     tags, bindings = _tags_and_bindings(store, filters)
     if bindings.get("factor") == ():
         return FindingsPage([], 0, limit, offset, sort or "finding", filters.given())
-    match = _kept_lines(load_query("api_findings_match"), tags)
+    match = kept_lines(load_query("api_findings_match"), tags)
     count = int(store.select(match.replace(_PAGE_HEAD, _COUNT_HEAD, 1), bindings)[0]["count"])
     if sort not in (None, "stored") and count > SORT_LIMIT:
         raise InvalidArgument(f"sort: {count:,} findings match, more than the {SORT_LIMIT:,} a sort orders; "
@@ -167,11 +167,11 @@ def _page_query(tags: set[str], sort: str, limit: int, offset: int) -> str:
         ties = "" if key == "finding" else " ?finding"
         order = f"ORDER BY {f'DESC({variable})' if sort.startswith('-') else variable}{ties}\n"
     # The order comes from SORT_KEYS, and limit and offset are ints: nothing the caller wrote is pasted in.
-    match = _kept_lines(load_query("api_findings_match"), tags)
+    match = kept_lines(load_query("api_findings_match"), tags)
     return f"{match}\n{order}LIMIT {int(limit)} OFFSET {int(offset)}"
 
 
-def _kept_lines(query: str, tags: set[str]) -> str:
+def kept_lines(query: str, tags: set[str]) -> str:
     """``query`` with the lines tagged for a filter not in ``tags`` left out (and the tags dropped)."""
     kept = []
     for line in query.splitlines():
@@ -245,7 +245,7 @@ def _factors(store: GraphStore, filters: FindingFilters) -> tuple[str, ...] | No
     if not bindings:
         return None
     tags = {"factor" if name == "wantedFactor" else name for name in bindings}
-    rows = store.select(_kept_lines(load_query("api_findings_factors"), tags), bindings)
+    rows = store.select(kept_lines(load_query("api_findings_factors"), tags), bindings)
     return tuple(sorted(row["factor"] for row in rows))
 
 

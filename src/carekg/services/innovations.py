@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
+from urllib.parse import urlencode
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from carekg.ids import slug_of
 from carekg.namespaces import CKG
+from carekg.queries import load_query
 from carekg.services.answer_cache import cached
 from carekg.services.counts import EvidenceCounts, counts_by_kind
 from carekg.services.errors import InvalidArgument, NotFound, check_choice
 from carekg.services.evidence import Evidence, Involvement, evidence_of, involvements_of
+from carekg.services.findings import kept_lines
 from carekg.services.refs import (
     Concept,
     Counts,
@@ -23,6 +26,7 @@ from carekg.services.refs import (
     SourceRef,
     bare_source_ref,
     concept_rows,
+    factor_ref,
     innovation_rows,
     iri_of,
     label_of,
@@ -34,16 +38,35 @@ from carekg.services.refs import (
 )
 from carekg.services.rows import notation_key, select
 from carekg.services.sources import newest_first
-from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, code_or_none
-from carekg.store.base import GraphStore, Row
+from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, code, code_or_none
+from carekg.store.base import GraphStore, Row, Value
+
+#: The most findings a profile lists per factor unless asked otherwise: above the curated data's largest
+#: (6 findings of one innovation about one factor), so every curated profile lists them all; a generated
+#: innovation with thousands of findings lists a page's worth per factor and links the rest.
+FINDINGS_PER_FACTOR = 10
+#: The most a caller may ask for per factor (a page of GET /findings holds at most as many).
+MAX_FINDINGS_PER_FACTOR = 500
 
 
 @dataclass(frozen=True)
 class FactorEvidence:
+    """A factor's evidence: its counts cover every finding; ``findings`` lists the first (by IRI) of them,
+    at most the profile's ``findings_per_factor``; ``more`` says how many are not listed, and
+    ``findings_url`` is the GET /findings query that gives them all."""
+
+    # Always present in an answer, so required in the response schema despite the defaults.
+    __pydantic_config__ = ConfigDict(json_schema_serialization_defaults_required=True)
+
     factor: Ref
     effect: Annotated[str | None, Field(examples=["supports"], description="supports, hinders or both")]
     counts: Counts
     findings: list[Evidence]
+    more: Annotated[int, Field(examples=[0], description="findings of this factor not listed")] = 0
+    findings_url: Annotated[str | None, Field(
+        examples=["/findings?innovation=signs-of-safety&factor=senior-leadership-buy-in-and-support"],
+        description="GET /findings with this innovation, factor and filters: every finding counted here "
+                    "(a broader factor's also takes in its narrower factors' findings)")] = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +98,8 @@ class InnovationProfile:
     counts: Counts
     factor_count: Annotated[int, Field(examples=[20])]
     domains: list[DomainProfile]
+    findings_per_factor: Annotated[int, Field(examples=[FINDINGS_PER_FACTOR], description=(
+        "the most findings listed per factor; each factor's more and findings_url give the rest"))]
 
 
 @dataclass(frozen=True)
@@ -161,35 +186,64 @@ def _domain_matcher(store: GraphStore, domain: str | None) -> Placement:
     return lambda subdomain, dom: wanted in {subdomain.code if subdomain else None, dom.code if dom else None}
 
 
-def _group_by_placement(store: GraphStore, evidence: list[Evidence]) -> list[DomainProfile]:
-    """Findings grouped by NASSS domain, sub-domain and factor, in notation order."""
-    tree: dict[str, dict[str, dict[str, list[Evidence]]]] = defaultdict(lambda: defaultdict(dict))
+@dataclass
+class _Tally:
+    """Findings counted per direction, with the distinct sources they come from."""
+
+    findings: int = 0
+    directions: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    sources: set[str] = field(default_factory=set)
+
+    def add(self, direction: str, source: str, findings: int) -> None:
+        self.findings += findings
+        self.directions[direction] += findings
+        self.sources.add(source)
+
+    def merge(self, other: _Tally) -> None:
+        self.findings += other.findings
+        for direction, findings in other.directions.items():
+            self.directions[direction] += findings
+        self.sources |= other.sources
+
+    @property
+    def counts(self) -> Counts:
+        by_direction = self.directions
+        return Counts(self.findings, len(self.sources), by_direction["enabler"], by_direction["barrier"],
+                      by_direction["mixed"])
+
+
+def _group_by_placement(store: GraphStore, tallies: dict[str, _Tally],
+                        listed: Callable[[str, _Tally], FactorEvidence]) -> list[DomainProfile]:
+    """Factors grouped by NASSS domain and sub-domain, in notation order, counted from ``tallies``
+    (factor IRI -> its findings' tally) and listed by ``listed``."""
+    tree: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     concepts: dict[str, Concept] = {}
-    for item in evidence:
-        subdomain, domain = placement_of(store, item.factor.iri)
+    for factor_iri in tallies:
+        subdomain, domain = placement_of(store, factor_iri)
         if subdomain is None or domain is None:
             continue
         concepts[subdomain.iri], concepts[domain.iri] = subdomain, domain
-        tree[domain.iri][subdomain.iri].setdefault(item.factor.iri, []).append(item)
+        tree[domain.iri][subdomain.iri].append(factor_iri)
 
     def in_notation_order(groups: dict) -> list:
         return sorted(groups.items(), key=lambda group: notation_key(concepts[group[0]].code))
 
     domains = []
     for domain_iri, subdomains in in_notation_order(tree):
-        subdomain_profiles = []
-        for subdomain_iri, factors in in_notation_order(subdomains):
-            factor_evidence = sorted(
-                (FactorEvidence(items[0].factor, Counts.of(items).effect, Counts.of(items), items)
-                 for items in factors.values()),
-                key=lambda f: (-f.counts.findings, f.factor.label.lower()))
+        subdomain_profiles, domain_tally = [], _Tally()
+        for subdomain_iri, factor_iris in in_notation_order(subdomains):
+            subdomain_tally = _Tally()
+            for factor_iri in factor_iris:
+                subdomain_tally.merge(tallies[factor_iri])
+            domain_tally.merge(subdomain_tally)
+            factor_evidence = sorted((listed(factor_iri, tallies[factor_iri]) for factor_iri in factor_iris),
+                                     key=lambda f: (-f.counts.findings, f.factor.label.lower()))
             sub = concepts[subdomain_iri]
-            counts = Counts.of(e for f in factor_evidence for e in f.findings)
-            subdomain_profiles.append(
-                SubdomainProfile(sub.id, sub.iri, sub.code, sub.label, counts, factor_evidence))
+            subdomain_profiles.append(SubdomainProfile(sub.id, sub.iri, sub.code, sub.label,
+                                                       subdomain_tally.counts, factor_evidence))
         dom = concepts[domain_iri]
-        counts = Counts.of(e for s in subdomain_profiles for f in s.factors for e in f.findings)
-        domains.append(DomainProfile(dom.id, dom.iri, dom.code, dom.label, counts, subdomain_profiles))
+        domains.append(DomainProfile(dom.id, dom.iri, dom.code, dom.label, domain_tally.counts,
+                                     subdomain_profiles))
     return domains
 
 
@@ -218,17 +272,80 @@ def innovation_evidence(store: GraphStore, iri: str, label: str) -> list[Evidenc
 
 @cached
 def innovation_profile(store: GraphStore, id: str, direction: str | None = None, domain: str | None = None,
-                       provenance: str | None = None, design: str | None = None) -> InnovationProfile:
+                       provenance: str | None = None, design: str | None = None,
+                       findings_per_factor: int = FINDINGS_PER_FACTOR) -> InnovationProfile:
     """The factors that support, hinder or both for an innovation, grouped by NASSS domain and
-    sub-domain, each with its findings; optionally only the findings of one direction, NASSS domain
-    or sub-domain, provenance kind or source design (codes as in DIRECTIONS, PROVENANCE_KINDS, DESIGNS).
-    Only the innovation's own findings are read (queries bound to it), never the whole table."""
+    sub-domain, each with its counts and at most ``findings_per_factor`` of its findings (the first by
+    IRI; ``more`` and ``findings_url`` say what is left); optionally only the findings of one direction,
+    NASSS domain or sub-domain, provenance kind or source design (codes as in DIRECTIONS,
+    PROVENANCE_KINDS, DESIGNS). Every query is bound to the innovation, the counts are aggregated and the
+    lists cut by the engine: an innovation with 12,000 findings reads its counts and a page per factor."""
+    if not 0 <= findings_per_factor <= MAX_FINDINGS_PER_FACTOR:
+        raise InvalidArgument(f"findings_per_factor must be between 0 and {MAX_FINDINGS_PER_FACTOR}; "
+                              f"got {findings_per_factor}")
     in_domain = _domain_matcher(store, domain)
-    innovation_ref, evidence, filters = filtered_evidence(
-        store, id, lambda factor_iri: in_domain(*placement_of(store, factor_iri)),
-        direction=direction, domain=domain, provenance=provenance, design=design)
-    return InnovationProfile(innovation_ref, filters, Counts.of(evidence),
-                             len({e.factor.iri for e in evidence}), _group_by_placement(store, evidence))
+    iri, row = one_innovation_row(store, id)
+    tags, bindings, filters = _profile_filters(iri, direction, domain, provenance, design)
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    for counted in store.select(kept_lines(load_query("api_innovation_factor_counts"), tags), bindings):
+        tallies[counted["factor"]].add(code(counted["direction"]), counted["source"],
+                                       int(counted["findings"]))
+    tallies = {factor_iri: tally for factor_iri, tally in tallies.items()
+               if in_domain(*placement_of(store, factor_iri))}
+    total = _Tally()
+    for tally in tallies.values():
+        total.merge(tally)
+    page = kept_lines(load_query("api_innovation_factor_page"), tags) + f"\nLIMIT {int(findings_per_factor)}"
+    listed_iris = {factor_iri: tuple(sorted(found["finding"] for found in
+                                            store.select(page, {**bindings, "factor": factor_iri})))
+                   for factor_iri in tallies} if findings_per_factor else {}
+    every_listed = tuple(finding for iris in listed_iris.values() for finding in iris)
+    evidence = _listed_evidence(store, iri, row["label"], every_listed)
+    by_iri = {e.iri: e for e in evidence}
+    query = {"innovation": id, **{name: value for name, value in filters.items() if name != "domain"}}
+
+    def listed(factor_iri: str, tally: _Tally) -> FactorEvidence:
+        findings = [by_iri[i] for i in listed_iris.get(factor_iri, ()) if i in by_iri]
+        counts = tally.counts
+        url = "/findings?" + urlencode({**query, "factor": slug_of(factor_iri)})
+        return FactorEvidence(factor_ref(store, factor_iri), counts.effect, counts, findings,
+                              counts.findings - len(findings), url)
+
+    return InnovationProfile(Ref(id, iri, row["label"]), filters, total.counts, len(tallies),
+                             _group_by_placement(store, tallies, listed), findings_per_factor)
+
+
+def _profile_filters(iri: str, direction: str | None, domain: str | None, provenance: str | None,
+                     design: str | None) -> tuple[set[str], dict[str, Value], dict[str, str]]:
+    """The tagged lines to keep, the bindings of the profile's queries, and the filters given."""
+    check_choice("direction", direction, DIRECTIONS)
+    check_choice("provenance", provenance, PROVENANCE_KINDS)
+    check_choice("design", design, DESIGNS)
+    bindings: dict[str, Value] = {"innovation": iri}
+    for name, value, codes in (("direction", direction, DIRECTIONS),
+                               ("provenance", provenance, PROVENANCE_KINDS), ("design", design, DESIGNS)):
+        if value is not None:
+            bindings[name] = codes[value]
+    chosen = (("direction", direction), ("domain", domain), ("provenance", provenance), ("design", design))
+    tags: set[str] = {name for name in ("provenance", "design") if name in bindings}
+    return tags, bindings, {name: value for name, value in chosen if value is not None}
+
+
+def _listed_evidence(store: GraphStore, iri: str, label: str, findings: tuple[str, ...]) -> list[Evidence]:
+    """The findings ``findings`` of one innovation, as innovation_evidence gives them, by queries bound to
+    them (and to their sources)."""
+    if not findings:
+        return []
+    labels = term_labels(store)
+    # Bound to the findings and their sources alone: the engine starts from them, not from the
+    # innovation's every finding.
+    rows = store.select(load_query("api_innovation_findings"), {"finding": findings})
+    cited = tuple(sorted({found["source"] for found in rows}))
+    sources = {found["source"]: source_ref_of(labels, found["source"], found)
+               for found in store.select(load_query("api_sources"), {"source": cited})}
+    innovation_ref = Ref(slug_of(iri), iri, label)
+    return [evidence_of(store, labels, found, innovation_ref,
+                        sources.get(found["source"]) or bare_source_ref(found["source"])) for found in rows]
 
 
 def filtered_evidence(store: GraphStore, id: str, factor_in_domain: Callable[[str], bool],

@@ -72,6 +72,28 @@ def test_profile_bad_filters_are_422(client, params):
     assert response.json()["detail"]
 
 
+def test_profile_lists_every_curated_finding_by_default(client):
+    body = client.get(f"/innovations/{SOS}/profile").json()
+    factors = [f for d in body["domains"] for s in d["subdomains"] for f in s["factors"]]
+    assert body["findings_per_factor"] == 10
+    assert all(f["more"] == 0 and len(f["findings"]) == f["counts"]["findings"] for f in factors)
+    assert factors[0]["findings_url"].startswith(f"/findings?innovation={SOS}&factor=")
+
+
+def test_profile_findings_per_factor_cuts_the_lists(client):
+    body = client.get(f"/innovations/{SOS}/profile", params={"findings_per_factor": 1}).json()
+    factors = [f for d in body["domains"] for s in d["subdomains"] for f in s["factors"]]
+    assert any(f["more"] for f in factors)
+    assert all(len(f["findings"]) == 1 and f["more"] == f["counts"]["findings"] - 1 for f in factors)
+
+
+@pytest.mark.parametrize("value", [-1, 501, "ten"])
+def test_profile_bad_findings_per_factor_is_422(client, value):
+    response = client.get(f"/innovations/{SOS}/profile", params={"findings_per_factor": value})
+    assert response.status_code == 422
+    assert "findings_per_factor" in str(response.json()["detail"])
+
+
 def _cfir_mappings(body):
     return [f for d in body["domains"] for c in d["constructs"] for f in c["factors"]]
 

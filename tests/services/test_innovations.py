@@ -1,0 +1,85 @@
+"""carekg.services.innovations: a profile lists at most findings_per_factor findings per factor, counts
+them all, and links the GET /findings query that gives every one, on a generated graph whose skewed
+innovations hold far more findings per factor than the cap."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from carekg import services
+from carekg.ids import slug_of
+from carekg.services import innovations
+from carekg.services.refs import Counts
+
+CAP = 3
+
+
+def _largest_innovation(store) -> str:
+    return max(services.list_innovations(store), key=lambda i: i.counts.findings).id
+
+
+def _factors(profile):
+    return [f for d in profile.domains for s in d.subdomains for f in s.factors]
+
+
+def _query_of(url: str) -> dict[str, str]:
+    path, _, query = url.partition("?")
+    assert path == "/findings"
+    return dict(part.split("=", 1) for part in query.split("&"))
+
+
+@pytest.mark.parametrize("filters", [{}, {"direction": "barrier"}, {"domain": "5"}])
+def test_the_cap_holds_and_the_counts_cover_every_finding(synthetic_store, filters):
+    id = _largest_innovation(synthetic_store)
+    iri, row = innovations.one_innovation_row(synthetic_store, id)
+    every = [e for e in innovations.innovation_evidence(synthetic_store, iri, row["label"])
+             if filters.get("direction") in (None, e.direction)]
+    by_factor = Counter(e.factor.iri for e in every)
+    profile = services.innovation_profile(synthetic_store, id, **filters, findings_per_factor=CAP)
+    factors = _factors(profile)
+    assert max(f.counts.findings for f in factors) > CAP, "the graph must exceed the cap"
+    for f in factors:
+        assert len(f.findings) == min(CAP, f.counts.findings)
+        assert f.more == f.counts.findings - len(f.findings)
+        assert f.counts == Counts.of(e for e in every if e.factor.iri == f.factor.iri)
+        assert f.counts.findings == by_factor[f.factor.iri]
+        assert [e.iri for e in f.findings] == sorted(e.iri for e in f.findings)
+        assert all(e.factor.iri == f.factor.iri for e in f.findings)
+    if not filters:
+        assert profile.counts == Counts.of(every)
+        uncapped = services.innovation_profile(synthetic_store, id, findings_per_factor=500)
+        whole = {e.iri: e for e in every}
+        for f in _factors(uncapped):
+            assert f.more == 0
+            assert all(whole[e.iri] == e for e in f.findings)
+
+
+def test_the_findings_url_gives_every_finding_of_the_factor(synthetic_store):
+    id = _largest_innovation(synthetic_store)
+    profile = services.innovation_profile(synthetic_store, id, direction="enabler", findings_per_factor=CAP)
+    cut = [f for f in _factors(profile) if f.more]
+    assert cut
+    for f in cut[:5]:
+        query = _query_of(f.findings_url or "")
+        assert query == {"innovation": id, "direction": "enabler", "factor": f.factor.id}
+        page = services.find_findings(synthetic_store, services.FindingFilters(**query), limit=500)
+        assert page.count == f.counts.findings == len(f.findings) + f.more
+        listed = {e.iri for e in page.data}
+        assert {e.iri for e in f.findings} <= listed
+        assert {slug_of(e.factor.iri) for e in page.data} == {f.factor.id}
+
+
+def test_no_findings_listed_still_counts(synthetic_store):
+    id = _largest_innovation(synthetic_store)
+    profile = services.innovation_profile(synthetic_store, id, findings_per_factor=0)
+    assert all(not f.findings and f.more == f.counts.findings for f in _factors(profile))
+    assert profile.counts == services.innovation_profile(synthetic_store, id).counts
+
+
+@pytest.mark.parametrize("value", [-1, 501])
+def test_findings_per_factor_out_of_range_is_refused(synthetic_store, value):
+    with pytest.raises(services.InvalidArgument, match="findings_per_factor"):
+        services.innovation_profile(synthetic_store, _largest_innovation(synthetic_store),
+                                    findings_per_factor=value)
