@@ -10,7 +10,7 @@ import pytest
 from carekg import services
 from carekg.ids import slug_of
 from carekg.namespaces import CKG
-from carekg.services import innovations, refs
+from carekg.services import innovations, refs, vocabulary
 from carekg.services.evidence import all_evidence, evidence_about
 from carekg.services.rows import as_bool, group_by, select
 
@@ -169,3 +169,65 @@ def test_a_gaps_page_is_the_same_slice_of_every_gap(data, store, synthetic_store
     whole = services.gaps(chosen)
     for limit, offset in ((5, 0), (5, 5), (3, len(whole) - 2), (50, len(whole))):
         assert services.gaps_page(chosen, limit, offset) == (whole[offset:offset + limit], len(whole))
+
+
+#: Every source, newest first then by citation, sorted by the engine in one query: what the studies list
+#: answered before it was read a year at a time (services.sources).
+ALL_SOURCES_SORTED = """PREFIX ckg: <https://w3id.org/carekg/def#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?source ?year ?citation WHERE {
+  { SELECT DISTINCT ?class WHERE { ?class rdfs:subClassOf* ckg:Source } }
+  ?source a ?class .
+  OPTIONAL { ?source ckg:publicationYear ?year }
+  OPTIONAL { ?source ckg:citation ?citation }
+} ORDER BY DESC(COALESCE(?year, 0)) LCASE(COALESCE(?citation, STR(?source))) ?source"""
+
+
+def _kept(source, kind=None, inclusion=None, source_type=None, design=None, year_from=None, year_to=None,
+          developer_authored=None) -> bool:
+    """The studies list's filters as they were applied in Python to every source (the reference)."""
+    wanted_developer = {"true": True, "false": False, "unknown": None}.get(developer_authored or "")
+    return (kind in (None, source.kind)
+            and (inclusion is None or source.inclusion_status == (None if inclusion == "none" else inclusion))
+            and source_type in (None, source.source_type) and design in (None, source.design)
+            and (year_from is None or (source.year is not None and source.year >= year_from))
+            and (year_to is None or (source.year is not None and source.year <= year_to))
+            and (developer_authored is None or source.developer_authored is wanted_developer))
+
+
+@pytest.mark.parametrize("data", ["curated", "synthetic"])
+def test_the_studies_list_read_a_year_at_a_time_is_the_one_engine_sort(data, store, synthetic_store):
+    """Read a publication year at a time, the list is in the order one sort of every source gives, and
+    every page (across years, into the undated sources) is the slice of it at its offset."""
+    chosen = store if data == "curated" else synthetic_store
+    whole = services.list_studies(chosen)
+    assert [s.iri for s in whole] == [row["source"] for row in chosen.select(ALL_SOURCES_SORTED)]
+    assert len({s.year for s in whole}) > 3
+    for limit, offset in ((5, 0), (50, 3), (7, len(whole) // 2), (40, len(whole) - 20), (5, len(whole))):
+        assert services.studies_page(chosen, limit, offset) == (whole[offset:offset + limit], len(whole))
+
+
+@pytest.mark.parametrize("data", ["curated", "synthetic"])
+def test_the_studies_filters_in_the_engine_keep_what_the_python_filters_kept(data, store, synthetic_store):
+    """Each filter value (and combinations) keeps, in the engine, the sources the Python filters kept, in
+    the same order, with the same total, and pages as a slice of it."""
+    chosen = store if data == "curated" else synthetic_store
+    whole = services.list_studies(chosen)
+    years = sorted({s.year for s in whole if s.year is not None})
+    cases = [{"kind": kind} for kind in ("study", "source")]
+    cases += [{"inclusion": value} for value in (*vocabulary.INCLUSION_STATUSES, "none")]
+    cases += [{"source_type": value} for value in vocabulary.SOURCE_TYPES]
+    cases += [{"design": value} for value in vocabulary.DESIGNS]
+    cases += [{"developer_authored": value} for value in ("true", "false", "unknown")]
+    middle = years[len(years) // 2]
+    cases += [{"year_from": middle}, {"year_to": middle}, {"year_from": middle, "year_to": middle},
+              {"year_from": years[0], "year_to": years[-1], "developer_authored": "false"},
+              {"kind": "study", "inclusion": "confirmed", "design": "systematic-review"},
+              {"source_type": "evaluation-report", "year_to": middle, "developer_authored": "unknown"}]
+    kept_any = 0
+    for filters in cases:
+        expected = [s for s in whole if _kept(s, **filters)]
+        assert services.list_studies(chosen, **filters) == expected, filters
+        assert services.studies_page(chosen, 3, 1, **filters) == (expected[1:4], len(expected)), filters
+        kept_any += bool(expected)
+    assert kept_any > len(cases) // 3

@@ -8,13 +8,13 @@ from typing import Annotated
 from pydantic import Field
 
 from carekg import __version__
-from carekg.ids import SOURCE, STUDY
 from carekg.services.answer_cache import cached
 from carekg.services.consensus import consensus
 from carekg.services.graphs import graph_group, triples_per_graph
 from carekg.services.ontology import ontology
 from carekg.services.refs import factor_rows, innovation_rows, organisation_rows
 from carekg.services.rows import as_int, select
+from carekg.services.sources import count_sources
 from carekg.store.base import GraphStore
 
 
@@ -59,7 +59,6 @@ def overview(store: GraphStore) -> Overview:
         triples=_triples_by_group(store),
         innovations=len(innovation_rows(store)), factors=len(factor_rows(store)),
         findings=_count(store, "api_finding_count"),
-        studies=_count(store, "api_source_count", base=str(STUDY)),
-        sources=_count(store, "api_source_count", base=str(SOURCE)),
+        studies=count_sources(store, "study"), sources=count_sources(store, "source"),
         organisations=len(organisation_rows(store)), consensus_results=len(consensus(store).results),
     )

@@ -8,14 +8,19 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from carekg.queries import load_query
-from carekg.store.base import GraphStore, Row
+from carekg.store.base import GraphStore, Row, Value
 from carekg.store.binding import bind_values
 
 Item = TypeVar("Item")
 
 
-def select(store: GraphStore, name: str, **bindings: str) -> list[Row]:
-    return store.select(load_query(name), {k: str(v) for k, v in bindings.items()} or None)
+def _bound(bindings: dict[str, Value]) -> dict[str, Value]:
+    """IRIs as plain text (an rdflib term is a str subclass), integers kept: a year is bound as a number."""
+    return {k: v if isinstance(v, int | tuple) else str(v) for k, v in bindings.items()}
+
+
+def select(store: GraphStore, name: str, **bindings: Value) -> list[Row]:
+    return store.select(load_query(name), _bound(bindings) or None)
 
 
 def as_bool(value: str | None) -> bool | None:
@@ -63,7 +68,7 @@ def _closed_select(text: str, at: int) -> int:
     return [m.start() for m in _SELECT.finditer(code, 0, position)][-1]
 
 
-def select_page(store: GraphStore, name: str, limit: int | None, offset: int, **bindings: str) -> list[Row]:
+def select_page(store: GraphStore, name: str, limit: int | None, offset: int, **bindings: Value) -> list[Row]:
     """A paged query's rows: its LIMIT/OFFSET clause set to ``limit`` rows after the first ``offset``
     (every row with ``limit=None``). The clause may close a sub-select, so that the engine cuts the
     page before the outer query describes it; ``bindings`` are fixed in that sub-select (the SELECT
@@ -77,5 +82,5 @@ def select_page(store: GraphStore, name: str, limit: int | None, offset: int, **
     clause = clauses[0]
     paged = f"LIMIT {limit} OFFSET {offset}" if limit is not None else f"OFFSET {offset}"
     start = _closed_select(text, clause.start())
-    sub_select = bind_values(text[start:clause.start()], {k: str(v) for k, v in bindings.items()})
+    sub_select = bind_values(text[start:clause.start()], _bound(bindings))
     return store.select(text[:start] + sub_select + paged + text[clause.end():])
