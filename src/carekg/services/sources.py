@@ -172,7 +172,8 @@ def _page_rows(store: GraphStore, filters: dict[str, Value], total: int, limit: 
 
 
 def _count(store: GraphStore, filters: dict[str, Value]) -> int:
-    return as_int(select(store, "api_source_count", **filters)[0].get("count")) or 0
+    query = "api_source_count" if set(filters) <= {"base", "class"} else "api_source_count_filtered"
+    return as_int(select(store, query, **filters)[0].get("count")) or 0
 
 
 def count_sources(store: GraphStore, kind: str) -> int:
