@@ -16,7 +16,9 @@ from pathlib import Path
 import httpx
 import served_api
 
+from carekg.ids import GRAPH_META
 from carekg.loader import DatasetFiles, load
+from carekg.namespaces import CKG
 from carekg.store import get_store
 
 ROUNDS = 6
@@ -32,7 +34,9 @@ def _store_state(base: str) -> tuple[str, dict[str, int]]:
         assert response.status_code == 200, response.text
         return response.json()["results"]["bindings"]
 
-    version = select("SELECT ?v { GRAPH <https://w3id.org/carekg/graph/meta> { ?m ?p ?v } }")[0]["v"]["value"]
+    # The meta graph also holds each graph's triple count (void:triples): ask for the version by name.
+    version = select(f"SELECT ?v {{ GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> ?v }} }}"
+                     )[0]["v"]["value"]
     counts = {row["g"]["value"]: int(row["n"]["value"])
               for row in select("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     return version, counts
