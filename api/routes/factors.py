@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api import schemas
 from api.deps import PaginationDep, SettingsDep, StoreDep
@@ -26,7 +26,18 @@ def list_factors(request: Request, store: StoreDep, settings: SettingsDep, page:
 def get_factor(
     id: Annotated[str, Path(examples=["senior-leadership-buy-in-and-support"])],
     request: Request, store: StoreDep, settings: SettingsDep,
+    findings_per_innovation: Annotated[int, Query(
+        ge=0, le=services.MAX_FINDINGS_PER_INNOVATION,
+        description="the most findings listed per innovation and about innovations in general; the counts "
+                    "cover them all, and each innovation's more and findings_url give the rest")
+    ] = services.FINDINGS_PER_INNOVATION,
+    innovations_with_findings: Annotated[int, Query(
+        ge=0, le=services.MAX_INNOVATIONS_WITH_FINDINGS,
+        description="how many innovations (most findings first) list their findings; every innovation "
+                    "is listed with its counts")] = services.INNOVATIONS_WITH_FINDINGS,
 ) -> Response:
     """One factor: definition, CFIR 2.0 matches, the innovations it supports or hinders with the
-    evidence, findings about innovations in general, and any consensus reached on it."""
-    return resource_answer(request, store, settings, services.factor(store, id), services.FactorDetail)
+    evidence (counted in full, listed up to the two caps), findings about innovations in general, and
+    any consensus reached on it."""
+    detail = services.factor(store, id, findings_per_innovation, innovations_with_findings)
+    return resource_answer(request, store, settings, detail, services.FactorDetail)

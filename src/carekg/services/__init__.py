@@ -47,6 +47,10 @@ from carekg.services.errors import InvalidArgument, NotFound
 from carekg.services.evidence import Evidence, Involvement
 from carekg.services.exports import CSV_COLUMNS, export_dataset, findings_csv
 from carekg.services.factors import (
+                                         FINDINGS_PER_INNOVATION,
+                                         INNOVATIONS_WITH_FINDINGS,
+                                         MAX_FINDINGS_PER_INNOVATION,
+                                         MAX_INNOVATIONS_WITH_FINDINGS,
                                          ConceptMatch,
                                          FactorDetail,
                                          FactorForInnovation,
@@ -114,7 +118,8 @@ from carekg.services.vocabulary import (
 from carekg.services.void import void_description
 
 __all__ = [
-    "FINDINGS_PER_FACTOR", "MAX_FINDINGS_PER_FACTOR",
+    "FINDINGS_PER_FACTOR", "MAX_FINDINGS_PER_FACTOR", "FINDINGS_PER_INNOVATION", "INNOVATIONS_WITH_FINDINGS",
+    "MAX_FINDINGS_PER_INNOVATION", "MAX_INNOVATIONS_WITH_FINDINGS",
     "DEVELOPER_AUTHORED", "INCLUSION_STATUSES", "NO_INCLUSION_STATUS", "SOURCE_TYPES",
     "CfirDomainProfile", "CfirFactorEvidence", "CfirProfile", "FRAMEWORKS", "innovation_cfir_profile",
     "Briefing", "BriefingFactor", "BriefingSource", "UNCOUNTED_REASONS", "briefing",

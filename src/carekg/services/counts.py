@@ -4,7 +4,8 @@ counted from every finding per request. A write recomputes them with the other r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from carekg.services.refs import Counts
 from carekg.services.rows import as_int, select
@@ -39,3 +40,29 @@ def counts_of(store: GraphStore, iri: str) -> EvidenceCounts:
     """One resource's counts; zeros when it has no findings."""
     rows = select(store, "api_evidence_counts", subject=iri)
     return counts_of_row(rows[0]) if rows else EvidenceCounts()
+
+
+@dataclass
+class Tally:
+    """Findings counted per direction, with the distinct sources they come from."""
+
+    findings: int = 0
+    directions: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    sources: set[str] = field(default_factory=set)
+
+    def add(self, direction: str, source: str, findings: int) -> None:
+        self.findings += findings
+        self.directions[direction] += findings
+        self.sources.add(source)
+
+    def merge(self, other: Tally) -> None:
+        self.findings += other.findings
+        for direction, findings in other.directions.items():
+            self.directions[direction] += findings
+        self.sources |= other.sources
+
+    @property
+    def counts(self) -> Counts:
+        by_direction = self.directions
+        return Counts(self.findings, len(self.sources), by_direction["enabler"], by_direction["barrier"],
+                      by_direction["mixed"])

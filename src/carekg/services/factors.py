@@ -3,32 +3,39 @@ supports or hinders, general findings, consensus)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import Annotated, cast
+from typing import Annotated
+from urllib.parse import urlencode
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from carekg.ids import slug_of
 from carekg.namespaces import CKG
+from carekg.queries import load_query
 from carekg.services.answer_cache import cached
 from carekg.services.consensus import ConsensusFinding, consensus
-from carekg.services.counts import EvidenceCounts, counts_by_kind, counts_of
-from carekg.services.errors import NotFound
-from carekg.services.evidence import Evidence, evidence_about
+from carekg.services.counts import EvidenceCounts, Tally, counts_by_kind, counts_of
+from carekg.services.errors import InvalidArgument, NotFound
+from carekg.services.evidence import Evidence, evidence_of
 from carekg.services.refs import (
     Concept,
     Counts,
     Ref,
+    bare_source_ref,
     concept_of,
     concept_rows,
     factor_mappings,
     factor_rows,
+    innovation_ref,
     iri_of,
     placement_of,
     resource_iri,
+    source_ref_of,
+    term_labels,
 )
-from carekg.services.rows import group_by
-from carekg.services.vocabulary import code_or_none
+from carekg.services.rows import group_by, select
+from carekg.services.vocabulary import code, code_or_none
 from carekg.store.base import GraphStore, Row
 
 
@@ -51,12 +58,34 @@ class ConceptMatch:
     match: Annotated[str, Field(examples=["close"], description="close or related (SKOS mapping)")]
 
 
+#: The most findings a factor's page lists per innovation (and about innovations in general) unless asked
+#: otherwise: above the curated data's largest group (6), so every curated page lists them all.
+FINDINGS_PER_INNOVATION = 10
+MAX_FINDINGS_PER_INNOVATION = 500
+#: How many of the innovations (those with the most findings first) list their findings: every innovation
+#: is counted, but a factor of 400 innovations does not list 1,400 findings on one page. Above the curated
+#: data's largest (6 innovations for one factor).
+INNOVATIONS_WITH_FINDINGS = 20
+MAX_INNOVATIONS_WITH_FINDINGS = 500
+
+
 @dataclass(frozen=True)
 class FactorForInnovation:
+    """An innovation's evidence on the factor: ``counts`` cover every finding, ``findings`` lists at most
+    the page's ``findings_per_innovation`` of them (by IRI), ``more`` is how many are not listed and
+    ``findings_url`` the GET /findings query that gives every one."""
+
+    __pydantic_config__ = ConfigDict(json_schema_serialization_defaults_required=True)
+
     innovation: Ref
     effect: Annotated[str | None, Field(examples=["supports"])]
     counts: Counts
     findings: list[Evidence]
+    more: Annotated[int, Field(examples=[0], description="findings about this innovation not listed")] = 0
+    findings_url: Annotated[str | None, Field(
+        examples=["/findings?innovation=signs-of-safety&factor=senior-leadership-buy-in-and-support"],
+        description="GET /findings with this innovation and factor: every finding counted here (a broader "
+                    "factor's also takes in its narrower factors' findings)")] = None
 
 
 @dataclass(frozen=True)
@@ -67,8 +96,15 @@ class FactorDetail(FactorSummary):
                          Field(examples=["curator-inference"], description="who placed it in NASSS")]
     cfir: list[ConceptMatch]
     innovations: list[FactorForInnovation]
-    general_findings: list[Evidence]
+    general_findings: Annotated[list[Evidence], Field(
+        description="findings about innovations in general: at most findings_per_innovation of them")]
+    general_more: Annotated[int, Field(examples=[0], description="general findings not listed")]
     consensus: list[ConsensusFinding]
+    findings_per_innovation: Annotated[int, Field(examples=[FINDINGS_PER_INNOVATION], description=(
+        "the most findings listed per innovation (and about innovations in general)"))]
+    innovations_with_findings: Annotated[int, Field(examples=[INNOVATIONS_WITH_FINDINGS], description=(
+        "how many innovations (most findings first) list findings; the others list none, their more "
+        "and findings_url give them"))]
 
 
 def _factor_summary(store: GraphStore, iri: str, row: Row, counts: EvidenceCounts) -> dict:
@@ -87,9 +123,19 @@ def list_factors(store: GraphStore) -> list[FactorSummary]:
 
 
 @cached
-def factor(store: GraphStore, id: str) -> FactorDetail:
-    """One factor: its definition, CFIR matches, the innovations it supports or hinders with the
-    evidence, findings about innovations in general, and any consensus the rule reached on it."""
+def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_PER_INNOVATION,
+           innovations_with_findings: int = INNOVATIONS_WITH_FINDINGS) -> FactorDetail:
+    """One factor: its definition, CFIR matches, the innovations it supports or hinders with the counts
+    of every finding and at most ``findings_per_innovation`` of them listed each (``more`` and
+    ``findings_url`` say what is left) for the first ``innovations_with_findings`` innovations (most findings
+    first; the others list none), findings about innovations in general (at most
+    ``findings_per_innovation``), and any consensus the rule reached on it. The counts are aggregated and
+    the lists cut by the engine."""
+    for name, value, most in (
+            ("findings_per_innovation", findings_per_innovation, MAX_FINDINGS_PER_INNOVATION),
+            ("innovations_with_findings", innovations_with_findings, MAX_INNOVATIONS_WITH_FINDINGS)):
+        if not 0 <= value <= most:
+            raise InvalidArgument(f"{name} must be between 0 and {most}; got {value}")
     iri = resource_iri("factor", id)
     row = factor_rows(store).get(iri)
     if row is None:
@@ -98,17 +144,71 @@ def factor(store: GraphStore, id: str) -> FactorDetail:
     cfir = [ConceptMatch(matched, match)
             for match, concept in factor_mappings(store).get(iri, [])
             if match != "broader" and (matched := concept_of(concepts, concept)) is not None]
-    evidence = evidence_about(store, iri)
+    tallies: dict[str | None, Tally] = defaultdict(Tally)
+    for counted in select(store, "api_factor_innovation_counts", factor=iri):
+        tallies[counted.get("innovation")].add(code(counted["direction"]), counted["source"],
+                                               int(counted["findings"]))
+    # Most findings first, then by label: the order the page lists them in.
+    ranked = sorted((i for i in tallies if i is not None),
+                    key=lambda i: (-tallies[i].findings, innovation_ref(store, i).label.lower()))
+    listing: dict[str | None, Tally] = {i: tallies[i] for i in ranked[:innovations_with_findings]}
+    if None in tallies:
+        listing[None] = tallies[None]
+    listed = _listed_findings(store, iri, listing, findings_per_innovation)
+    evidence = _evidence_of(store, iri, listed)
     by_innovation = group_by(evidence, lambda e: e.innovation.iri if e.innovation else None)
-    per_innovation = sorted(
-        # grouped by innovation, so every group has one
-        (FactorForInnovation(cast(Ref, items[0].innovation), Counts.of(items).effect, Counts.of(items),
-                             items)
-         for items in by_innovation.values()),
-        key=lambda f: (-f.counts.findings, f.innovation.label.lower()))
+
+    def for_innovation(innovation_iri: str, tally: Tally) -> FactorForInnovation:
+        findings = by_innovation.get(innovation_iri, [])
+        url = "/findings?" + urlencode({"innovation": slug_of(innovation_iri), "factor": id})
+        return FactorForInnovation(innovation_ref(store, innovation_iri), tally.counts.effect, tally.counts,
+                                   findings, tally.findings - len(findings), url)
+
+    per_innovation = [for_innovation(innovation_iri, tallies[innovation_iri]) for innovation_iri in ranked]
+    general = [e for e in evidence if e.innovation is None]
     return FactorDetail(
         **_factor_summary(store, iri, row, counts_of(store, iri)), definition=row.get("definition"),
         scope_note=row.get("scopeNote") or None, placement=code_or_none(row.get("placement")), cfir=cfir,
-        innovations=per_innovation, general_findings=[e for e in evidence if e.innovation is None],
+        innovations=per_innovation, general_findings=general,
+        general_more=tallies[None].findings - len(general) if None in tallies else 0,
         consensus=[c for c in consensus(store).results if c.factor.iri == iri],
+        findings_per_innovation=findings_per_innovation, innovations_with_findings=innovations_with_findings,
     )
+
+
+def _listed_findings(store: GraphStore, iri: str, tallies: dict[str | None, Tally],
+                     cap: int) -> tuple[str, ...]:
+    """The findings a factor's page lists, chosen by the engine: every finding of the innovations with at
+    most ``cap`` (one query), the first ``cap`` of each other innovation and of the general findings (a
+    query each, cut by LIMIT): only what is shown is read."""
+    if cap == 0:
+        return ()
+    whole = tuple(sorted(i for i, tally in tallies.items() if i is not None and tally.findings <= cap))
+    cut = sorted(i for i, tally in tallies.items() if i is not None and tally.findings > cap)
+    found: set[str] = set()
+    if whole:
+        found.update(r["finding"] for r in store.select(load_query("api_factor_findings_of"),
+                                                        {"factor": iri, "innovation": whole}))
+    limit = f"\nLIMIT {int(cap)}"
+    for innovation_iri in cut:
+        found.update(r["finding"] for r in store.select(load_query("api_factor_findings_of") + limit,
+                                                        {"factor": iri, "innovation": innovation_iri}))
+    if None in tallies:
+        found.update(r["finding"] for r in store.select(load_query("api_factor_general_findings") + limit,
+                                                        {"factor": iri}))
+    return tuple(sorted(found))
+
+
+def _evidence_of(store: GraphStore, iri: str, findings: tuple[str, ...]) -> list[Evidence]:
+    """The findings ``findings`` of factor ``iri``, as evidence_about gives them, by queries bound to
+    them and their sources."""
+    if not findings:
+        return []
+    labels = term_labels(store)
+    rows = store.select(load_query("api_findings_of"), {"subject": iri, "finding": findings})
+    cited = tuple(sorted({found["source"] for found in rows}))
+    sources = {found["source"]: source_ref_of(labels, found["source"], found)
+               for found in store.select(load_query("api_sources"), {"source": cited})}
+    return [evidence_of(store, labels, found,
+                        innovation_ref(store, found["innovation"]) if found.get("innovation") else None,
+                        sources.get(found["source"]) or bare_source_ref(found["source"])) for found in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -15,7 +15,7 @@ from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.services.answer_cache import cached
-from carekg.services.counts import EvidenceCounts, counts_by_kind
+from carekg.services.counts import EvidenceCounts, Tally, counts_by_kind, counts_of
 from carekg.services.errors import InvalidArgument, NotFound, check_choice
 from carekg.services.evidence import Evidence, Involvement, evidence_of, involvements_of
 from carekg.services.findings import kept_lines
@@ -154,15 +154,19 @@ def innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
 @cached
 def innovation(store: GraphStore, id: str) -> InnovationDetail:
     """One innovation: what it is, who is involved in what role, and the sources about it. Every query
-    is bound to the innovation, so the cost grows with its evidence, not with the graph."""
+    is bound to the innovation, and none reads its findings one by one: the counts are those the rules
+    materialised, the sources are grouped by the engine."""
     iri, row = one_innovation_row(store, id)
-    evidence = innovation_evidence(store, iri, row["label"])
-    sources = {e.source.iri: e.source for e in evidence}
+    labels = term_labels(store)
+    # The counts the rules materialised, and the sources grouped by the engine: no finding is read.
+    sources = {found["source"]: source_ref_of(labels, found["source"], found)
+               for found in select(store, "api_innovation_sources", innovation=iri)}
     for link in select(store, "api_source_links", target=iri):
         if link["relation"] == str(CKG.studies) and link["source"] not in sources:
             sources[link["source"]] = one_source_ref(store, link["source"])
+    found = counts_of(store, iri)
     return InnovationDetail(
-        **_innovation_summary(store, iri, row, Counts.of(evidence), len({e.factor.iri for e in evidence})),
+        **_innovation_summary(store, iri, row, found.counts, found.factors),
         description=row.get("description"),
         origin=row.get("origin"), claim_kind=code_or_none(row.get("claimKind")),
         involvements=involvements_of(store, select(store, "api_involvements", innovation=iri)),
@@ -186,34 +190,8 @@ def _domain_matcher(store: GraphStore, domain: str | None) -> Placement:
     return lambda subdomain, dom: wanted in {subdomain.code if subdomain else None, dom.code if dom else None}
 
 
-@dataclass
-class _Tally:
-    """Findings counted per direction, with the distinct sources they come from."""
-
-    findings: int = 0
-    directions: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    sources: set[str] = field(default_factory=set)
-
-    def add(self, direction: str, source: str, findings: int) -> None:
-        self.findings += findings
-        self.directions[direction] += findings
-        self.sources.add(source)
-
-    def merge(self, other: _Tally) -> None:
-        self.findings += other.findings
-        for direction, findings in other.directions.items():
-            self.directions[direction] += findings
-        self.sources |= other.sources
-
-    @property
-    def counts(self) -> Counts:
-        by_direction = self.directions
-        return Counts(self.findings, len(self.sources), by_direction["enabler"], by_direction["barrier"],
-                      by_direction["mixed"])
-
-
-def _group_by_placement(store: GraphStore, tallies: dict[str, _Tally],
-                        listed: Callable[[str, _Tally], FactorEvidence]) -> list[DomainProfile]:
+def _group_by_placement(store: GraphStore, tallies: dict[str, Tally],
+                        listed: Callable[[str, Tally], FactorEvidence]) -> list[DomainProfile]:
     """Factors grouped by NASSS domain and sub-domain, in notation order, counted from ``tallies``
     (factor IRI -> its findings' tally) and listed by ``listed``."""
     tree: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -230,9 +208,9 @@ def _group_by_placement(store: GraphStore, tallies: dict[str, _Tally],
 
     domains = []
     for domain_iri, subdomains in in_notation_order(tree):
-        subdomain_profiles, domain_tally = [], _Tally()
+        subdomain_profiles, domain_tally = [], Tally()
         for subdomain_iri, factor_iris in in_notation_order(subdomains):
-            subdomain_tally = _Tally()
+            subdomain_tally = Tally()
             for factor_iri in factor_iris:
                 subdomain_tally.merge(tallies[factor_iri])
             domain_tally.merge(subdomain_tally)
@@ -286,13 +264,13 @@ def innovation_profile(store: GraphStore, id: str, direction: str | None = None,
     in_domain = _domain_matcher(store, domain)
     iri, row = one_innovation_row(store, id)
     tags, bindings, filters = _profile_filters(iri, direction, domain, provenance, design)
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    tallies: dict[str, Tally] = defaultdict(Tally)
     for counted in store.select(kept_lines(load_query("api_innovation_factor_counts"), tags), bindings):
         tallies[counted["factor"]].add(code(counted["direction"]), counted["source"],
                                        int(counted["findings"]))
     tallies = {factor_iri: tally for factor_iri, tally in tallies.items()
                if in_domain(*placement_of(store, factor_iri))}
-    total = _Tally()
+    total = Tally()
     for tally in tallies.values():
         total.merge(tally)
     page = kept_lines(load_query("api_innovation_factor_page"), tags) + f"\nLIMIT {int(findings_per_factor)}"
@@ -304,7 +282,7 @@ def innovation_profile(store: GraphStore, id: str, direction: str | None = None,
     by_iri = {e.iri: e for e in evidence}
     query = {"innovation": id, **{name: value for name, value in filters.items() if name != "domain"}}
 
-    def listed(factor_iri: str, tally: _Tally) -> FactorEvidence:
+    def listed(factor_iri: str, tally: Tally) -> FactorEvidence:
         findings = [by_iri[i] for i in listed_iris.get(factor_iri, ()) if i in by_iri]
         counts = tally.counts
         url = "/findings?" + urlencode({**query, "factor": slug_of(factor_iri)})

@@ -1,0 +1,60 @@
+"""carekg.services.factors: a factor's page counts every finding per innovation, lists at most
+findings_per_innovation of them for the first innovations_with_findings innovations, and links the
+GET /findings query that gives every one, on a generated graph whose factors exceed both caps."""
+
+from __future__ import annotations
+
+import pytest
+
+from carekg import services
+from carekg.services.evidence import evidence_about
+from carekg.services.refs import Counts
+from carekg.services.rows import group_by
+
+CAP, LISTED = 2, 3
+
+
+def _busiest_factor(store) -> str:
+    return max(services.list_factors(store), key=lambda f: f.counts.findings).id
+
+
+def test_the_caps_hold_and_the_counts_cover_every_finding(synthetic_store):
+    id = _busiest_factor(synthetic_store)
+    every = evidence_about(synthetic_store, services.factor(synthetic_store, id).iri)
+    whole = group_by(every, lambda e: e.innovation.iri if e.innovation else None)
+    detail = services.factor(synthetic_store, id, findings_per_innovation=CAP,
+                             innovations_with_findings=LISTED)
+    assert len(detail.innovations) == len(whole) > LISTED
+    assert max(i.counts.findings for i in detail.innovations) > CAP, "the graph must exceed the cap"
+    by_iri = {e.iri: e for e in every}
+    for rank, item in enumerate(detail.innovations):
+        assert item.counts == Counts.of(whole[item.innovation.iri])
+        shown = min(CAP, item.counts.findings) if rank < LISTED else 0
+        assert len(item.findings) == shown
+        assert item.more == item.counts.findings - shown
+        assert all(by_iri[e.iri] == e and e.innovation == item.innovation for e in item.findings)
+        assert [e.iri for e in item.findings] == sorted(e.iri for e in item.findings)
+    counts = [(-i.counts.findings, i.innovation.label.lower()) for i in detail.innovations]
+    assert counts == sorted(counts)
+    general = [e for e in every if e.innovation is None]
+    assert len(detail.general_findings) == min(CAP, len(general))
+    assert detail.general_more == len(general) - len(detail.general_findings)
+
+
+def test_the_findings_url_gives_every_finding_of_the_innovation(synthetic_store):
+    id = _busiest_factor(synthetic_store)
+    detail = services.factor(synthetic_store, id, findings_per_innovation=CAP,
+                             innovations_with_findings=LISTED)
+    for item in detail.innovations[:LISTED + 2]:
+        path, _, query = (item.findings_url or "").partition("?")
+        filters = dict(part.split("=", 1) for part in query.split("&"))
+        assert path == "/findings" and filters == {"innovation": item.innovation.id, "factor": id}
+        page = services.find_findings(synthetic_store, services.FindingFilters(**filters), limit=500)
+        assert page.count == item.counts.findings == len(item.findings) + item.more
+        assert {e.iri for e in item.findings} <= {e.iri for e in page.data}
+
+
+@pytest.mark.parametrize("caps", [{"findings_per_innovation": -1}, {"innovations_with_findings": 501}])
+def test_caps_out_of_range_are_refused(synthetic_store, caps):
+    with pytest.raises(services.InvalidArgument, match=next(iter(caps))):
+        services.factor(synthetic_store, _busiest_factor(synthetic_store), **caps)
