@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+from pyparsing import ParserElement
 
 from carekg.query_guard import (
     MAX_NESTING,
@@ -83,6 +84,18 @@ def test_a_query_at_the_limit_parses_in_full_from_a_deep_stack():
         assert from_depth(600 - len(_stack())).form == "SELECT"
     finally:
         sys.setrecursionlimit(limit)
+
+
+def test_a_query_at_the_limit_parses_with_packrat_parsing_on():
+    """pyparsing's packrat switch is process-wide (importing matplotlib's mathtext turns it on) and
+    makes rdflib's parser take about twice the frames a level; the room made for the parse covers it."""
+    was_on = ParserElement._packratEnabled
+    ParserElement.enable_packrat()
+    try:
+        test_a_query_at_the_limit_parses_in_full_from_a_deep_stack()
+    finally:
+        if not was_on:
+            ParserElement.disable_memoization()
 
 
 def _stack() -> list:

@@ -58,13 +58,16 @@ _QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 #: Words whose letters must never start a longer word the scan passes (see the module docstring).
 _GUARDED = frozenset({"SERVICE", "FROM", "NAMED", "PREFIX", "BASE", *_UPDATE_WORDS, *_QUERY_FORMS})
 #: Brackets ({, ( and [) nested deeper than this are refused: Oxigraph's recursive parser overflows its
-#: stack and kills the worker at a few thousand, and rdflib's needs ~40 Python frames a level.
+#: stack and kills the worker at a few thousand, and rdflib's needs 40-80 Python frames a level.
 MAX_NESTING = 32
 NESTING_REFUSED = (f"the query nests too deeply: brackets ({{, ( or [) more than {MAX_NESTING} levels "
                    f"deep; this endpoint's limit is {MAX_NESTING}")
-#: Python frames rdflib's parser takes per level of nesting (measured: 37 for nested expressions, the
-#: deepest kind; 28 for groups) and for the rest of a query, so a query within MAX_NESTING parses.
-_FRAMES_PER_LEVEL, _FRAMES_BASE = 40, 400
+#: Python frames rdflib's parser takes per level of nesting and for the rest of a query, so a query
+#: within MAX_NESTING parses. Measured for nested expressions, the deepest kind: 30 levels needed a
+#: recursion limit of 1,800 with pyparsing as rdflib leaves it, and 2,600 once packrat parsing is on
+#: (~80 a level; pyparsing's packrat switch is process-wide, and importing matplotlib's mathtext turns
+#: it on), so the room is sized for packrat.
+_FRAMES_PER_LEVEL, _FRAMES_BASE = 90, 400
 #: Guarded words a valid query has only in its prologue, after FROM, or (a form) in a subquery.
 _MISPLACED = frozenset({"BASE", "PREFIX", "NAMED", "FROM", *_UPDATE_WORDS})
 
