@@ -12,8 +12,7 @@ from pydantic import Field
 
 from carekg.services.answer_cache import cached
 from carekg.services.errors import InvalidArgument
-from carekg.services.evidence import Evidence
-from carekg.services.innovations import innovation_evidence, one_innovation_row
+from carekg.services.innovations import factor_tallies, one_innovation_row
 from carekg.services.refs import Concept, Counts, Ref, factor_ref, placement_of
 from carekg.services.rows import notation_key
 from carekg.store.base import GraphStore
@@ -82,17 +81,16 @@ def _compare(store: GraphStore, ids: tuple[str, ...]) -> Comparison:
     for id in distinct:
         iri, row = one_innovation_row(store, id)
         innovations.append(Ref(id, iri, row["label"]))
-    evidence: dict[str, dict[str, list[Evidence]]] = {}
-    for innovation in innovations:
-        by_factor = evidence.setdefault(innovation.iri, {})
-        for item in innovation_evidence(store, innovation.iri, innovation.label):
-            by_factor.setdefault(item.factor.iri, []).append(item)
-    factor_iris = {factor for by_factor in evidence.values() for factor in by_factor}
+    # Counted per factor by the engine: a skewed innovation's 12,000 findings are never read one by one.
+    tallies = {innovation.iri: factor_tallies(store, set(), {"innovation": innovation.iri})
+               for innovation in innovations}
+    factor_iris = {factor for by_factor in tallies.values() for factor in by_factor}
     rows = []
     for factor_iri in factor_iris:
         cells = []
         for innovation in innovations:
-            counts = Counts.of(evidence[innovation.iri].get(factor_iri, []))
+            found = tallies[innovation.iri].get(factor_iri)
+            counts = found.counts if found else Counts()
             cells.append(ComparisonCell(innovation.id, counts.effect, counts))
         subdomain, domain = placement_of(store, factor_iri)
         present = sum(1 for cell in cells if cell.counts.findings)

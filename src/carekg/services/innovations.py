@@ -264,11 +264,7 @@ def innovation_profile(store: GraphStore, id: str, direction: str | None = None,
     in_domain = _domain_matcher(store, domain)
     iri, row = one_innovation_row(store, id)
     tags, bindings, filters = _profile_filters(iri, direction, domain, provenance, design)
-    tallies: dict[str, Tally] = defaultdict(Tally)
-    for counted in store.select(kept_lines(load_query("api_innovation_factor_counts"), tags), bindings):
-        tallies[counted["factor"]].add(code(counted["direction"]), counted["source"],
-                                       int(counted["findings"]))
-    tallies = {factor_iri: tally for factor_iri, tally in tallies.items()
+    tallies = {factor_iri: tally for factor_iri, tally in factor_tallies(store, tags, bindings).items()
                if in_domain(*placement_of(store, factor_iri))}
     total = Tally()
     for tally in tallies.values():
@@ -291,6 +287,16 @@ def innovation_profile(store: GraphStore, id: str, direction: str | None = None,
 
     return InnovationProfile(Ref(id, iri, row["label"]), filters, total.counts, len(tallies),
                              _group_by_placement(store, tallies, listed), findings_per_factor)
+
+
+def factor_tallies(store: GraphStore, tags: set[str], bindings: dict[str, Value]) -> dict[str, Tally]:
+    """Factor IRI -> the tally of an innovation's findings about it (bindings: ``innovation`` and any
+    filters, ``tags`` their lines), aggregated by the engine: no finding is read."""
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for counted in store.select(kept_lines(load_query("api_innovation_factor_counts"), tags), bindings):
+        tallies[counted["factor"]].add(code(counted["direction"]), counted["source"],
+                                       int(counted["findings"]))
+    return tallies
 
 
 def _profile_filters(iri: str, direction: str | None, domain: str | None, provenance: str | None,
