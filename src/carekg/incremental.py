@@ -8,15 +8,17 @@ only a small part of the graph, so only the keys a touched node can reach are re
   (``rule_evidenced_subdomains.rq``) per **innovation**: the rules themselves, bound to the affected
   innovations, on the store;
 - the evidence counts (``rule_evidence_counts.rq``, ``rule_concept_evidence_counts.rq``) per
-  **resource** counted (innovation, factor, source, framework concept): the rules bound to the affected
-  resources, on the store;
+  **resource** counted (innovation, factor, source, framework concept): adjusted by the difference the
+  written findings make (carekg.count_delta), not recounted: a framework concept holds a seventh of the
+  findings; recounted by the rules only for the concepts a write that moves a factor or concept reaches
+  (``rule_affected_count_subjects.rq``);
 - consensus with its confidence (carekg.consensus) per **factor**: the factor's part of the graph (its
   findings, their sources and the factor, ``rule_factor_findings.rq`` and ``rule_factor_sources.rq``)
   is copied into a scratch store and the unchanged rule runs there;
 - the defined-class rule (carekg.rules.classified) per **node**: bound to the touched nodes.
 
 The keys a change can affect are asked of the store before and after the change
-(``rule_affected_innovations.rq``, ``rule_affected_factors.rq``, ``rule_affected_count_subjects.rq``):
+(``rule_affected_innovations.rq``, ``rule_affected_factors.rq``; the counts' rows, ``count_delta``):
 a finding moved from one factor to another affects both. tests/test_incremental.py proves the result
 equal to recomputing every rule over the whole dataset, on the curated data and on a generated graph
 after several writes and amendments.
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from carekg import consensus
+from carekg import consensus, count_delta
 from carekg.ids import GRAPH_INFERRED
 from carekg.namespaces import CKG
 from carekg.queries import load_query
@@ -47,10 +49,6 @@ _G = f"<{GRAPH_INFERRED}>"
 
 def _subdomain_results(store: GraphStore, innovations: frozenset[str]) -> Graph:
     return subdomain_summary(store, innovations) + evidenced_subdomains(store, innovations)
-
-
-def _count_results(store: GraphStore, subjects: frozenset[str]) -> Graph:
-    return evidence_counts(store, subjects)
 
 
 def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
@@ -110,10 +108,24 @@ class KeyedRule:
 RULES = (
     KeyedRule("subdomain-summary", "rule_affected_innovations", _subdomain_results, _forget_subdomains),
     KeyedRule("consensus", "rule_affected_factors", _consensus_results, _forget_consensus),
-    KeyedRule("evidence-counts", "rule_affected_count_subjects", _count_results, _forget_counts),
 )
 
-Affected = dict[str, frozenset[str]]
+
+@dataclass(frozen=True)
+class Affected:
+    """At one moment of a write: per rule, the keys the change can affect; the rows the touched
+    findings are counted in; and per touched factor or concept, the concepts its placement reaches."""
+
+    keys: dict[str, frozenset[str]]
+    touched: frozenset[str]
+    counts: count_delta.Snapshot
+    reach: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Change:
+    before: Affected
+    after: Affected
 
 
 def touched_nodes(triples: Iterable[ox.Triple]) -> frozenset[str]:
@@ -129,27 +141,43 @@ def touched_nodes(triples: Iterable[ox.Triple]) -> frozenset[str]:
 
 
 def affected(store: GraphStore, touched: frozenset[str]) -> Affected:
-    """Per rule, the keys whose results can change when the ``touched`` nodes' statements change."""
-    if not touched:
-        return {rule.name: frozenset() for rule in RULES}
-    out = {}
-    for rule in RULES:
-        rows = store.select(load_query(rule.affected), {"touched": tuple(sorted(touched))})
-        out[rule.name] = frozenset(next(iter(row.values())) for row in rows if row)
-    return out
+    """What the write needs to know of the store before (and after) the ``touched`` nodes' statements
+    change: per rule, the keys whose results can change, and the counts' part."""
+    keys = {rule.name: frozenset[str]() for rule in RULES}
+    reach: dict[str, set[str]] = {}
+    if touched:
+        for rule in RULES:
+            rows = store.select(load_query(rule.affected), {"touched": tuple(sorted(touched))})
+            keys[rule.name] = frozenset(next(iter(row.values())) for row in rows if row)
+    counts = count_delta.snapshot(store, touched)
+    placed = tuple(sorted({node for node, _, _ in counts.placement}))
+    if placed:
+        for row in store.select(load_query("rule_affected_count_subjects"), {"touched": placed}):
+            reach.setdefault(row["touched"], set()).add(row["subject"])
+    return Affected(keys, touched, counts, {node: frozenset(found) for node, found in reach.items()})
 
 
-def merge(before: Affected, after: Affected) -> Affected:
-    return {name: before.get(name, frozenset()) | keys for name, keys in after.items()}
+def merge(before: Affected, after: Affected) -> Change:
+    return Change(before, after)
 
 
-def recompute(store: GraphStore, keys: Affected) -> tuple[list[str], Graph]:
+def recompute(store: GraphStore, change: Change) -> tuple[list[str], Graph]:
     """The update operations removing the affected keys' old results, and their new results."""
+    before, after = change.before, change.after
     forget: list[str] = []
     results = Graph()
     for rule in RULES:
-        chosen = keys.get(rule.name, frozenset())
+        chosen = before.keys.get(rule.name, frozenset()) | after.keys.get(rule.name, frozenset())
         if chosen:
             forget += rule.forget(iri_values(chosen))
             results += rule.results(store, chosen)
+    moved = count_delta.moved_nodes(before.counts, after.counts)
+    recount = frozenset(subject for node in moved
+                        for subject in before.reach.get(node, set()) | after.reach.get(node, set()))
+    changed, adjusted, awkward = count_delta.adjusted(
+        store, before.counts, after.counts, before.touched | after.touched, recount)
+    recount |= awkward
+    if recount or changed:
+        forget += _forget_counts(iri_values(recount | changed))
+        results += adjusted + evidence_counts(store, recount)
     return forget, results
