@@ -115,3 +115,65 @@ def test_incremental_rules_equal_a_full_load_on_a_generated_graph(tmp_path, gene
     innovation = store.select(f"SELECT ?i WHERE {{ ?i a <{CKG}Innovation> }} ORDER BY ?i LIMIT 1")[0]["i"]
     _writes(store, lambda: DatasetFiles.discover(data=[generated], submissions_dir=folder), folder,
             [generated], False, innovation, sources)
+
+
+CONCEPTS = f"""PREFIX ckg: <{CKG}>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?factor ?concept ?sources ?innovations WHERE {{
+  ?factor a ckg:ImplementationFactor ;
+    (skos:broader|skos:closeMatch|skos:relatedMatch)/skos:broader* ?concept .
+  ?concept ckg:sourceCount ?sources ; ckg:innovationCount ?innovations }}"""
+UNDER = f"""PREFIX ckg: <{CKG}>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?value WHERE {{ ?finding ?link ?value ;
+  ckg:aboutFactor/(skos:broader|skos:closeMatch|skos:relatedMatch)/skos:broader* ?concept }}"""
+NAMED = "SELECT DISTINCT ?value WHERE { ?finding ?link ?value }"
+
+
+def concept_counts(store) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per factor, its framework concepts' (distinct sources, distinct innovations)."""
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for row in store.select(CONCEPTS):
+        out.setdefault(row["factor"], {})[row["concept"]] = (int(row["sources"]), int(row["innovations"]))
+    return out
+
+
+def test_distinct_counts_follow_the_first_and_last_finding_of_a_value_under_a_concept(tmp_path, generated):
+    """A finding whose source (innovation) no finding under some of its factor's concepts names yet
+    raises those concepts' distinct counts by one, and leaves the others'; amended to another factor
+    under none of those concepts, it was the last of them there, and the counts come back. Each time
+    equal to a full load's."""
+    folder = tmp_path / "submissions"
+    files = lambda: DatasetFiles.discover(data=[generated], submissions_dir=folder)  # noqa: E731
+    store = get_store("memory:")
+    load(store, files(), reasoner=False)
+    counts = concept_counts(store)
+    factors = [row["factor"] for row in store.select(FACTORS)]
+    first = next(f for f in factors if counts.get(f))
+    concepts = counts[first]
+    elsewhere = next(f for f in reversed(factors) if counts.get(f) and not set(counts[f]) & set(concepts))
+    # per link, the value no finding under the most of those concepts names (under none: the first there)
+    new, first_under = {}, {}
+    for link in ("reportedIn", "aboutInnovation"):
+        bound = {"link": f"{CKG}{link}"}
+        under = {c: {r["value"] for r in store.select(UNDER, {**bound, "concept": c})} for c in concepts}
+        new[link] = min(sorted(r["value"] for r in store.select(NAMED, bound)),
+                        key=lambda v: sum(v in named for named in under.values()))  # noqa: B023
+        first_under[link] = {c for c, named in under.items() if new[link] not in named}
+        assert first_under[link]
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), folder, data=[generated], reasoner=False)
+
+    def write(factor: str) -> dict[str, dict[str, tuple[int, int]]]:
+        body = finding("t-first-1", factor, new["aboutInnovation"], new["reportedIn"])
+        writer.submit("first", body.encode(), "text/turtle", "tester")
+        full = get_store("memory:")
+        load(full, files(), reasoner=False)
+        assert inferred(store) == inferred(full), factor
+        return concept_counts(store)
+
+    added = write(first)
+    sources, innovations = first_under["reportedIn"], first_under["aboutInnovation"]
+    assert added[first] == {c: (s + (c in sources), i + (c in innovations)) for c, (s, i) in concepts.items()}
+    moved = write(elsewhere)  # the amendment takes the only finding of both values out of those concepts
+    assert moved[first] == concepts
+    assert moved[elsewhere] != counts[elsewhere]
