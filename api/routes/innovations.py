@@ -56,9 +56,15 @@ def list_innovations(request: Request, store: StoreDep, settings: SettingsDep,
 
 @router.get("/innovations/{id}", name="innovations-get", response_model=services.InnovationDetail,
             responses=RDF_ALTERNATIVES)
-def get_innovation(id: InnovationId, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+def get_innovation(
+    id: InnovationId, request: Request, store: StoreDep, settings: SettingsDep,
+    sources_listed: Annotated[int, Query(
+        ge=0, le=services.MAX_SOURCES_LISTED,
+        description="the most cited sources listed, newest first; more_sources counts the others")
+    ] = services.SOURCES_LISTED,
+) -> Response:
     """One innovation: what it is, the organisations involved and their roles, the sources about it."""
-    return resource_answer(request, store, settings, services.innovation(store, id),
+    return resource_answer(request, store, settings, services.innovation(store, id, sources_listed),
                            services.InnovationDetail)
 
 

@@ -76,6 +76,8 @@ from carekg.services.gaps import InnovationGaps, SubdomainGap, gaps, gaps_page, 
 from carekg.services.innovations import (
                                          FINDINGS_PER_FACTOR,
                                          MAX_FINDINGS_PER_FACTOR,
+                                         MAX_SOURCES_LISTED,
+                                         SOURCES_LISTED,
                                          DomainProfile,
                                          FactorEvidence,
                                          InnovationDetail,
@@ -119,7 +121,7 @@ from carekg.services.void import void_description
 
 __all__ = [
     "FINDINGS_PER_FACTOR", "MAX_FINDINGS_PER_FACTOR", "FINDINGS_PER_INNOVATION", "INNOVATIONS_WITH_FINDINGS",
-    "MAX_FINDINGS_PER_INNOVATION", "MAX_INNOVATIONS_WITH_FINDINGS",
+    "MAX_FINDINGS_PER_INNOVATION", "MAX_INNOVATIONS_WITH_FINDINGS", "MAX_SOURCES_LISTED", "SOURCES_LISTED",
     "DEVELOPER_AUTHORED", "INCLUSION_STATUSES", "NO_INCLUSION_STATUS", "SOURCE_TYPES",
     "CfirDomainProfile", "CfirFactorEvidence", "CfirProfile", "FRAMEWORKS", "innovation_cfir_profile",
     "Briefing", "BriefingFactor", "BriefingSource", "UNCOUNTED_REASONS", "briefing",

@@ -45,6 +45,10 @@ from carekg.store.base import GraphStore, Row, Value
 #: (6 findings of one innovation about one factor), so every curated profile lists them all; a generated
 #: innovation with thousands of findings lists a page's worth per factor and links the rest.
 FINDINGS_PER_FACTOR = 10
+#: The most sources an innovation's page lists (newest first): above the curated data's largest (22), so
+#: every curated page lists them all; a generated innovation citing 8,800 sources lists the newest 50.
+SOURCES_LISTED = 50
+MAX_SOURCES_LISTED = 500
 #: The most a caller may ask for per factor (a page of GET /findings holds at most as many).
 MAX_FINDINGS_PER_FACTOR = 500
 
@@ -121,7 +125,13 @@ class InnovationDetail(InnovationSummary):
     origin: Annotated[str | None, Field(examples=["Developed in Western Australia in the 1990s."])]
     claim_kind: Annotated[str | None, Field(examples=["source-study"])]
     involvements: list[Involvement]
-    sources: list[SourceRef]
+    sources: Annotated[list[SourceRef], Field(description=(
+        "the sources its findings cite, newest first, at most sources_listed of them, and the sources "
+        "stated to study it"))]
+    more_sources: Annotated[int, Field(examples=[0], description=(
+        "sources its findings cite that are not listed (GET /findings?innovation=... gives every finding "
+        "with its source)"))]
+    sources_listed: Annotated[int, Field(examples=[50], description="the most cited sources listed")]
 
 
 def _innovation_summary(store: GraphStore, iri: str, row: Row, counts: Counts, factor_count: int) -> dict:
@@ -152,15 +162,22 @@ def innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
 
 
 @cached
-def innovation(store: GraphStore, id: str) -> InnovationDetail:
-    """One innovation: what it is, who is involved in what role, and the sources about it. Every query
-    is bound to the innovation, and none reads its findings one by one: the counts are those the rules
-    materialised, the sources are grouped by the engine."""
+def innovation(store: GraphStore, id: str, sources_listed: int = SOURCES_LISTED) -> InnovationDetail:
+    """One innovation: what it is, who is involved in what role, and the sources about it (the newest
+    ``sources_listed`` its findings cite, and those stated to study it). Every query is bound to the
+    innovation, and none reads its findings one by one: the counts are those the rules materialised, the
+    newest sources are chosen and cut by the engine."""
+    if not 0 <= sources_listed <= MAX_SOURCES_LISTED:
+        raise InvalidArgument(f"sources_listed must be between 0 and {MAX_SOURCES_LISTED}; "
+                              f"got {sources_listed}")
     iri, row = one_innovation_row(store, id)
     labels = term_labels(store)
-    # The counts the rules materialised, and the sources grouped by the engine: no finding is read.
+    page = load_query("api_innovation_newest_sources") + f"\nLIMIT {int(sources_listed)}"
+    newest = tuple(dict.fromkeys(found["source"] for found in store.select(page, {"innovation": iri}))
+                   ) if sources_listed else ()
     sources = {found["source"]: source_ref_of(labels, found["source"], found)
-               for found in select(store, "api_innovation_sources", innovation=iri)}
+               for found in store.select(load_query("api_sources"), {"source": newest})} if newest else {}
+    cited = len(sources)
     for link in select(store, "api_source_links", target=iri):
         if link["relation"] == str(CKG.studies) and link["source"] not in sources:
             sources[link["source"]] = one_source_ref(store, link["source"])
@@ -170,7 +187,8 @@ def innovation(store: GraphStore, id: str) -> InnovationDetail:
         description=row.get("description"),
         origin=row.get("origin"), claim_kind=code_or_none(row.get("claimKind")),
         involvements=involvements_of(store, select(store, "api_involvements", innovation=iri)),
-        sources=sorted(sources.values(), key=newest_first),
+        sources=sorted(sources.values(), key=newest_first), more_sources=max(0, found.counts.sources - cited),
+        sources_listed=sources_listed,
     )
 
 

@@ -72,6 +72,16 @@ def test_profile_bad_filters_are_422(client, params):
     assert response.json()["detail"]
 
 
+def test_innovation_lists_the_newest_sources(client):
+    every = client.get(f"/innovations/{SOS}").json()
+    assert every["sources_listed"] == 50 and every["more_sources"] == 0
+    cut = client.get(f"/innovations/{SOS}", params={"sources_listed": 1}).json()
+    cited = every["counts"]["sources"]
+    assert cut["more_sources"] == cited - 1
+    assert cut["sources"][0] == every["sources"][0] or cut["sources"][0] in every["sources"]
+    assert client.get(f"/innovations/{SOS}", params={"sources_listed": 501}).status_code == 422
+
+
 def test_profile_lists_every_curated_finding_by_default(client):
     body = client.get(f"/innovations/{SOS}/profile").json()
     factors = [f for d in body["domains"] for s in d["subdomains"] for f in s["factors"]]
