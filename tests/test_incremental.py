@@ -177,3 +177,29 @@ def test_distinct_counts_follow_the_first_and_last_finding_of_a_value_under_a_co
     moved = write(elsewhere)  # the amendment takes the only finding of both values out of those concepts
     assert moved[first] == concepts
     assert moved[elsewhere] != counts[elsewhere]
+
+
+def test_a_write_that_moves_a_factor_recounts_the_concepts_it_reaches(tmp_path, generated):
+    """A submission placing a factor under one more NASSS sub-domain (with a finding about it) moves all
+    the factor's findings there: the concepts it reaches are recounted, not only adjusted by the write's
+    own finding, equal to a full load's; withdrawn by an amendment, the counts come back."""
+    folder = tmp_path / "submissions"
+    files = lambda: DatasetFiles.discover(data=[generated], submissions_dir=folder)  # noqa: E731
+    store = get_store("memory:")
+    load(store, files(), reasoner=False)
+    counts = concept_counts(store)
+    factor = [row["factor"] for row in store.select(FACTORS) if counts.get(row["factor"])][-1]
+    subdomain = store.select(f"""SELECT ?s WHERE {{ ?s a <{CKG}NasssSubdomain> ;
+        <{CKG}findingCount> ?n }} ORDER BY ?n ?s""")
+    target = next(row["s"] for row in subdomain if row["s"] not in counts[factor])
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), folder, data=[generated], reasoner=False)
+    placed = f"<{factor}> <http://www.w3.org/2004/02/skos/core#broader> <{target}> .\n"
+    innovation = store.select(f"SELECT ?i WHERE {{ ?i a <{CKG}Innovation> }} ORDER BY ?i LIMIT 1")[0]["i"]
+    source = store.select(f"SELECT ?s WHERE {{ ?f <{CKG}reportedIn> ?s }} ORDER BY ?s LIMIT 1")[0]["s"]
+    other = finding("t-move-1", factor, innovation, source)
+    for body in (placed + other, other):
+        writer.submit("move", body.encode(), "text/turtle", "tester")
+        full = get_store("memory:")
+        load(full, files(), reasoner=False)
+        assert inferred(store) == inferred(full), body
+        assert (target in concept_counts(store)[factor]) == (body.startswith(placed))
