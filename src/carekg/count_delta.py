@@ -38,7 +38,6 @@ DIRECTIONS = {str(CKG.Enabler): "enablers", str(CKG.Barrier): "barriers", str(CK
 DISTINCT = {"sources": str(CKG.reportedIn), "innovations": str(CKG.aboutInnovation),
             "factors": str(CKG.aboutFactor)}
 _OTHER = {"resource": "count_delta_other_resource", "concept": "count_delta_other_concept"}
-_BY_PREDICATE = {str(p): column for column, p in COUNT_PREDICATES.items()}
 
 Key = tuple[str, str]  # (scope, subject)
 
@@ -85,10 +84,12 @@ def moved_nodes(before: Snapshot, after: Snapshot) -> frozenset[str]:
     return frozenset(node for node, _, _ in before.placement ^ after.placement)
 
 
-def _stored(store: GraphStore, subjects: Iterable[str]) -> dict[str, dict[str, list[int]]]:
-    stored: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+def _stored(store: GraphStore, subjects: Iterable[str]) -> dict[str, list[dict[str, int]]]:
+    """Per subject, its stored counts: one dict, none for a resource without findings, more than one
+    where a count has several values."""
+    stored: dict[str, list[dict[str, int]]] = defaultdict(list)
     for row in store.select(load_query("count_delta_stored"), {"subject": tuple(sorted(subjects))}):
-        stored[row["subject"]][_BY_PREDICATE[row["p"]]].append(int(row["n"]))
+        stored[row["subject"]].append({column: int(row[column]) for column in COUNT_PREDICATES})
     return stored
 
 
@@ -119,12 +120,12 @@ def adjusted(store: GraphStore, before: Snapshot, after: Snapshot, written: froz
     for scope, subject in sorted(keys):
         if subject in recounted or subject in both:
             continue
-        old = stored.get(subject, {})
-        if any(len(values) > 1 for values in old.values()):
+        old = stored.get(subject, [])
+        if len(old) > 1:
             awkward.add(subject)
             continue
         was, now = before.tallies.get((scope, subject), Tally()), after.tallies.get((scope, subject), Tally())
-        previous = {column: (old[column][0] if old.get(column) else 0) for column in COUNT_PREDICATES}
+        previous = old[0] if old else dict.fromkeys(COUNT_PREDICATES, 0)
         counts = dict(previous)
         counts["findings"] += len(now.findings) - len(was.findings)
         for column in DIRECTIONS.values():
