@@ -86,7 +86,7 @@ def get_profile(
     designs, provenance kinds and counts (CQ-1, CQ-2)."""
     filters = dict(direction=direction, domain=domain, provenance=provenance, design=design)
     if framework == "cfir":
-        cfir = services.innovation_cfir_profile(store, id, **filters)
+        cfir = services.innovation_cfir_profile(store, id, **filters, findings_per_factor=findings_per_factor)
         return json_answer(request, store, settings, cfir, services.CfirProfile)
     profile = services.innovation_profile(store, id, **filters, findings_per_factor=findings_per_factor)
     return json_answer(request, store, settings, profile, services.InnovationProfile)

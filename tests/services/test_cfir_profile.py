@@ -3,12 +3,22 @@ dataset and on a small graph with a factor the crosswalk does not map (the curat
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from rdflib.namespace import RDFS, SKOS
 
+from carekg import services
 from carekg.ids import mint
 from carekg.namespaces import CKG
-from carekg.services import InvalidArgument, NotFound, innovation_cfir_profile, innovation_profile
+from carekg.services import (
+    InvalidArgument,
+    NotFound,
+    innovation_cfir_profile,
+    innovation_profile,
+    innovations,
+)
+from carekg.services.refs import Counts
 from carekg.store import get_store
 
 
@@ -95,3 +105,32 @@ def test_a_factor_without_a_cfir_match_is_listed_not_dropped():
 def test_a_cfir_domain_filter_leaves_unmapped_factors_out():
     profile = innovation_cfir_profile(_tiny_store(), "tiny", domain="iii")
     assert profile.not_mapped.factors == [] and profile.counts.findings == 1
+
+
+@pytest.mark.parametrize("filters", [{}, {"direction": "barrier"}, {"domain": "III"}])
+def test_the_cap_holds_on_a_generated_graph(synthetic_store, filters):
+    """The skewed innovation of a generated graph has more findings per factor than the cap: each factor
+    lists at most the cap, counts them all, and ``more`` is the rest; a construct and the whole profile
+    count each finding once, as the uncut findings say."""
+    cap = 3
+    id = max(services.list_innovations(synthetic_store), key=lambda i: i.counts.findings).id
+    iri, row = innovations.one_innovation_row(synthetic_store, id)
+    every = [e for e in innovations.innovation_evidence(synthetic_store, iri, row["label"])
+             if filters.get("direction") in (None, e.direction)]
+    by_factor = Counter(e.factor.iri for e in every)
+    profile = innovation_cfir_profile(synthetic_store, id, **filters, findings_per_factor=cap)
+    assert profile.findings_per_factor == cap
+    mapped = [f for d in profile.domains for c in d.constructs for f in c.factors]
+    factors = mapped + profile.not_mapped.factors
+    assert max(f.counts.findings for f in factors) > cap, "the graph must exceed the cap"
+    for f in factors:
+        assert len(f.findings) == min(cap, f.counts.findings)
+        assert f.more == f.counts.findings - len(f.findings) == by_factor[f.factor.iri] - len(f.findings)
+        assert all(e.factor.iri == f.factor.iri for e in f.findings)
+        assert f.findings_url and f"factor={f.factor.id}" in f.findings_url
+    for construct in (c for d in profile.domains for c in d.constructs):
+        kept = {f.factor.iri for f in construct.factors}
+        assert construct.counts == Counts.of(e for e in every if e.factor.iri in kept)
+    if not filters:
+        assert profile.counts == Counts.of(every)
+        assert profile.counts == innovation_profile(synthetic_store, id, findings_per_factor=cap).counts

@@ -14,13 +14,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
 from carekg.services.errors import InvalidArgument
 from carekg.services.evidence import Evidence
-from carekg.services.innovations import FactorEvidence, filtered_evidence
+from carekg.services.innovations import (
+    FINDINGS_PER_FACTOR,
+    FactorEvidence,
+    FindingsPerFactorField,
+    FindingsUrl,
+    MoreFindings,
+    check_findings_per_factor,
+    factor_pages,
+    merged,
+)
 from carekg.services.refs import Concept, Counts, Ref, concept_of, concept_rows, factor_mappings
 from carekg.services.rows import notation_key
 from carekg.store.base import GraphStore
@@ -33,7 +42,12 @@ _CFIR_LEVELS = (str(CKG.CfirDomain), str(CKG.CfirConstruct), str(CKG.CfirSubcons
 
 @dataclass(frozen=True)
 class CfirFactorEvidence:
-    """A factor under a CFIR construct through one crosswalk mapping, with its findings."""
+    """A factor under a CFIR construct through one crosswalk mapping, with its findings: as in
+    FactorEvidence, at most the profile's ``findings_per_factor`` listed, ``more`` and ``findings_url``
+    for the rest."""
+
+    # Always present in an answer, so required in the response schema despite the defaults.
+    __pydantic_config__ = ConfigDict(json_schema_serialization_defaults_required=True)
 
     factor: Ref
     match: Annotated[Literal["close", "related"],
@@ -43,6 +57,8 @@ class CfirFactorEvidence:
     effect: Annotated[str | None, Field(examples=["supports"], description="supports, hinders or both")]
     counts: Counts
     findings: list[Evidence]
+    more: MoreFindings = 0
+    findings_url: FindingsUrl = None
 
 
 @dataclass(frozen=True)
@@ -81,10 +97,7 @@ class CfirProfile:
     factor_count: Annotated[int, Field(examples=[20])]
     domains: list[CfirDomainProfile]
     not_mapped: NotMappedToCfir
-
-
-def _distinct(evidence: Iterable[Evidence]) -> list[Evidence]:
-    return list({e.iri: e for e in evidence}.values())
+    findings_per_factor: FindingsPerFactorField
 
 
 def _cfir_scope(store: GraphStore, domain: str | None) -> str | None:
@@ -118,47 +131,51 @@ def cfir_mappings(store: GraphStore, factor_iri: str, scope: str | None) -> list
 @cached
 def innovation_cfir_profile(store: GraphStore, id: str, direction: str | None = None,
                             domain: str | None = None, provenance: str | None = None,
-                            design: str | None = None) -> CfirProfile:
-    """The innovation's findings grouped by CFIR 2.0 domain and construct (filters as for
-    innovation_profile; ``domain`` is a CFIR domain, construct or sub-construct code and keeps the
-    findings whose factors match a concept within it, and only those mappings). Only the innovation's
-    own findings are read; the crosswalk and the concept tree are the ontology's, cached per version."""
+                            design: str | None = None,
+                            findings_per_factor: int = FINDINGS_PER_FACTOR) -> CfirProfile:
+    """The innovation's findings grouped by CFIR 2.0 domain and construct (filters and
+    ``findings_per_factor`` as for innovation_profile; ``domain`` is a CFIR domain, construct or
+    sub-construct code and keeps the findings whose factors match a concept within it, and only those
+    mappings). As the NASSS profile, the counts are aggregated by the engine and at most
+    ``findings_per_factor`` findings read per factor; the crosswalk and the concept tree are the
+    ontology's, cached per version."""
+    check_findings_per_factor(findings_per_factor)
     scope = _cfir_scope(store, domain)
-    innovation, evidence, filters = filtered_evidence(
-        store, id, lambda factor_iri: scope is None or bool(cfir_mappings(store, factor_iri, scope)),
-        direction=direction, domain=domain, provenance=provenance, design=design)
-    by_factor: dict[str, list[Evidence]] = defaultdict(list)
-    for item in evidence:
-        by_factor[item.factor.iri].append(item)
+    pages = factor_pages(store, id,
+                         lambda factor_iri: scope is None or bool(cfir_mappings(store, factor_iri, scope)),
+                         direction, domain, provenance, design, findings_per_factor)
     concepts = concept_rows(store)
-    # construct IRI -> (factor IRI, match, matched concept IRI) for every mapping in scope
-    placed: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    # construct IRI -> (factor's evidence, match, matched concept IRI) for every mapping in scope
+    placed: dict[str, list[tuple[FactorEvidence, str, str]]] = defaultdict(list)
     not_mapped = []
-    for factor_iri, items in by_factor.items():
+    for factor_iri in pages.tallies:
+        listed = pages.listed(factor_iri)
         factor_mappings_in_scope = cfir_mappings(store, factor_iri, scope)
         if not factor_mappings_in_scope:
-            counts = Counts.of(items)
-            not_mapped.append(FactorEvidence(items[0].factor, counts.effect, counts, items))
+            not_mapped.append(listed)
         for match, concept_iri in factor_mappings_in_scope:
             lineage = _lineage(store, concept_iri)
             construct = lineage[-2] if len(lineage) > 1 else lineage[-1]
-            placed[construct].append((factor_iri, match, concept_iri))
+            placed[construct].append((listed, match, concept_iri))
+
+    def counts_of_factors(factor_iris: Iterable[str]) -> Counts:
+        """Each factor once: a factor mapped to a construct and its sub-construct sits there twice."""
+        return merged(pages.tallies[factor_iri] for factor_iri in set(factor_iris)).counts
+
     constructs_by_domain: dict[str, list[CfirConstructProfile]] = defaultdict(list)
     for construct_iri, construct_mappings in placed.items():
         factors = []
-        for factor_iri, match, concept_iri in construct_mappings:
-            items = by_factor[factor_iri]
-            counts = Counts.of(items)
+        for f, match, concept_iri in construct_mappings:
             matched = concept_of(concepts, concept_iri)
             assert matched is not None  # placed only from concepts in the tree
-            factors.append(CfirFactorEvidence(items[0].factor, "close" if match == "close" else "related",
-                                              matched, counts.effect, counts, items))
+            factors.append(CfirFactorEvidence(f.factor, "close" if match == "close" else "related", matched,
+                                              f.effect, f.counts, f.findings, f.more, f.findings_url))
         factors.sort(key=lambda f: (f.match != "close", -f.counts.findings, f.factor.label.lower()))
         head = concept_of(concepts, construct_iri)
         assert head is not None
         constructs_by_domain[_lineage(store, construct_iri)[-1]].append(CfirConstructProfile(
-            head.id, head.iri, head.code, head.label,
-            Counts.of(_distinct(e for f in factors for e in f.findings)), factors))
+            head.id, head.iri, head.code, head.label, counts_of_factors(f.factor.iri for f in factors),
+            factors))
     domains = []
     for domain_iri, constructs in constructs_by_domain.items():
         top = concept_of(concepts, domain_iri)
@@ -166,9 +183,10 @@ def innovation_cfir_profile(store: GraphStore, id: str, direction: str | None = 
         constructs.sort(key=lambda c: notation_key(c.code))
         domains.append(CfirDomainProfile(
             top.id, top.iri, top.code, top.label,
-            Counts.of(_distinct(e for c in constructs for f in c.factors for e in f.findings)), constructs))
+            counts_of_factors(f.factor.iri for c in constructs for f in c.factors), constructs))
     domains.sort(key=lambda d: notation_key(d.code))
     not_mapped.sort(key=lambda f: (-f.counts.findings, f.factor.label.lower()))
-    return CfirProfile(innovation, "cfir", filters, Counts.of(evidence), len(by_factor), domains,
-                       NotMappedToCfir(NOT_MAPPED_LABEL, Counts.of(e for f in not_mapped for e in f.findings),
-                                       not_mapped))
+    return CfirProfile(pages.innovation, "cfir", pages.filters, counts_of_factors(pages.tallies),
+                       len(pages.tallies), domains,
+                       NotMappedToCfir(NOT_MAPPED_LABEL, counts_of_factors(f.factor.iri for f in not_mapped),
+                                       not_mapped), findings_per_factor)

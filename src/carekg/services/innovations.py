@@ -4,7 +4,7 @@ sub-domain, with findings and filters)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
@@ -53,6 +53,17 @@ MAX_SOURCES_LISTED = 500
 MAX_FINDINGS_PER_FACTOR = 500
 
 
+#: A factor's findings not listed in a profile, and the query listing every one (both frameworks').
+MoreFindings = Annotated[int, Field(examples=[0], description="findings of this factor not listed")]
+FindingsUrl = Annotated[str | None, Field(
+    examples=["/findings?innovation=signs-of-safety&factor=senior-leadership-buy-in-and-support"],
+    description="GET /findings with this innovation, factor and filters: every finding counted here "
+                "(a broader factor's also takes in its narrower factors' findings)")]
+#: The profile's own field saying how many findings it lists per factor.
+FindingsPerFactorField = Annotated[int, Field(examples=[FINDINGS_PER_FACTOR], description=(
+    "the most findings listed per factor; each factor's more and findings_url give the rest"))]
+
+
 @dataclass(frozen=True)
 class FactorEvidence:
     """A factor's evidence: its counts cover every finding; ``findings`` lists the first (by IRI) of them,
@@ -66,11 +77,8 @@ class FactorEvidence:
     effect: Annotated[str | None, Field(examples=["supports"], description="supports, hinders or both")]
     counts: Counts
     findings: list[Evidence]
-    more: Annotated[int, Field(examples=[0], description="findings of this factor not listed")] = 0
-    findings_url: Annotated[str | None, Field(
-        examples=["/findings?innovation=signs-of-safety&factor=senior-leadership-buy-in-and-support"],
-        description="GET /findings with this innovation, factor and filters: every finding counted here "
-                    "(a broader factor's also takes in its narrower factors' findings)")] = None
+    more: MoreFindings = 0
+    findings_url: FindingsUrl = None
 
 
 @dataclass(frozen=True)
@@ -102,8 +110,7 @@ class InnovationProfile:
     counts: Counts
     factor_count: Annotated[int, Field(examples=[20])]
     domains: list[DomainProfile]
-    findings_per_factor: Annotated[int, Field(examples=[FINDINGS_PER_FACTOR], description=(
-        "the most findings listed per factor; each factor's more and findings_url give the rest"))]
+    findings_per_factor: FindingsPerFactorField
 
 
 @dataclass(frozen=True)
@@ -209,7 +216,7 @@ def _domain_matcher(store: GraphStore, domain: str | None) -> Placement:
 
 
 def _group_by_placement(store: GraphStore, tallies: dict[str, Tally],
-                        listed: Callable[[str, Tally], FactorEvidence]) -> list[DomainProfile]:
+                        listed: Callable[[str], FactorEvidence]) -> list[DomainProfile]:
     """Factors grouped by NASSS domain and sub-domain, in notation order, counted from ``tallies``
     (factor IRI -> its findings' tally) and listed by ``listed``."""
     tree: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -232,7 +239,7 @@ def _group_by_placement(store: GraphStore, tallies: dict[str, Tally],
             for factor_iri in factor_iris:
                 subdomain_tally.merge(tallies[factor_iri])
             domain_tally.merge(subdomain_tally)
-            factor_evidence = sorted((listed(factor_iri, tallies[factor_iri]) for factor_iri in factor_iris),
+            factor_evidence = sorted((listed(factor_iri) for factor_iri in factor_iris),
                                      key=lambda f: (-f.counts.findings, f.factor.label.lower()))
             sub = concepts[subdomain_iri]
             subdomain_profiles.append(SubdomainProfile(sub.id, sub.iri, sub.code, sub.label,
@@ -276,35 +283,67 @@ def innovation_profile(store: GraphStore, id: str, direction: str | None = None,
     NASSS domain or sub-domain, provenance kind or source design (codes as in DIRECTIONS,
     PROVENANCE_KINDS, DESIGNS). Every query is bound to the innovation, the counts are aggregated and the
     lists cut by the engine: an innovation with 12,000 findings reads its counts and a page per factor."""
+    check_findings_per_factor(findings_per_factor)
+    in_domain = _domain_matcher(store, domain)
+    pages = factor_pages(store, id, lambda factor_iri: in_domain(*placement_of(store, factor_iri)),
+                         direction, domain, provenance, design, findings_per_factor)
+    return InnovationProfile(pages.innovation, pages.filters, merged(pages.tallies.values()).counts,
+                             len(pages.tallies), _group_by_placement(store, pages.tallies, pages.listed),
+                             findings_per_factor)
+
+
+def check_findings_per_factor(findings_per_factor: int) -> None:
     if not 0 <= findings_per_factor <= MAX_FINDINGS_PER_FACTOR:
         raise InvalidArgument(f"findings_per_factor must be between 0 and {MAX_FINDINGS_PER_FACTOR}; "
                               f"got {findings_per_factor}")
-    in_domain = _domain_matcher(store, domain)
+
+
+def merged(tallies: Iterable[Tally]) -> Tally:
+    """One tally of several factors' (each finding is about one factor, so none is counted twice)."""
+    total = Tally()
+    for tally in tallies:
+        total.merge(tally)
+    return total
+
+
+@dataclass(frozen=True)
+class FactorPages:
+    """What every framework's profile starts from: the innovation, the filters given, each kept factor's
+    tally, and ``listed``, giving a factor's FactorEvidence (its page of findings and the rest's link)."""
+
+    innovation: Ref
+    filters: dict[str, str]
+    tallies: dict[str, Tally]
+    listed: Callable[[str], FactorEvidence]
+
+
+def factor_pages(store: GraphStore, id: str, factor_kept: Callable[[str], bool], direction: str | None,
+                 domain: str | None, provenance: str | None, design: str | None,
+                 findings_per_factor: int) -> FactorPages:
+    """The innovation's findings counted per factor (the factors that pass ``factor_kept``, the
+    framework's domain test on the factor IRI) by one aggregate query, and at most ``findings_per_factor``
+    of each kept factor's findings read, by a page query per factor cut by the engine."""
+    check_findings_per_factor(findings_per_factor)
     iri, row = one_innovation_row(store, id)
     tags, bindings, filters = _profile_filters(iri, direction, domain, provenance, design)
     tallies = {factor_iri: tally for factor_iri, tally in factor_tallies(store, tags, bindings).items()
-               if in_domain(*placement_of(store, factor_iri))}
-    total = Tally()
-    for tally in tallies.values():
-        total.merge(tally)
+               if factor_kept(factor_iri)}
     page = kept_lines(load_query("api_innovation_factor_page"), tags) + f"\nLIMIT {int(findings_per_factor)}"
     listed_iris = {factor_iri: tuple(sorted(found["finding"] for found in
                                             store.select(page, {**bindings, "factor": factor_iri})))
                    for factor_iri in tallies} if findings_per_factor else {}
     every_listed = tuple(finding for iris in listed_iris.values() for finding in iris)
-    evidence = _listed_evidence(store, iri, row["label"], every_listed)
-    by_iri = {e.iri: e for e in evidence}
+    by_iri = {e.iri: e for e in _listed_evidence(store, iri, row["label"], every_listed)}
     query = {"innovation": id, **{name: value for name, value in filters.items() if name != "domain"}}
 
-    def listed(factor_iri: str, tally: Tally) -> FactorEvidence:
+    def listed(factor_iri: str) -> FactorEvidence:
         findings = [by_iri[i] for i in listed_iris.get(factor_iri, ()) if i in by_iri]
-        counts = tally.counts
+        counts = tallies[factor_iri].counts
         url = "/findings?" + urlencode({**query, "factor": slug_of(factor_iri)})
         return FactorEvidence(factor_ref(store, factor_iri), counts.effect, counts, findings,
                               counts.findings - len(findings), url)
 
-    return InnovationProfile(Ref(id, iri, row["label"]), filters, total.counts, len(tallies),
-                             _group_by_placement(store, tallies, listed), findings_per_factor)
+    return FactorPages(Ref(id, iri, row["label"]), filters, tallies, listed)
 
 
 def factor_tallies(store: GraphStore, tags: set[str], bindings: dict[str, Value]) -> dict[str, Tally]:
@@ -348,22 +387,3 @@ def _listed_evidence(store: GraphStore, iri: str, label: str, findings: tuple[st
     innovation_ref = Ref(slug_of(iri), iri, label)
     return [evidence_of(store, labels, found, innovation_ref,
                         sources.get(found["source"]) or bare_source_ref(found["source"])) for found in rows]
-
-
-def filtered_evidence(store: GraphStore, id: str, factor_in_domain: Callable[[str], bool],
-                      direction: str | None, domain: str | None, provenance: str | None,
-                      design: str | None) -> tuple[Ref, list[Evidence], dict[str, str]]:
-    """The innovation, its findings that pass the filters (the domain test is the framework's, on the
-    finding's factor IRI), and the filters given: what every framework's profile starts from."""
-    iri, row = one_innovation_row(store, id)
-    check_choice("direction", direction, DIRECTIONS)
-    check_choice("provenance", provenance, PROVENANCE_KINDS)
-    check_choice("design", design, DESIGNS)
-    evidence = [
-        e for e in innovation_evidence(store, iri, row["label"])
-        if direction in (None, e.direction) and provenance in (None, e.provenance)
-        and design in (None, e.source.design) and factor_in_domain(e.factor.iri)
-    ]
-    chosen = (("direction", direction), ("domain", domain), ("provenance", provenance), ("design", design))
-    return (Ref(id, iri, row["label"]), evidence,
-            {name: value for name, value in chosen if value is not None})

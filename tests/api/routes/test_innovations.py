@@ -97,9 +97,20 @@ def test_profile_findings_per_factor_cuts_the_lists(client):
     assert all(len(f["findings"]) == 1 and f["more"] == f["counts"]["findings"] - 1 for f in factors)
 
 
+def test_cfir_profile_findings_per_factor_cuts_the_lists(client):
+    params = {"framework": "cfir", "findings_per_factor": 1}
+    body = client.get(f"/innovations/{SOS}/profile", params=params).json()
+    factors = [f for d in body["domains"] for c in d["constructs"] for f in c["factors"]]
+    assert body["findings_per_factor"] == 1 and any(f["more"] for f in factors)
+    assert all(len(f["findings"]) == 1 and f["more"] == f["counts"]["findings"] - 1 for f in factors)
+    assert all(f["findings_url"].startswith(f"/findings?innovation={SOS}&factor=") for f in factors)
+
+
+@pytest.mark.parametrize("framework", ["nasss", "cfir"])
 @pytest.mark.parametrize("value", [-1, 501, "ten"])
-def test_profile_bad_findings_per_factor_is_422(client, value):
-    response = client.get(f"/innovations/{SOS}/profile", params={"findings_per_factor": value})
+def test_profile_bad_findings_per_factor_is_422(client, value, framework):
+    response = client.get(f"/innovations/{SOS}/profile", params={"findings_per_factor": value,
+                                                                 "framework": framework})
     assert response.status_code == 422
     assert "findings_per_factor" in str(response.json()["detail"])
 
