@@ -11,7 +11,6 @@ with the graph. Nothing here grades evidence beyond what the rules in the graph 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
@@ -140,12 +139,6 @@ class Briefing:
         examples=["2026-12-07"], description="the date this briefing was produced from that version (UTC)")]
 
 
-def _unit(source: str, summarises: str | None) -> str:
-    """The study a finding counts as: the one study its source reports, else the source itself."""
-    studies = (summarises or "").split()
-    return studies[0] if len(studies) == 1 else source
-
-
 def _consensus(store: GraphStore, iri: str) -> dict[tuple[str, str], FactorConsensus]:
     labels = refs.term_labels(store)
     results = {}
@@ -177,25 +170,26 @@ def _strength(item: BriefingFactor) -> tuple:
     return (-item.independent_studies, -item.sources, -item.findings, item.factor.label.lower())
 
 
+def _reason_column(reason: str) -> str:
+    """The column of briefing_factor_counts.rq counting a reason's findings: ``developer-authored`` ->
+    ``developerAuthored``."""
+    first, *rest = reason.split("-")
+    return first + "".join(word.capitalize() for word in rest)
+
+
 def _factors(store: GraphStore, iri: str) -> dict[str, list[BriefingFactor]]:
-    """The innovation's enabler and barrier factors, each direction strongest first."""
-    grouped: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
-    for row in select(store, "briefing_findings", innovation=iri):
-        grouped[(row["factor"], code(row["direction"]))].append(row)
+    """The innovation's enabler and barrier factors, each direction strongest first, from counts the
+    engine aggregates per factor and direction: no finding is read."""
     consensus = _consensus(store, iri)
     by_direction: dict[str, list[BriefingFactor]] = {"enabler": [], "barrier": []}
-    for (factor_iri, direction), rows in grouped.items():
-        counted = [row for row in rows if not row["reason"]]
-        uncounted: dict[str, int] = {}
-        for reason in REASONS:
-            number = sum(1 for row in rows if row["reason"] == reason)
-            if number:
-                uncounted[reason] = number
+    for row in select(store, "briefing_factor_counts", innovation=iri):
+        factor_iri, direction = row["factor"], code(row["direction"])
+        uncounted = {reason: int(row[_reason_column(reason)]) for reason in REASONS
+                     if int(row[_reason_column(reason)])}
         result = consensus.get((factor_iri, direction))
         by_direction[direction].append(BriefingFactor(
             refs.factor_ref(store, factor_iri), refs.placement_of(store, factor_iri)[0], direction,
-            len({row["finding"] for row in rows}), len({row["source"] for row in rows}),
-            len({_unit(row["source"], row.get("summarises")) for row in counted}), uncounted,
+            int(row["findings"]), int(row["sources"]), int(row["studies"]), uncounted,
             result, _consensus_note(result), []))
     for items in by_direction.values():
         items.sort(key=_strength)
