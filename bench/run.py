@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -333,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="load,write: only the load (carekg and oxigraph) and the write measures, not the "
                              "servers; cold: only carekg's load and the cold answers of the routes")
     parser.add_argument("--cold-routes", help="comma-separated labels of bench/cold.py's ROUTES whose cold "
-                                              "answers are measured (default: every route)")
+                                              "answers are measured (default: every route); a comma "
+                                              "followed by a space is part of a label: 'profile, CFIR,briefing'")
     parser.add_argument("--name", help="results file name (default: bench-<sizes>)")
     parser.add_argument("--out", default=str(RESULTS), help="results folder")
     parser.add_argument("--work", default=str(WORK), help="folder for the stores and server logs (scratch)")
@@ -355,7 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown sizes {unknown}: use {', '.join(SIZES)}")
     args.clients = [int(c) for c in args.clients.split(",")]
-    args.cold_routes = {label.strip() for label in (args.cold_routes or "").split(",") if label.strip()}
+    # A comma and a space belong to a label ("profile, CFIR"); a bare comma separates labels.
+    args.cold_routes = {label.strip() for label in re.split(r",(?! )", args.cold_routes or "") if label.strip()}
     unknown = args.cold_routes - {route[0] for route in cold.ROUTES}
     if unknown:
         parser.error(f"unknown --cold-routes {sorted(unknown)}: the labels are those of ROUTES in bench/cold.py")
