@@ -83,3 +83,18 @@ def test_findings_per_factor_out_of_range_is_refused(synthetic_store, value):
     with pytest.raises(services.InvalidArgument, match="findings_per_factor"):
         services.innovation_profile(synthetic_store, _largest_innovation(synthetic_store),
                                     findings_per_factor=value)
+
+
+def test_a_light_and_a_heavy_start_list_the_same_findings(synthetic_store, monkeypatch):
+    """The per-factor pages start from the innovation's findings when it has few, from the factor's
+    otherwise: the same counts and, uncut, the same findings either way."""
+    id = _largest_innovation(synthetic_store)
+
+    def pages(light_below: int) -> dict:
+        monkeypatch.setattr(innovations, "LIGHT_INNOVATION", light_below)
+        found = innovations.factor_pages(synthetic_store, id, lambda factor_iri: True, None, None, None, None,
+                                         500)
+        return {factor_iri: found.listed(factor_iri) for factor_iri in found.tallies}
+
+    light, heavy = pages(10**9), pages(0)
+    assert light == heavy and any(f.findings for f in light.values())

@@ -45,6 +45,9 @@ from carekg.store.base import GraphStore, Row, Value
 #: (6 findings of one innovation about one factor), so every curated profile lists them all; a generated
 #: innovation with thousands of findings lists a page's worth per factor and links the rest.
 FINDINGS_PER_FACTOR = 10
+#: Below this many findings an innovation's per-factor pages start from its findings, not the factor's:
+#: a factor has ~1,800 findings at 1M, and 52 factor-first pages cost a light innovation 400-800 ms.
+LIGHT_INNOVATION = 1_000
 #: The most sources an innovation's page lists (newest first): above the curated data's largest (22), so
 #: every curated page lists them all; a generated innovation citing 8,800 sources lists the newest 50.
 SOURCES_LISTED = 50
@@ -328,7 +331,9 @@ def factor_pages(store: GraphStore, id: str, factor_kept: Callable[[str], bool],
     tags, bindings, filters = _profile_filters(iri, direction, domain, provenance, design)
     tallies = {factor_iri: tally for factor_iri, tally in factor_tallies(store, tags, bindings).items()
                if factor_kept(factor_iri)}
-    page = kept_lines(load_query("api_innovation_factor_page"), tags) + f"\nLIMIT {int(findings_per_factor)}"
+    light = {"light"} if sum(tally.findings for tally in tallies.values()) <= LIGHT_INNOVATION else set()
+    page = (kept_lines(load_query("api_innovation_factor_page"), tags | light)
+            + f"\nLIMIT {int(findings_per_factor)}")
     listed_iris = {factor_iri: tuple(sorted(found["finding"] for found in
                                             store.select(page, {**bindings, "factor": factor_iri})))
                    for factor_iri in tallies} if findings_per_factor else {}
