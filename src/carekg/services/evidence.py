@@ -70,14 +70,20 @@ class Involvement:
 def evidence_of(store: GraphStore, labels: dict[str, str], row: Row, innovation: Ref | None,
                  source: SourceRef) -> Evidence:
     """A finding as a row of api_findings.rq or api_innovation_findings.rq gives it."""
-    return Evidence(
+    return Evidence(**finding_fields(labels, row), factor=factor_ref(store, row["factor"]),
+                    innovation=innovation, source=source)
+
+
+def finding_fields(labels: dict[str, str], row: Row) -> dict:
+    """The finding's own fields of :class:`Evidence` from a query row (all but its factor, innovation and
+    source, which callers resolve their own way)."""
+    return dict(
         id=slug_of(row["finding"]), iri=row["finding"], direction=code(row["direction"]),
         provenance=code_or_none(row.get("provenance")),
         provenance_label=label_of(labels, row.get("provenance")),
         paraphrase=row.get("paraphrase"), locator=row.get("locator"),
         factor_as_reported=row.get("factorAsReported"),
-        review_synthesis=bool(as_bool(row.get("reviewSynthesis"))), general=bool(as_bool(row.get("general"))),
-        factor=factor_ref(store, row["factor"]), innovation=innovation, source=source)
+        review_synthesis=bool(as_bool(row.get("reviewSynthesis"))), general=bool(as_bool(row.get("general"))))
 
 
 @cached

@@ -20,14 +20,13 @@ from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.services.errors import InvalidArgument, NotFound, check_choice
-from carekg.services.evidence import Evidence
+from carekg.services.evidence import Evidence, finding_fields
 from carekg.services.rdf import serialise
 from carekg.services.refs import (
     Ref,
     concept_rows,
     factor_rows,
     innovation_rows,
-    label_of,
     ref_in,
     resource_iri,
     source_ref_of,
@@ -39,7 +38,6 @@ from carekg.services.vocabulary import (
     DIRECTIONS,
     PROVENANCE_KINDS,
     SOURCE_TYPES,
-    code,
     code_or_none,
 )
 from carekg.store.base import GraphStore, Row, Value
@@ -288,12 +286,7 @@ def _listed(labels: dict[str, str], row: Row) -> ListedFinding:
     source = source_ref_of(labels, row["source"], {**row, "urls": row.get("url", "")})
     timing = row.get("timing")
     return ListedFinding(
-        id=slug_of(row["finding"]), iri=row["finding"], direction=code(row["direction"]),
-        provenance=code_or_none(row.get("provenance")),
-        provenance_label=label_of(labels, row.get("provenance")),
-        paraphrase=row.get("paraphrase"), locator=row.get("locator"),
-        factor_as_reported=row.get("factorAsReported"),
-        review_synthesis=bool(as_bool(row.get("reviewSynthesis"))), general=bool(as_bool(row.get("general"))),
+        **finding_fields(labels, row),
         factor=Ref(slug_of(row["factor"]), row["factor"], row.get("factorLabel") or slug_of(row["factor"])),
         innovation=Ref(slug_of(innovation), innovation, row.get("innovationLabel") or slug_of(innovation))
         if innovation else None,
