@@ -10,7 +10,9 @@ import pytest
 
 from carekg.generate import generate
 from carekg.ids import FINDING, GRAPH_INFERRED
+from carekg.incremental import consensus_candidates
 from carekg.loader import DatasetFiles, load
+from carekg.queries import load_query
 from carekg.services.graphs import dataset_graphs
 from carekg.store import get_store
 from carekg.writes import EvidenceWriter
@@ -203,3 +205,16 @@ def test_a_write_that_moves_a_factor_recounts_the_concepts_it_reaches(tmp_path, 
         load(full, files(), reasoner=False)
         assert inferred(store) == inferred(full), body
         assert (target in concept_counts(store)[factor]) == (body.startswith(placed))
+
+
+def test_consensus_candidates_hold_every_factor_with_a_result_and_not_every_factor(tmp_path):
+    """A write recomputes consensus only for the factors rule_consensus_candidates.rq names: on the
+    curated data that is every factor with a result (an upper bound), and not every factor."""
+    store = get_store("memory:")
+    load(store, DatasetFiles.discover(submissions_dir=tmp_path / "submissions"), reasoner=False)
+    factors = frozenset(row["factor"] for row in store.select(FACTORS))
+    with_result = {row["factor"] for row in store.select(load_query("consensus"))}
+    candidates = consensus_candidates(store, factors)
+    assert with_result and with_result <= candidates < factors
+    assert consensus_candidates(store, frozenset(with_result)) == with_result
+    assert consensus_candidates(store, factors - candidates) == frozenset()

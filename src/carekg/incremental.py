@@ -12,9 +12,12 @@ only a small part of the graph, so only the keys a touched node can reach are re
   written findings make (carekg.count_delta), not recounted: a framework concept holds a seventh of the
   findings; recounted by the rules only for the concepts a write that moves a factor or concept reaches
   (``rule_affected_count_subjects.rq``);
-- consensus with its confidence (carekg.consensus) per **factor**: the factor's part of the graph (its
-  findings, their sources and the factor, ``rule_factor_findings.rq`` and ``rule_factor_sources.rq``)
-  is copied into a scratch store and the unchanged rule runs there;
+- consensus with its confidence (carekg.consensus) per **factor**: only a factor with two independent
+  study-type sources in one direction can have a result (``rule_consensus_candidates.rq``, asked from
+  those sources, so its cost does not grow with the factor's findings); for such a factor, its part of
+  the graph (its findings, their sources and the factor, with only the predicates the rule names:
+  ``rule_factor_findings.rq`` and ``rule_factor_sources.rq``) is copied into a scratch store and the
+  unchanged rule runs there;
 - the defined-class rule (carekg.rules.classified) per **node**: bound to the touched nodes.
 
 The keys a change can affect are asked of the store before and after the change
@@ -39,9 +42,15 @@ from carekg import consensus, count_delta
 from carekg.ids import GRAPH_INFERRED
 from carekg.namespaces import CKG
 from carekg.queries import load_query
-from carekg.rules import COUNT_PREDICATES, evidence_counts, evidenced_subdomains, subdomain_summary
+from carekg.rules import (
+    COUNT_PREDICATES,
+    evidence_counts,
+    evidenced_subdomains,
+    predicates_of,
+    subdomain_summary,
+)
 from carekg.store.base import GraphStore
-from carekg.store.binding import bind_keys, iri_values
+from carekg.store.binding import bind_in, bind_keys, iri_values
 from carekg.store.oxigraph_store import OxigraphStore
 
 _G = f"<{GRAPH_INFERRED}>"
@@ -52,13 +61,18 @@ def _subdomain_results(store: GraphStore, innovations: frozenset[str]) -> Graph:
 
 
 def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
-    """The consensus rule on the factors' part of the graph: the rule reads nothing else about them."""
+    """The consensus rule on the part of the graph of those factors that can reach consensus (the
+    others have no result: their old ones are forgotten): the rule reads nothing else about them."""
+    candidates = consensus_candidates(store, factors)
+    if not candidates:
+        return Graph()
     scratch = OxigraphStore()
+    read = tuple(sorted(predicates_of(consensus.QUERIES)))
     for name in ("rule_factor_findings", "rule_factor_sources"):
-        part = store.run(bind_keys(load_query(name), "factor", factors), "application/n-triples").body
-        scratch.add_ntriples(part)
+        query = bind_keys(bind_keys(load_query(name), "factor", candidates), "p", read)
+        scratch.add_ntriples(store.run(query, "application/n-triples").body)
     results = consensus.consensus_inferred(scratch)
-    keep = {URIRef(f) for f in factors}
+    keep = {URIRef(f) for f in candidates}
     # Only the results of the factors asked about (the rule sees no other factor's findings anyway).
     nodes = {s for s, f in results.subject_objects(CKG.consensusFactor) if f in keep}
     nodes |= {c for n in nodes for c in results.objects(n, CKG.hasConfidence)}
@@ -68,6 +82,14 @@ def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
         if triple[0] in nodes:
             kept.add(triple)
     return kept
+
+
+def consensus_candidates(store: GraphStore, factors: frozenset[str]) -> frozenset[str]:
+    """The factors with two sources in one direction that the rule could count as independent studies
+    (``rule_consensus_candidates.rq``): an upper bound on its studies, asked from the few independent
+    sources, so a write about a factor no two such sources speak of reads none of its findings."""
+    rows = store.select(bind_in(load_query("rule_consensus_candidates"), "factor", factors))
+    return frozenset(row["factor"] for row in rows)
 
 
 def _forget_subdomains(keys: str) -> list[str]:

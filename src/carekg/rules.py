@@ -125,13 +125,18 @@ def classified(store: GraphStore, nodes: Collection[str] | None = None) -> Graph
     return inferred
 
 
-@cache
 def rule_predicates() -> frozenset[str]:
     """Every IRI the rule queries mention (prefixed names expanded), and rdf:type: the only predicates
     a rule can match, as a variable in predicate position is bound only by a VALUES of IRIs the rule
     names (rule_evidence_counts.rq)."""
+    return predicates_of(RULE_QUERIES)
+
+
+@cache
+def predicates_of(names: tuple[str, ...]) -> frozenset[str]:
+    """Every IRI the queries ``names`` mention (prefixed names expanded), and rdf:type."""
     iris = {str(RDF.type)}
-    for name in RULE_QUERIES:
+    for name in names:
         text = load_query(name)
         prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE))
         iris.update(re.findall(r"<([^<>\s]+)>", text))

@@ -11,7 +11,7 @@ import pytest
 
 from carekg.store import get_store
 from carekg.store.base import StoreError
-from carekg.store.binding import bind_keys, bind_values
+from carekg.store.binding import bind_in, bind_keys, bind_values
 
 EX = "https://example.org/"
 LONG = EX + "long/" + "a" * 100_000
@@ -240,3 +240,22 @@ def test_bind_keys_restricts_a_construct_in_its_where_group_and_refuses_hostile_
     for hostile in HOSTILE.values():
         with pytest.raises(StoreError):
             bind_keys(query, "s", ["https://w3id.org/carekg/id/a", hostile])
+
+
+def test_bind_in_lists_the_iris_in_its_one_empty_in_and_refuses_hostile_iris(store):
+    query = "SELECT ?x ?label WHERE { ?x ?p ?label FILTER(?x IN ()) }"
+    bound = bind_in(query, "x", [EX + "t", EX + "s"])
+    assert bound == f"SELECT ?x ?label WHERE {{ ?x ?p ?label FILTER(?x IN (<{EX}s>, <{EX}t>)) }}"
+    assert {row["x"] for row in store.select(bound)} == {EX + "s", EX + "t"}
+    assert store.select(bind_in(query, "x", [])) == []
+    for hostile in HOSTILE.values():
+        with pytest.raises(StoreError):
+            bind_in(query, "x", [EX + "s", hostile])
+    for unmarked in ("SELECT ?x WHERE { ?x ?p ?o }", query.replace("()", "(<a:b>)"),
+                     query.replace("}", "FILTER(?x IN ()) }")):
+        with pytest.raises(StoreError, match="exactly one"):
+            bind_in(unmarked, "x", [EX + "s"])
+    with pytest.raises(StoreError, match="not a variable name"):
+        bind_in(query, "x)", [EX + "s"])
+    comment = "# ?x IN () in a comment\n"
+    assert bind_in(comment + query, "x", [EX + "s"]) == comment + bind_in(query, "x", [EX + "s"])

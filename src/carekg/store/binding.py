@@ -103,3 +103,21 @@ def bind_keys(query: str, name: str, iris: Iterable[str]) -> str:
     if where is None:
         raise StoreError("cannot bind values in a query without a WHERE group")
     return f"{query[:where.end()]} VALUES ?{name} {{ {values} }}{query[where.end():]}"
+
+
+def bind_in(query: str, name: str, iris: Iterable[str]) -> str:
+    """``query`` with its one empty ``?name IN ()`` (which matches nothing; not in a comment or string)
+    listing ``iris``. For a filter the planner keeps in place: a VALUES block makes Oxigraph start from
+    the bound IRIs, which is wrong when another pattern is far more selective
+    (``rule_consensus_candidates.rq``)."""
+    if not name.isidentifier():
+        raise StoreError(f"refusing to bind ?{name}: not a variable name")
+    skipped = [m.span() for m in _TOKENS.finditer(query) if m.group("skip")]
+    markers = [m for m in re.finditer(rf"\?{name}\s+IN\s*\(\s*\)", query, re.IGNORECASE)
+               if not any(start <= m.start() < end for start, end in skipped)]
+    if len(markers) != 1:
+        raise StoreError(f"cannot bind ?{name}: the query needs exactly one '?{name} IN ()'")
+    iris = list(iris)
+    listed = iri_values(iris).replace("> <", ">, <") if iris else ""
+    start, end = markers[0].span()
+    return f"{query[:start]}?{name} IN ({listed}){query[end:]}"
