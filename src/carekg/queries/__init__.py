@@ -9,7 +9,9 @@ ints) and an ORDER BY from a fixed table into api_findings_match.rq (``carekg.se
 
 A pattern that several queries must state alike (what the consensus rule counts) is written once, in
 ``queries/fragments/<name>.rq``, and a query takes it with a line ``INCLUDE <name>``, replaced by the
-fragment when the query is loaded. Left unreplaced the line is a syntax error, never a silent change.
+fragment when the query is loaded (a fragment may include others). Left unreplaced the line is a syntax
+error, never a silent change. A comment after the name is repeated on every line of the fragment: that is
+how api_findings_match.rq tags a fragment's lines as one filter's (``#[independent=true]``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import re
 from functools import cache
 from importlib import resources
 
-_INCLUDE = re.compile(r"^([ \t]*)INCLUDE[ \t]+(\w+)[ \t]*$", re.MULTILINE)
+_INCLUDE = re.compile(r"^([ \t]*)INCLUDE[ \t]+(\w+)[ \t]*(#.*)?$", re.MULTILINE)
 
 
 @cache
@@ -33,12 +35,13 @@ def load_query(name: str) -> str:
 
 
 def _fragment(include: re.Match[str]) -> str:
-    indent, name = include.groups()
+    indent, name, comment = include.groups()
     path = resources.files(__package__) / "fragments" / f"{name}.rq"
     if not path.is_file():
         raise KeyError(f"no query fragment named {name!r}")
-    lines = path.read_text(encoding="utf-8").rstrip("\n").splitlines(keepends=True)
-    return "".join(f"{indent}{line}" for line in lines)
+    text = _INCLUDE.sub(_fragment, path.read_text(encoding="utf-8"))
+    tail = f"  {comment}" if comment else ""
+    return "\n".join(f"{indent}{line}{tail}" for line in text.rstrip("\n").splitlines())
 
 
 def query_names() -> list[str]:
