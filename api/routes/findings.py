@@ -50,9 +50,12 @@ def findings_filters(
                            Query(description="the type of the source reporting it")] = None,
     design: Annotated[Design | None, Query(description="the design of the source reporting it")] = None,
     independent: Annotated[Independent | None, Query(
-        description="true: counted by the consensus rule as an independent study (a source's own statement, "
-                    "from a study-type source that is not developer-authored); false: every other finding "
-                    "(an unknown developer flag is not independent)")] = None,
+        description="true: a finding from an independent study as the consensus rule judges one (a source's "
+                    "own statement, not the founding review's nor a review's synthesis, from a study-type "
+                    "source that is not developer-authored; an unknown developer flag is not independent). "
+                    "Direction is not part of it: a mixed finding from such a study passes, though the rule "
+                    "counts only enablers and barriers (add direction=enabler or barrier for exactly what it "
+                    "counts). false: every other finding")] = None,
     year_from: Annotated[Year, Query(description="the source's year, from (four digits)")] = None,
     year_to: Annotated[Year, Query(description="the source's year, up to (four digits)")] = None,
     nasss: Annotated[str | None, Query(

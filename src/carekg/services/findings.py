@@ -98,8 +98,9 @@ class ListedFinding(Evidence):
     review_window: Annotated[str, Field(
         examples=["before"], description="before, after or undetermined relative to the review's search")]
     independent: Annotated[bool, Field(
-        description="counted by the consensus rule as an independent study: a source's own statement, from a "
-                    "study-type source that is not developer-authored (an empty flag is not independent)")]
+        description="from an independent study as the consensus rule judges one: a source's own statement, "
+                    "from a study-type source that is not developer-authored (an empty flag is not "
+                    "independent); true for a mixed finding too, which the rule does not count")]
 
 
 @dataclass(frozen=True)
