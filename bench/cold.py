@@ -75,6 +75,7 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("version", "/version", "/version", JSON, None),
     ("health", "/health", "/health", JSON, None),
     ("JSON-LD context", "/context.jsonld", "/context.jsonld", "application/ld+json", None),
+    ("favicon (301)", "/favicon.ico", "/favicon.ico", "*/*", None),
 ]
 #: Measured elsewhere: the SPARQL endpoint by wrk (repeated and new query texts).
 ELSEWHERE = {"/sparql"}

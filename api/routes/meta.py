@@ -1,9 +1,10 @@
-"""About the service and the dataset: health, version, the VoID description and the JSON-LD context."""
+"""About the service and the dataset: health, version, the VoID description, the JSON-LD context, and the
+site's icon where browsers look for it."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from api import schemas
 from api.deps import SettingsDep, StoreDep
@@ -42,3 +43,10 @@ def context() -> JSONResponse:
     """The JSON-LD @context that carekg's JSON-LD uses: its prefixes, and carekg terms as bare names."""
     return JSONResponse(services.jsonld_context(), media_type="application/ld+json",
                         headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/favicon.ico", name="meta-favicon", include_in_schema=False)
+def favicon(request: Request) -> RedirectResponse:
+    """Browsers ask /favicon.ico whatever the page links: send them to the SVG icon the pages link."""
+    return RedirectResponse(str(request.url_for("static", path="favicon.svg")), status_code=301,
+                            headers={"Cache-Control": "public, max-age=86400"})
