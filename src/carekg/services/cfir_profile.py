@@ -14,18 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
 from carekg.services.errors import InvalidArgument
-from carekg.services.evidence import Evidence
 from carekg.services.innovations import (
     FINDINGS_PER_FACTOR,
     FactorEvidence,
     FindingsPerFactorField,
-    FindingsUrl,
-    MoreFindings,
     check_findings_per_factor,
     factor_pages,
     merged,
@@ -40,25 +37,16 @@ NOT_MAPPED_LABEL = "Not mapped to CFIR 2.0"
 _CFIR_LEVELS = (str(CKG.CfirDomain), str(CKG.CfirConstruct), str(CKG.CfirSubconstruct))
 
 
-@dataclass(frozen=True)
-class CfirFactorEvidence:
-    """A factor under a CFIR construct through one crosswalk mapping, with its findings: as in
-    FactorEvidence, at most the profile's ``findings_per_factor`` listed, ``more`` and ``findings_url``
-    for the rest."""
+@dataclass(frozen=True, kw_only=True)
+class CfirFactorEvidence(FactorEvidence):
+    """A factor's evidence (FactorEvidence: its counts, at most the profile's ``findings_per_factor``
+    findings, ``more`` and ``findings_url`` for the rest) under a CFIR construct through one crosswalk
+    mapping."""
 
-    # Always present in an answer, so required in the response schema despite the defaults.
-    __pydantic_config__ = ConfigDict(json_schema_serialization_defaults_required=True)
-
-    factor: Ref
     match: Annotated[Literal["close", "related"],
                      Field(examples=["close"], description="the crosswalk's match: close or related")]
     concept: Annotated[Concept, Field(description="the CFIR concept matched: the construct or one of "
                                                   "its sub-constructs")]
-    effect: Annotated[str | None, Field(examples=["supports"], description="supports, hinders or both")]
-    counts: Counts
-    findings: list[Evidence]
-    more: MoreFindings = 0
-    findings_url: FindingsUrl = None
 
 
 @dataclass(frozen=True)
@@ -168,8 +156,8 @@ def innovation_cfir_profile(store: GraphStore, id: str, direction: str | None = 
         for f, match, concept_iri in construct_mappings:
             matched = concept_of(concepts, concept_iri)
             assert matched is not None  # placed only from concepts in the tree
-            factors.append(CfirFactorEvidence(f.factor, "close" if match == "close" else "related", matched,
-                                              f.effect, f.counts, f.findings, f.more, f.findings_url))
+            factors.append(CfirFactorEvidence(**vars(f), match="close" if match == "close" else "related",
+                                              concept=matched))
         factors.sort(key=lambda f: (f.match != "close", -f.counts.findings, f.factor.label.lower()))
         head = concept_of(concepts, construct_iri)
         assert head is not None
