@@ -93,9 +93,16 @@ def consensus_candidates(store: GraphStore, factors: frozenset[str]) -> frozense
 
 
 def _forget_subdomains(keys: str) -> list[str]:
-    summary = f"VALUES ?p {{ <{CKG.hasBarrierIn}> <{CKG.hasEnablerIn}> <{CKG.hasEvidenceIn}> }}"
-    return [f"DELETE {{ GRAPH {_G} {{ ?innovation ?p ?o }} }} WHERE {{ VALUES ?innovation {{ {keys} }} "
-            f"{summary} GRAPH {_G} {{ ?innovation ?p ?o }} }}"]
+    return _forget_predicates(keys, (CKG.hasBarrierIn, CKG.hasEnablerIn, CKG.hasEvidenceIn))
+
+
+def _forget_predicates(subjects: str, predicates: Iterable[str]) -> list[str]:
+    """Deleting the ``subjects``' statements with one of the ``predicates`` from the inferred graph. The
+    predicates in a filter, not a second VALUES block: Oxigraph joins two VALUES blocks before the graph
+    pattern and then reads every inferred statement (0.3 s at 1M for a write's counts, 1 ms so)."""
+    listed = ", ".join(f"<{p}>" for p in predicates)
+    return [f"DELETE {{ GRAPH {_G} {{ ?subject ?p ?o }} }} WHERE {{ VALUES ?subject {{ {subjects} }} "
+            f"GRAPH {_G} {{ ?subject ?p ?o }} FILTER(?p IN ({listed})) }}"]
 
 
 def _forget_consensus(keys: str) -> list[str]:
@@ -109,9 +116,7 @@ def _forget_consensus(keys: str) -> list[str]:
 
 
 def _forget_counts(keys: str) -> list[str]:
-    counts = " ".join(f"<{p}>" for p in COUNT_PREDICATES.values())
-    return [f"DELETE {{ GRAPH {_G} {{ ?subject ?p ?o }} }} WHERE {{ VALUES ?subject {{ {keys} }} "
-            f"VALUES ?p {{ {counts} }} GRAPH {_G} {{ ?subject ?p ?o }} }}"]
+    return _forget_predicates(keys, COUNT_PREDICATES.values())
 
 
 @dataclass(frozen=True)
