@@ -13,6 +13,7 @@ from carekg.loader import load
 from carekg.search import SearchIndex, documents, findings_about, index_file, index_for, match_expression
 from carekg.store import get_store
 from carekg.writes import EvidenceWriter
+from tests.submissions import submitted_finding
 
 CKG = "https://w3id.org/carekg/def#"
 ID = "https://w3id.org/carekg/id/"
@@ -20,16 +21,7 @@ FACTOR = "Shared understanding of the innovation"
 
 
 def finding(id: str, paraphrase: str, innovation: str = "family-drug-and-alcohol-court") -> bytes:
-    return f"""\
-@prefix ckg: <{CKG}> .
-<{ID}finding/{id}> a ckg:Finding ;
-    ckg:aboutFactor <{ID}factor/shared-understanding-of-the-innovation> ;
-    ckg:aboutInnovation <{ID}innovation/{innovation}> ;
-    ckg:direction ckg:Enabler ;
-    ckg:paraphrase "{paraphrase}"@en ;
-    ckg:provenanceKind ckg:SourceStudyClaim ;
-    ckg:reportedIn <{ID}source/natcen-2017-fdac-national-unit-evaluation-summary> .
-""".encode()
+    return submitted_finding(id, paraphrase, innovation).encode()
 
 
 def innovation(id: str, label: str) -> bytes:

@@ -10,19 +10,10 @@ import pytest
 from carekg.loader import DatasetFiles, load
 from carekg.store import get_store
 from tests.security.conftest import BEARER
+from tests.submissions import submitted_finding
 
-FINDING = """\
-@prefix ckg: <https://w3id.org/carekg/def#> .
-@prefix fnd: <https://w3id.org/carekg/id/finding/> .
-fnd:sub-fdac-99 a ckg:Finding ;
-    ckg:aboutFactor <https://w3id.org/carekg/id/factor/shared-understanding-of-the-innovation> ;
-    ckg:aboutInnovation <https://w3id.org/carekg/id/innovation/family-drug-and-alcohol-court> ;
-    ckg:direction ckg:Enabler ;
-    ckg:paraphrase
-        "A submitted finding: staff who shared an understanding of the model set it up faster."@en ;
-    ckg:provenanceKind ckg:SourceStudyClaim ;
-    ckg:reportedIn <https://w3id.org/carekg/id/source/natcen-2017-fdac-national-unit-evaluation-summary> .
-"""
+FINDING = submitted_finding(
+    "sub-fdac-99", "A submitted finding: staff who shared an understanding of the model set it up faster.")
 BROKEN = FINDING.replace("ckg:direction ckg:Enabler ;", "ckg:direction ckg:Sideways ;")
 TURTLE = {"Content-Type": "text/turtle"}
 ASK_NEW = "ASK { <https://w3id.org/carekg/id/finding/sub-fdac-99> ?p ?o }"

@@ -17,19 +17,11 @@ from api.routes.search import marked
 from carekg.loader import load
 from carekg.search import SearchIndex, index_file
 from carekg.store import get_store
+from tests.submissions import submitted_finding
 
 TOKEN = "correct-horse-battery-staple"
-FINDING = """\
-@prefix ckg: <https://w3id.org/carekg/def#> .
-<https://w3id.org/carekg/id/finding/sub-fdac-search-1> a ckg:Finding ;
-    ckg:aboutFactor <https://w3id.org/carekg/id/factor/shared-understanding-of-the-innovation> ;
-    ckg:aboutInnovation <https://w3id.org/carekg/id/innovation/family-drug-and-alcohol-court> ;
-    ckg:direction ckg:Enabler ;
-    ckg:paraphrase
-        "Submitted: magistrates xylophonically agreed <img src=x onerror=alert(1)> on the model."@en ;
-    ckg:provenanceKind ckg:SourceStudyClaim ;
-    ckg:reportedIn <https://w3id.org/carekg/id/source/natcen-2017-fdac-national-unit-evaluation-summary> .
-"""
+FINDING = submitted_finding("sub-fdac-search-1", "Submitted: magistrates xylophonically agreed "
+                                                 "<img src=x onerror=alert(1)> on the model.")
 
 
 @pytest.fixture(scope="module")
