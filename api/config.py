@@ -40,7 +40,9 @@ class Settings:
 
     Hardening (docs/security.md): ``CAREKG_WRITE_TOKEN`` bearer tokens for ``POST /evidence``, as
     ``name=token`` pairs separated by commas (a bare token is named ``writer``); unset: writes are off.
-    ``CAREKG_SUBMISSIONS`` the folder of accepted writes; ``CAREKG_SERVICE_ALLOWLIST`` space- or
+    ``CAREKG_SUBMISSIONS`` the folder of accepted writes; ``CAREKG_DATA`` the data files the store was
+    loaded from (``carekg load --data``, several separated by ``:``; unset: the curated data), which a
+    write checks the store's version against; ``CAREKG_SERVICE_ALLOWLIST`` space- or
     comma-separated endpoint IRIs that SPARQL ``SERVICE`` may call (unset: SERVICE is refused);
     ``CAREKG_MAX_QUERY_LENGTH`` characters, ``CAREKG_MAX_BODY_BYTES`` request bytes and
     ``CAREKG_MAX_RESULT_BYTES`` serialised SPARQL result bytes; ``CAREKG_REASONER=0``: when the
@@ -53,6 +55,8 @@ class Settings:
     write_tokens: dict[str, str] = field(
         repr=False, default_factory=lambda: _tokens(os.environ.get("CAREKG_WRITE_TOKEN", "")))
     submissions_dir: str | None = field(default_factory=lambda: os.environ.get("CAREKG_SUBMISSIONS") or None)
+    data_files: tuple[str, ...] = field(default_factory=lambda: tuple(
+        filter(None, os.environ.get("CAREKG_DATA", "").split(os.pathsep))))
     service_allowlist: frozenset[str] = field(default_factory=lambda: frozenset(
         os.environ.get("CAREKG_SERVICE_ALLOWLIST", "").replace(",", " ").split()))
     reasoner: bool = field(

@@ -129,7 +129,8 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
     if not on_disk and not isinstance(store, Writable):
         return None
     submissions = Path(settings.submissions_dir) if settings.submissions_dir else None
-    writer = EvidenceWriter(target, submissions, on_commit=on_commit, reasoner=settings.reasoner)
+    data = [Path(file) for file in settings.data_files] or None  # a store loaded from other files
+    writer = EvidenceWriter(target, submissions, data=data, on_commit=on_commit, reasoner=settings.reasoner)
     if on_disk:  # a crash may have left the folder a write ahead of the store: catch up from the files
         writer.recover()
     return writer

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the bench package lives beside src/
     sys.path.insert(0, str(ROOT))
 
-from bench import cold  # noqa: E402
+from bench import after_write, cold  # noqa: E402
 from bench.harness import Server, Workload, drive, free_port, log, sparql_path  # noqa: E402
 from bench.steps import count_lines, load_carekg, load_oxigraph, search_queries, shacl, write_validation  # noqa: E402
 from bench.targets import targets  # noqa: E402
@@ -65,6 +65,7 @@ def method(args) -> dict:
                          f"r<request>x<run>), rotating over up to {ROTATION} innovations (bench/workloads.py); "
                          f"{CHECKED} of them checked answer for answer against Oxigraph server",
             "cold": {"ids_per_route": args.cold_ids, "timeout_seconds": args.cold_timeout,
+                     "stream_timeout_seconds": args.stream_timeout,
                      "restart": args.cold_restart, "rss_cap_mb": args.rss_cap_mb,
                      "memory_flag_mb": args.memory_flag_mb}}
 
@@ -146,7 +147,22 @@ def cold_answers(args, work: Path, rows: list[tuple[str, int]], profile_path: st
     routes = [route for route in cold.ROUTES if not args.cold_routes or route[0] in args.cold_routes]
     return cold.cold_routes(carekg_server(args, work, profile_path), ids, args.cold_timeout, args.rss_cap_mb,
                             args.memory_flag_mb, args.start_timeout, restart=args.cold_restart == "route",
-                            routes=routes)
+                            routes=routes, stream_timeout=args.stream_timeout)
+
+
+def reads_after_writes(args, work: Path, data: Path, innovation: dict) -> dict:
+    """The first reader after a write (bench/after_write.py), on the store the write step left."""
+    from carekg.generate import factor_iris
+
+    store = work / "carekg-store"
+    server, token = after_write.writable_server(carekg_server(args, work, "/health"), store, data,
+                                                work / "submissions")
+    result = after_write.first_reads_after_writes(server, token, innovation["iri"], factor_iris()[0],
+                                                  after_write.a_source(store), args.cold_timeout, args.rss_cap_mb,
+                                                  args.start_timeout)
+    log(f"  first reads after a write: worst {result.get('worst_first_after_write_ms')} ms "
+        f"{result.get('reason', '')}")
+    return result
 
 
 def run_size(size: str, args) -> dict:
@@ -156,7 +172,11 @@ def run_size(size: str, args) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     result: dict = {"size": size, "data": files["info"], "servers": {}, "runs": [], "skipped": {},
                     "load_average_at_start": os.getloadavg(), "uptime_at_start": uptime()}
-    result["load"] = {"carekg": load_carekg(files["data"], work / "carekg-store")}
+    if args.reuse_store and (work / "carekg-store").is_dir():  # --only cold: the store an earlier run loaded
+        result["load"], result["reused_store"] = {}, str(work / "carekg-store")
+        log(f"  reusing the carekg store under {work} (the load is not measured)")
+    else:
+        result["load"] = {"carekg": load_carekg(files["data"], work / "carekg-store")}
     if args.only != "cold":  # the cold answers need carekg's store alone
         result["load"]["oxigraph"] = load_oxigraph(files["full"], work / "oxigraph-store")
     log("  loaded: " + ", ".join(f"{name} {load['seconds']} s" for name, load in result["load"].items()))
@@ -171,6 +191,7 @@ def run_size(size: str, args) -> dict:
     if args.only == "load,write":  # the load and write measures alone, on the store just loaded
         result["write"] = write_validation(files["data"], work / "carekg-store", innovation["iri"])
         log(f"  write: {result['write']}")
+        result["after_write"] = reads_after_writes(args, work, files["data"], innovation)
         result["load_average_at_end"] = os.getloadavg()
         result["uptime_at_end"] = uptime()
         return result
@@ -267,6 +288,7 @@ def run_size(size: str, args) -> dict:
                                       "ran over 520 s and was stopped (bench-10k-100k-1m of 2026-11-25)"}
     result["write"] = write_validation(files["data"], work / "carekg-store", innovation["iri"])
     log(f"  write: {result['write']}")
+    result["after_write"] = reads_after_writes(args, work, files["data"], innovation)
     result["load_average_at_end"] = os.getloadavg()
     result["uptime_at_end"] = uptime()
     return result
@@ -323,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="ids sampled per route for the cold first answers (0: skip that part)")
     parser.add_argument("--cold-timeout", type=float, default=60,
                         help="seconds a cold request may take (and a route in all) before it is recorded unanswered")
+    parser.add_argument("--stream-timeout", type=float, default=900,
+                        help="seconds a cold request may take to its last byte once its first came (the "
+                             "streamed exports: minutes at 10M)")
     parser.add_argument("--cold-restart", choices=("route", "once"), default="route",
                         help="start a fresh server for every route (route), or one for all (once: quicker, "
                              "but later routes find tables the earlier ones computed)")
@@ -331,8 +356,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-flag-mb", type=float, default=256,
                         help="flag a route whose request grows the server by more than this")
     parser.add_argument("--only", choices=("load,write", "cold"),
-                        help="load,write: only the load (carekg and oxigraph) and the write measures, not the "
-                             "servers; cold: only carekg's load and the cold answers of the routes")
+                        help="load,write: only the load (carekg and oxigraph), the write measures and the first "
+                             "reads after writes (bench/after_write.py); cold: only carekg's load and the cold "
+                             "answers of the routes")
+    parser.add_argument("--reuse-store", action="store_true",
+                        help="with --only cold: use the carekg store an earlier run loaded under --work for this "
+                             "size and seed, instead of loading it again (the load is then not measured)")
     parser.add_argument("--cold-routes", help="comma-separated labels of bench/cold.py's ROUTES whose cold "
                                               "answers are measured (default: every route); a comma "
                                               "followed by a space is part of a label: 'profile, CFIR,briefing'")
@@ -362,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = args.cold_routes - {route[0] for route in cold.ROUTES}
     if unknown:
         parser.error(f"unknown --cold-routes {sorted(unknown)}: the labels are those of ROUTES in bench/cold.py")
+    if args.reuse_store and args.only != "cold":
+        parser.error("--reuse-store goes with --only cold: the other parts change or time the store")
     # A SIGTERM unwinds like Ctrl-C, so every server started is stopped by its `finally`.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if shutil.which("wrk") is None and not args.only:

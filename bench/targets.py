@@ -31,6 +31,12 @@ def _ms(value: float | None) -> str:
     return "no answer" if value is None else (f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms")
 
 
+def _judged(route: dict) -> float | None:
+    """The figure a route's cold answer is judged on: a streamed export's first byte, any other route's
+    complete answer (results files from before the first byte was timed hold only the latter)."""
+    return route.get("judged_ms", route["cold_ms"])
+
+
 def issue14(main: dict, add, verdict) -> None:
     """Issue 14's targets for SPARQL, cache hits and the load, at 1M (``main``)."""
     one = {s: _run(main, s, "profile-sparql-new", 1) for s in ("carekg", "oxigraph")}
@@ -72,16 +78,24 @@ def issue14(main: dict, add, verdict) -> None:
 def issue14_scaling(results: dict[str, dict], add, verdict) -> None:
     """Issue 14's targets for cold answers, memory and writes, at 1M and 10M (where run)."""
     for size, limit_ms in (("1m", 300), ("10m", 1000)):
-        label = f"{size.upper()}: every REST route's first uncached answer <= {_ms(limit_ms)} (p95 over ids)"
+        label = (f"{size.upper()}: every REST route's first uncached answer <= {_ms(limit_ms)} (p95 over ids; "
+                 "streamed exports by their first byte)")
         routes = [r for r in results.get(size, {}).get("cold", {}).get("routes", []) if r.get("measured")]
         if not routes:
             add(label, "not measured", f"the {size} size was not in this run" if size not in results else "no routes")
             continue
-        over = sorted((r for r in routes if r["cold_ms"] is None or r["cold_ms"] > limit_ms),
-                      key=lambda r: -(r["cold_ms"] if r["cold_ms"] is not None else float("inf")))
-        worst = "; ".join(f"{r['route']} {r.get('reason') or _ms(r['cold_ms'])}" for r in over[:8])
+        over = sorted((r for r in routes if _judged(r) is None or _judged(r) > limit_ms),
+                      key=lambda r: -(_judged(r) if _judged(r) is not None else float("inf")))
+        worst = "; ".join(f"{r['route']} {r.get('reason') or _ms(_judged(r))}"
+                          + (" to the first byte" if r.get("judged_on") == "first byte" else "") for r in over[:8])
+        streamed = [r for r in routes if r.get("judged_on") == "first byte"]
+        exports = ("; streamed exports to the first byte " + ", ".join(
+            f"{r['route'].removeprefix('export ')} {_ms(r['judged_ms'])} (last byte {_ms(r['cold_ms'])}, "
+            f"{(r['bytes_per_second'] or 0) / 1e6:.1f} MB/s)" for r in streamed if r["judged_ms"] is not None)
+            if streamed else "")
         add(label, verdict(not over), f"{len(routes) - len(over)} of {len(routes)} routes within"
-            + (f"; over: {worst}" + (f" and {len(over) - 8} more" if len(over) > 8 else "") if over else ""))
+            + (f"; over: {worst}" + (f" and {len(over) - 8} more" if len(over) > 8 else "") if over else "")
+            + exports)
     name = "no single request grows the server by more than 256 MB (at 10M)"
     for size in ("10m", "1m"):
         routes = [r for r in results.get(size, {}).get("cold", {}).get("routes", []) if r.get("measured")]
@@ -103,8 +117,22 @@ def issue14_scaling(results: dict[str, dict], add, verdict) -> None:
                 f"{write['whole_write_seconds']} s (validation median {write['valid']['median_ms']} ms)")
         else:
             add(label, "not measured", f"the {size} size was not in this run")
-    add("the first reader after a write does not pay a cold page", "not measured",
-        "the bench times the write on the store, not a reader of a server that took it")
+    for size, limit_ms in (("1m", 300), ("10m", 1000)):
+        label = (f"{size.upper()}: the first reader after a write does not pay a cold page (each page's first "
+                 f"read after a three-finding write through the API <= {_ms(limit_ms)})")
+        after = results.get(size, {}).get("after_write")
+        if not after:
+            add(label, "not measured", f"the {size} size was not in this run" if size not in results
+                else "not run (--only cold)")
+        elif not after["measured"]:
+            add(label, "missed", f"not measured to the end: {after['reason']}")
+        else:
+            pages = "; ".join(
+                f"{name} {_ms(page['first_after_write']['ms'])} (cold {_ms(page['cold']['ms'])}, warm "
+                f"{_ms(page['warm']['ms'])})" for name, page in after["pages"].items())
+            writes = ", ".join(f"{w['seconds']} s" for w in after["writes"])
+            add(label, verdict(after["worst_first_after_write_ms"] <= limit_ms),
+                f"{pages}; the writes through the API took {writes}")
 
 
 def targets(results: dict[str, dict]) -> list[dict]:
@@ -176,16 +204,18 @@ def targets(results: dict[str, dict]) -> list[dict]:
             add(f"10k -> {large['size']}: profile latency at most 2x (cached)", verdict(ratio <= 2),
                 f"p50 {a['p50_ms']} -> {b['p50_ms']} ms = {ratio:.2f}x")
     big = results.get("10m")
-    if big:
+    if big and big["servers"]:
         first = big["servers"].get("carekg", {}).get("first_answer_seconds")
         add("10M: time to first answer <= 3 s", verdict(first is not None and first <= 3), f"{first} s")
         rss = big["servers"].get("carekg", {}).get("peak_rss_mb")
         add("10M: serving within 4 GB RSS", verdict(rss is not None and rss <= 4096), f"peak {rss} MB")
     else:
-        why = "the 10m size was not in this run (make bench SIZES=10m)"
+        why = ("the 10m size was not in this run (make bench SIZES=10m)" if not big
+               else "the servers were not run (--only)")
         add("10M: time to first answer <= 3 s", "not measured", why)
         add("10M: serving within 4 GB RSS", "not measured", why)
-    loads = [r["load"] for r in results.values() if r["load"]["carekg"]["triples"] >= 1_000_000]
+    loads = [r["load"] for r in results.values()
+             if r["load"].get("carekg", {}).get("triples", 0) >= 1_000_000 and "oxigraph" in r["load"]]
     if loads:
         best = max(loads, key=lambda l: l["carekg"]["triples"])
         ours, native = best["carekg"], best["oxigraph"]

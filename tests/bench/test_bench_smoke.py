@@ -71,6 +71,24 @@ def test_loads_validation_and_targets_are_reported(report):
     assert statuses["1M targets"] == "not measured"
 
 
+def test_the_first_reads_after_writes_through_the_api_are_timed(report):
+    after = report["sizes"]["10k"]["after_write"]
+    assert after["measured"], after
+    assert set(after["pages"]) == {"profile", "innovation page", "factor", "gaps"}
+    assert [w["status"] for w in after["writes"]] == [201] * 4  # CAREKG_DATA let the server take them
+    for page in after["pages"].values():
+        for read in ("cold", "warm", "first_after_write"):
+            assert 0 < page[read]["first_byte_ms"] <= page[read]["ms"], page
+    # the written findings are in what the first reader after the write was given
+    profile = after["pages"]["profile"]
+    assert profile["first_after_write"]["bytes"] > profile["cold"]["bytes"]
+    firsts = [page["first_after_write"]["ms"] for page in after["pages"].values()]
+    assert after["worst_first_after_write_ms"] == max(firsts)
+    statuses = {t["target"]: t["status"] for t in report["targets"]}
+    assert any(name.startswith("1M: the first reader after a write") and status == "not measured"
+               for name, status in statuses.items())
+
+
 def test_new_query_texts_ran_against_both_servers_with_the_same_answers(report):
     size = report["sizes"]["10k"]
     new = [r for r in size["runs"] if r["target"] == "profile-sparql-new"]
@@ -96,6 +114,10 @@ def test_every_rest_route_gave_a_cold_answer_with_its_memory(report):
     for route in measured:
         assert route["answered"] == route["samples"] >= 1 and not route["unexpected_statuses"], route
         assert route["first_ms"] > 0 and route["cold_ms"] >= route["first_ms"], route
+        assert 0 < route["first_byte_ms"] <= route["first_ms"], route
+        assert route["bytes_per_second"] > 0 or set(route["statuses"]) == {"303"}, route  # a 303 has no body
+        streamed = route["route"].startswith("export ")
+        assert route["judged_on"] == ("first byte" if streamed else "complete answer"), route
         assert route["rss_before_mb"] > 50 and route["peak_growth_mb_max"] >= 0, route
     assert routes["profile"]["samples"] == 2 and routes["compare"]["samples"] == 2
     assert all(not r["measured"] and "holds no" in r["reason"] for r in routes.values() if not r["measured"])

@@ -24,6 +24,15 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/grow":
             held = b"x" * (300 << 20)  # 300 MB, touched
+        if self.path == "/stream":  # the first bytes at once, the last a second later
+            self.send_response(200)
+            self.send_header("Content-Length", "2000")
+            self.end_headers()
+            self.wfile.write(b"a" * 1000)
+            self.wfile.flush()
+            time.sleep(1)
+            self.wfile.write(b"b" * 1000)
+            return
         if self.path != "/health":
             time.sleep(30)
         self.send_response(200)
@@ -69,8 +78,37 @@ def test_a_quick_answer_is_timed_with_its_memory(server):
     assert request["rss_before_mb"] > 0 and request["peak_growth_mb"] >= 0
 
 
+def test_a_streamed_answer_is_timed_to_its_first_and_its_last_byte(server):
+    request = cold.timed_request(server, "/stream", "text/plain", timeout=10, cap_mb=4096)
+    assert request["answered"] and request["bytes"] == 2000
+    assert request["first_byte_ms"] < 500 and request["ms"] >= 1000, request
+    assert 0 < request["bytes_per_second"] <= 2000
+
+
+def test_a_streamed_answer_that_started_gets_the_stream_deadline_for_its_last_byte(server):
+    request = cold.timed_request(server, "/stream", "text/plain", timeout=0.5, cap_mb=4096, stream_timeout=10)
+    assert request["answered"] and request["ms"] >= 1000, request
+    cut = cold.timed_request(server, "/stream", "text/plain", timeout=0.5, cap_mb=4096)
+    assert not cut["answered"] and cut["reason"].startswith("no last byte in 0 s"), cut
+    assert cut["first_byte_ms"] < 500 and server.process.poll() is not None
+
+
+def test_a_streamed_export_is_judged_by_its_first_byte_other_routes_by_their_last():
+    requests = [{"answered": True, "ms": 9000.0, "first_byte_ms": 120.0, "status": 200, "bytes": 10**8,
+                 "bytes_per_second": 11_111_111, "rss_before_mb": 100.0, "rss_after_mb": 110.0,
+                 "peak_growth_mb": 80.0, "path": "/export/carekg.nt"}]
+    streamed = cold.summarise(requests, flag_mb=256, streamed=True)
+    assert streamed["judged_on"] == "first byte" and streamed["judged_ms"] == 120.0
+    assert streamed["cold_ms"] == 9000.0 and streamed["bytes_per_second"] == 11_111_111
+    whole = cold.summarise(requests, flag_mb=256)
+    assert whole["judged_on"] == "complete answer" and whole["judged_ms"] == 9000.0
+    exports = {"export findings.csv", *(f"export carekg.{e}" for e in ("ttl", "nq", "jsonld", "nt"))}
+    assert cold.STREAMED == exports
+
+
 def test_a_route_summary_flags_memory_and_judges_the_worse_of_first_and_p95():
-    requests = [{"answered": True, "ms": ms, "status": 200, "bytes": 10, "rss_before_mb": 100.0,
+    requests = [{"answered": True, "ms": ms, "first_byte_ms": ms, "status": 200, "bytes": 10,
+                 "bytes_per_second": 1000, "rss_before_mb": 100.0,
                  "rss_after_mb": 110.0, "peak_growth_mb": growth, "path": f"/x/{ms}"}
                 for ms, growth in ((900.0, 300.0), *((10.0 * k, 1.0) for k in range(1, 20)))]
     summary = cold.summarise(requests, flag_mb=256)
