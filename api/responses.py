@@ -77,13 +77,12 @@ def _json(request: Request, store: GraphStore, settings: Settings, answer: objec
 
 
 def jsonld_answer(request: Request, store: GraphStore, settings: Settings, answer: object,
-                  schema: type) -> Response:
-    """``answer`` as JSON-LD: the JSON of ``schema`` under carekg's JSON-LD context (``/context.jsonld``),
-    where each resource's ``iri`` is its ``@id``, so the answer's resources are the graph's own."""
+                  schema: type, context: dict) -> Response:
+    """``answer`` as JSON-LD: the JSON of ``schema`` under ``context``, which says what each member
+    means as linked data (each resource's ``iri`` its ``@id``, so the answer's resources are the graph's
+    own) and maps the members that are the answer's own to null."""
     adapter = _adapter(schema)
     document = adapter.dump_python(adapter.validate_python(answer, from_attributes=True), mode="json")
-    context = {**services.jsonld_context()["@context"], "iri": "@id", "label": "rdfs:label",
-               "description": "dcterms:description"}
     body = _adapter(dict).dump_json({"@context": context, **document})
     return versioned(request, store, settings, JSONLD, body)
 

@@ -110,7 +110,8 @@ def get_briefing(id: InnovationId, request: Request, store: StoreDep, settings: 
     if media_type == JSON:
         return json_answer(request, store, settings, briefing, services.Briefing)
     if media_type == JSONLD:
-        return jsonld_answer(request, store, settings, briefing, services.Briefing)
+        return jsonld_answer(request, store, settings, briefing, services.Briefing,
+                             services.briefing_jsonld_context())
     content = pages.render(request, settings, "briefing.html", briefing=briefing,
                            reasons=services.UNCOUNTED_REASONS)
     return versioned(request, store, settings, HTML, content)

@@ -26,6 +26,7 @@ One module per resource or concern; this package re-exports what callers use:
 """
 
 from carekg.services.briefing import UNCOUNTED_REASONS, Briefing, BriefingFactor, BriefingSource, briefing
+from carekg.services.briefing_context import briefing_jsonld_context
 from carekg.services.cfir_profile import (
                                          FRAMEWORKS,
                                          CfirDomainProfile,
@@ -125,6 +126,7 @@ __all__ = [
     "DEVELOPER_AUTHORED", "INCLUSION_STATUSES", "NO_INCLUSION_STATUS", "SOURCE_TYPES",
     "CfirDomainProfile", "CfirFactorEvidence", "CfirProfile", "FRAMEWORKS", "innovation_cfir_profile",
     "Briefing", "BriefingFactor", "BriefingSource", "UNCOUNTED_REASONS", "briefing",
+    "briefing_jsonld_context",
     "MAX_COMPARED", "UniqueFactors",
     "CSV_COLUMNS", "Comparison", "ComparisonCell", "ComparisonRow", "Concept", "ConceptMatch", "ConceptNode",
     "Consensus",
