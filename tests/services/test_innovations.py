@@ -98,3 +98,33 @@ def test_a_light_and_a_heavy_start_list_the_same_findings(synthetic_store, monke
 
     light, heavy = pages(10**9), pages(0)
     assert light == heavy and any(f.findings for f in light.values())
+
+
+@pytest.mark.parametrize("listed", [1, 5, 500])
+def test_a_heavy_innovation_lists_the_newest_sources_year_by_year(synthetic_store, monkeypatch, listed):
+    """An innovation above LIGHT_INNOVATION has its newest sources read a year at a time: the same years
+    (and, uncut, the same sources) as the one sorted query a light innovation takes, undated last."""
+    id = _largest_innovation(synthetic_store)
+
+    def newest(light_below: int) -> list:
+        monkeypatch.setattr(innovations, "LIGHT_INNOVATION", light_below)
+        services.answer_cache.clear()
+        return innovations.innovation(synthetic_store, id, sources_listed=listed).sources
+
+    light, heavy = newest(10**9), newest(0)
+    assert len(heavy) == len(light) == min(listed, innovations.innovation(synthetic_store, id).counts.sources)
+    assert [s.year for s in heavy] == [s.year for s in light]
+    if listed == 500:
+        assert heavy == light
+
+
+def test_the_year_walk_ends_with_the_undated_sources(store, monkeypatch):
+    """On the curated data (some sources have no year), the year-by-year walk lists what the sorted query
+    lists, for every innovation."""
+    def every(light_below: int) -> dict:
+        monkeypatch.setattr(innovations, "LIGHT_INNOVATION", light_below)
+        services.answer_cache.clear()
+        return {i.id: innovations.innovation(store, i.id).sources for i in services.list_innovations(store)}
+
+    light, heavy = every(10**9), every(-1)
+    assert heavy == light and any(s.year is None for listed in heavy.values() for s in listed)

@@ -19,8 +19,6 @@ from carekg.services.refs import (
     iri_of,
     label_of,
     one_source_ref,
-    organisation_rows,
-    ref_in,
     source_ref,
     source_ref_of,
     term_labels,
@@ -111,20 +109,21 @@ def evidence_about(store: GraphStore, subject: str) -> list[Evidence]:
 
 
 def involvements_of(store: GraphStore, rows: list[Row]) -> list[Involvement]:
-    """Involvements from rows of api_involvements.rq; the sources stating them are read one by one (a
-    page shows few), never as the table of every source."""
+    """Involvements from rows of api_involvements.rq (labels and the organisation's type included); the
+    sources stating them are read one by one (a page shows few), never as the table of every source,
+    organisation or innovation."""
     labels = term_labels(store)
-    organisations = organisation_rows(store)
     stated_in = {iri: one_source_ref(store, iri)
                  for iri in {row["statedIn"] for row in rows if row.get("statedIn")}}
     involvements = []
     for row in rows:
-        organisation_iri = row["organisation"]
-        organisation = organisations.get(organisation_iri, {})
+        organisation_iri, innovation_iri = row["organisation"], row["innovation"]
         involvements.append(Involvement(
-            organisation=ref_in(organisations, organisation_iri),
-            organisation_type=code_or_none(organisation.get("type")),
-            innovation=innovation_ref(store, row["innovation"]),
+            organisation=Ref(slug_of(organisation_iri), organisation_iri,
+                             row.get("organisationLabel") or slug_of(organisation_iri)),
+            organisation_type=code_or_none(row.get("organisationType")),
+            innovation=Ref(slug_of(innovation_iri), innovation_iri,
+                           row.get("innovationLabel") or slug_of(innovation_iri)),
             role=code(row["role"]), role_label=label_of(labels, row["role"]) or code(row["role"]),
             basis=row.get("basis"), claim_kind=code_or_none(row.get("claimKind")),
             stated_in=stated_in[row["statedIn"]] if row.get("statedIn") else None,

@@ -36,7 +36,7 @@ from carekg.services.refs import (
     source_ref_of,
     term_labels,
 )
-from carekg.services.rows import notation_key, select
+from carekg.services.rows import as_int, notation_key, select
 from carekg.services.sources import newest_first
 from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, code, code_or_none
 from carekg.store.base import GraphStore, Row, Value
@@ -182,16 +182,14 @@ def innovation(store: GraphStore, id: str, sources_listed: int = SOURCES_LISTED)
                               f"got {sources_listed}")
     iri, row = one_innovation_row(store, id)
     labels = term_labels(store)
-    page = load_query("api_innovation_newest_sources") + f"\nLIMIT {int(sources_listed)}"
-    newest = tuple(dict.fromkeys(found["source"] for found in store.select(page, {"innovation": iri}))
-                   ) if sources_listed else ()
+    found = counts_of(store, iri)
+    newest = _newest_cited(store, iri, sources_listed, found.counts.findings)
     sources = {found["source"]: source_ref_of(labels, found["source"], found)
                for found in store.select(load_query("api_sources"), {"source": newest})} if newest else {}
     cited = len(sources)
     for link in select(store, "api_source_links", target=iri):
         if link["relation"] == str(CKG.studies) and link["source"] not in sources:
             sources[link["source"]] = one_source_ref(store, link["source"])
-    found = counts_of(store, iri)
     return InnovationDetail(
         **_innovation_summary(store, iri, row, found.counts, found.factors),
         description=row.get("description"),
@@ -200,6 +198,30 @@ def innovation(store: GraphStore, id: str, sources_listed: int = SOURCES_LISTED)
         sources=sorted(sources.values(), key=newest_first), more_sources=max(0, found.counts.sources - cited),
         sources_listed=sources_listed,
     )
+
+
+def _newest_cited(store: GraphStore, iri: str, wanted: int, findings: int) -> tuple[str, ...]:
+    """The IRIs of the newest ``wanted`` sources the innovation's findings cite. A light innovation's are
+    sorted by the engine from its findings; a heavier one's are read a publication year at a time, newest
+    first (then the undated), until ``wanted`` are found, so the engine never joins and sorts its every
+    finding: the newest year alone fills the page of an innovation citing thousands of sources."""
+    if not wanted:
+        return ()
+    if findings <= LIGHT_INNOVATION:
+        page = load_query("api_innovation_newest_sources") + f"\nLIMIT {int(wanted)}"
+        return tuple(dict.fromkeys(found["source"] for found in store.select(page, {"innovation": iri})))
+    newest: dict[str, None] = {}
+    years = [as_int(row.get("year")) for row in select(store, "api_source_years")]
+    for year in [*(year for year in years if year is not None), None]:
+        bindings: dict[str, Value] = {"innovation": iri}
+        if year is not None:
+            bindings["year"] = year
+        query = "api_innovation_undated_sources" if year is None else "api_innovation_sources_of_year"
+        page = load_query(query) + f"\nLIMIT {int(wanted - len(newest))}"
+        newest.update(dict.fromkeys(found["source"] for found in store.select(page, bindings)))
+        if len(newest) >= wanted:
+            break
+    return tuple(newest)
 
 
 Placement = Callable[[Concept | None, Concept | None], bool]
