@@ -115,6 +115,11 @@ def _forget_consensus(keys: str) -> list[str]:
             for node, where in (("part", part), ("assessment", confidence), ("result", result))]
 
 
+def _consensus_nodes(store: GraphStore, factors: frozenset[str]) -> frozenset[str]:
+    rows = store.select(load_query("rule_consensus_nodes"), {"factor": tuple(sorted(factors))})
+    return frozenset(row["node"] for row in rows)
+
+
 def _forget_counts(keys: str) -> list[str]:
     return _forget_predicates(keys, COUNT_PREDICATES.values())
 
@@ -130,11 +135,13 @@ class KeyedRule:
     results: Callable[[GraphStore, frozenset[str]], Graph]
     #: SPARQL Update operations deleting the keys' results from the inferred graph (keys as IRIs)
     forget: Callable[[str], list[str]]
+    #: the subjects of the statements ``forget`` deletes for some keys (None: the keys themselves)
+    subjects: Callable[[GraphStore, frozenset[str]], frozenset[str]] | None = None
 
 
 RULES = (
     KeyedRule("subdomain-summary", "rule_affected_innovations", _subdomain_results, _forget_subdomains),
-    KeyedRule("consensus", "rule_affected_factors", _consensus_results, _forget_consensus),
+    KeyedRule("consensus", "rule_affected_factors", _consensus_results, _forget_consensus, _consensus_nodes),
 )
 
 
@@ -208,3 +215,30 @@ def recompute(store: GraphStore, change: Change) -> tuple[list[str], Graph]:
         forget += _forget_counts(iri_values(recount | changed))
         results += adjusted + evidence_counts(store, recount)
     return forget, results
+
+
+def rewritten_subjects(store: GraphStore, change: Change, results: Graph) -> frozenset[str] | None:
+    """Every subject whose statements in the inferred graph the write's second transaction can delete
+    or add (asked before it): the touched nodes, each rule's keys' subjects, every resource whose counts
+    the write adjusts or recounts, and the results' subjects. None when a result has a blank subject."""
+    before, after = change.before, change.after
+    subjects = set(before.touched | after.touched)
+    for rule in RULES:
+        keys = before.keys.get(rule.name, frozenset()) | after.keys.get(rule.name, frozenset())
+        subjects |= rule.subjects(store, keys) if rule.subjects and keys else keys
+    for side in (before, after):
+        subjects |= {subject for _, subject in side.counts.tallies}
+        subjects.update(*side.reach.values())
+    for subject in results.subjects():
+        if not isinstance(subject, URIRef):
+            return None
+        subjects.add(str(subject))
+    return frozenset(subjects)
+
+
+def inferred_statements_about(store: GraphStore, subjects: frozenset[str]) -> int:
+    """How many statements of the inferred graph have one of ``subjects`` as subject."""
+    if not subjects:
+        return 0
+    rows = store.select(load_query("rule_inferred_statements_about"), {"subject": tuple(sorted(subjects))})
+    return int(rows[0]["statements"])

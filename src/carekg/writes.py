@@ -310,18 +310,25 @@ class EvidenceWriter:
         the graphs' sizes. Until then the store has no version: a crash there makes the next start reload."""
         assert isinstance(store, Writable)  # _commit refused any other store
         entity = submission_graph(name)
-        unchanged = {graph: count for graph, count in store.recorded_triple_counts().items()
+        recorded = store.recorded_triple_counts()
+        unchanged = {graph: count for graph, count in recorded.items()
                      if graph not in {str(entity), str(provenance_graph(name)), str(GRAPH_INFERRED)}}
         before = store.run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{entity}> {{ ?s ?p ?o }} }}",
                            "application/n-triples").body
         touched = incremental.touched_nodes([*ox.parse(before, format=ox.RdfFormat.N_TRIPLES), *triples])
         affected = incremental.affected(store, touched)
+        # The inferred graph's size moves by what the write changes in it, not counted again (it grows
+        # with the dataset): the statements of the subjects each transaction rewrites, before and after.
+        inferred_size = recorded.get(str(GRAPH_INFERRED))
+        if inferred_size is not None:
+            inferred_size -= incremental.inferred_statements_about(store, touched)
         operations = [f"DROP SILENT GRAPH <{g}>" for g in (entity, provenance_graph(name), GRAPH_META)]
         if classify and touched:  # the touched nodes' classification (HermiT's or the rule's) is made again
             inferred_types = f"GRAPH <{GRAPH_INFERRED}> {{ ?s a ?c }}"
+            classes = iri_values(map(str, CLASSIFIED)).replace("> <", ">, <")  # a filter: see incremental
             operations.append(
                 f"DELETE {{ {inferred_types} }} WHERE {{ VALUES ?s {{ {iri_values(touched)} }} "
-                f"VALUES ?c {{ {iri_values(map(str, CLASSIFIED))} }} {inferred_types} }}")
+                f"{inferred_types} FILTER(?c IN ({classes})) }}")
         store.update(";\n".join([
             *operations,
             "INSERT DATA {\n" + "\n".join(filter(None, (
@@ -331,9 +338,15 @@ class EvidenceWriter:
         if classify:
             inferred += classified(store, touched)
         rules = "\n".join(_statement(t) for t in inferred)
+        rewritten = None if inferred_size is None else incremental.rewritten_subjects(store, keys, inferred)
+        if inferred_size is not None and rewritten is not None:
+            inferred_size -= incremental.inferred_statements_about(store, rewritten - touched)
         if forget or rules:
             store.update(";\n".join([*forget, f"INSERT DATA {{ GRAPH <{GRAPH_INFERRED}> {{\n{rules}\n}} }}"]))
-        # The graphs the write changed are counted again (the others keep their recorded sizes), then
+        if inferred_size is not None and rewritten is not None:
+            inferred_size += incremental.inferred_statements_about(store, rewritten)
+            unchanged[str(GRAPH_INFERRED)] = inferred_size
+        # The other graphs the write changed are counted again (the rest keep their recorded sizes), then
         # recorded with the version: the last step, so a crash before it leaves no version (a reload).
         store.set_version(version, graph_triples(store, self.files(), unchanged))
 
