@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CHECK_FAILED
     store = open_store(args.store)
     progress = progress_printer(args.quiet)
-    _, loaded = load(store, progress=progress)
-    build_search_index(store, progress, rebuild=loaded)
+    load(store, progress=progress)
+    build_search_index(store, progress)
     store.close()
     settings = Settings(store=args.store) if args.store else Settings()
     try:

@@ -126,19 +126,19 @@ def cmd_load(args) -> int:
     # No triple count: counting scans the whole store (tens of seconds at 10M triples).
     print(f"dataset {version} loaded in {time.perf_counter() - started:.1f} s" if loaded
           else f"dataset {version} already loaded")
-    build_search_index(store, progress, rebuild=loaded)
+    build_search_index(store, progress)
     return EXIT_OK
 
 
-def build_search_index(store, progress, rebuild: bool) -> None:
-    """An on-disk store's search index, built now so the service's first search need not wait for it;
-    again after a load (``--force`` reloads the same version), else only if it is missing. carekg-serve
-    (api/__main__.py) calls it after its load too."""
+def build_search_index(store, progress) -> None:
+    """An on-disk store's search index, if it is missing (a load builds it with the store, unless its
+    folder could not be written; a store loaded by an older carekg has none), so the service's first
+    search need not wait for it. carekg-serve (api/__main__.py) calls it after its load too."""
     from carekg.search import build_index, index_file
 
     version = store.dataset_version()
     path = index_file(store, version) if version else None
-    if path is None or (path.is_file() and not rebuild):
+    if path is None or path.is_file():
         return
     progress("building the search index")  # bench/steps.py times this step by its words
     started = time.perf_counter()

@@ -41,12 +41,11 @@ from rdflib import Graph, URIRef
 from carekg import consensus, count_delta
 from carekg.ids import GRAPH_INFERRED
 from carekg.namespaces import CKG
-from carekg.queries import load_query
+from carekg.queries import load_query, mentioned_iris
 from carekg.rules import (
     COUNT_PREDICATES,
     evidence_counts,
     evidenced_subdomains,
-    predicates_of,
     subdomain_summary,
 )
 from carekg.store.base import GraphStore
@@ -67,7 +66,7 @@ def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
     if not candidates:
         return Graph()
     scratch = OxigraphStore()
-    read = tuple(sorted(predicates_of(consensus.QUERIES)))
+    read = tuple(sorted(mentioned_iris(consensus.QUERIES)))
     for name in ("rule_factor_findings", "rule_factor_sources"):
         query = bind_keys(bind_keys(load_query(name), "factor", candidates), "p", read)
         scratch.add_ntriples(store.run(query, "application/n-triples").body)

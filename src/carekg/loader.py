@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.plugins.serializers.nt import _nt_row
 
-from carekg import __version__, paths
+from carekg import __version__, paths, search
 from carekg.ids import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from carekg.queries import load_query
 from carekg.reasoning import run_hermit
-from carekg.rules import RULE_QUERIES, rule_ntriples_from_files
+from carekg.rules import RULE_QUERIES, projected_rule_triples, projection, rule_predicates
 from carekg.store.base import GraphStore, LoadProgress
 from carekg.submissions import provenance_graph, read_submission, submission_graph
 
@@ -103,11 +104,19 @@ def hermit_inferred(files: DatasetFiles, progress: Progress = lambda _: None) ->
     return path
 
 
-def _write_rules(path: Path, files: tuple[Path, ...], classify: bool) -> None:
-    """The rules' results as an N-Triples file (line by line: no rdflib graph of them is built)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
-        out.writelines(rule_ntriples_from_files(files, classify=classify))
+def _derive(files: DatasetFiles, rules: Path, classify: bool,
+            index: Callable[[GraphStore], Path | None]) -> Path | None:
+    """What a load derives from the dataset's files while the store loads them, from one in-memory
+    projection of the files on the predicates it reads: the rules' results, written to ``rules`` as
+    N-Triples (line by line: no rdflib graph of them is built), and then the search index (``index``
+    makes it from the projection, unpublished; None when the store keeps none on disk)."""
+    keep = rule_predicates() | search.document_predicates()
+    scratch = projection(files.paths, keep)
+    rules.parent.mkdir(parents=True, exist_ok=True)
+    with rules.open("w", encoding="utf-8") as out:
+        out.writelines(_nt_row(triple)
+                       for triple in projected_rule_triples(scratch, files.paths, keep, classify=classify))
+    return index(scratch)
 
 
 def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = False, reasoner: bool = True,
@@ -115,7 +124,8 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
     """Make ``store`` hold the dataset. Returns (version, whether anything was loaded).
 
     ``reasoner=False`` skips HermiT (for synthetic graphs of millions of triples); the SPARQL rules
-    still run, and the version records that the classification was skipped.
+    still run, and the version records that the classification was skipped. An on-disk store's search
+    index is built with the load (carekg.search).
     """
     files = files or DatasetFiles.discover()
     version = files.version(reasoner)
@@ -124,21 +134,24 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
         return version, False
     classified = hermit_inferred(files, progress) if reasoner else None
     progress(f"loading dataset {version}")
-    with ThreadPoolExecutor(1) as pool:  # the rules are computed while the store loads
+    with ThreadPoolExecutor(1) as pool:  # the rules and the search index are derived while the store loads
         # The rule classifies the submissions (HermiT's cached classification covers the curated files).
         rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
-        rule_results = pool.submit(_write_rules, rules, files.paths, reasoner and bool(files.submissions))
+        derived = pool.submit(_derive, files, rules, reasoner and bool(files.submissions),
+                              lambda scratch: search.build_unpublished(scratch, store, version))
         store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology},
                               load_progress)
         for submission in files.submissions:  # TriG: each keeps its own named graphs
             store.load_graph(str(GRAPH_DATA), submission)
-        progress("applying SPARQL rules")
-        rule_results.result()
+        progress("applying SPARQL rules and building the search index")
+        index = derived.result()
     for part in filter(None, (classified, rules)):
         store.load_graph(str(GRAPH_INFERRED), part)
     progress("compacting the store")
     store.optimize()
     store.set_version(version, graph_triples(store, files))
+    if index is not None:
+        search.publish(index, store, version)
     return version, True
 
 

@@ -19,19 +19,16 @@ wait for HermiT (1-2 minutes), and with this the next start does not need it eit
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Iterator
-from functools import cache
 from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.term import Node
 
 from carekg import consensus
 from carekg.ids import GRAPH_DATA
 from carekg.namespaces import CKG
-from carekg.queries import load_query
+from carekg.queries import load_query, mentioned_iris
 from carekg.store import get_store
 from carekg.store.base import GraphStore
 
@@ -126,50 +123,46 @@ def classified(store: GraphStore, nodes: Collection[str] | None = None) -> Graph
 
 
 def rule_predicates() -> frozenset[str]:
-    """Every IRI the rule queries mention (prefixed names expanded), and rdf:type: the only predicates
-    a rule can match, as a variable in predicate position is bound only by a VALUES of IRIs the rule
-    names (rule_evidence_counts.rq)."""
-    return predicates_of(RULE_QUERIES)
-
-
-@cache
-def predicates_of(names: tuple[str, ...]) -> frozenset[str]:
-    """Every IRI the queries ``names`` mention (prefixed names expanded), and rdf:type."""
-    iris = {str(RDF.type)}
-    for name in names:
-        text = load_query(name)
-        prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE))
-        iris.update(re.findall(r"<([^<>\s]+)>", text))
-        iris.update(prefixes[prefix] + local
-                    for prefix, local in re.findall(r"([\w-]*):([A-Za-z_][\w-]*)", text)
-                    if prefix in prefixes)
-    return frozenset(iris)
+    """Every IRI the rule queries mention, and rdf:type: the only predicates a rule can match, as a
+    variable in predicate position is bound only by a VALUES of IRIs the rule names
+    (rule_evidence_counts.rq)."""
+    return mentioned_iris(RULE_QUERIES)
 
 
 def rule_inferred_from_files(files: Iterable[Path], *, classify: bool = False) -> Graph:
-    """:func:`rule_ntriples_from_files` as an rdflib graph (for tests and small datasets)."""
+    """:func:`rule_triples_from_files` as an rdflib graph (for tests and small datasets)."""
     return _graph(rule_triples_from_files(files, classify=classify))
-
-
-def rule_ntriples_from_files(files: Iterable[Path], *, classify: bool = False) -> Iterator[str]:
-    """:func:`rule_triples_from_files` as N-Triples lines, for a load."""
-    for triple in rule_triples_from_files(files, classify=classify):
-        yield _nt_row(triple)
 
 
 def rule_triples_from_files(files: Iterable[Path], *, classify: bool = False) -> Iterator[Triple]:
     """The rules' results computed from the dataset's files (``DatasetFiles.paths``), and with
-    ``classify`` the defined classes' memberships too, on an in-memory store holding only the
-    statements a rule can match. An on-disk store answers the rules' scans several times slower
-    (docs/bench.md), and this can run while the store loads."""
-    files, keep = tuple(files), rule_predicates()
+    ``classify`` the defined classes' memberships too, on their :func:`projection` on the rules'
+    predicates."""
+    files = tuple(files)
+    keep = rule_predicates()
+    yield from projected_rule_triples(projection(files, keep), files, keep, classify=classify)
+
+
+def projection(files: Iterable[Path], predicates: frozenset[str]) -> GraphStore:
+    """An in-memory store holding the statements of ``files`` whose predicate is one of ``predicates``
+    (all in one graph). An on-disk store answers the rules' scans several times slower
+    (docs/bench.md), and this can be made while the store loads (carekg.loader)."""
     scratch = get_store("memory:")
     for path in files:
-        scratch.load_graph(str(GRAPH_DATA), path, predicates=keep)
+        scratch.load_graph(str(GRAPH_DATA), path, predicates=predicates)
+    return scratch
+
+
+def projected_rule_triples(scratch: GraphStore, files: tuple[Path, ...], kept: frozenset[str], *,
+                           classify: bool = False) -> Iterator[Triple]:
+    """The rules' results on ``scratch``, the :func:`projection` of ``files`` on ``kept`` (at least
+    :func:`rule_predicates`); with ``classify``, the defined classes' memberships too (then the
+    properties those classes are defined by are added to ``scratch`` when ``kept`` lacks them)."""
     yield from rule_triples(scratch)
     if classify:
         # A defined class's property is named in the ontology, not in the queries: add it if missing.
-        missing = {row["property"] for row in scratch.select(load_query("rule_defined_classes"))} - keep
+        defined = {row["property"] for row in scratch.select(load_query("rule_defined_classes"))}
+        missing = frozenset(defined - kept)
         for path in files if missing else ():
             scratch.load_graph(str(GRAPH_DATA), path, predicates=missing)
         yield from classified(scratch)

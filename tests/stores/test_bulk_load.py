@@ -12,7 +12,7 @@ import pytest
 from carekg.generate import generate
 from carekg.ids import GRAPH_DATA
 from carekg.loader import DatasetFiles, load
-from carekg.rules import rule_inferred, rule_inferred_from_files
+from carekg.rules import rule_inferred, rule_inferred_from_files, rule_predicates
 from carekg.store import oxigraph_store
 from carekg.store.oxigraph_store import OxigraphStore
 
@@ -89,10 +89,27 @@ def test_rules_from_the_files_equal_rules_on_the_loaded_store(which, synthetic):
 def test_the_projection_keeps_only_what_the_rules_can_match(synthetic):
     files = DatasetFiles.discover([synthetic], submissions_dir=synthetic.parent)
     total = sum(1 for _ in ox.parse(path=str(synthetic), format=ox.RdfFormat.N_TRIPLES))
-    from carekg.rules import rule_predicates
-
     kept = sum(1 for quad in ox.parse(path=str(synthetic), format=ox.RdfFormat.N_TRIPLES)
                if quad.predicate.value in rule_predicates())
     assert 0 < kept < total * 0.8
     assert "https://w3id.org/carekg/def#developerAuthored" in rule_predicates()
     assert files.data == (synthetic,)
+
+
+def test_an_ntriples_projection_picked_by_lines_equals_one_parsed_quad_by_quad(tmp_path, synthetic):
+    """The projection reads an N-Triples file's predicate as its second term, without parsing: tabs,
+    several spaces, comments and a predicate written with an escape give what the parser gives."""
+    odd = (b"# <https://w3id.org/carekg/def#direction> a comment\n"
+           b"<https://example.org/s>\t<https://w3id.org/carekg/def#direction>   <https://example.org/o> .\n"
+           b"<https://example.org/s> <https://w3id.org/carekg/def#dir\\u0065ction>"
+           b" <https://example.org/e> .\r\n")
+    for name, content in (("synthetic.nt", synthetic.read_bytes()), ("odd.nt", odd)):
+        path = tmp_path / name
+        path.write_bytes(content)
+        store = OxigraphStore(None)
+        store.load_graph(str(GRAPH_DATA), path, predicates=rule_predicates())
+        parsed = {(q.subject.value, q.predicate.value, q.object.value)
+                  for q in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+                  if q.predicate.value in rule_predicates()}
+        loaded = {(r["s"], r["p"], r["o"]) for r in store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")}
+        assert loaded == parsed and parsed

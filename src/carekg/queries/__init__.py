@@ -53,3 +53,19 @@ def header(name: str) -> str:
     """The first comment line of a query: what it answers."""
     first = load_query(name).splitlines()[0]
     return first.lstrip("# ").strip()
+
+
+@cache
+def mentioned_iris(names: tuple[str, ...]) -> frozenset[str]:
+    """Every IRI the queries ``names`` mention (prefixed names expanded), and rdf:type: the only
+    predicates such a query can match when a variable in predicate position is bound only by a VALUES
+    of IRIs it names (as the rules do). What a projection of the dataset on them must keep."""
+    iris = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+    for name in names:
+        text = load_query(name)
+        prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE))
+        iris.update(re.findall(r"<([^<>\s]+)>", text))
+        iris.update(prefixes[prefix] + local
+                    for prefix, local in re.findall(r"([\w-]*):([A-Za-z_][\w-]*)", text)
+                    if prefix in prefixes)
+    return frozenset(iris)

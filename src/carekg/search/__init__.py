@@ -28,13 +28,15 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from carekg.search.documents import KINDS, Document, documents, documents_of, findings_about
+from carekg.queries import mentioned_iris
+from carekg.search.documents import DOCUMENT_QUERIES, KINDS, Document, documents, documents_of, findings_about
 from carekg.search.index import Hit, SearchIndex, match_expression
 from carekg.store.base import GraphStore
 from carekg.store.oxigraph_store import OxigraphStore
 
-__all__ = ["KINDS", "Document", "Hit", "SearchIndex", "build_index", "documents_of", "findings_about",
-           "follow_write", "index_file", "index_for", "match_expression", "resources_in", "warm"]
+__all__ = ["KINDS", "Document", "Hit", "SearchIndex", "build_index", "build_unpublished",
+           "document_predicates", "documents_of", "findings_about", "follow_write", "index_file", "index_for",
+           "match_expression", "publish", "resources_in", "warm"]
 
 log = logging.getLogger("carekg.search")
 
@@ -76,6 +78,37 @@ def _build_file(store: GraphStore, path: Path) -> SearchIndex:
     partial = _partial(path)
     SearchIndex.build(documents(store), partial).close()
     return _publish(partial, path)
+
+
+def document_predicates() -> frozenset[str]:
+    """The predicates the documents are read from: a store holding the dataset's statements with these
+    gives the same index as the whole dataset (what a load builds it from, see build_unpublished)."""
+    return mentioned_iris(DOCUMENT_QUERIES)
+
+
+def build_unpublished(source: GraphStore, store: GraphStore, version: str) -> Path | None:
+    """The index of ``store`` at ``version``, made from the documents of ``source`` (a load makes it from
+    the projection of the dataset's files on document_predicates(), while the store loads), in a file not
+    yet in place: ``publish`` renames it there once the store holds ``version``. None for a store not
+    on disk, or a folder that cannot be written (the first search then builds it)."""
+    path = index_file(store, version)
+    if path is None:
+        return None
+    try:
+        partial = _partial(path)
+        SearchIndex.build(documents(source), partial).close()
+    except OSError as error:
+        log.warning("search index not built with the load: cannot write %s (%s)", path, error)
+        return None
+    return partial
+
+
+def publish(partial: Path, store: GraphStore, version: str) -> None:
+    """Put the file build_unpublished made in place as the index of ``store`` at ``version``."""
+    path = index_file(store, version)
+    if path is None:
+        raise ValueError("the store keeps no index on disk")
+    _publish(partial, path).close()
 
 
 def build_index(store: GraphStore) -> SearchIndex:

@@ -75,6 +75,10 @@ _READERS: dict[str, tuple[str, Callable[[Row], Document]]] = {
 }
 
 
+#: Every query a whole index is made from (:func:`documents`).
+DOCUMENT_QUERIES = (*(query for query, _ in _READERS.values()), "search_findings")
+
+
 def _distinct(store: GraphStore, query: str, bindings: dict[str, Value] | None = None) -> Iterator[Row]:
     seen: set[str] = set()
     for row in store.select(load_query(query), bindings):

@@ -113,6 +113,28 @@ def _line_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
     return [(start, end) for start, end in itertools.pairwise(bounds) if end > start]
 
 
+def _lines_with_predicates(path: Path, predicates: frozenset[str]) -> bytes | None:
+    """The lines of an N-Triples file whose predicate (a line's second term) is one of ``predicates``,
+    picked without parsing each statement in Python (at 1M triples 0.8 s, against 5 s parsed and
+    filtered quad by quad, docs/bench.md). None for a file the parser must read: one with blank nodes
+    (a store's loader renames them, so two projections of it would not join) or a predicate written
+    with escapes."""
+    content = path.read_bytes()
+    if b"_:" in content:
+        return None
+    wanted = {f"<{predicate}>".encode() for predicate in predicates}
+    kept = []
+    for line in content.split(b"\n"):
+        terms = line.split(None, 2)
+        if len(terms) < 3:
+            continue
+        if terms[1] in wanted:
+            kept.append(line)
+        elif b"\\" in terms[1]:
+            return None
+    return b"\n".join(kept)
+
+
 class OxigraphStore(Embedded, Dumpable, Writable):
     """A pyoxigraph ``Store``. ``path=None`` keeps it in memory; ``read_only`` lets several
     processes share one on-disk store while another process is not writing it."""
@@ -239,9 +261,14 @@ class OxigraphStore(Embedded, Dumpable, Writable):
     def load_graph(self, graph: str, path: Path, predicates: Collection[str] | None = None) -> None:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
         target = ox.NamedNode(graph)
+        lines = None
+        if predicates is not None and fmt == ox.RdfFormat.N_TRIPLES:
+            lines = _lines_with_predicates(path, frozenset(predicates))
         with self._lock:
             if predicates is None:
                 self._store.bulk_load(path=str(path), format=fmt, to_graph=target)
+            elif lines is not None:
+                self._store.bulk_load(input=lines, format=fmt, to_graph=target)
             else:
                 keep = frozenset(predicates)
                 self._store.bulk_extend(
