@@ -40,8 +40,8 @@ load: install ## load the dataset into the embedded store under .carekg/
 serve: install ## check, load and serve on http://$(HOST):$(PORT)
 	$(BIN)/python -m api --host $(HOST) --port $(PORT)
 
-lint: $(STAMP) ## ruff on src, api and tests; mypy on src/carekg (config in pyproject.toml)
-	$(BIN)/ruff check src api tests
+lint: $(STAMP) ## ruff on src, api, tests, bench and scripts; mypy on src/carekg (config in pyproject.toml)
+	$(BIN)/ruff check src api tests bench scripts
 	$(BIN)/mypy
 
 test: install lint ## lint and type check, then the whole test suite

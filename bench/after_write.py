@@ -61,7 +61,8 @@ def post(server: Server, path: str, body: bytes, token: str, timeout: float) -> 
 def first_reads_after_writes(server: Server, token: str, innovation: str, factor: str, source: str,
                              timeout: float, cap_mb: float, start_timeout: float) -> dict:
     """The workload on ``server`` (not started; writable_server's, with its ``token``)."""
-    paths = {label: (template.format(id=innovation.rsplit("/", 1)[1], factor=factor.rsplit("/", 1)[1]), accept)
+    paths = {label: (template.format(id=innovation.rsplit("/", 1)[1], factor=factor.rsplit("/", 1)[1]),
+                     accept)
              for label, template, accept in PAGES}
 
     def read(label: str) -> dict:
@@ -79,7 +80,8 @@ def first_reads_after_writes(server: Server, token: str, innovation: str, factor
             pages[label]["cold"] = read(label)
             pages[label]["warm"] = read(label)
         for number, label in enumerate(paths, 1):
-            write = post(server, f"/evidence/bench-after-write-{number}", submission(number, innovation, factor,
+            write = post(server, f"/evidence/bench-after-write-{number}", submission(number, innovation,
+                                                                                     factor,
                                                                                      source), token, 3600)
             writes.append({"page": label, **write})
             if write["status"] != 201:
@@ -97,9 +99,10 @@ def first_reads_after_writes(server: Server, token: str, innovation: str, factor
     after = [page["first_after_write"]["ms"] for page in pages.values()]
     return {"measured": True, "server_start_seconds": round(started, 2), "pages": pages, "writes": writes,
             "worst_first_after_write_ms": max(after),
-            "method": "cold: the server's first request for the page; warm: the same request again (the response "
-                      "cache replays it); first_after_write: asked the moment POST /evidence answered 201, one "
-                      "round (a three-finding write) per page, every page warm before each write"}
+            "method": "cold: the server's first request for the page; warm: the same request again (the "
+                      "response cache replays it); first_after_write: asked the moment POST /evidence "
+                      "answered 201, one round (a three-finding write) per page, every page warm before each "
+                      "write"}
 
 
 def a_source(store_dir: Path) -> str:

@@ -37,7 +37,8 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("organisations list", "/organisations", "/organisations?limit=50", JSON, None),
     ("gaps", "/gaps", "/gaps?limit=50", JSON, None),
     ("findings", "/findings", "/findings?limit=50", JSON, None),
-    ("findings of an innovation", "/findings", "/findings?innovation={id}&direction=barrier", JSON, "innovation"),
+    ("findings of an innovation", "/findings", "/findings?innovation={id}&direction=barrier", JSON,
+     "innovation"),
     ("consensus", "/consensus", "/consensus", JSON, None),
     ("taxonomy", "/taxonomy", "/taxonomy", JSON, None),
     # one query text per sample (SEARCH_QUERIES, widest first), so the response cache never answers
@@ -56,8 +57,8 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("study", "/studies/{id}", "/studies/{id}", JSON, "study"),
     ("organisation", "/organisations/{id}", "/organisations/{id}", JSON, "organisation"),
     *[(f"document {kind}", "/doc/{kind}/{slug}", f"/doc/{kind}/{{id}}", HTML, kind)
-      for kind in ("innovation", "factor", "study", "source", "organisation", "finding", "involvement", "nasss",
-                   "cfir", "consensus", "eric", "scheme")],
+      for kind in ("innovation", "factor", "study", "source", "organisation", "finding", "involvement",
+                   "nasss", "cfir", "consensus", "eric", "scheme")],
     ("document innovation as Turtle", "/doc/{kind}/{slug}", "/doc/innovation/{id}", TURTLE, "innovation"),
     ("identifier (303)", "/id/{kind}/{slug}", "/id/innovation/{id}", HTML, "innovation"),
     ("ontology document", "/def", "/def", HTML, None),
@@ -85,8 +86,8 @@ ELSEWHERE = {"/sparql"}
 #: What /search is asked in the bench, over the synthetic graph (carekg.generate): every finding says
 #: "Synthetic finding N for benchmarking", so the first two match every finding (the widest match,
 #: ranked and counted in full); then narrower ones, a prefix, a phrase, a factor's name, and nothing.
-SEARCH_QUERIES = ["synthetic finding", "benchmarking", "wording 42", "organisation 7", "innovation 12", "lead*",
-                  '"synthetic study" 2015', "leadership", "funding", "no-such-word-anywhere"]
+SEARCH_QUERIES = ["synthetic finding", "benchmarking", "wording 42", "organisation 7", "innovation 12",
+                  "lead*", '"synthetic study" 2015', "leadership", "funding", "no-such-word-anywhere"]
 
 
 def sample_ids(store_dir: Path, innovations: list[str], count: int) -> dict[str, list[str]]:
@@ -106,7 +107,8 @@ def sample_ids(store_dir: Path, innovations: list[str], count: int) -> dict[str,
     ids = {kind: _spread(sorted(slugs), count) for kind, slugs in kinds.items()}
     ids["innovation"] = _spread([iri.rsplit("/", 1)[1] for iri in innovations], count)
     chosen = ids["innovation"]
-    ids["pair"] = [f"{a}|{b}" for a, b in zip(chosen, chosen[1:] + chosen[:1])] if len(chosen) > 1 else []
+    ids["pair"] = [f"{a}|{b}" for a, b in zip(chosen, chosen[1:] + chosen[:1],
+                                              strict=True)] if len(chosen) > 1 else []
     ids["search"] = [urllib.parse.quote_plus(words) for words in SEARCH_QUERIES[:max(1, count)]]
     return ids
 
@@ -114,7 +116,9 @@ def sample_ids(store_dir: Path, innovations: list[str], count: int) -> dict[str,
 def _spread(items: list[str], count: int) -> list[str]:
     if len(items) <= count:
         return items
-    return [items[round(k * (len(items) - 1) / (count - 1))] for k in range(count)] if count > 1 else items[:1]
+    if count <= 1:
+        return items[:1]
+    return [items[round(k * (len(items) - 1) / (count - 1))] for k in range(count)]
 
 
 def _percentile(values: list[float], share: float) -> float | None:
@@ -181,8 +185,8 @@ def timed_request(server: Server, path: str, accept: str, timeout: float, cap_mb
         elif "first_byte_ms" not in answer and elapsed > timeout:
             stopped = f"no answer in {timeout:.0f} s ({rss:,.0f} MB RSS then)"
         elif elapsed > stream_timeout:
-            stopped = (f"no last byte in {stream_timeout:.0f} s, the first after {answer['first_byte_ms']:,.0f} ms "
-                       f"({rss:,.0f} MB RSS then)")
+            stopped = (f"no last byte in {stream_timeout:.0f} s, the first after "
+                       f"{answer['first_byte_ms']:,.0f} ms ({rss:,.0f} MB RSS then)")
         if stopped:
             server.stop(force=True)
             worker.join(10)
@@ -193,7 +197,8 @@ def timed_request(server: Server, path: str, accept: str, timeout: float, cap_mb
     if "error" in answer:
         return {"path": path, "answered": False, "reason": f"connection failed: {answer['error']}",
                 "rss_before_mb": before["rss_mb"]}
-    return {"path": path, "answered": True, **answer, "rss_before_mb": before["rss_mb"], "rss_after_mb": after["rss_mb"],
+    return {"path": path, "answered": True, **answer, "rss_before_mb": before["rss_mb"],
+            "rss_after_mb": after["rss_mb"],
             "growth_mb": round(after["rss_mb"] - before["rss_mb"], 1),
             "peak_growth_mb": round(max(after["peak_rss_mb"], seen) - before["rss_mb"], 1)}
 
@@ -202,7 +207,8 @@ def _paths(template: str, kind: str | None, ids: dict[str, list[str]]) -> list[s
     if kind is None:
         return [template]
     if kind == "pair":
-        return [template.format(id=pair.split("|")[0], id2=pair.split("|")[1]) for pair in ids.get("pair", [])]
+        return [template.format(id=pair.split("|")[0], id2=pair.split("|")[1]) for pair in ids.get("pair",
+                                                                                                   [])]
     return [template.format(id=slug) for slug in ids.get(kind, [])]
 
 
@@ -239,13 +245,14 @@ def cold_routes(server: Server, ids: dict[str, list[str]], timeout: float, cap_m
             summary = {**entry, "measured": True, "server_start_seconds": started,
                        **summarise(requests, flag_mb, streamed=label in STREAMED)}
             results.append(summary)
-            log(f"  cold {label:30} first {summary['first_ms']} ms (first byte {summary['first_byte_ms']} ms)  "
-                f"p95 {summary['p95_ms']} ms  n={summary['samples']}  peak growth {summary['peak_growth_mb_max']} MB"
-                f"  {summary.get('reason', '')}")
+            log(f"  cold {label:30} first {summary['first_ms']} ms (first byte {summary['first_byte_ms']} "
+                f"ms)  p95 {summary['p95_ms']} ms  n={summary['samples']}  peak growth "
+                f"{summary['peak_growth_mb_max']} MB  {summary.get('reason', '')}")
     finally:
         server.stop()
     return {"routes": results, "not_measured": sorted(set(openapi) - covered),
-            "method": {"timeout_seconds": timeout, "stream_timeout_seconds": max(timeout, stream_timeout or timeout),
+            "method": {"timeout_seconds": timeout, "stream_timeout_seconds": max(timeout,
+                                                                                 stream_timeout or timeout),
                        "rss_cap_mb": cap_mb, "memory_flag_mb": flag_mb,
                        "restart": "every route" if restart else "once",
                        "ids_per_route": max((len(v) for v in ids.values()), default=0)}}
@@ -261,28 +268,33 @@ def summarise(requests: list[dict], flag_mb: float, streamed: bool = False) -> d
     summary = {
         "samples": len(requests), "answered": len(answered),
         "first_ms": requests[0].get("ms") if requests[0]["answered"] else None,
-        "p50_ms": _percentile(times, 0.5), "p95_ms": _percentile(times, 0.95), "max_ms": max(times, default=None),
+        "p50_ms": _percentile(times, 0.5), "p95_ms": _percentile(times, 0.95), "max_ms": max(times,
+                                                                                             default=None),
         # The figure a target is judged on: the worse of the first answer and the p95 over ids; none
         # when any request went unanswered.
         "cold_ms": None if unanswered else max(requests[0]["ms"], _percentile(times, 0.95)),
         "first_byte_ms": requests[0].get("first_byte_ms") if requests[0]["answered"] else None,
         "first_byte_p95_ms": _percentile(first_bytes, 0.95),
-        "cold_first_byte_ms": None if unanswered else max(requests[0]["first_byte_ms"], _percentile(first_bytes, 0.95)),
+        "cold_first_byte_ms": None if unanswered else max(requests[0]["first_byte_ms"],
+                                                          _percentile(first_bytes, 0.95)),
         "bytes_per_second": min((r["bytes_per_second"] for r in answered), default=None),
         "judged_on": "first byte" if streamed else "complete answer",
         "statuses": dict(Counter(str(r["status"]) for r in answered)),
         "unexpected_statuses": sorted({r["status"] for r in answered} - {200, 303}),
         "bytes_max": max((r["bytes"] for r in answered), default=None),
         "peak_growth_mb_max": max(growth, default=None),
-        "retained_growth_mb": round(answered[-1]["rss_after_mb"] - requests[0]["rss_before_mb"], 1) if answered
+        "retained_growth_mb": round(answered[-1]["rss_after_mb"] - requests[0]["rss_before_mb"],
+                                    1) if answered
         and not unanswered else None,
         "rss_before_mb": requests[0]["rss_before_mb"],
-        "requests": [{k: r.get(k) for k in ("path", "ms", "first_byte_ms", "bytes", "status", "peak_growth_mb", "reason")
+        "requests": [{k: r.get(k) for k in ("path", "ms", "first_byte_ms", "bytes", "status",
+                                            "peak_growth_mb", "reason")
                       if r.get(k) is not None}
                      for r in requests],
     }
     summary["judged_ms"] = summary["cold_first_byte_ms" if streamed else "cold_ms"]
     if unanswered:
         summary["reason"] = unanswered["reason"]
-    summary["over_memory_flag"] = bool(summary["peak_growth_mb_max"] and summary["peak_growth_mb_max"] > flag_mb)
+    peak = summary["peak_growth_mb_max"]
+    summary["over_memory_flag"] = bool(peak and peak > flag_mb)
     return summary

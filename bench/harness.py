@@ -13,8 +13,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 
 def log(message: str) -> None:
@@ -180,7 +180,8 @@ class Workload:
         run = self._wrk(clients, seconds)
         log(f"  {self.server.name:16} {self.target:18} c={clients:<3} {run['throughput_rps']:>9.1f} req/s  "
             f"p50 {run['p50_ms']} ms  p99 {run['p99_ms']} ms  errors {run['errors']}  ({seconds:.0f} s)")
-        return {"server": self.server.name, "target": self.target, "cached": self.cached, "cold_ms": self.cold_ms,
+        return {"server": self.server.name, "target": self.target, "cached": self.cached,
+                "cold_ms": self.cold_ms,
                 "seconds": seconds, **run}
 
 

@@ -62,8 +62,9 @@ def method(args) -> dict:
             "duration_seconds": args.duration, "clients": args.clients, "carekg_workers": args.workers,
             "profile_sparql": PROFILE_SPARQL,
             "new_query": "the profile query with its finding variable renamed per request (?finding_t<thread>"
-                         f"r<request>x<run>), rotating over up to {ROTATION} innovations (bench/workloads.py); "
-                         f"{CHECKED} of them checked answer for answer against Oxigraph server",
+                         f"r<request>x<run>), rotating over up to {ROTATION} innovations "
+                         f"(bench/workloads.py); {CHECKED} of them checked answer for answer against "
+                         f"Oxigraph server",
             "cold": {"ids_per_route": args.cold_ids, "timeout_seconds": args.cold_timeout,
                      "stream_timeout_seconds": args.stream_timeout,
                      "restart": args.cold_restart, "rss_cap_mb": args.rss_cap_mb,
@@ -86,7 +87,8 @@ def dataset(size: str, seed: int) -> dict:
     if not data.exists():
         log(f"generating {size}")
         start = time.perf_counter()
-        subprocess.run([BIN / "carekg", "--quiet", "generate", "--triples", str(SIZES[size]), "--out", str(data),
+        subprocess.run([BIN / "carekg", "--quiet", "generate", "--triples", str(SIZES[size]), "--out",
+                        str(data),
                         "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
         info["generate_seconds"] = round(time.perf_counter() - start, 2)
     full = DATA / f"{size}-seed{seed}-with-ontology.nt"
@@ -114,7 +116,8 @@ def innovations_by_findings(store_dir: Path) -> list[tuple[str, int]]:
     import pyoxigraph as ox
 
     store = ox.Store.read_only(str(store_dir))
-    query = f"""SELECT ?i (COUNT(?f) AS ?n) WHERE {{ ?f <{CKG}aboutInnovation> ?i }} GROUP BY ?i ORDER BY ?n ?i"""
+    query = f"""SELECT ?i (COUNT(?f) AS ?n) WHERE {{ ?f <{CKG}aboutInnovation> ?i }}
+GROUP BY ?i ORDER BY ?n ?i"""
     rows = [(s["i"].value, int(s["n"].value)) for s in store.query(query, use_default_graph_as_union=True)]
     del store
     return rows
@@ -123,7 +126,8 @@ def innovations_by_findings(store_dir: Path) -> list[tuple[str, int]]:
 def mid_innovation(rows: list[tuple[str, int]]) -> dict:
     """An innovation of median popularity (by findings) among those with any."""
     iri, findings = rows[len(rows) // 2]
-    return {"iri": iri, "id": iri.rsplit("/", 1)[1], "findings": findings, "innovations_with_findings": len(rows),
+    return {"iri": iri, "id": iri.rsplit("/", 1)[1], "findings": findings,
+            "innovations_with_findings": len(rows),
             "most_findings": rows[-1][1]}
 
 
@@ -158,7 +162,8 @@ def reads_after_writes(args, work: Path, data: Path, innovation: dict) -> dict:
     server, token = after_write.writable_server(carekg_server(args, work, "/health"), store, data,
                                                 work / "submissions")
     result = after_write.first_reads_after_writes(server, token, innovation["iri"], factor_iris()[0],
-                                                  after_write.a_source(store), args.cold_timeout, args.rss_cap_mb,
+                                                  after_write.a_source(store), args.cold_timeout,
+                                                  args.rss_cap_mb,
                                                   args.start_timeout)
     log(f"  first reads after a write: worst {result.get('worst_first_after_write_ms')} ms "
         f"{result.get('reason', '')}")
@@ -184,7 +189,8 @@ def run_size(size: str, args) -> dict:
     innovation = mid_innovation(rows)
     result["innovation"] = innovation
     if args.only == "cold":  # every (or each chosen) route's cold answers alone, on the store just loaded
-        result["cold"] = cold_answers(args, work, rows, profile_path=f"/innovations/{innovation['id']}/profile")
+        result["cold"] = cold_answers(args, work, rows,
+                                      profile_path=f"/innovations/{innovation['id']}/profile")
         result["load_average_at_end"] = os.getloadavg()
         result["uptime_at_end"] = uptime()
         return result
@@ -202,9 +208,11 @@ def run_size(size: str, args) -> dict:
     profile_path = f"/innovations/{innovation['id']}/profile"
     servers = [
         ("carekg", carekg_server(args, work, profile_path)),
-        ("oxigraph", Server("oxigraph", [BIN / "oxigraph", "serve-read-only", "--location", work / "oxigraph-store",
+        ("oxigraph", Server("oxigraph", [BIN / "oxigraph", "serve-read-only", "--location",
+                                         work / "oxigraph-store",
                                          "--bind", f"127.0.0.1:{(port := free_port())}"],
-                            f"http://127.0.0.1:{port}", sparql_path("/query", query), work, accept=SPARQL_JSON)),
+                            f"http://127.0.0.1:{port}", sparql_path("/query", query), work,
+                            accept=SPARQL_JSON)),
     ]
     if SIZES[size] <= SIZES[args.rdflib_max]:
         servers.append(("rdflib-endpoint", Server(
@@ -214,7 +222,8 @@ def run_size(size: str, args) -> dict:
     else:
         result["skipped"]["rdflib-endpoint"] = (
             f"not run above {args.rdflib_max}: rdflib holds the graph as Python objects (about 1 kB per "
-            "triple, so 10M triples would need ~10 GB of RAM and ~15 minutes to parse before the first answer)")
+            "triple, so 10M triples would need ~10 GB of RAM and ~15 minutes to parse before the first "
+            "answer)")
 
     endpoints = {"carekg": "/sparql", "oxigraph": "/query", "rdflib-endpoint": "/"}
 
@@ -223,10 +232,13 @@ def run_size(size: str, args) -> dict:
         or a new text every request (``profile-sparql-new``)."""
         endpoint = endpoints[server.name]
         if target == "profile-sparql-new":
-            script = lambda tag: lua_script(endpoint, rotation, work / f"{server.name}-new-{tag}.lua", tag)  # noqa: E731
+            def script(tag: str) -> Path:
+                return lua_script(endpoint, rotation, work / f"{server.name}-new-{tag}.lua", tag)
+
             return Workload(server, target, new_query_path(endpoint, innovation["iri"], "first"), SPARQL_JSON,
                             args.duration, script)
-        return Workload(server, target, sparql_path(endpoint, query), SPARQL_JSON, args.duration, cached=cached)
+        return Workload(server, target, sparql_path(endpoint, query), SPARQL_JSON, args.duration,
+                        cached=cached)
 
     answers, new_answers = {}, {}
 
@@ -236,7 +248,8 @@ def run_size(size: str, args) -> dict:
         result["servers"][name] = {"first_answer_seconds": round(first, 3)}
         answers[name] = bindings(server.get(sparql_path(endpoints[name], query), SPARQL_JSON))
         if name != "rdflib-endpoint":
-            new_answers[name] = [bindings(server.get(new_query_path(endpoints[name], iri, f"check{k}"), SPARQL_JSON))
+            new_answers[name] = [bindings(server.get(new_query_path(endpoints[name], iri, f"check{k}"),
+                                                     SPARQL_JSON))
                                  for k, iri in enumerate(checked)]
 
     # carekg and Oxigraph server run at once and take turns at each client count (harness.drive).
@@ -247,10 +260,12 @@ def run_size(size: str, args) -> dict:
         result["runs"] += drive([sparql(ours, "profile-sparql-new"), sparql(oxigraph, "profile-sparql-new")],
                                 args.clients)
         result["servers"]["carekg"]["rss_mb_after_new_queries"] = ours.memory()["rss_mb"]
-        result["runs"] += drive([sparql(ours, "profile-sparql", cached=True), sparql(oxigraph, "profile-sparql")],
+        result["runs"] += drive([sparql(ours, "profile-sparql", cached=True), sparql(oxigraph,
+                                                                                     "profile-sparql")],
                                 args.clients)
         for target, path in (("profile", profile_path), ("consensus", "/consensus"), ("gaps", "/gaps")):
-            result["runs"] += drive([Workload(ours, target, path, "application/json", args.duration, cached=True)],
+            result["runs"] += drive([Workload(ours, target, path, "application/json", args.duration,
+                                              cached=True)],
                                     args.clients)
         for name, server in side_by_side:
             result["servers"][name].update(server.memory())
@@ -284,7 +299,8 @@ def run_size(size: str, args) -> dict:
         result["shacl"]["pyshacl"] = shacl("pyshacl", files["full"], args.shacl_timeout)
         log(f"  shacl pyshacl: {result['shacl']['pyshacl']}")
     else:
-        result["shacl"]["pyshacl"] = {"measured": False, "reason": f"not run above {args.pyshacl_max}: at 1M it "
+        result["shacl"]["pyshacl"] = {"measured": False,
+                                      "reason": f"not run above {args.pyshacl_max}: at 1M it "
                                       "ran over 520 s and was stopped (bench-10k-100k-1m of 2026-11-25)"}
     result["write"] = write_validation(files["data"], work / "carekg-store", innovation["iri"])
     log(f"  write: {result['write']}")
@@ -305,17 +321,17 @@ def plot(results: dict[str, dict], path: Path) -> None:
               ("carekg", "consensus"), ("carekg", "gaps"), ("carekg", "profile-sparql"),
               ("oxigraph", "profile-sparql"), ("rdflib-endpoint", "profile-sparql")]
     figure, axes = plt.subplots(len(sizes), 2, figsize=(12, 3.6 * len(sizes)), squeeze=False)
-    for row, size in zip(axes, sizes):
+    for row, size in zip(axes, sizes, strict=True):
         for server, target in series:
-            runs = sorted((r for r in results[size]["runs"] if r["server"] == server and r["target"] == target),
-                          key=lambda r: r["clients"])
+            runs = sorted((r for r in results[size]["runs"]
+                           if r["server"] == server and r["target"] == target), key=lambda r: r["clients"])
             if not runs:
                 continue
             label = f"{server} {target}" + (" (cached)" if runs[0].get("cached") else "")
             clients = [r["clients"] for r in runs]
             row[0].plot(clients, [r["throughput_rps"] for r in runs], marker="o", label=label)
             row[1].plot(clients, [r["p50_ms"] or float("nan") for r in runs], marker="o", label=label)
-        for axis, title in zip(row, ("throughput (requests/s)", "p50 latency (ms)")):
+        for axis, title in zip(row, ("throughput (requests/s)", "p50 latency (ms)"), strict=True):
             axis.set_xscale("log", base=2)
             axis.set_yscale("log")
             axis.set_xlabel("concurrent clients")
@@ -329,22 +345,26 @@ def plot(results: dict[str, dict], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     global WORK
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated of " + ", ".join(SIZES))
     parser.add_argument("--clients", default="1,8,32", help="concurrent clients, comma-separated")
     parser.add_argument("--duration", type=float, default=10, help="seconds per load-generator run")
     parser.add_argument("--workers", type=int, default=1,
                         help="uvicorn worker processes for carekg (1: see docs/bench.md on why)")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--rdflib-max", default="1m", choices=SIZES, help="largest size rdflib-endpoint serves")
+    parser.add_argument("--rdflib-max", default="1m", choices=SIZES,
+                        help="largest size rdflib-endpoint serves")
     parser.add_argument("--pyshacl-max", default="100k", choices=SIZES,
                         help="largest size pyshacl validates (carekg's validator runs at every size)")
     parser.add_argument("--shacl-timeout", type=float, default=1800)
-    parser.add_argument("--start-timeout", type=float, default=1800, help="seconds a server may take to answer")
+    parser.add_argument("--start-timeout", type=float, default=1800,
+                        help="seconds a server may take to answer")
     parser.add_argument("--cold-ids", type=int, default=20,
                         help="ids sampled per route for the cold first answers (0: skip that part)")
     parser.add_argument("--cold-timeout", type=float, default=60,
-                        help="seconds a cold request may take (and a route in all) before it is recorded unanswered")
+                        help="seconds a cold request may take (and a route in all) before it is recorded "
+                             "unanswered")
     parser.add_argument("--stream-timeout", type=float, default=900,
                         help="seconds a cold request may take to its last byte once its first came (the "
                              "streamed exports: minutes at 10M)")
@@ -356,20 +376,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-flag-mb", type=float, default=256,
                         help="flag a route whose request grows the server by more than this")
     parser.add_argument("--only", choices=("load,write", "cold"),
-                        help="load,write: only the load (carekg and oxigraph), the write measures and the first "
-                             "reads after writes (bench/after_write.py); cold: only carekg's load and the cold "
-                             "answers of the routes")
+                        help="load,write: only the load (carekg and oxigraph), the write measures and the "
+                             "first reads after writes (bench/after_write.py); cold: only carekg's load and "
+                             "the cold answers of the routes")
     parser.add_argument("--reuse-store", action="store_true",
-                        help="with --only cold: use the carekg store an earlier run loaded under --work for this "
-                             "size and seed, instead of loading it again (the load is then not measured)")
+                        help="with --only cold: use the carekg store an earlier run loaded under --work for "
+                             "this size and seed, instead of loading it again (the load is then not "
+                             "measured)")
     parser.add_argument("--cold-routes", help="comma-separated labels of bench/cold.py's ROUTES whose cold "
                                               "answers are measured (default: every route); a comma "
-                                              "followed by a space is part of a label: 'profile, CFIR,briefing'")
+                                              "followed by a space is part of a label: 'profile, "
+                                              "CFIR,briefing'")
     parser.add_argument("--name", help="results file name (default: bench-<sizes>)")
     parser.add_argument("--out", default=str(RESULTS), help="results folder")
     parser.add_argument("--work", default=str(WORK), help="folder for the stores and server logs (scratch)")
     parser.add_argument("--retarget", metavar="JSON", nargs="+",
-                        help="only recompute the targets (and plot) of these results files, merged into the first")
+                        help="only recompute the targets (and plot) of these results files, merged into the "
+                             "first")
     args = parser.parse_args(argv)
     WORK = Path(args.work)
     if args.retarget:
@@ -387,10 +410,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown sizes {unknown}: use {', '.join(SIZES)}")
     args.clients = [int(c) for c in args.clients.split(",")]
     # A comma and a space belong to a label ("profile, CFIR"); a bare comma separates labels.
-    args.cold_routes = {label.strip() for label in re.split(r",(?! )", args.cold_routes or "") if label.strip()}
+    args.cold_routes = {label.strip() for label in re.split(r",(?! )",
+                                                            args.cold_routes or "") if label.strip()}
     unknown = args.cold_routes - {route[0] for route in cold.ROUTES}
     if unknown:
-        parser.error(f"unknown --cold-routes {sorted(unknown)}: the labels are those of ROUTES in bench/cold.py")
+        parser.error(f"unknown --cold-routes {sorted(unknown)}: the labels are those of ROUTES in "
+                     "bench/cold.py")
     if args.reuse_store and args.only != "cold":
         parser.error("--reuse-store goes with --only cold: the other parts change or time the store")
     # A SIGTERM unwinds like Ctrl-C, so every server started is stopped by its `finally`.
@@ -410,8 +435,10 @@ def main(argv: list[str] | None = None) -> int:
             "name": name, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "started": started,
             "uptime_at_end": uptime(), "code": code,
             "complete": size == sizes[-1],
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                        "python": platform.python_version(),
+                        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30,
+                                           1)},
             "method": method(args), "targets": targets(results), "sizes": results,
         }
         (out / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -28,13 +28,15 @@ def load_carekg(data: Path, store_dir: Path) -> dict:
     shutil.rmtree(store_dir, ignore_errors=True)
     start = time.perf_counter()
     done = subprocess.run([BIN / "carekg", "load", "--data", str(data), "--no-reasoner", "--force",
-                           "--store", f"oxigraph:{store_dir}"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                           "--store", f"oxigraph:{store_dir}"], check=True, cwd=ROOT,
+                           stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - start
     marks = {m.group(1).split()[0] + " " + m.group(1).split()[1]: float(m.group(2))
              for m in re.finditer(r"\.\.\. (.+?) \(at ([\d.]+) s\)", done.stderr)}
     triples = count_lines(data)
-    result = {"seconds": round(seconds, 2), "triples": triples, "triples_per_second": round(triples / seconds)}
+    result = {"seconds": round(seconds, 2), "triples": triples,
+              "triples_per_second": round(triples / seconds)}
     # A search index built after the load (a store whose index the load could not write) is timed apart.
     index_started = marks.get("building the", seconds)
     if "building the" in marks:
@@ -100,10 +102,12 @@ def shacl(engine: str, full: Path, timeout: float) -> dict:
         out = subprocess.run([sys.executable, "-c", script, str(full)], capture_output=True, text=True,
                              timeout=timeout, cwd=ROOT)
     except subprocess.TimeoutExpired:
-        return {"measured": False, "at_least_seconds": round(timeout), "reason": f"did not finish within {timeout:.0f} s"}
+        return {"measured": False, "at_least_seconds": round(timeout),
+                "reason": f"did not finish within {timeout:.0f} s"}
     if out.returncode:
         return {"measured": False, "reason": out.stderr.strip()[-500:]}
-    return {"measured": True, "process_seconds": round(time.perf_counter() - start, 2), **json.loads(out.stdout)}
+    return {"measured": True, "process_seconds": round(time.perf_counter() - start, 2),
+            **json.loads(out.stdout)}
 
 
 SEARCH_SCRIPT = """
@@ -144,7 +148,8 @@ def search_queries(store_dir: Path, queries: list[str], repeats: int = 5, timeou
     pays at start-up), and each query through the service ``repeats`` times (first page of 50, with its
     counts): p50 and p95 over every answer, and each query's median and number of matches."""
     try:
-        out = subprocess.run([sys.executable, "-c", SEARCH_SCRIPT, str(store_dir), json.dumps(queries), str(repeats)],
+        out = subprocess.run([sys.executable, "-c", SEARCH_SCRIPT, str(store_dir), json.dumps(queries),
+                              str(repeats)],
                              capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     except subprocess.TimeoutExpired:
         return {"measured": False, "reason": f"did not finish within {timeout:.0f} s"}
@@ -178,7 +183,8 @@ def write_validation(data: Path, store_dir: Path, innovation: str, repeats: int 
 
     store = OxigraphStore(store_dir)
     try:
-        source = store.select("SELECT ?s WHERE { ?f <https://w3id.org/carekg/def#reportedIn> ?s } LIMIT 1")[0]["s"]
+        source = store.select(
+            "SELECT ?s WHERE { ?f <https://w3id.org/carekg/def#reportedIn> ?s } LIMIT 1")[0]["s"]
         factor = factor_iris()[0]
 
         def body(direction: str) -> bytes:
@@ -187,7 +193,8 @@ def write_validation(data: Path, store_dir: Path, innovation: str, repeats: int 
 
         submissions = store_dir.parent / "submissions"
         shutil.rmtree(submissions, ignore_errors=True)
-        writer = EvidenceWriter(lambda: contextlib.nullcontext(store), submissions, data=[data], reasoner=False)
+        writer = EvidenceWriter(lambda: contextlib.nullcontext(store), submissions, data=[data],
+                                reasoner=False)
         files = writer.files()
         timings: dict = {}
         for label, direction in (("valid", "Enabler"), ("broken", "Sideways")):
@@ -202,7 +209,8 @@ def write_validation(data: Path, store_dir: Path, innovation: str, repeats: int 
         start = time.perf_counter()
         result = writer.submit("bench", body("Enabler"), "text/turtle", "bench")
         timings["whole_write_seconds"] = round(time.perf_counter() - start, 2)
-        # the search index the write left: 'delta' when made from the previous one (carekg.search.follow_write)
+        # the search index the write left: 'delta' when made from the previous one
+        # (carekg.search.follow_write)
         index = SearchIndex.open(index_file(store, result.version) or Path())
         timings["search_index_after_write"] = index.made()[0]
         index.close()

@@ -8,6 +8,7 @@ labelled so.
 
 from __future__ import annotations
 
+
 def _run(result: dict, server: str, target: str, clients: int) -> dict | None:
     return next((r for r in result["runs"] if r["server"] == server and r["target"] == target
                  and r["clients"] == clients), None)
@@ -15,15 +16,16 @@ def _run(result: dict, server: str, target: str, clients: int) -> dict | None:
 
 #: Why a target can be missed and what would close it (docs/bench.md has the measurements behind these).
 MISSED_NOTES = {
-    "1M: one client profile p99": "p50 is a fraction of a millisecond: the cached answer is a dictionary lookup "
-        "and one write of the body; the tail is scheduling on a shared 2-core machine, where wrk and the server "
-        "share both cores. To close: rerun on an idle machine; send smaller bodies (gzip stored once per entry).",
-    "bulk load": "Oxigraph's on-disk bulk loader costs about 15 us of CPU per quad into a named graph on this "
-        "machine (one core per input); carekg runs one loader per core over line-aligned parts of an N-Triples "
-        "file, so 2 cores cap it near 110k triples/s at 1M, and Oxigraph's own loader is in the same range in "
-        "the same run. 200k/s needs more cores (or a store without named-graph indexes). The rules are "
-        "computed from the files on a third thread meanwhile, and the compaction afterwards makes reads 3-4x "
-        "faster.",
+    "1M: one client profile p99": "p50 is a fraction of a millisecond: the cached answer is a dictionary "
+        "lookup and one write of the body; the tail is scheduling on a shared 2-core machine, where wrk and "
+        "the server share both cores. To close: rerun on an idle machine; send smaller bodies (gzip stored "
+        "once per entry).",
+    "bulk load": "Oxigraph's on-disk bulk loader costs about 15 us of CPU per quad into a named graph on "
+        "this machine (one core per input); carekg runs one loader per core over line-aligned parts of an "
+        "N-Triples file, so 2 cores cap it near 110k triples/s at 1M, and Oxigraph's own loader is in the "
+        "same range in the same run. 200k/s needs more cores (or a store without named-graph indexes). The "
+        "rules are computed from the files on a third thread meanwhile, and the compaction afterwards makes "
+        "reads 3-4x faster.",
 }
 
 
@@ -45,7 +47,8 @@ def issue14(main: dict, add, verdict) -> None:
         add("1M: new-query SPARQL, one connection: p50 within 1 ms of Oxigraph server's", verdict(gap <= 1),
             f"p50 {one['carekg']['p50_ms']} vs {one['oxigraph']['p50_ms']} ms ({gap:+.2f} ms)")
     else:
-        add("1M: new-query SPARQL, one connection: p50 within 1 ms of Oxigraph server's", "not measured", "no run")
+        add("1M: new-query SPARQL, one connection: p50 within 1 ms of Oxigraph server's", "not measured",
+            "no run")
     for clients in (8, 32):
         ours, ox = (_run(main, s, "profile-sparql-new", clients) for s in ("carekg", "oxigraph"))
         name = f"1M: new-query SPARQL, {clients} connections: throughput >= 0.9x Oxigraph server's"
@@ -57,18 +60,21 @@ def issue14(main: dict, add, verdict) -> None:
         else:
             add(name, "not measured", "no run")
     check = main.get("new_query_answers", {})
-    add("1M: new-query SPARQL: identical answers", verdict(bool(check.get("agree"))) if check else "not measured",
+    add("1M: new-query SPARQL: identical answers",
+        verdict(bool(check.get("agree"))) if check else "not measured",
         f"{check.get('innovations_checked', 0)} innovations, each asked in a new text: "
         f"{'identical' if check.get('agree') else 'different'} bindings from carekg and Oxigraph server")
     ours, ox = _run(main, "carekg", "profile-sparql", 8), _run(main, "oxigraph", "profile-sparql", 8)
     if ours and ox and ox["throughput_rps"]:
         ratio = ours["throughput_rps"] / ox["throughput_rps"]
-        add("1M: cache hits (one query text repeated), 8 connections: >= 20x Oxigraph server", verdict(ratio >= 20),
-            f"{ours['throughput_rps']:,.0f} vs {ox['throughput_rps']:,.0f} req/s = {ratio:.1f}x (carekg answers "
-            "from its cache; Oxigraph computes each time)")
+        add("1M: cache hits (one query text repeated), 8 connections: >= 20x Oxigraph server",
+            verdict(ratio >= 20),
+            f"{ours['throughput_rps']:,.0f} vs {ox['throughput_rps']:,.0f} req/s = {ratio:.1f}x "
+            "(carekg answers from its cache; Oxigraph computes each time)")
     load = main["load"]
     if "oxigraph" not in load:  # --only cold loads carekg's store alone
-        add("1M: carekg load within 1.2x of oxigraph load", "not measured", "oxigraph load not run (--only cold)")
+        add("1M: carekg load within 1.2x of oxigraph load", "not measured",
+            "oxigraph load not run (--only cold)")
         return
     ratio = load["carekg"]["seconds"] / load["oxigraph"]["seconds"]
     add("1M: carekg load within 1.2x of oxigraph load", verdict(ratio <= 1.2),
@@ -78,16 +84,18 @@ def issue14(main: dict, add, verdict) -> None:
 def issue14_scaling(results: dict[str, dict], add, verdict) -> None:
     """Issue 14's targets for cold answers, memory and writes, at 1M and 10M (where run)."""
     for size, limit_ms in (("1m", 300), ("10m", 1000)):
-        label = (f"{size.upper()}: every REST route's first uncached answer <= {_ms(limit_ms)} (p95 over ids; "
-                 "streamed exports by their first byte)")
+        label = (f"{size.upper()}: every REST route's first uncached answer <= {_ms(limit_ms)} "
+                 "(p95 over ids; streamed exports by their first byte)")
         routes = [r for r in results.get(size, {}).get("cold", {}).get("routes", []) if r.get("measured")]
         if not routes:
-            add(label, "not measured", f"the {size} size was not in this run" if size not in results else "no routes")
+            add(label, "not measured",
+                f"the {size} size was not in this run" if size not in results else "no routes")
             continue
         over = sorted((r for r in routes if _judged(r) is None or _judged(r) > limit_ms),
                       key=lambda r: -(_judged(r) if _judged(r) is not None else float("inf")))
         worst = "; ".join(f"{r['route']} {r.get('reason') or _ms(_judged(r))}"
-                          + (" to the first byte" if r.get("judged_on") == "first byte" else "") for r in over[:8])
+                          + (" to the first byte" if r.get("judged_on") == "first byte" else "")
+                          for r in over[:8])
         streamed = [r for r in routes if r.get("judged_on") == "first byte"]
         exports = ("; streamed exports to the first byte " + ", ".join(
             f"{r['route'].removeprefix('export ')} {_ms(r['judged_ms'])} (last byte {_ms(r['cold_ms'])}, "
@@ -102,8 +110,10 @@ def issue14_scaling(results: dict[str, dict], add, verdict) -> None:
         if not routes:
             continue
         over = sorted((r for r in routes if r["over_memory_flag"]), key=lambda r: -r["peak_growth_mb_max"])
-        figure = "; ".join(f"{r['route']} +{r['peak_growth_mb_max']:,.0f} MB" + (f" ({r['reason']})" if r.get("reason") else "")
-                           for r in over) or f"largest +{max(r['peak_growth_mb_max'] or 0 for r in routes):,.0f} MB"
+        largest = max(r["peak_growth_mb_max"] or 0 for r in routes)
+        figure = "; ".join(f"{r['route']} +{r['peak_growth_mb_max']:,.0f} MB"
+                           + (f" ({r['reason']})" if r.get("reason") else "")
+                           for r in over) or f"largest +{largest:,.0f} MB"
         if size == "10m" or over:
             add(name, verdict(not over), f"at {size}: {figure}")
         else:
@@ -118,8 +128,8 @@ def issue14_scaling(results: dict[str, dict], add, verdict) -> None:
         else:
             add(label, "not measured", f"the {size} size was not in this run")
     for size, limit_ms in (("1m", 300), ("10m", 1000)):
-        label = (f"{size.upper()}: the first reader after a write does not pay a cold page (each page's first "
-                 f"read after a three-finding write through the API <= {_ms(limit_ms)})")
+        label = (f"{size.upper()}: the first reader after a write does not pay a cold page (each page's "
+                 f"first read after a three-finding write through the API <= {_ms(limit_ms)})")
         after = results.get(size, {}).get("after_write")
         if not after:
             add(label, "not measured", f"the {size} size was not in this run" if size not in results
@@ -157,17 +167,20 @@ def targets(results: dict[str, dict]) -> list[dict]:
     if main:
         one = _run(main, "carekg", "profile", 1)
         if one:
-            add("1M: one client profile p50 <= 1 ms (cached)", verdict(one["p50_ms"] <= 1), f"p50 {one['p50_ms']} ms")
-            add("1M: one client profile p99 <= 5 ms (cached)", verdict(one["p99_ms"] <= 5), f"p99 {one['p99_ms']} ms")
+            add("1M: one client profile p50 <= 1 ms (cached)", verdict(one["p50_ms"] <= 1),
+                f"p50 {one['p50_ms']} ms")
+            add("1M: one client profile p99 <= 5 ms (cached)", verdict(one["p99_ms"] <= 5),
+                f"p99 {one['p99_ms']} ms")
         for clients in (8, 32):
             ours, ox, rd = (_run(main, s, t, clients) for s, t in
-                            (("carekg", "profile"), ("oxigraph", "profile-sparql"), ("rdflib-endpoint", "profile-sparql")))
+                            (("carekg", "profile"), ("oxigraph", "profile-sparql"),
+                             ("rdflib-endpoint", "profile-sparql")))
             if ours and ox:
                 ratio = ours["throughput_rps"] / ox["throughput_rps"]
                 add(f"1M: {clients} clients >= 2x Oxigraph server throughput (carekg's cached REST profile "
                     "vs Oxigraph computing the query)", verdict(ratio >= 2),
-                    f"{ours['throughput_rps']:.0f} vs {ox['throughput_rps']:.0f} req/s = {ratio:.2f}x (cached "
-                    "answer vs computed answer)")
+                    f"{ours['throughput_rps']:.0f} vs {ox['throughput_rps']:.0f} req/s = {ratio:.2f}x "
+                    "(cached answer vs computed answer)")
             if ours and rd and rd["throughput_rps"]:
                 ratio = ours["throughput_rps"] / rd["throughput_rps"]
                 add(f"1M: {clients} clients >= 30x rdflib-endpoint throughput", verdict(ratio >= 30),
@@ -177,14 +190,17 @@ def targets(results: dict[str, dict]) -> list[dict]:
                     f"{ours['throughput_rps']:.0f} req/s vs rdflib-endpoint: no answer completed in "
                     f"{rd.get('seconds', '?')} s")
             if ours:
-                add(f"1M: {clients} clients zero errors", verdict(ours["errors"] == 0), f"{ours['errors']} errors")
+                add(f"1M: {clients} clients zero errors", verdict(ours["errors"] == 0),
+                    f"{ours['errors']} errors")
         ours = main.get("shacl", {}).get("carekg", {})
         if ours.get("measured"):
             add("1M: SHACL validation <= 30 s end to end", verdict(ours["process_seconds"] <= 30),
                 f"{ours['process_seconds']} s in a fresh process (read {ours['parse_seconds']} s, validate "
-                f"{ours['validate_seconds']} s; carekg.shacl, proven equal to pyshacl), conforms={ours['conforms']}")
+                f"{ours['validate_seconds']} s; carekg.shacl, proven equal to pyshacl), "
+                f"conforms={ours['conforms']}")
         else:
-            add("1M: SHACL validation <= 30 s end to end", "missed" if ours.get("at_least_seconds") else "not measured",
+            add("1M: SHACL validation <= 30 s end to end",
+                "missed" if ours.get("at_least_seconds") else "not measured",
                 ours.get("reason", "not run"))
         write = main.get("write")
         if write:
@@ -217,23 +233,24 @@ def targets(results: dict[str, dict]) -> list[dict]:
     loads = [r["load"] for r in results.values()
              if r["load"].get("carekg", {}).get("triples", 0) >= 1_000_000 and "oxigraph" in r["load"]]
     if loads:
-        best = max(loads, key=lambda l: l["carekg"]["triples"])
+        best = max(loads, key=lambda load: load["carekg"]["triples"])
         ours, native = best["carekg"], best["oxigraph"]
         rate = ours.get("bulk_triples_per_second", ours["triples_per_second"])
         add("bulk load >= 200k triples/s", verdict(rate >= 200_000),
             f"{rate} triples/s into the on-disk store at {ours['triples']} triples (the bulk-load phase, "
-            f"{ours.get('bulk_load_seconds')} s); carekg load end to end {ours['triples_per_second']} triples/s "
-            f"({ours['seconds']} s with rules and compaction); Oxigraph's own loader (oxigraph load) "
-            f"{native['triples_per_second']} triples/s on the same data in the same run")
+            f"{ours.get('bulk_load_seconds')} s); carekg load end to end {ours['triples_per_second']} "
+            f"triples/s ({ours['seconds']} s with rules and compaction); Oxigraph's own loader (oxigraph "
+            f"load) {native['triples_per_second']} triples/s on the same data in the same run")
     issue = 15
     found = (main or {}).get("search", {})
     if found.get("measured"):
         widest = max(found["queries"], key=lambda q: q["matches"])
-        add("1M: search p95 <= 300 ms (new query texts, first page with counts)", verdict(found["p95_ms"] <= 300),
-            f"p50 {found['p50_ms']} ms, p95 {found['p95_ms']} ms over {len(found['queries'])} queries; the widest "
-            f"({widest['q']!r}, {widest['matches']:,} matches) {widest['p50_ms']} ms; {found['documents']:,} "
-            f"documents, index built in {found.get('index_build_seconds')} s by carekg load "
-            f"({found['build_in_memory_seconds']} s in memory)")
+        add("1M: search p95 <= 300 ms (new query texts, first page with counts)",
+            verdict(found["p95_ms"] <= 300),
+            f"p50 {found['p50_ms']} ms, p95 {found['p95_ms']} ms over {len(found['queries'])} queries; the "
+            f"widest ({widest['q']!r}, {widest['matches']:,} matches) {widest['p50_ms']} ms; "
+            f"{found['documents']:,} documents, index built in {found.get('index_build_seconds')} s by "
+            f"carekg load ({found['build_in_memory_seconds']} s in memory)")
     else:
         add("1M: search p95 <= 300 ms (new query texts, first page with counts)", "not measured",
             found.get("reason", "the 1m size was not in this run"))

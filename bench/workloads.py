@@ -12,7 +12,8 @@ from pathlib import Path
 #: many findings and distinct sources an innovation has. The same text goes to every server.
 PROFILE_SPARQL = """PREFIX ckg: <https://w3id.org/carekg/def#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?domain ?subdomain ?factor ?direction (COUNT(?finding) AS ?findings) (COUNT(DISTINCT ?source) AS ?sources)
+SELECT ?domain ?subdomain ?factor ?direction (COUNT(?finding) AS ?findings)
+       (COUNT(DISTINCT ?source) AS ?sources)
 WHERE {
   ?finding ckg:aboutInnovation <%s> ; ckg:aboutFactor ?factor ; ckg:direction ?direction ;
            ckg:reportedIn ?source .

@@ -82,8 +82,10 @@ def profile_latency(descriptor: str, repeat: int) -> dict:
             warm.append((time.perf_counter() - started) * 1000)
         warm.sort()
         return {"innovation": slug, "cold_first_ms": round(timings[0], 1),
-                "cold_median_ms": round(statistics.median(cold), 1), "cold_p90_ms": round(cold[int(0.9 * (len(cold) - 1))], 1),
-                "warm_median_ms": round(statistics.median(warm), 1), "warm_p90_ms": round(warm[int(0.9 * (len(warm) - 1))], 1),
+                "cold_median_ms": round(statistics.median(cold), 1),
+                "cold_p90_ms": round(cold[int(0.9 * (len(cold) - 1))], 1),
+                "warm_median_ms": round(statistics.median(warm), 1),
+                "warm_p90_ms": round(warm[int(0.9 * (len(warm) - 1))], 1),
                 "triples": store.triple_count()}
     finally:
         store.close()
@@ -107,7 +109,8 @@ def main() -> int:
                 descriptors[backend] = f"oxigraph:{folder / 'store'}"
             elif backend == "oxigraph-server":
                 port = free_port()
-                subprocess.run([str(ROOT / "scripts" / "oxigraph-server.sh"), "start", str(folder), str(port)],
+                subprocess.run([str(ROOT / "scripts" / "oxigraph-server.sh"), "start", str(folder),
+                                str(port)],
                                check=True)
                 started_servers.append(("oxigraph-server.sh", folder))
                 descriptors[backend] = f"sparql+http://127.0.0.1:{port}/query?union=union-default-graph&timeout=60"
@@ -131,7 +134,8 @@ def main() -> int:
             subprocess.run([str(ROOT / "scripts" / script), "stop", str(folder)], check=False)
         shutil.rmtree(work, ignore_errors=True)
     if args.out:
-        Path(args.out).write_text(json.dumps({"machine": platform.platform(), "python": platform.python_version(),
+        Path(args.out).write_text(json.dumps({"machine": platform.platform(),
+                                              "python": platform.python_version(),
                                               "results": results}, indent=2) + "\n")
     return 0
 
