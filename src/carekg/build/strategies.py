@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from rdflib import RDF, XSD, Graph, Literal
 from rdflib.namespace import DCTERMS
@@ -27,8 +26,6 @@ from carekg.namespaces import CKG
 
 #: basis column value -> the ckg:EvidenceBasis individual's local name
 BASES = {"expert-opinion": "ExpertOpinion", "curator-judgement": "CuratorJudgement"}
-COLUMNS = ("factor_id", "eric_id", "via_cfir", "basis", "endorsement_level", "endorsement_percent",
-           "rationale", "source")
 _ERIC_ID = re.compile(r"^ERIC-[0-9]{2}$")
 
 
@@ -86,7 +83,3 @@ def compile_rows(rows: Sequence[Mapping[str, str]], factors: Sequence[Mapping[st
         if percent:
             graph.add((node, CKG.endorsementPercent, Literal(int(percent), datatype=XSD.integer)))
     return graph
-
-
-def output_path(data_dir: Path) -> Path:
-    return data_dir / "strategies.ttl"
