@@ -76,7 +76,6 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("version", "/version", "/version", JSON, None),
     ("health", "/health", "/health", JSON, None),
     ("JSON-LD context", "/context.jsonld", "/context.jsonld", "application/ld+json", None),
-    ("favicon (301)", "/favicon.ico", "/favicon.ico", "*/*", None),
 ]
 #: Whole-dataset downloads, streamed as the store reads them: judged by their first byte (and memory),
 #: not their last, which is the size of the dataset over the link's pace (docs/bench.md, Method).
