@@ -106,5 +106,5 @@ def resource_answer(request: Request, store: GraphStore, settings: Settings, ans
     media_type = choose(request, JSON_OR_RDF)
     if media_type == JSON:
         return _json(request, store, settings, answer, schema)
-    description = services.describe(store, answer.iri, media_type)
+    description = services.describe(store, answer.iri, media_type, str(request.url_for("findings-list")))
     return versioned(request, store, settings, media_type, description)

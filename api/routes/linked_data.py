@@ -50,7 +50,7 @@ def document(kind: Kind, slug: Slug, request: Request, store: StoreDep, settings
     if media_type == HTML:
         content = pages.document(request, store, settings, kind, slug, iri)
     else:
-        content = services.describe(store, iri, media_type)
+        content = services.describe(store, iri, media_type, str(request.url_for("findings-list")))
     return versioned(request, store, settings, media_type, content)
 
 

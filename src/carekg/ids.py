@@ -169,6 +169,8 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 #: SSSOM and SEMAPV, for the NASSS-CFIR crosswalk's mapping metadata.
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+#: Hydra, for the collection a bounded description links (carekg.services.describe).
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 #: The XML namespaces of SPARQL XML results (read from remote stores) and of SVG (the drawings).
 SPARQL_RESULTS_XML = "http://www.w3.org/2005/sparql-results#"
 SVG = "http://www.w3.org/2000/svg"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph
 from rdflib.namespace import VOID
 
-from carekg.ids import PREFIXES, SD
+from carekg.ids import HYDRA, PREFIXES, SD
 from carekg.queries import load_query
 from carekg.services.errors import InvalidArgument
 from carekg.store.base import GraphStore
@@ -29,6 +29,7 @@ def bind_prefixes(graph: Graph) -> Graph:
         graph.bind(prefix, namespace, override=True, replace=True)
     graph.bind("void", VOID)
     graph.bind("sd", SD)
+    graph.bind("hydra", HYDRA)
     return graph
 
 
