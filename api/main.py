@@ -33,6 +33,7 @@ from api.routes import (
 from api.routes import export as export_routes
 from api.routes import map as map_routes
 from api.security import SecurityMiddleware
+from api.sparql_fast_path import SparqlFastPath
 from carekg import __version__, services
 from carekg import search as search_index
 from carekg.ids import DATA_LICENSE, ID_BASE
@@ -205,6 +206,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR, check_dir=False), name="static")
     _add_error_handlers(app)
     openapi_fixes.install(app)
+    # Innermost: queries to /sparql skip FastAPI's routing and dependencies, yet are cached and get the
+    # security headers like every answer (api/sparql_fast_path.py).
+    app.add_middleware(SparqlFastPath)
     # Inside HeadAsGet, so HEAD is answered from the cache too; a read-only on-disk store's version is fixed.
     fixed = own_store and settings.store.partition(":")[0] in {"oxigraph", "oxigraph-ro"}
     # With writes on, the version moves (and the store object is swapped): ask the current one.

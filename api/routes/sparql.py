@@ -27,6 +27,7 @@ from api.sparql_protocol import (
     FORM,
     GRAPH_TYPES,
     RESULT_TYPES,
+    ProtocolRequest,
     media_types_for,
     query_dataset,
     read_request,
@@ -74,15 +75,11 @@ def _service_description(request: Request, store, settings) -> Response:
                      service_description(store, endpoint, void, media_type))
 
 
-async def _answer(request: Request, store, settings, runner) -> Response:
-    parsed = await read_request(request)
-    if not parsed.queries:
-        if request.method == "POST":
-            raise HTTPException(400, "the request has no query")
-        return _service_description(request, store, settings)
-    # The endpoint's own URL is the base IRI for relative IRIs (the protocol leaves it to the service);
-    # a BASE in the query itself comes later in the prologue and so still takes precedence.
-    endpoint = str(request.url_for("sparql-query-get"))
+async def answer_query(request: Request, parsed: ProtocolRequest, endpoint: str, settings,
+                       runner) -> Response:
+    """The answer to a request that holds a query (``parsed``, from :func:`read_request`) sent to the
+    endpoint at URL ``endpoint``; raises HTTPException (or NotAcceptable) for a refusal. Called by
+    api/sparql_fast_path.py for every query, without FastAPI's routing and dependency injection."""
     try:
         checked = check_query(parsed.queries[0], settings.service_allowlist, settings.max_query_length,
                               endpoint)
@@ -107,6 +104,17 @@ async def _answer(request: Request, store, settings, runner) -> Response:
     except StoreError:
         raise HTTPException(500, "the query could not be evaluated") from None
     return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
+
+
+async def _answer(request: Request, store, settings, runner) -> Response:
+    parsed = await read_request(request)
+    if not parsed.queries:
+        if request.method == "POST":
+            raise HTTPException(400, "the request has no query")
+        return _service_description(request, store, settings)
+    # The endpoint's own URL is the base IRI for relative IRIs (the protocol leaves it to the service);
+    # a BASE in the query itself comes later in the prologue and so still takes precedence.
+    return await answer_query(request, parsed, str(request.url_for("sparql-query-get")), settings, runner)
 
 
 @router.get("/sparql", name="sparql-query-get", openapi_extra={"parameters": _PARAMETERS}, responses=_ANSWERS)
