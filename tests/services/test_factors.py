@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from carekg import services
+from carekg.services.consensus import factor_consensus
 from carekg.services.evidence import evidence_about
 from carekg.services.refs import Counts
 from carekg.services.rows import group_by
@@ -58,3 +59,13 @@ def test_the_findings_url_gives_every_finding_of_the_innovation(synthetic_store)
 def test_caps_out_of_range_are_refused(synthetic_store, caps):
     with pytest.raises(services.InvalidArgument, match=next(iter(caps))):
         services.factor(synthetic_store, _busiest_factor(synthetic_store), **caps)
+
+
+def test_a_factors_consensus_is_the_consensus_tables_share(store):
+    """factor_consensus, bound to one factor, gives what the whole consensus() has on that factor, for
+    every curated factor (several have results)."""
+    every = services.consensus(store).results
+    factors = {f.iri for f in services.list_factors(store)}
+    assert sum(1 for iri in factors if factor_consensus(store, iri)) > 3
+    for iri in factors:
+        assert factor_consensus(store, iri) == [c for c in every if c.factor.iri == iri], iri

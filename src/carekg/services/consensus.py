@@ -9,6 +9,7 @@ not reproduce still shows what evidence there is and why it falls short.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -25,16 +26,18 @@ from carekg.services.refs import (
     Concept,
     Ref,
     SourceRef,
+    bare_source_ref,
     factor_ref,
     iri_of,
     label_of,
     placement_of,
     source_ref,
+    source_ref_of,
     term_labels,
 )
 from carekg.services.rows import select
 from carekg.services.vocabulary import code
-from carekg.store.base import GraphStore
+from carekg.store.base import GraphStore, Row
 
 #: The windows in the order they are shown: the review's first.
 WINDOW_ORDER = (str(CKG.UpToReviewSearchWindow), str(CKG.AllEvidenceWindow))
@@ -173,25 +176,34 @@ def _confidence_description() -> str:
     return " ".join(doc.split("\n\n", 1)[-1].split())
 
 
-@cached
-def _evidence_rows(store: GraphStore) -> dict[tuple[str, str], list[tuple[Evidence, str]]]:
-    """The rule's classification of every finding, by (factor, direction), with each finding's source."""
-    grouped: dict[tuple[str, str], list[tuple[Evidence, str]]] = {}
-    for row in select(store, "consensus_evidence"):
+EvidenceRows = dict[tuple[str, str], list[tuple[Evidence, str]]]
+SourceRefs = Callable[[str], SourceRef]
+
+
+def _grouped(rows: list[Row]) -> EvidenceRows:
+    """Rows of consensus_evidence.rq by (factor, direction), each finding with its source."""
+    grouped: EvidenceRows = {}
+    for row in rows:
         grouped.setdefault((row["factor"], row["direction"]), []).append(
             (Evidence.from_row(row), row["source"]))
     return grouped
 
 
-def _evidence(store: GraphStore, factor: str, direction: str, window: str) -> ConsensusEvidence:
+@cached
+def _evidence_rows(store: GraphStore) -> EvidenceRows:
+    """The rule's classification of every finding, by (factor, direction), with each finding's source."""
+    return _grouped(select(store, "consensus_evidence"))
+
+
+def _evidence(rows: EvidenceRows, refs: SourceRefs, factor: str, direction: str,
+              window: str) -> ConsensusEvidence:
     opposite = str(CKG.Barrier if direction == str(CKG.Enabler) else CKG.Enabler)
 
     def item(e: Evidence, source: str) -> CountedEvidence:
-        return CountedEvidence(slug_of(str(e.finding)), source_ref(store, source),
-                               source_ref(store, str(e.unit)) if e.counted else None,
+        return CountedEvidence(slug_of(str(e.finding)), refs(source),
+                               refs(str(e.unit)) if e.counted else None,
                                None if e.counted else REASONS[e.reason][0])
 
-    rows = _evidence_rows(store)
     here = [(e, s) for e, s in rows.get((factor, direction), []) if e.in_window(window)]
     against = [(e, s) for e, s in rows.get((factor, opposite), []) if e.in_window(window) and e.counted]
     return ConsensusEvidence([item(e, s) for e, s in here if e.counted],
@@ -199,12 +211,12 @@ def _evidence(store: GraphStore, factor: str, direction: str, window: str) -> Co
                              [item(e, s) for e, s in against])
 
 
-@cached
-def _judgements(store: GraphStore) -> dict[str, list[ComponentJudgement]]:
+def _judgements_of(store: GraphStore, rows: list[Row]) -> dict[str, list[ComponentJudgement]]:
+    """Rows of api_consensus_confidence.rq as each result's component judgements, in the rule's order."""
     labels = term_labels(store)
     order = [str(c) for c in (CKG.MethodologicalLimitations, CKG.Coherence, CKG.Adequacy, CKG.Relevance)]
     judgements: dict[str, list[tuple[int, ComponentJudgement]]] = {}
-    for row in select(store, "api_consensus_confidence", inferred=GRAPH_INFERRED):
+    for row in rows:
         judgement = ComponentJudgement(code(row["component"]), label_of(labels, row["component"]),
                                        code(row["concern"]), label_of(labels, row["concern"]), row["reason"])
         judgements.setdefault(row["result"], []).append((order.index(row["component"]), judgement))
@@ -212,7 +224,13 @@ def _judgements(store: GraphStore) -> dict[str, list[ComponentJudgement]]:
             for result, items in judgements.items()}
 
 
-def _result(store: GraphStore, row: dict[str, str]) -> ConsensusFinding:
+@cached
+def _judgements(store: GraphStore) -> dict[str, list[ComponentJudgement]]:
+    return _judgements_of(store, select(store, "api_consensus_confidence", inferred=GRAPH_INFERRED))
+
+
+def _result(store: GraphStore, row: dict[str, str], rows: EvidenceRows, refs: SourceRefs,
+            judgements: dict[str, list[ComponentJudgement]]) -> ConsensusFinding:
     labels = term_labels(store)
     window = row.get("window", str(CKG.AllEvidenceWindow))
     confidence = None
@@ -220,11 +238,30 @@ def _result(store: GraphStore, row: dict[str, str]) -> ConsensusFinding:
         rule = RuleRef(slug_of(row["confidenceRule"]), row["confidenceRule"],
                        row.get("confidenceRuleVersion") or confidence_rule.CONFIDENCE_RULE_VERSION)
         confidence = Confidence(code(row["level"]), label_of(labels, row["level"]), rule,
-                                _judgements(store).get(row["result"], []))
+                                judgements.get(row["result"], []))
     return ConsensusFinding(
         slug_of(row["result"]), row["result"], factor_ref(store, row["factor"]),
         placement_of(store, row["factor"])[0], code(row["direction"]), code(window), int(row["studies"]),
-        int(row.get("contrary") or 0), _evidence(store, row["factor"], row["direction"], window), confidence)
+        int(row.get("contrary") or 0), _evidence(rows, refs, row["factor"], row["direction"], window),
+        confidence)
+
+
+def factor_consensus(store: GraphStore, factor: str) -> list[ConsensusFinding]:
+    """The consensus results on one factor, as consensus() has them, by queries bound to the factor, its
+    results and the sources its evidence cites: no table of every finding, result or source is built."""
+    found = select(store, "api_consensus", inferred=GRAPH_INFERRED, factor=factor)
+    if not found:
+        return []
+    rows = _grouped(select(store, "consensus_evidence", factor=factor))
+    cited = tuple(sorted({iri for items in rows.values() for e, source in items
+                          for iri in (source, str(e.unit)) if iri}))
+    labels = term_labels(store)
+    known = {row["source"]: source_ref_of(labels, row["source"], row)
+             for row in select(store, "api_sources", source=cited)} if cited else {}
+    judgements = _judgements_of(store, select(store, "api_consensus_confidence", inferred=GRAPH_INFERRED,
+                                              result=tuple(row["result"] for row in found)))
+    return [_result(store, row, rows, lambda iri: known.get(iri) or bare_source_ref(iri), judgements)
+            for row in found]
 
 
 @cached
@@ -232,7 +269,12 @@ def consensus(store: GraphStore) -> Consensus:
     """The consensus and confidence rules (name, version, what they do), the review's claims with the
     rule's verdict in each window, and every result the rules materialised in the inferred graph."""
     rows = select(store, "api_consensus", inferred=GRAPH_INFERRED)
-    results = [_result(store, row) for row in rows]
+    evidence, judgements = _evidence_rows(store), _judgements(store)
+
+    def refs(iri: str) -> SourceRef:
+        return source_ref(store, iri)
+
+    results = [_result(store, row, evidence, refs, judgements) for row in rows]
     by_key = {(r.factor.iri, r.direction, r.window): r for r in results}
     labels = term_labels(store)
     claims = []
@@ -240,9 +282,9 @@ def consensus(store: GraphStore) -> Consensus:
         verdicts = []
         for window in WINDOW_ORDER:
             result = by_key.get((row["factor"], code(row["direction"]), code(window)))
-            evidence = _evidence(store, row["factor"], row["direction"], window)
-            studies = len({e.study.iri for e in evidence.studies if e.study})
-            verdicts.append(ClaimVerdict(code(window), result is not None, studies, result, evidence))
+            found = _evidence(evidence, refs, row["factor"], row["direction"], window)
+            studies = len({e.study.iri for e in found.studies if e.study})
+            verdicts.append(ClaimVerdict(code(window), result is not None, studies, result, found))
         claims.append(ReviewClaim(slug_of(row["finding"]), factor_ref(store, row["factor"]),
                                   code(row["direction"]), row.get("paraphrase"), verdicts))
     rule_iri = rows[0]["rule"] if rows else str(CONSENSUS_RULE)

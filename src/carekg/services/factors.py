@@ -14,7 +14,7 @@ from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.services.answer_cache import cached
-from carekg.services.consensus import ConsensusFinding, consensus
+from carekg.services.consensus import ConsensusFinding, factor_consensus
 from carekg.services.counts import EvidenceCounts, Tally, counts_by_kind, counts_of
 from carekg.services.errors import InvalidArgument, NotFound
 from carekg.services.evidence import Evidence, evidence_of
@@ -171,7 +171,7 @@ def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_P
         scope_note=row.get("scopeNote") or None, placement=code_or_none(row.get("placement")), cfir=cfir,
         innovations=per_innovation, general_findings=general,
         general_more=tallies[None].findings - len(general) if None in tallies else 0,
-        consensus=[c for c in consensus(store).results if c.factor.iri == iri],
+        consensus=factor_consensus(store, iri),
         findings_per_innovation=findings_per_innovation, innovations_with_findings=innovations_with_findings,
     )
 
