@@ -218,3 +218,55 @@ def test_consensus_candidates_hold_every_factor_with_a_result_and_not_every_fact
     assert with_result and with_result <= candidates < factors
     assert consensus_candidates(store, frozenset(with_result)) == with_result
     assert consensus_candidates(store, factors - candidates) == frozenset()
+
+
+CELLS = f"""PREFIX ckg: <{CKG}>
+SELECT ?innovation ?column ?findings ?independent WHERE {{ ?cell ckg:cellInnovation ?innovation ;
+  ckg:cellColumn ?column ; ckg:findingCount ?findings ; ckg:cellIndependentStudyCount ?independent }}"""
+PLACED = f"""PREFIX ckg: <{CKG}>
+SELECT ?factor ?subdomain WHERE {{ ?factor <http://www.w3.org/2004/02/skos/core#broader> ?subdomain .
+  ?subdomain a ckg:NasssSubdomain }} ORDER BY ?factor ?subdomain"""
+EVIDENCE_ON = f"SELECT ?innovation ?factor WHERE {{ ?innovation <{CKG}hasEvidenceOn> ?factor }}"
+
+
+def map_cells(store) -> dict[tuple[str, str], tuple[int, int]]:
+    """Per (innovation, column), the gap map cell's (findings, independent studies)."""
+    return {(row["innovation"], row["column"]): (int(row["findings"]), int(row["independent"]))
+            for row in store.select(CELLS)}
+
+
+def test_map_cells_follow_a_finding_moved_to_another_innovation_and_column(tmp_path, generated):
+    """The gap map's cells (rule_map_cells.rq) and ckg:hasEvidenceOn kept by writes: a finding from a
+    source the write makes independent adds a finding and an independent study to its cell; amended to
+    another innovation and a factor in another NASSS sub-domain (the source's flag withdrawn), it leaves
+    the first cell as it was and counts in the second. Each time equal to a full load's."""
+    folder = tmp_path / "submissions"
+    files = lambda: DatasetFiles.discover(data=[generated], submissions_dir=folder)  # noqa: E731
+    store = get_store("memory:")
+    load(store, files(), reasoner=False)
+    placed = [(row["factor"], row["subdomain"]) for row in store.select(PLACED)]
+    (first, column), (second, other) = placed[0], next(p for p in placed if p[1] != placed[0][1])
+    one, two = (row["i"] for row in store.select(
+        f"SELECT ?i WHERE {{ ?i a <{CKG}Innovation> }} ORDER BY ?i LIMIT 2"))
+    source = store.select(INDEPENDENT_SOURCES.replace(
+        "{filter}", f"FILTER NOT EXISTS {{ ?source <{CKG}developerAuthored> ?any }}"))[0]["source"]
+    cells = map_cells(store)
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), folder, data=[generated], reasoner=False)
+
+    def write(body: str) -> dict[tuple[str, str], tuple[int, int]]:
+        writer.submit("cells", body.encode(), "text/turtle", "tester")
+        full = get_store("memory:")
+        load(full, files(), reasoner=False)
+        assert inferred(store) == inferred(full), body
+        assert store.recorded_triple_counts() == counted_sizes(store) == full.recorded_triple_counts(), body
+        return map_cells(store)
+
+    flag = f"<{source}> <{CKG}developerAuthored> false .\n"
+    added = write(flag + finding("t-cell-1", first, one, source))
+    findings, independent = cells.get((one, column), (0, 0))
+    assert added[(one, column)] == (findings + 1, independent + 1)
+    assert {"innovation": one, "factor": first} in store.select(EVIDENCE_ON)
+    moved = write(finding("t-cell-1", second, two, source))
+    assert moved.get((one, column), (0, 0)) == (findings, independent)
+    assert moved[(two, other)][0] == cells.get((two, other), (0, 0))[0] + 1
+    assert {"innovation": two, "factor": second} in store.select(EVIDENCE_ON)

@@ -12,6 +12,7 @@ document and the named graphs stay under ``BASE``: they are published there, wha
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 
@@ -54,6 +55,7 @@ KINDS = (
     "rule",
     "eric",
     "suggestion",
+    "cell",  # an innovation in one column of the evidence gap map (inferred, carekg.rules)
     # minted by accepted writes (carekg.writes), recorded with PROV in graph/provenance/{submission}:
     "agent",  # who wrote: the name a write token is configured with
     "write",  # one write: {submission}-{n}, the n-th write of that submission
@@ -110,6 +112,21 @@ def mint(kind: str, slug: str) -> URIRef:
     if not is_slug(slug):
         raise ValueError(f"{slug!r} is not a valid id: use lowercase letters, digits and single hyphens")
     return URIRef(f"{ID_BASE}{kind}/{slug}")
+
+
+def gap_map_cell(innovation: str, column: str) -> URIRef:
+    """The IRI of the gap map cell of ``innovation`` in ``column`` (a NASSS or CFIR concept), both IRIs:
+    ``cell/{framework}-{column}-{innovation}``, as ``cell/nasss-2a-signs-of-safety``. A framework's column
+    ids hold no hyphen (``2a``, ``iii``), so no two cells share an IRI; an IRI outside carekg's ids is
+    named by its digest."""
+
+    def named(iri: str, kind: bool) -> str:
+        parts = split(iri)
+        if parts is None:
+            return hashlib.sha256(iri.encode()).hexdigest()[:16]
+        return "-".join(parts) if kind else parts[1]
+
+    return mint("cell", f"{named(column, True)}-{named(innovation, False)}")
 
 
 def split(iri: str) -> tuple[str, str] | None:

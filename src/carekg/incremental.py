@@ -12,6 +12,10 @@ only a small part of the graph, so only the keys a touched node can reach are re
   written findings make (carekg.count_delta), not recounted: a framework concept holds a seventh of the
   findings; recounted by the rules only for the concepts a write that moves a factor or concept reaches
   (``rule_affected_count_subjects.rq``);
+- the gap map's cells and the factors each innovation has evidence on (``rule_map_cells.rq``,
+  ``rule_innovation_factors.rq``) per **innovation**: the rules bound to the innovations
+  ``rule_affected_map_innovations.rq`` finds (those of a touched finding, factor, concept or source),
+  recomputed on the store;
 - consensus with its confidence (carekg.consensus) per **factor**: only a factor with two independent
   study-type sources in one direction can have a result (``rule_consensus_candidates.rq``, asked from
   those sources, so its cost does not grow with the factor's findings); for such a factor, its part of
@@ -46,6 +50,7 @@ from carekg.rules import (
     COUNT_PREDICATES,
     evidence_counts,
     evidenced_subdomains,
+    map_cells,
     subdomain_summary,
 )
 from carekg.store.base import GraphStore
@@ -57,6 +62,10 @@ _G = f"<{GRAPH_INFERRED}>"
 
 def _subdomain_results(store: GraphStore, innovations: frozenset[str]) -> Graph:
     return subdomain_summary(store, innovations) + evidenced_subdomains(store, innovations)
+
+
+def _map_results(store: GraphStore, innovations: frozenset[str]) -> Graph:
+    return map_cells(store, innovations)
 
 
 def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
@@ -104,6 +113,14 @@ def _forget_predicates(subjects: str, predicates: Iterable[str]) -> list[str]:
             f"GRAPH {_G} {{ ?subject ?p ?o }} FILTER(?p IN ({listed})) }}"]
 
 
+def _forget_map_cells(keys: str) -> list[str]:
+    """An innovation's gap map cells (every statement about each) and its ckg:hasEvidenceOn links."""
+    cell = f"VALUES ?innovation {{ {keys} }} ?cell <{CKG.cellInnovation}> ?innovation"
+    return [f"DELETE {{ GRAPH {_G} {{ ?cell ?p ?o }} }} WHERE {{ GRAPH {_G} {{ {cell} . ?cell ?p ?o }} }}",
+            f"DELETE {{ GRAPH {_G} {{ ?innovation <{CKG.hasEvidenceOn}> ?factor }} }} WHERE {{ VALUES "
+            f"?innovation {{ {keys} }} GRAPH {_G} {{ ?innovation <{CKG.hasEvidenceOn}> ?factor }} }}"]
+
+
 def _forget_consensus(keys: str) -> list[str]:
     """A factor's results, their confidence assessments and component judgements (the links last)."""
     result = f"VALUES ?factor {{ {keys} }} ?result <{CKG.consensusFactor}> ?factor"
@@ -117,6 +134,12 @@ def _forget_consensus(keys: str) -> list[str]:
 def _consensus_nodes(store: GraphStore, factors: frozenset[str]) -> frozenset[str]:
     rows = store.select(load_query("rule_consensus_nodes"), {"factor": tuple(sorted(factors))})
     return frozenset(row["node"] for row in rows)
+
+
+def _map_cell_nodes(store: GraphStore, innovations: frozenset[str]) -> frozenset[str]:
+    """The innovations (ckg:hasEvidenceOn) and their gap map cells: what _forget_map_cells deletes."""
+    rows = store.select(load_query("rule_map_cell_nodes"), {"innovation": tuple(sorted(innovations))})
+    return innovations | {row["cell"] for row in rows}
 
 
 def _forget_counts(keys: str) -> list[str]:
@@ -141,6 +164,8 @@ class KeyedRule:
 RULES = (
     KeyedRule("subdomain-summary", "rule_affected_innovations", _subdomain_results, _forget_subdomains),
     KeyedRule("consensus", "rule_affected_factors", _consensus_results, _forget_consensus, _consensus_nodes),
+    KeyedRule("map-cells", "rule_affected_map_innovations", _map_results, _forget_map_cells,
+              _map_cell_nodes),
 )
 
 

@@ -1,8 +1,10 @@
 """The SPARQL rules that build part of the inferred graph: sub-domain summaries and evidenced
 sub-domains per innovation, the evidence counts pages show (per innovation, factor, source and
-framework concept, so no page counts every finding per request), consensus results with their
-confidence (carekg.consensus: two independent studies agreeing on a factor's direction, in two evidence
-windows) and, for writes, the classification of findings into the ontology's defined classes.
+framework concept, so no page counts every finding per request), the gap map's cells (per innovation
+and NASSS sub-domain or CFIR 2.0 domain, with the factors each innovation has evidence on), consensus
+results with their confidence (carekg.consensus: two independent studies agreeing on a factor's
+direction, in two evidence windows) and, for writes, the classification of findings into the ontology's
+defined classes.
 
 The rules run on a store holding the asserted graphs (:func:`rule_inferred`, :func:`classified`), or
 on the dataset's files projected on the predicates the rules can match
@@ -26,7 +28,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from carekg import consensus
-from carekg.ids import GRAPH_DATA
+from carekg.ids import GRAPH_DATA, gap_map_cell
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
 from carekg.store import get_store
@@ -38,13 +40,18 @@ Triple = tuple[Node, Node, Node]
 CLASSIFICATION_QUERIES = ("rule_defined_classes", "rule_defined_class_members")
 #: Every rule query: their texts are part of the dataset version, their IRIs make the projection.
 COUNT_QUERIES = ("rule_evidence_counts", "rule_concept_evidence_counts")
+MAP_CELL_QUERIES = ("rule_map_cells", "rule_innovation_factors")
 RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", "rule_evidenced_subdomains", *COUNT_QUERIES,
-                *CLASSIFICATION_QUERIES)
+                *MAP_CELL_QUERIES, *CLASSIFICATION_QUERIES)
 #: A count's column in the COUNT_QUERIES -> its predicate.
 COUNT_PREDICATES = {"findings": CKG.findingCount, "enablers": CKG.enablerFindingCount,
                     "barriers": CKG.barrierFindingCount, "mixed": CKG.mixedFindingCount,
                     "sources": CKG.sourceCount, "innovations": CKG.innovationCount,
                     "factors": CKG.factorCount}
+#: A count's column in rule_map_cells.rq -> its predicate on the gap map cell.
+CELL_PREDICATES = {"findings": CKG.findingCount, "enablers": CKG.enablerFindingCount,
+                   "barriers": CKG.barrierFindingCount, "mixed": CKG.mixedFindingCount,
+                   "sources": CKG.sourceCount, "independent": CKG.cellIndependentStudyCount}
 
 
 def _subdomain_triples(store: GraphStore, innovations: Collection[str] | None = None) -> Iterator[Triple]:
@@ -66,6 +73,21 @@ def _count_triples(store: GraphStore, subjects: Collection[str] | None = None) -
         for row in store.select(load_query(name), bindings):
             for column, predicate in COUNT_PREDICATES.items():
                 yield URIRef(row["subject"]), predicate, Literal(int(row[column]))
+
+
+def _map_triples(store: GraphStore, innovations: Collection[str] | None = None) -> Iterator[Triple]:
+    """The gap map's cells (rule_map_cells.rq) and the factors each innovation has evidence on
+    (rule_innovation_factors.rq, for the consensus behind a cell)."""
+    bindings = None if innovations is None else {"innovation": tuple(sorted(innovations))}
+    for row in store.select(load_query("rule_map_cells"), bindings):
+        cell = gap_map_cell(row["innovation"], row["column"])
+        yield cell, RDF.type, CKG.GapMapCell
+        yield cell, CKG.cellInnovation, URIRef(row["innovation"])
+        yield cell, CKG.cellColumn, URIRef(row["column"])
+        for column, predicate in CELL_PREDICATES.items():
+            yield cell, predicate, Literal(int(row[column]))
+    for row in store.select(load_query("rule_innovation_factors"), bindings):
+        yield URIRef(row["innovation"]), CKG.hasEvidenceOn, URIRef(row["factor"])
 
 
 def _graph(triples: Iterable[Triple]) -> Graph:
@@ -94,13 +116,21 @@ def evidence_counts(store: GraphStore, subjects: Collection[str] | None = None) 
     return _graph(_count_triples(store, subjects))
 
 
+def map_cells(store: GraphStore, innovations: Collection[str] | None = None) -> Graph:
+    """The gap map's cells and ckg:hasEvidenceOn (``rule_map_cells.rq``, ``rule_innovation_factors.rq``)
+    as triples; with ``innovations``, of those only (carekg.incremental)."""
+    return _graph(_map_triples(store, innovations))
+
+
 def rule_triples(store: GraphStore) -> Iterator[Triple]:
     """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries and
-    evidence, evidence counts, and consensus with its confidence. Not gathered in an rdflib graph: at
-    1M synthetic triples they are 155,000 statements, and adding them to one took a load 11 s."""
+    evidence, evidence counts, the gap map's cells, and consensus with its confidence. Not gathered in an
+    rdflib graph: at 1M synthetic triples they are 155,000 statements, and adding them to one took a load
+    11 s."""
     yield from _subdomain_triples(store)
     yield from _evidenced_triples(store)
     yield from _count_triples(store)
+    yield from _map_triples(store)
     yield from consensus.consensus_inferred(store)
 
 

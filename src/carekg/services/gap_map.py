@@ -25,8 +25,8 @@ from carekg.ids import GRAPH_INFERRED, slug_of
 from carekg.namespaces import CKG
 from carekg.services.errors import InvalidArgument, check_choice
 from carekg.services.refs import concept_rows
-from carekg.services.rows import as_bool, notation_key, select
-from carekg.services.vocabulary import DIRECTIONS, code
+from carekg.services.rows import as_bool, as_int, notation_key, select
+from carekg.services.vocabulary import code
 from carekg.store.base import GraphStore
 
 STRENGTH_NOTE = (
@@ -37,11 +37,11 @@ STRENGTH_NOTE = (
     "developer or purveyor and those whose independence is unknown; reports of one study count once."
 )
 
-#: The frameworks whose concepts can be the map's columns, and the queries that fill its cells in each:
-#: findings by direction, strength, consensus notes, and the name of the column variable they answer.
-MAP_QUERIES = {
-    "nasss": ("ui_map_directions", "ui_map_strength", "ui_map_consensus", "subdomain"),
-    "cfir": ("ui_map_cfir_directions", "ui_map_cfir_strength", "ui_map_cfir_consensus", "column"),
+#: The frameworks whose concepts can be the map's columns: the class of their columns, the query of the
+#: consensus notes on their cells, and the name of its column variable.
+MAP_COLUMNS = {
+    "nasss": (str(CKG.NasssSubdomain), "ui_map_consensus", "subdomain"),
+    "cfir": (str(CKG.CfirDomain), "ui_map_cfir_consensus", "column"),
 }
 
 #: Innovations on a page of the map unless asked otherwise, and the most a page may hold.
@@ -190,32 +190,26 @@ def gap_map(store: GraphStore, limit: int | None = DEFAULT_PAGE, offset: int = 0
             framework: str = "nasss") -> GapMap:
     """A page of the map: the ``limit`` innovations after the first ``offset`` (by findings, most first;
     all with ``limit=None``), each x every NASSS sub-domain (``framework="cfir"``: every CFIR 2.0
-    domain). Cells without findings are kept (and empty), so gaps show. Five queries (ui_*.rq) whatever
-    the page and however many findings: the cells are counted by the engine, per innovation and column,
-    and only the page's are kept."""
+    domain). Cells without findings are kept (and empty), so gaps show. The cells are read as the rules
+    materialised them at load time (rule_map_cells.rq, rule_innovation_factors.rq), for the page's
+    innovations only: three queries besides the columns, whatever the page and however many findings."""
     if (limit is not None and limit < 1) or offset < 0:
         raise InvalidArgument("limit must be at least 1 and offset at least 0")
-    check_choice("framework", framework, MAP_QUERIES)
-    directions_query, strength_query, consensus_query, column = MAP_QUERIES[framework]
+    check_choice("framework", framework, MAP_COLUMNS)
+    kind, consensus_query, column = MAP_COLUMNS[framework]
     domains = cfir_domains(store) if framework == "cfir" else nasss(store)
     ranked = sorted(select(store, "ui_map_innovations"),
-                    key=lambda r: (-int(r["findings"]), r["label"].lower(), r["innovation"]))
+                    key=lambda r: (-(as_int(r.get("findings")) or 0), r["label"].lower(), r["innovation"]))
     page = ranked[offset:] if limit is None else ranked[offset:offset + limit]
-    shown = {r["innovation"] for r in page}
+    shown = tuple(sorted(r["innovation"] for r in page))
     counts: dict[tuple[str, str], dict[str, Any]] = {}  # counts, and the consensus notes
-    for r in select(store, directions_query):
-        if r["innovation"] in shown and r["direction"] in DIRECTIONS.values():
-            cell = counts.setdefault((r["innovation"], r[column]), {})
-            cell[code(r["direction"])] = int(r["findings"])
-    for r in select(store, strength_query):
-        if r["innovation"] in shown:
-            cell = counts.setdefault((r["innovation"], r[column]), {})
-            cell["sources"], cell["independent"] = int(r["sources"]), int(r["independent"])
-    for r in select(store, consensus_query, inferred=GRAPH_INFERRED):
-        if r["innovation"] in shown:
-            cell = counts.setdefault((r["innovation"], r[column]), {})
-            note = f"{r['factorLabel']}: {code(r['direction'])}, {r['levelLabel']} confidence"
-            cell["consensus"] = (*cell.get("consensus", ()), note)
+    for r in select(store, "ui_map_cells", innovation=shown, kind=kind) if shown else ():
+        counts[(r["innovation"], r["column"])] = {
+            name: int(r[name]) for name in ("enabler", "barrier", "mixed", "sources", "independent")}
+    for r in select(store, consensus_query, innovation=shown, inferred=GRAPH_INFERRED) if shown else ():
+        cell = counts.setdefault((r["innovation"], r[column]), {})
+        note = f"{r['factorLabel']}: {code(r['direction'])}, {r['levelLabel']} confidence"
+        cell["consensus"] = (*cell.get("consensus", ()), note)
     rows = []
     for r in sorted(page, key=lambda r: (r["label"].lower(), r["innovation"])):
         cells = [Cell(s, **counts.get((r["innovation"], s.iri), {})) for d in domains for s in d.subdomains]
