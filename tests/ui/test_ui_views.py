@@ -17,6 +17,7 @@ from carekg.drawing.gap_map import map_layout, map_png, map_svg
 from carekg.drawing.profile_chart import profile_chart
 from carekg.queries import load_query
 from carekg.queries.example_queries import example_queries
+from carekg.rules import map_cells
 from carekg.services.gap_map import gap_map, nasss
 from carekg.store import get_store
 
@@ -115,6 +116,10 @@ def tiny(tmp_path_factory):
     path.write_text(TINY, encoding="utf-8")
     tiny = get_store("memory:")
     tiny.load_graph("https://w3id.org/carekg/graph/data", path)
+    # the map reads its cells as the rule materialises them at load time
+    cells = path.with_suffix(".nt")
+    cells.write_text(map_cells(tiny).serialize(format="nt"), encoding="utf-8")
+    tiny.load_graph("https://w3id.org/carekg/graph/inferred", cells)
     return tiny
 
 
