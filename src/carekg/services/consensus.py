@@ -269,7 +269,10 @@ def consensus(store: GraphStore) -> Consensus:
     """The consensus and confidence rules (name, version, what they do), the review's claims with the
     rule's verdict in each window, and every result the rules materialised in the inferred graph."""
     rows = select(store, "api_consensus", inferred=GRAPH_INFERRED)
-    evidence, judgements = _evidence_rows(store), _judgements(store)
+    claim_rows = select(store, "api_consensus_claims")
+    # Only when there is a result or a claim to show it for: the classification reads every finding.
+    evidence = _evidence_rows(store) if rows or claim_rows else {}
+    judgements = _judgements(store) if rows else {}
 
     def refs(iri: str) -> SourceRef:
         return source_ref(store, iri)
@@ -278,7 +281,7 @@ def consensus(store: GraphStore) -> Consensus:
     by_key = {(r.factor.iri, r.direction, r.window): r for r in results}
     labels = term_labels(store)
     claims = []
-    for row in select(store, "api_consensus_claims"):
+    for row in claim_rows:
         verdicts = []
         for window in WINDOW_ORDER:
             result = by_key.get((row["factor"], code(row["direction"]), code(window)))
