@@ -20,11 +20,11 @@ from carekg.ids import GRAPH_META
 from carekg.loader import DatasetFiles, load
 from carekg.namespaces import CKG
 from carekg.store import get_store
+from tests.submissions import submitted_finding
 
 ROUNDS = 6
 TOKEN = "crash-test-token-0123456789"
 ROOT = Path(__file__).resolve().parents[2]
-FINDING = (Path(__file__).parent / "test_writes.py").read_text().split('FINDING = """\\\n')[1].split('"""')[0]
 
 
 def _store_state(base: str) -> tuple[str, dict[str, int]]:
@@ -78,8 +78,9 @@ def test_sigkill_mid_write_leaves_old_or_new_never_in_between(tmp_path):
                 k = 0
                 while not stop.is_set():
                     name = f"r{round_}-w{k % 3}"  # new names and amendments
-                    body = FINDING.replace("sub-fdac-99", f"sub-r{round_}-{k}").replace(
-                        "set it up faster", f"set it up faster (write {round_}.{k})")
+                    body = submitted_finding(
+                        f"sub-r{round_}-{k}", f"A submitted finding: staff who shared an understanding of "
+                                              f"the model set it up faster (write {round_}.{k}).")
                     in_flight.set()
                     try:
                         response = httpx.post(f"{base}/evidence/{name}", content=body,
