@@ -8,7 +8,7 @@ from carekg.ids import GRAPH_ONTOLOGY, VOCAB_DOCUMENT
 from carekg.services.answer_cache import cached
 from carekg.services.rdf import construct_graph, serialise
 from carekg.services.rows import select
-from carekg.store.base import GraphStore
+from carekg.store.base import GraphStore, Row
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,15 @@ _TERM_KINDS = {"Class": "class", "ObjectProperty": "object-property", "DatatypeP
                "AnnotationProperty": "annotation-property", "NamedIndividual": "individual"}
 
 
+def ontology_header(store: GraphStore) -> Row:
+    """The ontology document's title, description, licence, version and version IRI (one row)."""
+    return next(iter(select(store, "api_ontology_header", ontologyDocument=VOCAB_DOCUMENT)), {})
+
+
 @cached
 def ontology(store: GraphStore) -> OntologyDocument:
     """The ontology document's header and every term of the carekg vocabulary."""
-    header = next(iter(select(store, "api_ontology_header", ontologyDocument=VOCAB_DOCUMENT)), {})
+    header = ontology_header(store)
     terms = [Term(row["term"].rsplit("#", 1)[-1], row["term"],
                   _TERM_KINDS.get((row.get("type") or "#").rsplit("#", 1)[-1], "term"), row["label"],
                   row.get("definition"), row.get("module"))

@@ -8,11 +8,11 @@ from typing import Annotated
 from pydantic import Field
 
 from carekg import __version__
+from carekg.ids import GRAPH_INFERRED
 from carekg.services.answer_cache import cached
-from carekg.services.consensus import consensus
 from carekg.services.graphs import graph_group, triples_per_graph
-from carekg.services.ontology import ontology
-from carekg.services.refs import factor_rows, innovation_rows, organisation_rows
+from carekg.services.ontology import ontology_header
+from carekg.services.refs import factor_rows
 from carekg.services.rows import as_int, select
 from carekg.services.sources import count_sources
 from carekg.store.base import GraphStore
@@ -52,13 +52,15 @@ def _count(store: GraphStore, query: str, **bindings: str) -> int:
 
 @cached
 def overview(store: GraphStore) -> Overview:
-    """Counts of what the graph holds."""
+    """Counts of what the graph holds, each counted by the engine (or, for the factors, a table as small
+    as the taxonomy): no table of every innovation, organisation or consensus result is built."""
     return Overview(
         dataset_version=store.dataset_version(), package_version=__version__,
-        ontology_version=ontology(store).version,
+        ontology_version=ontology_header(store).get("version"),
         triples=_triples_by_group(store),
-        innovations=len(innovation_rows(store)), factors=len(factor_rows(store)),
+        innovations=_count(store, "api_innovation_count"), factors=len(factor_rows(store)),
         findings=_count(store, "api_finding_count"),
         studies=count_sources(store, "study"), sources=count_sources(store, "source"),
-        organisations=len(organisation_rows(store)), consensus_results=len(consensus(store).results),
+        organisations=_count(store, "api_organisation_count"),
+        consensus_results=_count(store, "api_consensus_count", inferred=GRAPH_INFERRED),
     )
