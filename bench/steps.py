@@ -22,9 +22,9 @@ def count_lines(path: Path) -> int:
 
 def load_carekg(data: Path, store_dir: Path) -> dict:
     """``carekg load`` end to end, and its phases from the elapsed times it prints: the bulk load (one
-    loader per core; the rules and the search index are derived from the files meanwhile), waiting for
-    them, and the compaction that makes reads fast (with loading the inferred graph before it and
-    counting the graphs after it)."""
+    loader per core; the rules and then the search index are derived from the files meanwhile), waiting
+    for the rules, the compaction that makes reads fast (with loading the inferred graph before it and
+    counting the graphs after it), and waiting for what is left of the search index."""
     shutil.rmtree(store_dir, ignore_errors=True)
     start = time.perf_counter()
     done = subprocess.run([BIN / "carekg", "load", "--data", str(data), "--no-reasoner", "--force",
@@ -37,7 +37,8 @@ def load_carekg(data: Path, store_dir: Path) -> dict:
     triples = count_lines(data)
     result = {"seconds": round(seconds, 2), "triples": triples,
               "triples_per_second": round(triples / seconds)}
-    # A search index built after the load (a store whose index the load could not write) is timed apart.
+    # The search index is built from the files while the store loads; what the load waits for it after the
+    # compaction (and counting the graphs) is timed apart.
     index_started = marks.get("building the", seconds)
     if "building the" in marks:
         result["search_index_seconds"] = round(seconds - index_started, 2)

@@ -104,19 +104,14 @@ def hermit_inferred(files: DatasetFiles, progress: Progress = lambda _: None) ->
     return path
 
 
-def _derive(files: DatasetFiles, rules: Path, classify: bool,
-            index: Callable[[GraphStore], Path | None]) -> Path | None:
-    """What a load derives from the dataset's files while the store loads them, from one in-memory
-    projection of the files on the predicates it reads: the rules' results, written to ``rules`` as
-    N-Triples (line by line: no rdflib graph of them is built), and then the search index (``index``
-    makes it from the projection, unpublished; None when the store keeps none on disk)."""
-    keep = rule_predicates() | search.document_predicates()
-    scratch = projection(files.paths, keep)
-    rules.parent.mkdir(parents=True, exist_ok=True)
-    with rules.open("w", encoding="utf-8") as out:
+def _write_rules(scratch: GraphStore, files: DatasetFiles, kept: frozenset[str], path: Path,
+                 classify: bool) -> None:
+    """The rules' results on the projection ``scratch`` as an N-Triples file (line by line: no rdflib
+    graph of them is built)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
         out.writelines(_nt_row(triple)
-                       for triple in projected_rule_triples(scratch, files.paths, keep, classify=classify))
-    return index(scratch)
+                       for triple in projected_rule_triples(scratch, files.paths, kept, classify=classify))
 
 
 def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = False, reasoner: bool = True,
@@ -134,23 +129,32 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
         return version, False
     classified = hermit_inferred(files, progress) if reasoner else None
     progress(f"loading dataset {version}")
-    with ThreadPoolExecutor(1) as pool:  # the rules and the search index are derived while the store loads
+    # What the load derives from the files is computed on one thread while the store loads them, from
+    # one in-memory projection of the files on the predicates it reads: the rules' results first (the
+    # inferred graph waits for them), then the search index (only its publication waits for it).
+    kept = rule_predicates() | search.document_predicates()
+    rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
+    with ThreadPoolExecutor(1) as pool:
+        scratch = pool.submit(projection, files.paths, kept)
         # The rule classifies the submissions (HermiT's cached classification covers the curated files).
-        rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
-        derived = pool.submit(_derive, files, rules, reasoner and bool(files.submissions),
-                              lambda scratch: search.build_unpublished(scratch, store, version))
+        ruled = pool.submit(lambda: _write_rules(scratch.result(), files, kept, rules,
+                                                 reasoner and bool(files.submissions)))
+        indexed = pool.submit(lambda: search.build_unpublished(scratch.result(), store, version))
         store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology},
                               load_progress)
         for submission in files.submissions:  # TriG: each keeps its own named graphs
             store.load_graph(str(GRAPH_DATA), submission)
-        progress("applying SPARQL rules and building the search index")
-        index = derived.result()
-    for part in filter(None, (classified, rules)):
-        store.load_graph(str(GRAPH_INFERRED), part)
-    progress("compacting the store")
-    store.optimize()
-    store.set_version(version, graph_triples(store, files))
-    if index is not None:
+        progress("applying SPARQL rules")
+        ruled.result()
+        for part in filter(None, (classified, rules)):
+            store.load_graph(str(GRAPH_INFERRED), part)
+        progress("compacting the store")
+        store.optimize()
+        sizes = graph_triples(store, files)
+        progress("building the search index")  # what is left of it: bench/steps.py times it by these words
+        index = indexed.result()
+    store.set_version(version, sizes)
+    if index is not None:  # an index file of this version, not before the store holds it
         search.publish(index, store, version)
     return version, True
 
