@@ -200,9 +200,10 @@ def _with_strategies(store: GraphStore, barrier: BriefingFactor) -> BriefingFact
     return BriefingFactor(**{**barrier.__dict__, "strategies": _strategies(store, barrier.factor.iri)})
 
 
-def _sources(store: GraphStore, iri: str, cited: list[SourceRef]) -> list[BriefingSource]:
+def _sources(store: GraphStore, cited: list[SourceRef]) -> list[BriefingSource]:
     labels = refs.term_labels(store)
-    rows = {row["source"]: row for row in select(store, "briefing_sources", innovation=iri)}
+    listed = tuple(source.iri for source in cited)
+    rows = {row["source"]: row for row in select(store, "briefing_sources", source=listed)} if listed else {}
     sources = []
     for source in cited:
         row = rows.get(source.iri, {})
@@ -238,6 +239,6 @@ def briefing(store: GraphStore, id: str) -> Briefing:
         barriers=[_with_strategies(store, b) for b in barriers[:SHOWN]],
         barriers_not_shown=max(0, len(barriers) - SHOWN), strategy_caveat=CAVEAT,
         evidenced_subdomains=gaps.evidenced_subdomains, gaps=gaps.missing,
-        sources=_sources(store, detail.iri, detail.sources),
+        sources=_sources(store, detail.sources),
         dataset_version=store.dataset_version(), produced_on=datetime.now(UTC).date().isoformat(),
     )
