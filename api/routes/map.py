@@ -16,7 +16,7 @@ from api.deps import SettingsDep, StoreDep
 from api.responses import HTML, choose, versioned
 from api.routes import pages
 from carekg.drawing.gap_map import map_png, map_svg
-from carekg.services.gap_map import DEFAULT_PAGE, MAP_COLUMNS, MAX_PAGE, Cell, GapMapRow
+from carekg.services.gap_map import DEFAULT_PAGE, MAP_QUERIES, MAX_PAGE, Cell, GapMapRow
 from carekg.services.gap_map import gap_map as build_gap_map
 
 router = APIRouter(tags=["pages"])
@@ -27,7 +27,7 @@ PNG = "image/png"
 #: A page of the map: the innovations with most findings first (each page's rows shown A-Z).
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="innovations on the page (rows)")]
 Offset = Annotated[int, Query(ge=0, description="innovations skipped, from the most findings down")]
-Framework = Annotated[Literal[tuple(MAP_COLUMNS)], Query(
+Framework = Annotated[Literal[tuple(MAP_QUERIES)], Query(
     description="the columns: NASSS sub-domains (the default) or CFIR 2.0 domains")]
 
 
@@ -64,7 +64,7 @@ def gap_map(request: Request, store: StoreDep, settings: SettingsDep, limit: Lim
     pager = {"this": _page_query(limit, offset, framework),
              "next": _page_query(limit, the_map.next_offset, framework),
              "previous": _page_query(limit, the_map.previous_offset, framework),
-             "frameworks": {name: _page_query(limit, offset, name) for name in MAP_COLUMNS}}
+             "frameworks": {name: _page_query(limit, offset, name) for name in MAP_QUERIES}}
     content = pages.render(request, settings, "map.html", map=the_map,
                            cell_link=_cell_link(request, framework), pager=pager)
     return versioned(request, store, settings, HTML, content)

@@ -37,11 +37,11 @@ STRENGTH_NOTE = (
     "developer or purveyor and those whose independence is unknown; reports of one study count once."
 )
 
-#: The frameworks whose concepts can be the map's columns: the class of their columns, the query of the
-#: consensus notes on their cells, and the name of its column variable.
-MAP_COLUMNS = {
-    "nasss": (str(CKG.NasssSubdomain), "ui_map_consensus", "subdomain"),
-    "cfir": (str(CKG.CfirDomain), "ui_map_cfir_consensus", "column"),
+#: The frameworks whose concepts can be the map's columns: the queries reading their cells and the
+#: consensus notes on them, and the name of the latter's column variable.
+MAP_QUERIES = {
+    "nasss": ("ui_map_cells", "ui_map_consensus", "subdomain"),
+    "cfir": ("ui_map_cfir_cells", "ui_map_cfir_consensus", "column"),
 }
 
 #: Innovations on a page of the map unless asked otherwise, and the most a page may hold.
@@ -195,15 +195,15 @@ def gap_map(store: GraphStore, limit: int | None = DEFAULT_PAGE, offset: int = 0
     innovations only: three queries besides the columns, whatever the page and however many findings."""
     if (limit is not None and limit < 1) or offset < 0:
         raise InvalidArgument("limit must be at least 1 and offset at least 0")
-    check_choice("framework", framework, MAP_COLUMNS)
-    kind, consensus_query, column = MAP_COLUMNS[framework]
+    check_choice("framework", framework, MAP_QUERIES)
+    cells_query, consensus_query, column = MAP_QUERIES[framework]
     domains = cfir_domains(store) if framework == "cfir" else nasss(store)
     ranked = sorted(select(store, "ui_map_innovations"),
                     key=lambda r: (-(as_int(r.get("findings")) or 0), r["label"].lower(), r["innovation"]))
     page = ranked[offset:] if limit is None else ranked[offset:offset + limit]
     shown = tuple(sorted(r["innovation"] for r in page))
     counts: dict[tuple[str, str], dict[str, Any]] = {}  # counts, and the consensus notes
-    for r in select(store, "ui_map_cells", innovation=shown, kind=kind) if shown else ():
+    for r in select(store, cells_query, innovation=shown) if shown else ():
         counts[(r["innovation"], r["column"])] = {
             name: int(r[name]) for name in ("enabler", "barrier", "mixed", "sources", "independent")}
     for r in select(store, consensus_query, innovation=shown, inferred=GRAPH_INFERRED) if shown else ():
