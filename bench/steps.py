@@ -173,7 +173,9 @@ WRITE_FINDING = """\
 def write_validation(data: Path, store_dir: Path, innovation: str, repeats: int = 7) -> dict:
     """A three-finding submission's validation on the loaded carekg store, as POST /evidence runs it
     (carekg.writes: SHACL of only what the change touches), median of ``repeats``; a broken one (an
-    unknown direction) the same way; then one whole write (validation, TriG file, rules, commit)."""
+    unknown direction) the same way; then one whole write (validation, TriG file, rules, commit), and
+    the same submission amended: its findings moved to another factor and direction (two factors'
+    consensus and counts), then back."""
     import contextlib
     import statistics
 
@@ -186,10 +188,10 @@ def write_validation(data: Path, store_dir: Path, innovation: str, repeats: int 
     try:
         source = store.select(
             "SELECT ?s WHERE { ?f <https://w3id.org/carekg/def#reportedIn> ?s } LIMIT 1")[0]["s"]
-        factor = factor_iris()[0]
+        factor, other = factor_iris()[:2]
 
-        def body(direction: str) -> bytes:
-            return "".join(WRITE_FINDING.format(n=n, factor=factor, innovation=innovation, source=source,
+        def body(direction: str, about: str = factor) -> bytes:
+            return "".join(WRITE_FINDING.format(n=n, factor=about, innovation=innovation, source=source,
                                                 direction=direction) for n in range(3)).encode()
 
         submissions = store_dir.parent / "submissions"
@@ -216,6 +218,12 @@ def write_validation(data: Path, store_dir: Path, innovation: str, repeats: int 
         timings["search_index_after_write"] = index.made()[0]
         index.close()
         timings["findings"] = 3
+        amendments = []
+        for direction, about in (("Barrier", other), ("Enabler", factor)):
+            begun = time.perf_counter()
+            writer.submit("bench", body(direction, about), "text/turtle", "bench")
+            amendments.append(round(time.perf_counter() - begun, 2))
+        timings["amendment_seconds"] = amendments
         return timings
     finally:
         store.close()

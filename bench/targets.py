@@ -121,10 +121,13 @@ def issue14_scaling(results: dict[str, dict], add, verdict) -> None:
         break
     for size, limit in (("1m", 1), ("10m", 2)):
         write = results.get(size, {}).get("write")
-        label = f"{size.upper()}: a three-finding submission fully applied <= {limit} s"
+        label = f"{size.upper()}: a three-finding submission (new or amended) fully applied <= {limit} s"
         if write:
-            add(label, verdict(write["whole_write_seconds"] <= limit),
-                f"{write['whole_write_seconds']} s (validation median {write['valid']['median_ms']} ms)")
+            amended = write.get("amendment_seconds", [])  # not in results before the amendments were timed
+            slowest = max([write["whole_write_seconds"], *amended])
+            again = " / ".join(f"{a} s" for a in amended) or "-"
+            add(label, verdict(slowest <= limit), f"{write['whole_write_seconds']} s new, amended {again} "
+                f"(validation median {write['valid']['median_ms']} ms)")
         else:
             add(label, "not measured", f"the {size} size was not in this run")
     for size, limit_ms in (("1m", 300), ("10m", 1000)):
