@@ -177,7 +177,9 @@ class Workload:
     def run(self, clients: int) -> dict:
         # A slow server gets long enough for a few answers per connection (at most a minute).
         seconds = max(self.seconds, min(60.0, 3 * clients * self.cold_ms / 1000))
+        started = time.time()
         run = self._wrk(clients, seconds)
+        run["wall_clock"] = [round(started, 3), round(time.time(), 3)]  # runs taking turns never overlap
         log(f"  {self.server.name:16} {self.target:18} c={clients:<3} {run['throughput_rps']:>9.1f} req/s  "
             f"p50 {run['p50_ms']} ms  p99 {run['p99_ms']} ms  errors {run['errors']}  ({seconds:.0f} s)")
         return {"server": self.server.name, "target": self.target, "cached": self.cached,

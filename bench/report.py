@@ -22,10 +22,12 @@ def _run(size: dict, server: str, target: str, clients: int) -> dict | None:
 
 
 def new_query_table(sizes: dict) -> list[str]:
-    """New-query SPARQL (no cache can hit), carekg /sparql beside Oxigraph server /query."""
+    """New-query SPARQL (no cache can hit), carekg /sparql beside Oxigraph server /query; then, like with
+    like (informative), beside Oxigraph server over carekg's own store with its union default graph."""
     lines = ["| size | connections | carekg req/s | Oxigraph req/s | ratio | carekg p50 / p99 (ms) | "
-             "Oxigraph p50 / p99 (ms) | errors carekg / Oxigraph | answers |",
-             "|---|---:|---:|---:|---:|---|---|---|---|"]
+             "Oxigraph p50 / p99 (ms) | errors carekg / Oxigraph | answers | Oxigraph over carekg's store "
+             "(union): req/s, ratio, p50 (ms) |",
+             "|---|---:|---:|---:|---:|---|---|---|---|---|"]
     for name, size in sizes.items():
         agree = size.get("new_query_answers", {})
         for clients in sorted({r["clients"] for r in size["runs"] if r["target"] == "profile-sparql-new"}):
@@ -33,12 +35,18 @@ def new_query_table(sizes: dict) -> list[str]:
             if not (ours and ox):
                 continue
             ratio = ours["throughput_rps"] / ox["throughput_rps"] if ox["throughput_rps"] else None
+            union = _run(size, "oxigraph-union", "profile-sparql-new", clients)
+            like = "not run"
+            if union:
+                peer_rps = union["throughput_rps"]
+                like_ratio = ours["throughput_rps"] / peer_rps if peer_rps else None
+                like = f"{_fmt(union['throughput_rps'], 1)}, {_fmt(like_ratio)}x, {_fmt(union['p50_ms'], 1)}"
             lines.append(f"| {name} | {clients} | {_fmt(ours['throughput_rps'], 1)} | "
                          f"{_fmt(ox['throughput_rps'], 1)} | {_fmt(ratio)}x | {_fmt(ours['p50_ms'], 1)} / "
                          f"{_fmt(ours['p99_ms'], 1)} | {_fmt(ox['p50_ms'], 1)} / {_fmt(ox['p99_ms'], 1)} | "
                          f"{ours['errors']} / {ox['errors']} | "
                          f"{'identical' if agree.get('agree') else 'DIFFERENT'} "
-                         f"({agree.get('innovations_checked')} checked) |")
+                         f"({agree.get('innovations_checked')} checked) | {like} |")
     return lines
 
 

@@ -47,6 +47,9 @@ SPARQL_JSON = "application/sparql-results+json"
 CKG = "https://w3id.org/carekg/def#"
 #: How many innovations the new-query workload rotates over, and how many it checks answer for answer.
 ROTATION, CHECKED = 1000, 5
+#: The like-with-like line: Oxigraph server over carekg's own store, its default graph the union of
+#: carekg's named graphs, as carekg's /sparql answers (docs/bench.md "Method").
+LIKE_WITH_LIKE = "oxigraph-union"
 
 
 def code_version() -> dict:
@@ -65,6 +68,10 @@ def method(args) -> dict:
                          f"r<request>x<run>), rotating over up to {ROTATION} innovations "
                          f"(bench/workloads.py); {CHECKED} of them checked answer for answer against "
                          f"Oxigraph server",
+            "like_with_like": f"{LIKE_WITH_LIKE}: `oxigraph serve-read-only --location <carekg's store> "
+                              "--union-default-graph`, the same new-query texts over the same data and "
+                              "default graph as carekg's /sparql; informative, the targets are judged "
+                              "against Oxigraph server over the N-Triples file",
             "cold": {"ids_per_route": args.cold_ids, "timeout_seconds": args.cold_timeout,
                      "stream_timeout_seconds": args.stream_timeout,
                      "restart": args.cold_restart, "rss_cap_mb": args.rss_cap_mb,
@@ -213,6 +220,13 @@ def run_size(size: str, args) -> dict:
                                          "--bind", f"127.0.0.1:{(port := free_port())}"],
                             f"http://127.0.0.1:{port}", sparql_path("/query", query), work,
                             accept=SPARQL_JSON)),
+        # Like with like: the same engine over carekg's own store, read-only beside carekg, the default
+        # graph the union of carekg's named graphs (data, ontology, inferred) as carekg's /sparql has it.
+        (LIKE_WITH_LIKE, Server(LIKE_WITH_LIKE, [BIN / "oxigraph", "serve-read-only", "--location",
+                                                 work / "carekg-store", "--union-default-graph",
+                                                 "--bind", f"127.0.0.1:{(port := free_port())}"],
+                                f"http://127.0.0.1:{port}", sparql_path("/query", query), work,
+                                accept=SPARQL_JSON)),
     ]
     if SIZES[size] <= SIZES[args.rdflib_max]:
         servers.append(("rdflib-endpoint", Server(
@@ -225,7 +239,7 @@ def run_size(size: str, args) -> dict:
             "triple, so 10M triples would need ~10 GB of RAM and ~15 minutes to parse before the first "
             "answer)")
 
-    endpoints = {"carekg": "/sparql", "oxigraph": "/query", "rdflib-endpoint": "/"}
+    endpoints = {"carekg": "/sparql", "oxigraph": "/query", LIKE_WITH_LIKE: "/query", "rdflib-endpoint": "/"}
 
     def sparql(server: Server, target: str, cached: bool = False) -> Workload:
         """The profile question to ``server``'s SPARQL endpoint: one text repeated (``profile-sparql``)
@@ -252,14 +266,18 @@ def run_size(size: str, args) -> dict:
                                                      SPARQL_JSON))
                                  for k, iri in enumerate(checked)]
 
-    # carekg and Oxigraph server run at once and take turns at each client count (harness.drive).
-    (_, ours), (_, oxigraph) = side_by_side = servers[:2]
+    # carekg and both Oxigraph servers run at once and take turns at each client count (harness.drive):
+    # one measured at a time, the others idle.
+    (_, ours), (_, oxigraph), (_, union) = side_by_side = servers[:3]
     try:
         for name, server in side_by_side:
             start(name, server)
-        result["runs"] += drive([sparql(ours, "profile-sparql-new"), sparql(oxigraph, "profile-sparql-new")],
+        result["runs"] += drive([sparql(ours, "profile-sparql-new"), sparql(oxigraph, "profile-sparql-new"),
+                                 sparql(union, "profile-sparql-new")],
                                 args.clients)
         result["servers"]["carekg"]["rss_mb_after_new_queries"] = ours.memory()["rss_mb"]
+        result["servers"][LIKE_WITH_LIKE].update(union.memory())
+        union.stop()  # its part is done: the cached workloads compare carekg with Oxigraph server alone
         result["runs"] += drive([sparql(ours, "profile-sparql", cached=True), sparql(oxigraph,
                                                                                      "profile-sparql")],
                                 args.clients)
@@ -267,12 +285,12 @@ def run_size(size: str, args) -> dict:
             result["runs"] += drive([Workload(ours, target, path, "application/json", args.duration,
                                               cached=True)],
                                     args.clients)
-        for name, server in side_by_side:
+        for name, server in side_by_side[:2]:
             result["servers"][name].update(server.memory())
     finally:
         for _, server in side_by_side:
             server.stop()
-    for name, server in servers[2:]:  # rdflib-endpoint, alone: it holds the whole graph in Python objects
+    for name, server in servers[3:]:  # rdflib-endpoint, alone: it holds the whole graph in Python objects
         try:
             start(name, server)
             result["runs"] += drive([sparql(server, "profile-sparql")], args.clients)
@@ -284,9 +302,12 @@ def run_size(size: str, args) -> dict:
     result["profile_rows"] = len(next(iter(answers.values()), []))
     result["new_query_answers"] = {
         "innovations_checked": len(checked), "servers": sorted(new_answers),
-        "agree": len(new_answers) == 2 and new_answers["carekg"] == new_answers["oxigraph"]
-        and all(new_answers["carekg"]), "rows": [len(b) for b in new_answers.get("carekg", [])]}
+        "agree": new_answers.get("carekg") == new_answers.get("oxigraph") and all(new_answers["carekg"]),
+        "agree_like_with_like": new_answers.get("carekg") == new_answers.get(LIKE_WITH_LIKE)
+        and all(new_answers["carekg"]),
+        "rows": [len(b) for b in new_answers.get("carekg", [])]}
     log(f"  new-query answers: {result['new_query_answers']}")
+    result["new_query_ratios"] = new_query_ratios(result["runs"])
     if args.cold_ids:
         result["cold"] = cold_answers(args, work, rows, profile_path)
     result["search"] = {**search_queries(work / "carekg-store", cold.SEARCH_QUERIES),
@@ -310,6 +331,33 @@ def run_size(size: str, args) -> dict:
     return result
 
 
+def new_query_ratios(runs: list[dict]) -> list[dict]:
+    """carekg's new-query throughput and p50 at each connection count beside Oxigraph server over the
+    N-Triples file (the issue's comparison, first) and over carekg's own store (like with like)."""
+    def run(server: str, clients: int) -> dict | None:
+        return next((r for r in runs if (r["server"], r["target"], r["clients"])
+                     == (server, "profile-sparql-new", clients)), None)
+
+    out = []
+    for clients in sorted({r["clients"] for r in runs if r["target"] == "profile-sparql-new"}):
+        ours = run("carekg", clients)
+        if ours is None:
+            continue
+        row: dict = {"clients": clients, "carekg_rps": ours["throughput_rps"],
+                     "carekg_p50_ms": ours["p50_ms"]}
+        for server, key in (("oxigraph", "vs_oxigraph"), (LIKE_WITH_LIKE, "vs_oxigraph_union")):
+            peer = run(server, clients)
+            if peer is None:
+                continue
+            row[key] = {"rps": peer["throughput_rps"], "p50_ms": peer["p50_ms"],
+                        "throughput_ratio": round(ours["throughput_rps"] / peer["throughput_rps"], 3)
+                        if peer["throughput_rps"] else None,
+                        "p50_gap_ms": round(ours["p50_ms"] - peer["p50_ms"], 3)
+                        if ours["p50_ms"] is not None and peer["p50_ms"] is not None else None}
+        out.append(row)
+    return out
+
+
 def plot(results: dict[str, dict], path: Path) -> None:
     import matplotlib
 
@@ -317,7 +365,8 @@ def plot(results: dict[str, dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     sizes = list(results)
-    series = [("carekg", "profile-sparql-new"), ("oxigraph", "profile-sparql-new"), ("carekg", "profile"),
+    series = [("carekg", "profile-sparql-new"), ("oxigraph", "profile-sparql-new"),
+              (LIKE_WITH_LIKE, "profile-sparql-new"), ("carekg", "profile"),
               ("carekg", "consensus"), ("carekg", "gaps"), ("carekg", "profile-sparql"),
               ("oxigraph", "profile-sparql"), ("rdflib-endpoint", "profile-sparql")]
     figure, axes = plt.subplots(len(sizes), 2, figsize=(12, 3.6 * len(sizes)), squeeze=False)
@@ -327,7 +376,8 @@ def plot(results: dict[str, dict], path: Path) -> None:
                            if r["server"] == server and r["target"] == target), key=lambda r: r["clients"])
             if not runs:
                 continue
-            label = f"{server} {target}" + (" (cached)" if runs[0].get("cached") else "")
+            shown = "oxigraph over carekg's store (union)" if server == LIKE_WITH_LIKE else server
+            label = f"{shown} {target}" + (" (cached)" if runs[0].get("cached") else "")
             clients = [r["clients"] for r in runs]
             row[0].plot(clients, [r["throughput_rps"] for r in runs], marker="o", label=label)
             row[1].plot(clients, [r["p50_ms"] or float("nan") for r in runs], marker="o", label=label)
