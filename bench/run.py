@@ -6,7 +6,8 @@
 For each size: generate the graph (cached under bench/data/), load it with `carekg load` and with
 `oxigraph load`, then start carekg, Oxigraph server and rdflib-endpoint (up to --rdflib-max) in turn and
 time their first answer. Each is driven by wrk at each client count: the profile question in a new
-SPARQL text every request (no cache can hit; carekg and Oxigraph server), the same text repeated (a
+SPARQL text every request (no cache can hit; carekg, Oxigraph server, and like with like Oxigraph server
+over carekg's own store with its union default graph), the same text repeated (a
 cache hit for carekg, labelled cached), and carekg's cached REST pages. Then every REST route's cold
 first answer on a freshly started server, with the memory each request takes (bench/cold.py), SHACL
 validation of the whole graph, and a three-finding write. Results: bench/results/<name>.json and
