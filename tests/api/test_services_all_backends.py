@@ -15,6 +15,7 @@ from carekg import services
 from carekg.ids import INNOVATION
 from carekg.services import CSV_COLUMNS
 from carekg.services.evidence import all_evidence
+from carekg.services.gap_map import gap_map
 from carekg.services.graphs import dataset_graphs
 from carekg.services.refs import placement_of
 from carekg.store.oxigraph_store import OxigraphStore
@@ -304,3 +305,21 @@ def test_graph_sizes_are_recorded_at_load_and_equal_a_count(store):
                                {"graph": graph})
         assert recorded[graph] == int(counted[0]["n"]) > 0, graph
     assert sum(services.overview(store).triples.values()) == sum(recorded.values())
+
+
+def test_gap_map_cells_equal_the_findings_on_every_backend(store):
+    """The gap map reads its cells as the rules materialised them, bound to a page's innovations: on every
+    back-end, each innovation's findings per NASSS sub-domain and direction are those of the findings CSV
+    (another code path), counted by hand, whole and a page at a time."""
+    expected: Counter = Counter()
+    for row in csv.DictReader(io.StringIO("".join(services.findings_csv(store)))):
+        if row["innovation"] and row["nasss_subdomain"]:
+            expected[(row["innovation"], row["nasss_subdomain"], row["direction"])] += 1
+    assert expected
+    whole = gap_map(store, limit=None)
+    pages = [gap_map(store, limit=4, offset=offset) for offset in range(0, whole.total, 4)]
+    for rows in ([r for page in pages for r in page.rows], whole.rows):
+        got = Counter({(row.id, cell.subdomain.code, direction): getattr(cell, direction)
+                       for row in rows for cell in row.cells for direction in ("enabler", "barrier", "mixed")
+                       if getattr(cell, direction)})
+        assert got == expected
