@@ -80,6 +80,9 @@ AGENT = Namespace(ID_BASE + "agent/")
 WRITE = Namespace(ID_BASE + "write/")
 DATASET = Namespace(ID_BASE + "dataset/")
 
+#: schema.org, whose terms the briefing's JSON-LD context uses (services/briefing_context.py).
+SCHEMA_ORG = "https://schema.org/"
+
 GRAPH_DATA = URIRef(GRAPH_BASE + "data")
 GRAPH_ONTOLOGY = URIRef(GRAPH_BASE + "ontology")
 GRAPH_INFERRED = URIRef(GRAPH_BASE + "inferred")

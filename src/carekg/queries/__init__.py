@@ -20,6 +20,8 @@ import re
 from functools import cache
 from importlib import resources
 
+from carekg.ids import PREFIXES
+
 _INCLUDE = re.compile(r"^([ \t]*)INCLUDE[ \t]+(\w+)[ \t]*(#.*)?$", re.MULTILINE)
 
 
@@ -60,7 +62,7 @@ def mentioned_iris(names: tuple[str, ...]) -> frozenset[str]:
     """Every IRI the queries ``names`` mention (prefixed names expanded), and rdf:type: the only
     predicates such a query can match when a variable in predicate position is bound only by a VALUES
     of IRIs it names (as the rules do). What a projection of the dataset on them must keep."""
-    iris = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+    iris = {PREFIXES["rdf"] + "type"}
     for name in names:
         text = load_query(name)
         prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE))

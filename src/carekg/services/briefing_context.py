@@ -15,10 +15,10 @@ from functools import cache
 
 from pydantic import TypeAdapter
 
-from carekg.ids import PREFIXES
+from carekg.ids import PREFIXES, SCHEMA_ORG
 from carekg.services.briefing import Briefing
 
-SCHEMA = "https://schema.org/"
+SCHEMA = SCHEMA_ORG
 
 #: What a member of the briefing means where it stands, as a term of a defined vocabulary.
 _LINKED: dict[str, object] = {
