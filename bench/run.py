@@ -185,12 +185,12 @@ def run_size(size: str, args) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     result: dict = {"size": size, "data": files["info"], "servers": {}, "runs": [], "skipped": {},
                     "load_average_at_start": os.getloadavg(), "uptime_at_start": uptime()}
-    if args.reuse_store and (work / "carekg-store").is_dir():  # --only cold: the store an earlier run loaded
+    if args.reuse_store and (work / "carekg-store").is_dir():  # the store an earlier run loaded
         result["load"], result["reused_store"] = {}, str(work / "carekg-store")
-        log(f"  reusing the carekg store under {work} (the load is not measured)")
+        log(f"  reusing the carekg store under {work} (the loads are not measured)")
     else:
         result["load"] = {"carekg": load_carekg(files["data"], work / "carekg-store")}
-    if args.only != "cold":  # the cold answers need carekg's store alone
+    if args.only != "cold" and not result.get("reused_store"):  # the cold answers need carekg's store alone
         result["load"]["oxigraph"] = load_oxigraph(files["full"], work / "oxigraph-store")
     log("  loaded: " + ", ".join(f"{name} {load['seconds']} s" for name, load in result["load"].items()))
     rows = innovations_by_findings(work / "carekg-store")
@@ -431,9 +431,10 @@ def main(argv: list[str] | None = None) -> int:
                              "first reads after writes (bench/after_write.py); cold: only carekg's load and "
                              "the cold answers of the routes")
     parser.add_argument("--reuse-store", action="store_true",
-                        help="with --only cold: use the carekg store an earlier run loaded under --work for "
-                             "this size and seed, instead of loading it again (the load is then not "
-                             "measured)")
+                        help="with --only: use the carekg store an earlier run loaded under --work for "
+                             "this size and seed instead of loading it again (the loads are then not "
+                             "measured); for load,write the store must be as `carekg load` left it (a "
+                             "cold run's), by the same code and from an unchanged data file")
     parser.add_argument("--cold-routes", help="comma-separated labels of bench/cold.py's ROUTES whose cold "
                                               "answers are measured (default: every route); a comma "
                                               "followed by a space is part of a label: 'profile, "
@@ -467,8 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown --cold-routes {sorted(unknown)}: the labels are those of ROUTES in "
                      "bench/cold.py")
-    if args.reuse_store and args.only != "cold":
-        parser.error("--reuse-store goes with --only cold: the other parts change or time the store")
+    if args.reuse_store and not args.only:
+        parser.error("--reuse-store goes with --only: the whole run times the loads")
     # A SIGTERM unwinds like Ctrl-C, so every server started is stopped by its `finally`.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if shutil.which("wrk") is None and not args.only:
