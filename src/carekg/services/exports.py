@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -31,17 +32,25 @@ CSV_ROWS_PER_CHUNK = 1_000
 def findings_csv(store: GraphStore, rows_per_chunk: int = CSV_ROWS_PER_CHUNK) -> Iterator[str]:
     """Every finding as one CSV row (innovation, factor, NASSS placement, direction, source), the
     header first, in chunks of text (``rows_per_chunk`` findings each) as the store gives the rows of
-    export_findings.rq: no request holds every finding (rows in the store's order)."""
+    export_findings.rq: no request holds every finding (rows in the store's order). The sources'
+    details are asked per chunk (export_findings_sources.rq), so the first rows wait for no other
+    source's."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for number, row in enumerate(store.select_rows(load_query("export_findings")), 1):
-        writer.writerow(_csv_row(row))
-        if number % rows_per_chunk == 0:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
+    rows = store.select_rows(load_query("export_findings"))
+    while chunk := list(itertools.islice(rows, rows_per_chunk)):
+        # Only this chunk's sources are held: kept across chunks, they would grow with the dataset.
+        asked = tuple(sorted({row["source"] for row in chunk}))
+        sources = {row["source"]: row for row in store.select(load_query("export_findings_sources"),
+                                                              {"source": asked})}
+        for row in chunk:
+            writer.writerow(_csv_row({**sources.get(row["source"], {}), **row}))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():  # no findings: the header alone
+        yield out.getvalue()
 
 
 def _csv_row(row: Row) -> list:
