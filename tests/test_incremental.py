@@ -270,3 +270,38 @@ def test_map_cells_follow_a_finding_moved_to_another_innovation_and_column(tmp_p
     assert moved.get((one, column), (0, 0)) == (findings, independent)
     assert moved[(two, other)][0] == cells.get((two, other), (0, 0))[0] + 1
     assert {"innovation": two, "factor": second} in store.select(EVIDENCE_ON)
+
+
+INDEPENDENT_OF = f"""PREFIX ckg: <{CKG}>
+SELECT ?finding WHERE {{ ?finding ckg:reportedIn ?source ; ckg:fromIndependentStudy true }}"""
+
+
+def test_independent_findings_follow_their_source_s_developer_flag(tmp_path, generated):
+    """ckg:fromIndependentStudy (rule_independent_findings.rq) kept by writes: a source the write makes
+    independent gives every source-study finding reported in it the statement, a new finding in it too;
+    the flag withdrawn by an amendment takes them all back. Each time equal to a full load's."""
+    folder = tmp_path / "submissions"
+    files = lambda: DatasetFiles.discover(data=[generated], submissions_dir=folder)  # noqa: E731
+    store = get_store("memory:")
+    load(store, files(), reasoner=False)
+    source = store.select(INDEPENDENT_SOURCES.replace(
+        "{filter}", f"FILTER NOT EXISTS {{ ?source <{CKG}developerAuthored> ?any }}"))[0]["source"]
+    own = {row["finding"] for row in store.select(
+        f"SELECT ?finding WHERE {{ ?finding <{CKG}reportedIn> ?source ; "
+        f"<{CKG}provenanceKind> <{CKG}SourceStudyClaim> }}", {"source": source})}
+    assert own and not store.select(INDEPENDENT_OF, {"source": source})
+    factor, innovation = (store.select(f"SELECT ?f ?i WHERE {{ ?x <{CKG}aboutFactor> ?f ; "
+                                       f"<{CKG}aboutInnovation> ?i }} LIMIT 1")[0][k] for k in ("f", "i"))
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), folder, data=[generated], reasoner=False)
+
+    def write(body: str) -> set[str]:
+        writer.submit("independence", body.encode(), "text/turtle", "tester")
+        full = get_store("memory:")
+        load(full, files(), reasoner=False)
+        assert inferred(store) == inferred(full), body
+        return {row["finding"] for row in store.select(INDEPENDENT_OF, {"source": source})}
+
+    new = finding("t-independent-1", factor, innovation, source)
+    flag = f"<{source}> <{CKG}developerAuthored> false .\n"
+    assert write(flag + new) == own | {str(FINDING["t-independent-1"])}
+    assert write(new) == set()

@@ -22,6 +22,9 @@ only a small part of the graph, so only the keys a touched node can reach are re
   the graph (its findings, their sources and the factor, with only the predicates the rule names:
   ``rule_factor_findings.rq`` and ``rule_factor_sources.rq``) is copied into a scratch store and the
   unchanged rule runs there;
+- the findings from an independent study (``rule_independent_findings.rq``) per **finding**: the rule
+  bound to the touched findings and those reported in a touched source
+  (``rule_affected_independent_findings.rq``);
 - the defined-class rule (carekg.rules.classified) per **node**: bound to the touched nodes.
 
 The keys a change can affect are asked of the store before and after the change
@@ -50,6 +53,7 @@ from carekg.rules import (
     COUNT_PREDICATES,
     evidence_counts,
     evidenced_subdomains,
+    independent_findings,
     map_cells,
     subdomain_summary,
 )
@@ -142,6 +146,14 @@ def _map_cell_nodes(store: GraphStore, innovations: frozenset[str]) -> frozenset
     return innovations | {row["cell"] for row in rows}
 
 
+def _independent_results(store: GraphStore, findings: frozenset[str]) -> Graph:
+    return independent_findings(store, findings)
+
+
+def _forget_independent(keys: str) -> list[str]:
+    return _forget_predicates(keys, (CKG.fromIndependentStudy,))
+
+
 def _forget_counts(keys: str) -> list[str]:
     return _forget_predicates(keys, COUNT_PREDICATES.values())
 
@@ -166,6 +178,8 @@ RULES = (
     KeyedRule("consensus", "rule_affected_factors", _consensus_results, _forget_consensus, _consensus_nodes),
     KeyedRule("map-cells", "rule_affected_map_innovations", _map_results, _forget_map_cells,
               _map_cell_nodes),
+    KeyedRule("independent-findings", "rule_affected_independent_findings", _independent_results,
+              _forget_independent),
 )
 
 

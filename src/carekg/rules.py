@@ -42,7 +42,7 @@ CLASSIFICATION_QUERIES = ("rule_defined_classes", "rule_defined_class_members")
 COUNT_QUERIES = ("rule_evidence_counts", "rule_concept_evidence_counts")
 MAP_CELL_QUERIES = ("rule_map_cells", "rule_innovation_factors")
 RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", "rule_evidenced_subdomains", *COUNT_QUERIES,
-                *MAP_CELL_QUERIES, *CLASSIFICATION_QUERIES)
+                *MAP_CELL_QUERIES, "rule_independent_findings", *CLASSIFICATION_QUERIES)
 #: A count's column in the COUNT_QUERIES -> its predicate.
 COUNT_PREDICATES = {"findings": CKG.findingCount, "enablers": CKG.enablerFindingCount,
                     "barriers": CKG.barrierFindingCount, "mixed": CKG.mixedFindingCount,
@@ -90,6 +90,14 @@ def _map_triples(store: GraphStore, innovations: Collection[str] | None = None) 
         yield URIRef(row["innovation"]), CKG.hasEvidenceOn, URIRef(row["factor"])
 
 
+def _independent_triples(store: GraphStore, findings: Collection[str] | None = None) -> Iterator[Triple]:
+    """ckg:fromIndependentStudy true on each finding the consensus rule judges an independent study's
+    own statement (rule_independent_findings.rq); with ``findings``, of those only (carekg.incremental)."""
+    bindings = None if findings is None else {"finding": tuple(sorted(findings))}
+    for row in store.select(load_query("rule_independent_findings"), bindings):
+        yield URIRef(row["finding"]), CKG.fromIndependentStudy, Literal(True)
+
+
 def _graph(triples: Iterable[Triple]) -> Graph:
     graph = Graph()
     for triple in triples:
@@ -122,15 +130,23 @@ def map_cells(store: GraphStore, innovations: Collection[str] | None = None) -> 
     return _graph(_map_triples(store, innovations))
 
 
+def independent_findings(store: GraphStore, findings: Collection[str] | None = None) -> Graph:
+    """The findings from an independent study (``rule_independent_findings.rq``) as
+    ckg:fromIndependentStudy; with ``findings``, of those only (carekg.incremental)."""
+    return _graph(_independent_triples(store, findings))
+
+
 def rule_triples(store: GraphStore) -> Iterator[Triple]:
     """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries and
-    evidence, evidence counts, the gap map's cells, and consensus with its confidence. Not gathered in an
-    rdflib graph: at 1M synthetic triples they are 269,000 statements (114,000 of them the map's cells and
-    ckg:hasEvidenceOn), and adding 155,000 to one took a load 11 s."""
+    evidence, evidence counts, the gap map's cells, the findings from an independent study, and
+    consensus with its confidence. Not gathered in an rdflib graph: at 1M synthetic triples they are
+    269,000 statements (114,000 of them the map's cells and ckg:hasEvidenceOn), and adding 155,000 to
+    one took a load 11 s."""
     yield from _subdomain_triples(store)
     yield from _evidenced_triples(store)
     yield from _count_triples(store)
     yield from _map_triples(store)
+    yield from _independent_triples(store)
     yield from consensus.consensus_inferred(store)
 
 

@@ -57,8 +57,8 @@ SORTS = (*SORT_KEYS, *(f"-{key}" for key in SORT_KEYS), "stored")
 SORT_LIMIT = 2_000
 _TAG = re.compile(r"\s*#\[([a-z_=]+)\]\s*$")
 #: Lines whose pattern has ?finding as the subject of a finding predicate, so that it needs no type line.
-_NAMING_FINDINGS = {"innovation", "factor", "direction", "provenance", "source", "sort=factor",
-                    "sort=direction"}
+_NAMING_FINDINGS = {"innovation", "factor", "direction", "provenance", "source", "independent=true",
+                    "sort=factor", "sort=direction"}
 _PAGE_HEAD = "SELECT ?finding WHERE {"
 _COUNT_HEAD = "SELECT (COUNT(?finding) AS ?count) WHERE {"
 
@@ -216,8 +216,7 @@ def _tags_and_bindings(store: GraphStore, filters: FindingFilters) -> tuple[set[
         tags.add("review_window" if filters.review_window != "undetermined" else "review_window=undetermined")
     if filters.independent is not None:
         tags.add(f"independent={str(filters.independent).lower()}")
-    if tags & {"source_type", "design", "year", "review_window", "review_window=undetermined",
-               "independent=true", "independent=false"}:
+    if tags & {"source_type", "design", "year", "review_window", "review_window=undetermined"}:
         tags.add("source")
     factors = _factors(store, filters)
     if factors is not None:
