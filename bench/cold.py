@@ -39,6 +39,10 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ("findings", "/findings", "/findings?limit=50", JSON, None),
     ("findings of an innovation", "/findings", "/findings?innovation={id}&direction=barrier", JSON,
      "innovation"),
+    # independence is a statement the rules materialise (rule_independent_findings.rq), not judged per request
+    ("independent barriers", "/findings", "/findings?independent=true&direction=barrier&limit=50", JSON,
+     None),
+    ("findings not independent", "/findings", "/findings?independent=false&limit=50", JSON, None),
     ("consensus", "/consensus", "/consensus", JSON, None),
     ("taxonomy", "/taxonomy", "/taxonomy", JSON, None),
     # one query text per sample (SEARCH_QUERIES, widest first), so the response cache never answers
