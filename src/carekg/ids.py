@@ -56,6 +56,7 @@ KINDS = (
     "eric",
     "suggestion",
     "cell",  # an innovation in one column of the evidence gap map (inferred, carekg.rules)
+    "tally",  # the evidence one innovation has on one factor, counted (inferred, carekg.tallies)
     # minted by accepted writes (carekg.writes), recorded with PROV in graph/provenance/{submission}:
     "agent",  # who wrote: the name a write token is configured with
     "write",  # one write: {submission}-{n}, the n-th write of that submission
@@ -130,6 +131,13 @@ def gap_map_cell(innovation: str, column: str) -> URIRef:
         return "-".join(parts) if kind else parts[1]
 
     return mint("cell", f"{named(column, True)}-{named(innovation, False)}")
+
+
+def innovation_factor_tally(innovation: str, factor: str) -> URIRef:
+    """The IRI of the tally of ``innovation``'s findings about ``factor`` (both IRIs): ``tally/`` and a
+    digest of the two, as ids must be one slug (two slugs joined by a hyphen could be read two ways, and
+    could pass the slug length)."""
+    return mint("tally", hashlib.sha256(f"{innovation} {factor}".encode()).hexdigest()[:24])
 
 
 def split(iri: str) -> tuple[str, str] | None:

@@ -16,6 +16,8 @@ only a small part of the graph, so only the keys a touched node can reach are re
   ``rule_innovation_factors.rq``) per **innovation**: the rules bound to the innovations
   ``rule_affected_map_innovations.rq`` finds (those of a touched finding, factor, concept or source),
   recomputed on the store;
+- the innovation factor tallies (``rule_innovation_factor_tallies.rq``) per **(innovation, factor)**
+  pair: the rule bound to the pairs a touched finding or source reaches (carekg.tallies);
 - consensus with its confidence (carekg.consensus) per **factor**: only a factor with two independent
   study-type sources in one direction can have a result (``rule_consensus_candidates.rq``, asked from
   those sources, so its cost does not grow with the factor's findings); for such a factor, its part of
@@ -45,8 +47,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from carekg import consensus, count_delta
-from carekg.ids import GRAPH_INFERRED
+from carekg import consensus, count_delta, tallies
+from carekg.ids import GRAPH_INFERRED, innovation_factor_tally
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
 from carekg.rules import (
@@ -186,12 +188,14 @@ RULES = (
 @dataclass(frozen=True)
 class Affected:
     """At one moment of a write: per rule, the keys the change can affect; the rows the touched
-    findings are counted in; and per touched factor or concept, the concepts its placement reaches."""
+    findings are counted in; per touched factor or concept, the concepts its placement reaches; and the
+    (innovation, factor) pairs whose tallies the change can affect."""
 
     keys: dict[str, frozenset[str]]
     touched: frozenset[str]
     counts: count_delta.Snapshot
     reach: dict[str, frozenset[str]]
+    tally_pairs: frozenset[tallies.Pair] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -226,7 +230,8 @@ def affected(store: GraphStore, touched: frozenset[str]) -> Affected:
     if placed:
         for row in store.select(load_query("rule_affected_count_subjects"), {"touched": placed}):
             reach.setdefault(row["touched"], set()).add(row["subject"])
-    return Affected(keys, touched, counts, {node: frozenset(found) for node, found in reach.items()})
+    return Affected(keys, touched, counts, {node: frozenset(found) for node, found in reach.items()},
+                    tallies.affected_pairs(store, touched))
 
 
 def merge(before: Affected, after: Affected) -> Change:
@@ -252,7 +257,8 @@ def recompute(store: GraphStore, change: Change) -> tuple[list[str], Graph]:
     if recount or changed:
         forget += _forget_counts(iri_values(recount | changed))
         results += adjusted + evidence_counts(store, recount)
-    return forget, results
+    tally_forget, tally_results = tallies.recompute(store, before.tally_pairs | after.tally_pairs)
+    return forget + tally_forget, results + tally_results
 
 
 def rewritten_subjects(store: GraphStore, change: Change, results: Graph) -> frozenset[str] | None:
@@ -267,6 +273,7 @@ def rewritten_subjects(store: GraphStore, change: Change, results: Graph) -> fro
     for side in (before, after):
         subjects |= {subject for _, subject in side.counts.tallies}
         subjects.update(*side.reach.values())
+        subjects |= {str(innovation_factor_tally(*pair)) for pair in side.tally_pairs}
     for subject in results.subjects():
         if not isinstance(subject, URIRef):
             return None

@@ -1,7 +1,8 @@
 """The SPARQL rules that build part of the inferred graph: sub-domain summaries and evidenced
 sub-domains per innovation, the evidence counts pages show (per innovation, factor, source and
 framework concept, so no page counts every finding per request), the gap map's cells (per innovation
-and NASSS sub-domain or CFIR 2.0 domain, with the factors each innovation has evidence on), consensus
+and NASSS sub-domain or CFIR 2.0 domain, with the factors each innovation has evidence on), the
+tallies of each innovation's findings per factor (carekg.tallies), consensus
 results with their confidence (carekg.consensus: two independent studies agreeing on a factor's
 direction, in two evidence windows) and, for writes, the classification of findings into the ontology's
 defined classes.
@@ -27,7 +28,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from carekg import consensus
+from carekg import consensus, tallies
 from carekg.ids import GRAPH_DATA, gap_map_cell
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
@@ -42,7 +43,8 @@ CLASSIFICATION_QUERIES = ("rule_defined_classes", "rule_defined_class_members")
 COUNT_QUERIES = ("rule_evidence_counts", "rule_concept_evidence_counts")
 MAP_CELL_QUERIES = ("rule_map_cells", "rule_innovation_factors")
 RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", "rule_evidenced_subdomains", *COUNT_QUERIES,
-                *MAP_CELL_QUERIES, "rule_independent_findings", *CLASSIFICATION_QUERIES)
+                *MAP_CELL_QUERIES, "rule_independent_findings", *tallies.RULE_QUERIES,
+                *CLASSIFICATION_QUERIES)
 #: A count's column in the COUNT_QUERIES -> its predicate.
 COUNT_PREDICATES = {"findings": CKG.findingCount, "enablers": CKG.enablerFindingCount,
                     "barriers": CKG.barrierFindingCount, "mixed": CKG.mixedFindingCount,
@@ -138,15 +140,16 @@ def independent_findings(store: GraphStore, findings: Collection[str] | None = N
 
 def rule_triples(store: GraphStore) -> Iterator[Triple]:
     """The SPARQL rules' results on a store holding the asserted graphs: sub-domain summaries and
-    evidence, evidence counts, the gap map's cells, the findings from an independent study, and
-    consensus with its confidence. Not gathered in an rdflib graph: at 1M synthetic triples they are
-    269,000 statements (114,000 of them the map's cells and ckg:hasEvidenceOn), and adding 155,000 to
-    one took a load 11 s."""
+    evidence, evidence counts, the gap map's cells, the findings from an independent study, innovation
+    factor tallies and consensus with its confidence. Not gathered in an rdflib graph: at 1M synthetic
+    triples they are 269,000 statements (114,000 of them the map's cells and ckg:hasEvidenceOn) and 163,000
+    tallies', and adding 155,000 to one took a load 11 s."""
     yield from _subdomain_triples(store)
     yield from _evidenced_triples(store)
     yield from _count_triples(store)
     yield from _map_triples(store)
     yield from _independent_triples(store)
+    yield from tallies.tally_triples(store)
     yield from consensus.consensus_inferred(store)
 
 
