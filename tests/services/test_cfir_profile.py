@@ -9,8 +9,9 @@ import pytest
 from rdflib.namespace import RDFS, SKOS
 
 from carekg import services
-from carekg.ids import mint
+from carekg.ids import GRAPH_INFERRED, mint
 from carekg.namespaces import CKG
+from carekg.rules import rule_inferred
 from carekg.services import (
     InvalidArgument,
     NotFound,
@@ -67,7 +68,7 @@ def test_unknown_innovation(store):
 
 def _tiny_store():
     """One innovation with two findings: one on a factor with a close CFIR match, one on a factor with
-    only a NASSS placement."""
+    only a NASSS placement; with the rules' results, as loaded."""
     innovation, source = mint("innovation", "tiny"), mint("source", "tiny-report")
     mapped, unmapped = mint("factor", "mapped-factor"), mint("factor", "unmapped-factor")
     domain, construct, subdomain = mint("cfir", "iii"), mint("cfir", "iii-k"), mint("nasss", "5a")
@@ -89,6 +90,9 @@ def _tiny_store():
                     f"<{CKG.reportedIn}> <{source}> .\n")
     store = get_store("memory:")
     store.update(f"INSERT DATA {{ GRAPH <{mint('source', 'test-graph')}> {{ {triples} }} }}")
+    # what a load adds: the rules' results (the profile reads the innovation's tallies)
+    inferred = rule_inferred(store).serialize(format="nt")
+    store.update(f"INSERT DATA {{ GRAPH <{GRAPH_INFERRED}> {{ {inferred} }} }}")
     store.set_version("tiny-1")
     return store
 

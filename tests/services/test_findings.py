@@ -178,3 +178,20 @@ def test_pages_in_the_store_order_cover_every_finding_once_on_a_generated_graph(
         assert page.sort == "stored" and page.count == len(everything)
         seen += [f.id for f in page.data]
     assert len(seen) == len(set(seen)) and set(seen) == everything
+
+
+def test_an_innovations_count_from_its_tallies_is_how_many_findings_match(store):
+    """Filtered by innovation (and direction, NASSS domain), the count is read from the innovation's
+    tallies, not counted: it equals the findings the page lists, for every curated innovation."""
+    from carekg.ids import slug_of
+    from carekg.services.findings import _tags_and_bindings, _tallied_count
+    from carekg.services.refs import innovation_rows
+
+    checked = 0
+    for iri in innovation_rows(store):
+        for direction, nasss in itertools.product((None, "enabler", "barrier", "mixed"), (None, "5")):
+            filters = {name: value for name, value in (("innovation", slug_of(iri)), ("direction", direction),
+                                                        ("nasss", nasss)) if value}
+            assert _tallied_count(store, *_tags_and_bindings(store, FindingFilters(**filters))) is not None
+            checked += len(_ids(store, **filters))
+    assert checked > 100

@@ -94,7 +94,7 @@ def test_a_light_and_a_heavy_start_list_the_same_findings(synthetic_store, monke
         monkeypatch.setattr(innovations, "LIGHT_INNOVATION", light_below)
         found = innovations.factor_pages(synthetic_store, id, lambda factor_iri: True, None, None, None, None,
                                          500)
-        return {factor_iri: found.listed(factor_iri) for factor_iri in found.tallies}
+        return {factor_iri: found.listed(factor_iri) for factor_iri in found.counts}
 
     light, heavy = pages(10**9), pages(0)
     assert light == heavy and any(f.findings for f in light.values())

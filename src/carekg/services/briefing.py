@@ -11,7 +11,8 @@ with the graph. Nothing here grades evidence beyond what the rules in the graph 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from carekg.ids import GRAPH_INFERRED, slug_of
 from carekg.services import refs
 from carekg.services.answer_cache import cached
 from carekg.services.consensus import RuleRef
+from carekg.services.counts import innovation_tallies
 from carekg.services.gaps import SubdomainGap, innovation_gaps
 from carekg.services.innovations import innovation
 from carekg.services.refs import Concept, Counts, Ref, SourceRef, iri_of
@@ -170,34 +172,43 @@ def _strength(item: BriefingFactor) -> tuple:
     return (-item.independent_studies, -item.sources, -item.findings, item.factor.label.lower())
 
 
-def _reason_column(reason: str) -> str:
-    """The column of briefing_factor_counts.rq counting a reason's findings: ``developer-authored`` ->
-    ``developerAuthored``."""
-    first, *rest = reason.split("-")
-    return first + "".join(word.capitalize() for word in rest)
-
-
 def _factors(store: GraphStore, iri: str) -> dict[str, list[BriefingFactor]]:
-    """The innovation's enabler and barrier factors, each direction strongest first, from counts the
-    engine aggregates per factor and direction: no finding is read."""
+    """The innovation's enabler and barrier factors, each direction strongest first, from the tallies the
+    rules materialised (carekg.tallies): no finding is read or counted. ``uncounted`` is left empty: only
+    the factors shown are asked why (:func:`_with_uncounted`)."""
     consensus = _consensus(store, iri)
     by_direction: dict[str, list[BriefingFactor]] = {"enabler": [], "barrier": []}
-    for row in select(store, "briefing_factor_counts", innovation=iri):
-        factor_iri, direction = row["factor"], code(row["direction"])
-        uncounted = {reason: int(row[_reason_column(reason)]) for reason in REASONS
-                     if int(row[_reason_column(reason)])}
-        result = consensus.get((factor_iri, direction))
-        by_direction[direction].append(BriefingFactor(
-            refs.factor_ref(store, factor_iri), refs.placement_of(store, factor_iri)[0], direction,
-            int(row["findings"]), int(row["sources"]), int(row["studies"]), uncounted,
-            result, _consensus_note(result), []))
+    for factor_iri, tally in innovation_tallies(store, iri).items():
+        for direction, items in by_direction.items():
+            counts = tally.of_direction(direction)
+            if not counts.findings:
+                continue
+            result = consensus.get((factor_iri, direction))
+            items.append(BriefingFactor(
+                refs.factor_ref(store, factor_iri), refs.placement_of(store, factor_iri)[0], direction,
+                counts.findings, counts.sources, tally.studies[direction], {}, result,
+                _consensus_note(result), []))
     for items in by_direction.values():
         items.sort(key=_strength)
     return by_direction
 
 
+def _with_uncounted(store: GraphStore, iri: str, shown: list[BriefingFactor]) -> list[BriefingFactor]:
+    """The factors ``shown`` with their findings the consensus rule does not count, by reason: one query
+    bound to the innovation and those factors (briefing_uncounted.rq)."""
+    if not shown:
+        return shown
+    uncounted: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    factors = tuple(sorted({item.factor.iri for item in shown}))
+    for row in select(store, "briefing_uncounted", innovation=iri, factor=factors):
+        uncounted[(row["factor"], code(row["direction"]))][row["reason"]] = int(row["findings"])
+    return [replace(item, uncounted={reason: found for reason in REASONS
+                                     if (found := uncounted[(item.factor.iri, item.direction)].get(reason))})
+            for item in shown]
+
+
 def _with_strategies(store: GraphStore, barrier: BriefingFactor) -> BriefingFactor:
-    return BriefingFactor(**{**barrier.__dict__, "strategies": _strategies(store, barrier.factor.iri)})
+    return replace(barrier, strategies=_strategies(store, barrier.factor.iri))
 
 
 def _sources(store: GraphStore, cited: list[SourceRef]) -> list[BriefingSource]:
@@ -228,6 +239,7 @@ def briefing(store: GraphStore, id: str) -> Briefing:
     detail = innovation(store, id)
     factors = _factors(store, detail.iri)
     enablers, barriers = factors["enabler"], factors["barrier"]
+    shown = _with_uncounted(store, detail.iri, enablers[:SHOWN] + barriers[:SHOWN])
     gaps = innovation_gaps(store, detail.iri, detail.label)
     return Briefing(
         innovation=Ref(detail.id, detail.iri, detail.label), kind_label=detail.kind_label,
@@ -235,8 +247,9 @@ def briefing(store: GraphStore, id: str) -> Briefing:
         factor_count=detail.factor_count, strength_rule=STRENGTH_RULE,
         consensus_rule=_rule(str(CONSENSUS_RULE), CONSENSUS_RULE_VERSION),
         confidence_rule=_rule(str(confidence_rule.CONFIDENCE_RULE), confidence_rule.CONFIDENCE_RULE_VERSION),
-        enablers=enablers[:SHOWN], enablers_not_shown=max(0, len(enablers) - SHOWN),
-        barriers=[_with_strategies(store, b) for b in barriers[:SHOWN]],
+        enablers=[item for item in shown if item.direction == "enabler"],
+        enablers_not_shown=max(0, len(enablers) - SHOWN),
+        barriers=[_with_strategies(store, item) for item in shown if item.direction == "barrier"],
         barriers_not_shown=max(0, len(barriers) - SHOWN), strategy_caveat=CAVEAT,
         evidenced_subdomains=gaps.evidenced_subdomains, gaps=gaps.missing,
         sources=_sources(store, detail.sources),

@@ -25,7 +25,6 @@ from carekg.services.innovations import (
     FindingsPerFactorField,
     check_findings_per_factor,
     factor_pages,
-    merged,
 )
 from carekg.services.refs import Concept, Counts, Ref, concept_of, concept_rows, factor_mappings
 from carekg.services.rows import notation_key
@@ -124,7 +123,8 @@ def innovation_cfir_profile(store: GraphStore, id: str, direction: str | None = 
     """The innovation's findings grouped by CFIR 2.0 domain and construct (filters and
     ``findings_per_factor`` as for innovation_profile; ``domain`` is a CFIR domain, construct or
     sub-construct code and keeps the findings whose factors match a concept within it, and only those
-    mappings). As the NASSS profile, the counts are aggregated by the engine and at most
+    mappings). As the NASSS profile, the counts are the rules' tallies (or, filtered, aggregated by the
+    engine) and at most
     ``findings_per_factor`` findings read per factor; the crosswalk and the concept tree are the
     ontology's, cached per version."""
     check_findings_per_factor(findings_per_factor)
@@ -136,7 +136,7 @@ def innovation_cfir_profile(store: GraphStore, id: str, direction: str | None = 
     # construct IRI -> (factor's evidence, match, matched concept IRI) for every mapping in scope
     placed: dict[str, list[tuple[FactorEvidence, str, str]]] = defaultdict(list)
     not_mapped = []
-    for factor_iri in pages.tallies:
+    for factor_iri in pages.counts:
         listed = pages.listed(factor_iri)
         factor_mappings_in_scope = cfir_mappings(store, factor_iri, scope)
         if not factor_mappings_in_scope:
@@ -148,7 +148,7 @@ def innovation_cfir_profile(store: GraphStore, id: str, direction: str | None = 
 
     def counts_of_factors(factor_iris: Iterable[str]) -> Counts:
         """Each factor once: a factor mapped to a construct and its sub-construct sits there twice."""
-        return merged(pages.tallies[factor_iri] for factor_iri in set(factor_iris)).counts
+        return pages.counted(factor_iris)
 
     constructs_by_domain: dict[str, list[CfirConstructProfile]] = defaultdict(list)
     for construct_iri, construct_mappings in placed.items():
@@ -174,7 +174,7 @@ def innovation_cfir_profile(store: GraphStore, id: str, direction: str | None = 
             counts_of_factors(f.factor.iri for c in constructs for f in c.factors), constructs))
     domains.sort(key=lambda d: notation_key(d.code))
     not_mapped.sort(key=lambda f: (-f.counts.findings, f.factor.label.lower()))
-    return CfirProfile(pages.innovation, "cfir", pages.filters, counts_of_factors(pages.tallies),
-                       len(pages.tallies), domains,
+    return CfirProfile(pages.innovation, "cfir", pages.filters, counts_of_factors(pages.counts),
+                       len(pages.counts), domains,
                        NotMappedToCfir(NOT_MAPPED_LABEL, counts_of_factors(f.factor.iri for f in not_mapped),
                                        not_mapped), findings_per_factor)

@@ -1,6 +1,6 @@
 """Innovations' profiles side by side (two to six of them), with the factors shared by all, by some,
-and unique to one. Each innovation's findings come from the queries bound to it, so the cost grows with
-their evidence, not the graph."""
+and unique to one. Each innovation's counts per factor are what the rules tallied (carekg.tallies), read by a
+query bound to it: the cost grows with its factors, not its findings."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Annotated
 from pydantic import Field
 
 from carekg.services.answer_cache import cached
+from carekg.services.counts import innovation_tallies
 from carekg.services.errors import InvalidArgument
-from carekg.services.innovations import factor_tallies, one_innovation_row
+from carekg.services.innovations import one_innovation_row
 from carekg.services.refs import Concept, Counts, Ref, factor_ref, placement_of
 from carekg.services.rows import notation_key
 from carekg.store.base import GraphStore
@@ -81,9 +82,8 @@ def _compare(store: GraphStore, ids: tuple[str, ...]) -> Comparison:
     for id in distinct:
         iri, row = one_innovation_row(store, id)
         innovations.append(Ref(id, iri, row["label"]))
-    # Counted per factor by the engine: a skewed innovation's 12,000 findings are never read one by one.
-    tallies = {innovation.iri: factor_tallies(store, set(), {"innovation": innovation.iri})
-               for innovation in innovations}
+    # What the rules tallied per factor: a skewed innovation's 12,000 findings are not read, nor counted.
+    tallies = {innovation.iri: innovation_tallies(store, innovation.iri) for innovation in innovations}
     factor_iris = {factor for by_factor in tallies.values() for factor in by_factor}
     rows = []
     for factor_iri in factor_iris:

@@ -1,6 +1,7 @@
 """The evidence counts pages show, read from what the rules materialised at load time (carekg.rules:
-ckg:findingCount and the others, per innovation, factor, source and framework concept) instead of
-counted from every finding per request. A write recomputes them with the other rules."""
+ckg:findingCount and the others, per innovation, factor, source and framework concept; and the tallies of
+an innovation's findings per factor, carekg.tallies) instead of counted from every finding per request.
+A write keeps them current with the other rules."""
 
 from __future__ import annotations
 
@@ -66,3 +67,47 @@ class Tally:
         by_direction = self.directions
         return Counts(self.findings, len(self.sources), by_direction["enabler"], by_direction["barrier"],
                       by_direction["mixed"])
+
+
+@dataclass(frozen=True)
+class FactorTally:
+    """An innovation's evidence on one factor as the rules tallied it (carekg.tallies): its counts over
+    every direction, and per direction (``enabler``, ``barrier``, ``mixed``) the distinct sources and,
+    for enablers and barriers, the independent studies counted as the consensus rule counts them."""
+
+    counts: Counts
+    sources: dict[str, int]
+    studies: dict[str, int]
+    #: its sources that report another factor of the innovation too (read when asked for)
+    shared: frozenset[str] = frozenset()
+
+    def of_direction(self, direction: str | None) -> Counts:
+        """The counts of the findings of one direction (code), or of every direction for None."""
+        if direction is None:
+            return self.counts
+        findings = getattr(self.counts, direction)
+        return Counts(findings, self.sources[direction], *(findings if d == direction else 0
+                                                           for d in ("enabler", "barrier", "mixed")))
+
+
+def innovation_tallies(store: GraphStore, iri: str, shared: bool = False) -> dict[str, FactorTally]:
+    """Factor IRI -> innovation ``iri``'s tally on it, for every factor it has findings about: one read of
+    what the rules materialised (api_innovation_tallies.rq), no finding read; with ``shared``, the tallies'
+    shared sources too (api_innovation_shared_sources.rq), for the distinct sources of a set of factors
+    (carekg.tallies.distinct_sources)."""
+    sharing: dict[str, set[str]] = defaultdict(set)
+    for row in select(store, "api_innovation_shared_sources", innovation=iri) if shared else ():
+        sharing[row["factor"]].add(row["source"])
+    tallies = {}
+    for row in select(store, "api_innovation_tallies", innovation=iri):
+        def number(column: str) -> int:
+            return as_int(row.get(column)) or 0  # noqa: B023 (used at once)
+
+        tallies[row["factor"]] = FactorTally(
+            Counts(number("findings"), number("sources"), number("enablers"), number("barriers"),
+                   number("mixed")),
+            {"enabler": number("enablerSources"), "barrier": number("barrierSources"),
+             "mixed": number("mixedSources")},
+            {"enabler": number("enablerStudies"), "barrier": number("barrierStudies")},
+            frozenset(sharing.get(row["factor"], ())))
+    return tallies

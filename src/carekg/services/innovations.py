@@ -15,7 +15,7 @@ from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.services.answer_cache import cached
-from carekg.services.counts import EvidenceCounts, Tally, counts_by_kind, counts_of
+from carekg.services.counts import EvidenceCounts, Tally, counts_by_kind, counts_of, innovation_tallies
 from carekg.services.errors import InvalidArgument, NotFound, check_choice
 from carekg.services.evidence import Evidence, Involvement, evidence_of, involvements_of
 from carekg.services.findings import kept_lines
@@ -40,6 +40,7 @@ from carekg.services.rows import as_int, notation_key, select
 from carekg.services.sources import newest_first
 from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, code, code_or_none
 from carekg.store.base import GraphStore, Row, Value
+from carekg.tallies import distinct_sources
 
 #: The most findings a profile lists per factor unless asked otherwise: above the curated data's largest
 #: (6 findings of one innovation about one factor), so every curated profile lists them all; a generated
@@ -240,13 +241,12 @@ def _domain_matcher(store: GraphStore, domain: str | None) -> Placement:
     return lambda subdomain, dom: wanted in {subdomain.code if subdomain else None, dom.code if dom else None}
 
 
-def _group_by_placement(store: GraphStore, tallies: dict[str, Tally],
-                        listed: Callable[[str], FactorEvidence]) -> list[DomainProfile]:
-    """Factors grouped by NASSS domain and sub-domain, in notation order, counted from ``tallies``
-    (factor IRI -> its findings' tally) and listed by ``listed``."""
+def _group_by_placement(store: GraphStore, pages: FactorPages) -> list[DomainProfile]:
+    """The profile's factors grouped by NASSS domain and sub-domain, in notation order, each group counted
+    by ``pages.counted`` and each factor listed by ``pages.listed``."""
     tree: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     concepts: dict[str, Concept] = {}
-    for factor_iri in tallies:
+    for factor_iri in pages.counts:
         subdomain, domain = placement_of(store, factor_iri)
         if subdomain is None or domain is None:
             continue
@@ -258,19 +258,16 @@ def _group_by_placement(store: GraphStore, tallies: dict[str, Tally],
 
     domains = []
     for domain_iri, subdomains in in_notation_order(tree):
-        subdomain_profiles, domain_tally = [], Tally()
+        subdomain_profiles = []
         for subdomain_iri, factor_iris in in_notation_order(subdomains):
-            subdomain_tally = Tally()
-            for factor_iri in factor_iris:
-                subdomain_tally.merge(tallies[factor_iri])
-            domain_tally.merge(subdomain_tally)
-            factor_evidence = sorted((listed(factor_iri) for factor_iri in factor_iris),
+            factor_evidence = sorted((pages.listed(factor_iri) for factor_iri in factor_iris),
                                      key=lambda f: (-f.counts.findings, f.factor.label.lower()))
             sub = concepts[subdomain_iri]
             subdomain_profiles.append(SubdomainProfile(sub.id, sub.iri, sub.code, sub.label,
-                                                       subdomain_tally.counts, factor_evidence))
+                                                       pages.counted(factor_iris), factor_evidence))
         dom = concepts[domain_iri]
-        domains.append(DomainProfile(dom.id, dom.iri, dom.code, dom.label, domain_tally.counts,
+        every = [factor_iri for factor_iris in subdomains.values() for factor_iri in factor_iris]
+        domains.append(DomainProfile(dom.id, dom.iri, dom.code, dom.label, pages.counted(every),
                                      subdomain_profiles))
     return domains
 
@@ -312,9 +309,8 @@ def innovation_profile(store: GraphStore, id: str, direction: str | None = None,
     in_domain = _domain_matcher(store, domain)
     pages = factor_pages(store, id, lambda factor_iri: in_domain(*placement_of(store, factor_iri)),
                          direction, domain, provenance, design, findings_per_factor)
-    return InnovationProfile(pages.innovation, pages.filters, merged(pages.tallies.values()).counts,
-                             len(pages.tallies), _group_by_placement(store, pages.tallies, pages.listed),
-                             findings_per_factor)
+    return InnovationProfile(pages.innovation, pages.filters, pages.counted(pages.counts), len(pages.counts),
+                             _group_by_placement(store, pages), findings_per_factor)
 
 
 def check_findings_per_factor(findings_per_factor: int) -> None:
@@ -323,54 +319,80 @@ def check_findings_per_factor(findings_per_factor: int) -> None:
                               f"got {findings_per_factor}")
 
 
-def merged(tallies: Iterable[Tally]) -> Tally:
-    """One tally of several factors' (each finding is about one factor, so none is counted twice)."""
-    total = Tally()
-    for tally in tallies:
-        total.merge(tally)
-    return total
-
-
 @dataclass(frozen=True)
 class FactorPages:
     """What every framework's profile starts from: the innovation, the filters given, each kept factor's
-    tally, and ``listed``, giving a factor's FactorEvidence (its page of findings and the rest's link)."""
+    counts, ``sources_of`` (the distinct sources of a set of kept factors' findings) and ``listed``,
+    giving a factor's FactorEvidence (its page of findings and the rest's link)."""
 
     innovation: Ref
     filters: dict[str, str]
-    tallies: dict[str, Tally]
+    counts: dict[str, Counts]
+    sources_of: Callable[[Iterable[str]], int]
     listed: Callable[[str], FactorEvidence]
+
+    def counted(self, factor_iris: Iterable[str]) -> Counts:
+        """The counts of a set of the kept factors' findings (each finding names one factor; a factor given
+        twice counts once)."""
+        factors = set(factor_iris)
+        chosen = [self.counts[factor_iri] for factor_iri in factors]
+
+        def total(direction: str) -> int:
+            return sum(getattr(c, direction) for c in chosen)
+
+        return Counts(total("findings"), self.sources_of(factors), total("enabler"), total("barrier"),
+                      total("mixed"))
+
+
+def _factor_counts(store: GraphStore, iri: str, factor_kept: Callable[[str], bool], direction: str | None,
+                   tags: set[str], bindings: dict[str, Value]
+                   ) -> tuple[dict[str, Counts], Callable[[Iterable[str]], int]]:
+    """The kept factors' counts, and the distinct sources of a set of them. Without filters on the
+    findings, from the tallies the rules materialised (no finding read: an innovation with 12,000 findings
+    reads a row per factor and its shared sources); filtered by direction, provenance or design, counted by
+    the engine per factor and source (api_innovation_factor_counts.rq)."""
+    if direction is None and not tags:
+        tallied = {factor_iri: tally for factor_iri, tally in
+                   innovation_tallies(store, iri, shared=True).items() if factor_kept(factor_iri)}
+        sources = {factor_iri: tally.counts.sources for factor_iri, tally in tallied.items()}
+        shared = {factor_iri: tally.shared for factor_iri, tally in tallied.items()}
+        return ({factor_iri: tally.counts for factor_iri, tally in tallied.items()},
+                lambda factor_iris: distinct_sources(sources, shared, factor_iris))
+    counted = {factor_iri: tally for factor_iri, tally in factor_tallies(store, tags, bindings).items()
+               if factor_kept(factor_iri)}
+    return ({factor_iri: tally.counts for factor_iri, tally in counted.items()},
+            lambda factor_iris: len({source for factor_iri in factor_iris
+                                     for source in counted[factor_iri].sources}))
 
 
 def factor_pages(store: GraphStore, id: str, factor_kept: Callable[[str], bool], direction: str | None,
                  domain: str | None, provenance: str | None, design: str | None,
                  findings_per_factor: int) -> FactorPages:
     """The innovation's findings counted per factor (the factors that pass ``factor_kept``, the
-    framework's domain test on the factor IRI) by one aggregate query, and at most ``findings_per_factor``
+    framework's domain test on the factor IRI; :func:`_factor_counts`), and at most ``findings_per_factor``
     of each kept factor's findings read, by a page query per factor cut by the engine."""
     check_findings_per_factor(findings_per_factor)
     iri, row = one_innovation_row(store, id)
     tags, bindings, filters = _profile_filters(iri, direction, domain, provenance, design)
-    tallies = {factor_iri: tally for factor_iri, tally in factor_tallies(store, tags, bindings).items()
-               if factor_kept(factor_iri)}
-    light = {"light"} if sum(tally.findings for tally in tallies.values()) <= LIGHT_INNOVATION else set()
+    counts, sources_of = _factor_counts(store, iri, factor_kept, direction, tags, bindings)
+    light = {"light"} if sum(c.findings for c in counts.values()) <= LIGHT_INNOVATION else set()
     page = (kept_lines(load_query("api_innovation_factor_page"), tags | light)
             + f"\nLIMIT {int(findings_per_factor)}")
     listed_iris = {factor_iri: tuple(sorted(found["finding"] for found in
                                             store.select(page, {**bindings, "factor": factor_iri})))
-                   for factor_iri in tallies} if findings_per_factor else {}
+                   for factor_iri in counts} if findings_per_factor else {}
     every_listed = tuple(finding for iris in listed_iris.values() for finding in iris)
     by_iri = {e.iri: e for e in _listed_evidence(store, iri, row["label"], every_listed)}
     query = {"innovation": id, **{name: value for name, value in filters.items() if name != "domain"}}
 
     def listed(factor_iri: str) -> FactorEvidence:
         findings = [by_iri[i] for i in listed_iris.get(factor_iri, ()) if i in by_iri]
-        counts = tallies[factor_iri].counts
+        factor_counts = counts[factor_iri]
         url = "/findings?" + urlencode({**query, "factor": slug_of(factor_iri)})
-        return FactorEvidence(factor_ref(store, factor_iri), counts.effect, counts, findings,
-                              counts.findings - len(findings), url)
+        return FactorEvidence(factor_ref(store, factor_iri), factor_counts.effect, factor_counts, findings,
+                              factor_counts.findings - len(findings), url)
 
-    return FactorPages(Ref(id, iri, row["label"]), filters, tallies, listed)
+    return FactorPages(Ref(id, iri, row["label"]), filters, counts, sources_of, listed)
 
 
 def factor_tallies(store: GraphStore, tags: set[str], bindings: dict[str, Value]) -> dict[str, Tally]:
