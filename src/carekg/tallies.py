@@ -13,8 +13,9 @@ the innovation's factors (a profile's sub-domain or construct) are exact without
 (:func:`distinct_sources`).
 
 A write recomputes the tallies of the pairs it can change (``rule_affected_tally_pairs.rq``, asked
-before and after the change: a finding moved to another factor or innovation changes both pairs), bound
-to those pairs; tests/test_incremental.py proves the result equal to a full load's.
+before and after the change: a finding moved to another factor or innovation changes both pairs): the
+rules run unchanged on those pairs' part of the graph (``rule_tally_part.rq``) in a scratch store;
+tests/test_incremental.py and tests/test_tallies.py prove the result equal to a full load's.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from carekg.ids import GRAPH_INFERRED, innovation_factor_tally
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.store.base import GraphStore
-from carekg.store.binding import iri_values
+from carekg.store.binding import bind_keys, iri_values
+from carekg.store.oxigraph_store import OxigraphStore
 
 RULE_QUERY = "rule_innovation_factor_tallies"
 SHARED_QUERY = "rule_innovation_factor_shared_sources"
 RULE_QUERIES = (RULE_QUERY, SHARED_QUERY)
+PART_QUERY, STATEMENTS_QUERY = "rule_tally_part", "rule_tally_statements"
 AFFECTED_QUERY = "rule_affected_tally_pairs"
 #: A column of the rule -> its predicate on the tally.
 TALLY_PREDICATES = {
@@ -97,7 +100,16 @@ def recompute(store: GraphStore, pairs: frozenset[Pair]) -> tuple[list[str], Gra
     nodes = iri_values(str(innovation_factor_tally(i, f)) for i, f in pairs)
     graph = f"GRAPH <{GRAPH_INFERRED}> {{ ?tally ?p ?o }}"
     forget = [f"DELETE {{ {graph} }} WHERE {{ VALUES ?tally {{ {nodes} }} {graph} }}"]
+    # The rules run unchanged on the pairs' part of the graph, copied into a scratch store: bound on the
+    # store itself, the counting fragment's per-source table would read every source of the graph.
+    scratch = OxigraphStore()
+    part = store.select(load_query(PART_QUERY), {"innovation": tuple(sorted({i for i, _ in pairs})),
+                                                 "factor": tuple(sorted({f for _, f in pairs}))})
+    read = {row[column] for row in part for column in ("finding", "source")}
+    if read:
+        query = bind_keys(load_query(STATEMENTS_QUERY), "node", read)
+        scratch.add_ntriples(store.run(query, "application/n-triples").body)
     results = Graph()
-    for triple in tally_triples(store, pairs):
+    for triple in tally_triples(scratch, pairs):
         results.add(triple)
     return forget, results
