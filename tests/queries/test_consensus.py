@@ -167,11 +167,15 @@ def test_the_review_is_never_evidence_for_itself(store, evidence):
 
 def test_the_rule_and_the_gap_map_count_with_one_definition():
     """consensus.rq and the rule materialising the map's cells take what counts from
-    fragments/counted_finding.rq, consensus_evidence.rq and the /findings filter what an independent
-    study is from the fragment that one includes (fragments/independent_study_finding.rq); every
-    INCLUDE line is replaced when a query is loaded, a fragment's own included."""
+    fragments/counted_finding.rq, consensus_evidence.rq, the /findings rows and the rule materialising
+    the /findings filter's ckg:fromIndependentStudy what an independent study is from the fragment that
+    one includes (fragments/independent_study_finding.rq); every INCLUDE line is replaced when a query
+    is loaded, a fragment's own included."""
     fragment = "FILTER NOT EXISTS { ?source ckg:isFoundingReview true }"
-    for name in ("consensus", "rule_map_cells", "consensus_evidence", "api_findings_rows"):
+    for name in ("consensus", "rule_map_cells", "consensus_evidence", "api_findings_rows",
+                 "rule_independent_findings"):
         assert load_query(name).count(fragment) == 1, name
-    assert load_query("api_findings_match").count(fragment) == 2  # independent=true, and its MINUS
+    # the filter reads what rule_independent_findings.rq materialised, judging nothing itself
+    assert load_query("api_findings_match").count(fragment) == 0
+    assert "ckg:fromIndependentStudy" in load_query("api_findings_match")
     assert not [name for name in query_names() if re.search(r"^\s*INCLUDE\b", load_query(name), re.MULTILINE)]
