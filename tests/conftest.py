@@ -32,3 +32,12 @@ def synthetic_store(tmp_path_factory):
     memory = OxigraphStore(None)
     load(memory, DatasetFiles.discover(data=[out]), reasoner=False)
     return memory
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """A generated graph of 20,000 triples (seed 7) as an N-Triples file, for tests that load it and
+    write to it (tests/test_incremental.py, tests/test_tallies.py)."""
+    path = tmp_path_factory.mktemp("generated") / "20k.nt"
+    generate(20_000, path, seed=7)
+    return path

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import contextlib
 
-import pytest
-
-from carekg.generate import generate
 from carekg.ids import FINDING, GRAPH_INFERRED
 from carekg.incremental import consensus_candidates
 from carekg.loader import DatasetFiles, load
@@ -91,12 +88,6 @@ def test_incremental_rules_equal_a_full_load_on_the_curated_data(tmp_path):
     assert any(b"EnablerFinding" in line and b"t-alpha-1" in line for line in seen[0])
     assert not any(b"EnablerFinding" in line and b"t-alpha-1" in line for line in seen[2])
 
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    path = tmp_path_factory.mktemp("generated") / "20k.nt"
-    generate(20_000, path, seed=7)
-    return path
 
 
 def test_incremental_rules_equal_a_full_load_on_a_generated_graph(tmp_path, generated):

@@ -8,9 +8,6 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 
-import pytest
-
-from carekg.generate import generate
 from carekg.ids import innovation_factor_tally
 from carekg.loader import DatasetFiles, load
 from carekg.queries import load_query
@@ -107,12 +104,6 @@ def test_the_distinct_sources_of_any_set_of_factors_come_from_the_tallies(store)
             checked += len(chosen) > 1 and got < sum(mine[f]["sources"] for f in chosen)
     assert checked  # some sets have a source reporting several of their factors
 
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    path = tmp_path_factory.mktemp("generated") / "20k.nt"
-    generate(20_000, path, seed=7)
-    return path
 
 
 def test_a_write_keeps_the_tallies_through_the_first_and_last_finding_of_a_pair(tmp_path, generated):
