@@ -4,13 +4,19 @@ GET /findings query that gives every one, on a generated graph whose factors exc
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from carekg import services
+from carekg.loader import DatasetFiles, load
 from carekg.services.consensus import factor_consensus
 from carekg.services.evidence import evidence_about
 from carekg.services.refs import Counts
 from carekg.services.rows import group_by
+from carekg.store import get_store
+from carekg.writes import EvidenceWriter
+from tests.test_incremental import CKG, finding
 
 CAP, LISTED = 2, 3
 
@@ -69,3 +75,22 @@ def test_a_factors_consensus_is_the_consensus_tables_share(store):
     assert sum(1 for iri in factors if factor_consensus(store, iri)) > 3
     for iri in factors:
         assert factor_consensus(store, iri) == [c for c in every if c.factor.iri == iri], iri
+
+
+def test_a_write_shows_on_the_factors_page_through_its_tally(tmp_path, generated):
+    """The page reads the tallies the rules keep: a finding about an innovation the factor had none on
+    adds that innovation, counted, and leaves the other innovations' counts as they were."""
+    folder = tmp_path / "submissions"
+    store = get_store("memory:")
+    load(store, DatasetFiles.discover(data=[generated], submissions_dir=folder), reasoner=False)
+    id = _busiest_factor(store)
+    before = services.factor(store, id)
+    counted = {i.innovation.iri for i in before.innovations}
+    innovation = next(i for i in services.list_innovations(store) if i.iri not in counted)
+    source = store.select(f"SELECT ?s WHERE {{ ?s <{CKG}sourceType> ?type }} ORDER BY ?s LIMIT 1")[0]["s"]
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), folder, data=[generated], reasoner=False)
+    writer.submit("page", finding("t-page-1", before.iri, innovation.iri, source).encode(), "text/turtle",
+                  "tester")
+    after = {i.innovation.iri: i.counts for i in services.factor(store, id).innovations}
+    assert after.pop(innovation.iri) == Counts(1, 1, enabler=1)
+    assert after == {i.innovation.iri: i.counts for i in before.innovations}

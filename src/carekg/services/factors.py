@@ -3,7 +3,6 @@ supports or hinders, general findings, consensus)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
@@ -15,7 +14,7 @@ from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.services.answer_cache import cached
 from carekg.services.consensus import ConsensusFinding, factor_consensus
-from carekg.services.counts import EvidenceCounts, Tally, counts_by_kind, counts_of
+from carekg.services.counts import EvidenceCounts, counts_by_kind, counts_of
 from carekg.services.errors import InvalidArgument, NotFound
 from carekg.services.evidence import Evidence, evidence_of
 from carekg.services.refs import (
@@ -34,8 +33,8 @@ from carekg.services.refs import (
     source_ref_of,
     term_labels,
 )
-from carekg.services.rows import group_by, select
-from carekg.services.vocabulary import code, code_or_none
+from carekg.services.rows import as_int, group_by, select
+from carekg.services.vocabulary import code_or_none
 from carekg.store.base import GraphStore, Row
 
 
@@ -144,25 +143,22 @@ def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_P
     cfir = [ConceptMatch(matched, match)
             for match, concept in factor_mappings(store).get(iri, [])
             if match != "broader" and (matched := concept_of(concepts, concept)) is not None]
-    tallies: dict[str | None, Tally] = defaultdict(Tally)
-    for counted in select(store, "api_factor_innovation_counts", factor=iri):
-        tallies[counted.get("innovation")].add(code(counted["direction"]), counted["source"],
-                                               int(counted["findings"]))
+    tallies = _factor_tallies(store, iri)
     # Most findings first, then by label: the order the page lists them in.
     ranked = sorted((i for i in tallies if i is not None),
                     key=lambda i: (-tallies[i].findings, innovation_ref(store, i).label.lower()))
-    listing: dict[str | None, Tally] = {i: tallies[i] for i in ranked[:innovations_with_findings]}
+    listing: dict[str | None, Counts] = {i: tallies[i] for i in ranked[:innovations_with_findings]}
     if None in tallies:
         listing[None] = tallies[None]
     listed = _listed_findings(store, iri, listing, findings_per_innovation)
     evidence = _evidence_of(store, iri, listed)
     by_innovation = group_by(evidence, lambda e: e.innovation.iri if e.innovation else None)
 
-    def for_innovation(innovation_iri: str, tally: Tally) -> FactorForInnovation:
+    def for_innovation(innovation_iri: str, tally: Counts) -> FactorForInnovation:
         findings = by_innovation.get(innovation_iri, [])
         url = "/findings?" + urlencode({"innovation": slug_of(innovation_iri), "factor": id})
-        return FactorForInnovation(innovation_ref(store, innovation_iri), tally.counts.effect, tally.counts,
-                                   findings, tally.findings - len(findings), url)
+        return FactorForInnovation(innovation_ref(store, innovation_iri), tally.effect, tally, findings,
+                                   tally.findings - len(findings), url)
 
     per_innovation = [for_innovation(innovation_iri, tallies[innovation_iri]) for innovation_iri in ranked]
     general = [e for e in evidence if e.innovation is None]
@@ -176,7 +172,23 @@ def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_P
     )
 
 
-def _listed_findings(store: GraphStore, iri: str, tallies: dict[str | None, Tally],
+def _factor_tallies(store: GraphStore, iri: str) -> dict[str | None, Counts]:
+    """Innovation IRI -> the counts of factor ``iri``'s findings about it, as the rules tallied them
+    (api_factor_tallies.rq), and None -> those of its findings about innovations in general, if any
+    (api_factor_general_counts.rq): only the general findings are read."""
+    def counts(row: Row) -> Counts:
+        return Counts(*(as_int(row.get(column)) or 0
+                        for column in ("findings", "sources", "enablers", "barriers", "mixed")))
+
+    tallies: dict[str | None, Counts] = {row["innovation"]: counts(row)
+                                         for row in select(store, "api_factor_tallies", factor=iri)}
+    for row in select(store, "api_factor_general_counts", factor=iri):
+        if (general := counts(row)).findings:
+            tallies[None] = general
+    return tallies
+
+
+def _listed_findings(store: GraphStore, iri: str, tallies: dict[str | None, Counts],
                      cap: int) -> tuple[str, ...]:
     """The findings a factor's page lists, chosen by the engine: every finding of the innovations with at
     most ``cap`` (one query), the first ``cap`` of each other innovation and of the general findings (a
