@@ -88,6 +88,7 @@ from carekg.services.innovations import (
                                          innovation,
                                          innovation_profile,
                                          list_innovations,
+                                         most_evidenced_innovations,
 )
 from carekg.services.ontology import OntologyDocument, Term, ontology, ontology_rdf
 from carekg.services.organisations import (
@@ -95,6 +96,7 @@ from carekg.services.organisations import (
                                          OrganisationSummary,
                                          RolesForInnovation,
                                          list_organisations,
+                                         most_involved_organisations,
                                          organisation,
 )
 from carekg.services.overview import Overview, overview
@@ -143,7 +145,7 @@ __all__ = [
     "SourceRef", "SourceSummary", "Statement", "SubdomainGap", "SubdomainProfile", "Taxonomy", "Term", "code",
     "compare", "consensus", "consensus_rdf", "describe", "export_dataset", "factor", "findings_csv", "gaps",
     "gaps_page", "innovation", "innovation_gaps", "innovation_profile", "jsonld_context", "list_factors",
-    "list_innovations", "list_organisations",
+    "list_innovations", "list_organisations", "most_evidenced_innovations", "most_involved_organisations",
     "list_studies", "ontology", "ontology_rdf", "organisation", "overview", "require_resource", "resource",
     "resource_iri", "studies_page", "study", "taxonomy", "void_description",
 ]

@@ -15,7 +15,14 @@ from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.services.answer_cache import cached
-from carekg.services.counts import EvidenceCounts, Tally, counts_by_kind, counts_of, innovation_tallies
+from carekg.services.counts import (
+    EvidenceCounts,
+    Tally,
+    counts_by_kind,
+    counts_of,
+    counts_of_row,
+    innovation_tallies,
+)
 from carekg.services.errors import InvalidArgument, NotFound, check_choice
 from carekg.services.evidence import Evidence, Involvement, evidence_of, involvements_of
 from carekg.services.findings import kept_lines
@@ -36,7 +43,7 @@ from carekg.services.refs import (
     source_ref_of,
     term_labels,
 )
-from carekg.services.rows import as_int, notation_key, select
+from carekg.services.rows import as_int, notation_key, select, select_page
 from carekg.services.sources import newest_first
 from carekg.services.vocabulary import DESIGNS, DIRECTIONS, PROVENANCE_KINDS, code, code_or_none
 from carekg.store.base import GraphStore, Row, Value
@@ -160,6 +167,22 @@ def list_innovations(store: GraphStore) -> list[InnovationSummary]:
     for iri, row in innovation_rows(store).items():
         found = counts.get(iri, EvidenceCounts())
         summary = _innovation_summary(store, iri, row, found.counts, found.factors)
+        summaries.append(InnovationSummary(**summary))
+    return summaries
+
+
+@cached
+def most_evidenced_innovations(store: GraphStore, limit: int) -> list[InnovationSummary]:
+    """The ``limit`` innovations with most findings (the materialised counts; the engine sorts and cuts),
+    by label, for the home page: a large graph holds hundreds (GET /innovations pages through them all)."""
+    rows = select_page(store, "api_innovations_most_findings", limit, 0)
+    iris = tuple(row["innovation"] for row in rows)
+    counts = {row["subject"]: counts_of_row(row)
+              for row in store.select(load_query("api_evidence_counts"), {"subject": iris})} if iris else {}
+    summaries = []
+    for row in sorted(rows, key=lambda row: row["label"].lower()):
+        found = counts.get(row["innovation"], EvidenceCounts())
+        summary = _innovation_summary(store, row["innovation"], row, found.counts, found.factors)
         summaries.append(InnovationSummary(**summary))
     return summaries
 

@@ -12,7 +12,7 @@ from carekg.services.answer_cache import cached
 from carekg.services.errors import NotFound
 from carekg.services.evidence import Involvement, involvements_of
 from carekg.services.refs import Ref, iri_of, label_of, organisation_rows, resource_iri, term_labels
-from carekg.services.rows import as_int, group_by, select, split_lines
+from carekg.services.rows import as_int, group_by, select, select_page, split_lines
 from carekg.services.vocabulary import code, code_or_none
 from carekg.store.base import GraphStore, Row
 
@@ -54,6 +54,15 @@ def list_organisations(store: GraphStore) -> list[OrganisationSummary]:
     roles = {row["organisation"]: row for row in select(store, "api_organisation_roles")}
     return [OrganisationSummary(**_organisation_summary(store, iri, row, roles.get(iri, {})))
             for iri, row in organisation_rows(store).items()]
+
+
+@cached
+def most_involved_organisations(store: GraphStore, limit: int) -> list[OrganisationSummary]:
+    """The ``limit`` organisations involved in most innovations (the engine counts, sorts and cuts), by
+    name, for the home page: a large graph holds hundreds (GET /organisations pages through them all)."""
+    rows = select_page(store, "api_organisations_most_involved", limit, 0)
+    return [OrganisationSummary(**_organisation_summary(store, row["organisation"], row, row))
+            for row in sorted(rows, key=lambda row: row["label"].lower())]
 
 
 @cached

@@ -149,6 +149,37 @@ def test_home_lists_the_newest_studies_and_links_the_rest(client, store, monkeyp
     assert f"The newest 3 of {sources}" in client.get("/", params={"fewer": "1"}, headers=HTML).text
 
 
+def test_home_lists_the_innovations_and_organisations_with_most_and_links_all(client, store, monkeypatch):
+    """A large graph holds hundreds of innovations and organisations: the home page lists the HOME_LISTED
+    innovations with most findings and organisations in most innovations, and links the paged lists;
+    the curated data has fewer, so every one is listed."""
+    from api.routes import pages
+
+    innovations = services.list_innovations(store)
+    organisations = services.list_organisations(store)
+    home = page(client, "/")
+    assert {"/innovations", "/organisations"} <= set(home.links)
+    linked = {href for href in home.links if href.startswith("/doc/organisation/")}
+    assert len(linked) == len(organisations) > 3
+    text = client.get("/", headers=HTML).text
+    assert f"All {len(innovations)}, by name" in text and f"All {len(organisations)}, by" in text
+    monkeypatch.setattr(pages, "HOME_LISTED", 3)
+    fewer = page(client, "/", listed="3")  # another URL: the response cache holds the others
+    listed = {href.removeprefix("/doc/innovation/") for href in fewer.links
+              if href.startswith("/doc/innovation/")}
+    most = sorted(innovations, key=lambda i: -i.counts.findings)
+    assert len(listed) == 3 and {i.id for i in most[:3]} == listed, "ties at the cut would make this vague"
+    involved = {href.removeprefix("/doc/organisation/") for href in fewer.links
+                if href.startswith("/doc/organisation/")}
+    assert len(involved) == 3
+    assert min(o.innovation_count for o in organisations if o.id in involved) >= max(
+        o.innovation_count for o in organisations if o.id not in involved)
+    text = client.get("/", params={"listed": "3"}, headers=HTML).text
+    assert f"The 3 of\n{len(innovations)} with most findings" in text
+    assert f"The 3 of\n{len(organisations)} involved in most innovations" in text
+    assert {"/innovations", "/organisations"} <= set(fewer.links)
+
+
 def test_home_is_html_only(client):
     assert client.get("/", headers={"Accept": "application/json"}).status_code == 406
 
