@@ -143,7 +143,8 @@ def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_P
     cfir = [ConceptMatch(matched, match)
             for match, concept in factor_mappings(store).get(iri, [])
             if match != "broader" and (matched := concept_of(concepts, concept)) is not None]
-    tallies = _factor_tallies(store, iri)
+    evidence_counts = counts_of(store, iri)
+    tallies = _factor_tallies(store, iri, evidence_counts.counts.findings)
     # Most findings first, then by label: the order the page lists them in.
     ranked = sorted((i for i in tallies if i is not None),
                     key=lambda i: (-tallies[i].findings, innovation_ref(store, i).label.lower()))
@@ -163,7 +164,7 @@ def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_P
     per_innovation = [for_innovation(innovation_iri, tallies[innovation_iri]) for innovation_iri in ranked]
     general = [e for e in evidence if e.innovation is None]
     return FactorDetail(
-        **_factor_summary(store, iri, row, counts_of(store, iri)), definition=row.get("definition"),
+        **_factor_summary(store, iri, row, evidence_counts), definition=row.get("definition"),
         scope_note=row.get("scopeNote") or None, placement=code_or_none(row.get("placement")), cfir=cfir,
         innovations=per_innovation, general_findings=general,
         general_more=tallies[None].findings - len(general) if None in tallies else 0,
@@ -172,19 +173,19 @@ def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_P
     )
 
 
-def _factor_tallies(store: GraphStore, iri: str) -> dict[str | None, Counts]:
+def _factor_tallies(store: GraphStore, iri: str, findings: int) -> dict[str | None, Counts]:
     """Innovation IRI -> the counts of factor ``iri``'s findings about it, as the rules tallied them
-    (api_factor_tallies.rq), and None -> those of its findings about innovations in general, if any
-    (api_factor_general_counts.rq): only the general findings are read."""
+    (api_factor_tallies.rq), and None -> the number of its findings about innovations in general, if any:
+    what its ``findings`` (in all) leave, as a finding is about one innovation at most (shapes/data.ttl).
+    No finding is read."""
     def counts(row: Row) -> Counts:
         return Counts(*(as_int(row.get(column)) or 0
                         for column in ("findings", "sources", "enablers", "barriers", "mixed")))
 
     tallies: dict[str | None, Counts] = {row["innovation"]: counts(row)
                                          for row in select(store, "api_factor_tallies", factor=iri)}
-    for row in select(store, "api_factor_general_counts", factor=iri):
-        if (general := counts(row)).findings:
-            tallies[None] = general
+    if general := findings - sum(tally.findings for tally in tallies.values()):
+        tallies[None] = Counts(general)
     return tallies
 
 
