@@ -37,6 +37,7 @@ from rdflib.namespace import VOID, XSD
 
 from carekg.ids import GRAPH_BASE, GRAPH_META, SPARQL_RESULTS_XML
 from carekg.namespaces import CKG
+from carekg.queries import load_query
 from carekg.store.base import (
     LoadProgress,
     QuerySyntaxError,
@@ -361,7 +362,7 @@ class SparqlHttpStore:
     def graph_ntriples(self, graph: str) -> Iterator[bytes]:
         # A CONSTRUCT read as it arrives (every SPARQL server has one; Graph Store paths differ), cut at
         # line ends; the read may take as long as a load.
-        query = bind_values("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?graph { ?s ?p ?o } }", {"graph": graph})
+        query = bind_values(load_query("api_graph"), {"graph": graph})
         headers = {"Accept": "application/n-triples", "Content-Type": "application/x-www-form-urlencoded"}
         try:
             timeout = httpx.Timeout(self.load_timeout, connect=3.0)
