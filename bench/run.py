@@ -186,7 +186,8 @@ def run_size(size: str, args) -> dict:
     result: dict = {"size": size, "data": files["info"], "servers": {}, "runs": [], "skipped": {},
                     "load_average_at_start": os.getloadavg(), "uptime_at_start": uptime()}
     if args.reuse_store and (work / "carekg-store").is_dir():  # the store an earlier run loaded
-        result["load"], result["reused_store"] = {}, str(work / "carekg-store")
+        # recorded relative to the --work folder: results never name a machine's paths
+        result["load"], result["reused_store"] = {}, f"{size}/carekg-store"
         log(f"  reusing the carekg store under {work} (the loads are not measured)")
     else:
         result["load"] = {"carekg": load_carekg(files["data"], work / "carekg-store")}
