@@ -43,13 +43,28 @@ CASES = {
 }
 
 
+#: The kinds of query a header names (carekg.queries).
+KINDS = ("CQ-", "RULE", "API")
+
+
 def test_every_query_is_documented_and_parses():
     names = query_names()
     assert len(names) >= 7
     for name in names:
-        assert header(name).startswith(("CQ-", "RULE", "API")), \
-            f"{name}.rq lacks a '# CQ-n:' or '# RULE' header"
+        assert header(name).startswith(KINDS), f"{name}.rq lacks a '# CQ-n:', '# RULE' or '# API' header"
         check_query(load_query(name))
+
+
+def test_a_query_named_for_a_kind_is_of_that_kind():
+    """A name that starts with a kind (api_, rule_, cq_) has that kind's header, and no name starts with
+    a kind there is not (the gap map's queries were ui_*.rq, headed API)."""
+    kind_words = {kind.rstrip("-").lower(): kind for kind in KINDS}
+    assert [name for name in query_names() if name.startswith("api_")], "no api_*.rq: the glob is wrong"
+    for name in query_names():
+        word = name.split("_", 1)[0]
+        if word in kind_words:
+            assert header(name).startswith(kind_words[word]), f"{name}.rq is headed {header(name)[:8]!r}"
+        assert word not in {"ui", "page", "view"}, f"{name}.rq is named for a kind of query there is not"
 
 
 def test_every_competency_question_has_a_case():

@@ -1,11 +1,14 @@
 """The project's SPARQL, one question per ``.rq`` file, loaded by name.
 
 Each file starts with a ``# CQ-n:`` (competency question) or ``# RULE:`` / ``# API:`` comment
-saying what it answers. Values are passed to the store as bindings, never formatted into the text by
-the caller; the store port writes each bound IRI into the query (a VALUES block, or in place of the
-variable) only after checking it is a plain absolute IRI or an integer (``carekg.store.binding``).
-The one exception is what SPARQL cannot bind: GET /findings writes its page's LIMIT and OFFSET (Python
-ints) and an ORDER BY from a fixed table into api_findings_match.rq (``carekg.services.findings``).
+saying what it answers; a name that starts with ``api_`` or ``rule_`` has that kind, other names say
+which part of the package runs them (``gap_map_``, ``search_``, ``briefing_``, ``count_delta_``).
+
+Values are passed to the store as bindings, never formatted into the text by the caller; the store port
+writes each bound IRI into the query (a VALUES block, or in place of the variable) only after checking
+it is a plain absolute IRI or an integer (``carekg.store.binding``). The one exception is what SPARQL
+cannot bind: GET /findings writes its page's LIMIT and OFFSET (Python ints) and an ORDER BY from a fixed
+table into api_findings_match.rq (``carekg.services.findings``).
 
 A pattern that several queries must state alike (what the consensus rule counts) is written once, in
 ``queries/fragments/<name>.rq``, and a query takes it with a line ``INCLUDE <name>``, replaced by the

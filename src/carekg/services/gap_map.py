@@ -40,8 +40,8 @@ STRENGTH_NOTE = (
 #: The frameworks whose concepts can be the map's columns: the queries reading their cells and the
 #: consensus notes on them, and the name of the latter's column variable.
 MAP_QUERIES = {
-    "nasss": ("ui_map_cells", "ui_map_consensus", "subdomain"),
-    "cfir": ("ui_map_cfir_cells", "ui_map_cfir_consensus", "column"),
+    "nasss": ("gap_map_cells", "gap_map_consensus", "subdomain"),
+    "cfir": ("gap_map_cfir_cells", "gap_map_cfir_consensus", "column"),
 }
 
 #: Innovations on a page of the map unless asked otherwise, and the most a page may hold.
@@ -155,7 +155,7 @@ def nasss(store: GraphStore) -> list[Domain]:
     """The NASSS domains, each with its sub-domains, by notation."""
     domains: dict[str, list[Subdomain]] = {}
     heads: dict[str, tuple[str, str]] = {}
-    for r in select(store, "ui_nasss"):
+    for r in select(store, "gap_map_nasss_columns"):
         sub = Subdomain(
             slug_of(r["subdomain"]),
             r["subdomain"],
@@ -198,7 +198,7 @@ def gap_map(store: GraphStore, limit: int | None = DEFAULT_PAGE, offset: int = 0
     check_choice("framework", framework, MAP_QUERIES)
     cells_query, consensus_query, column = MAP_QUERIES[framework]
     domains = cfir_domains(store) if framework == "cfir" else nasss(store)
-    ranked = sorted(select(store, "ui_map_innovations"),
+    ranked = sorted(select(store, "gap_map_innovations"),
                     key=lambda r: (-(as_int(r.get("findings")) or 0), r["label"].lower(), r["innovation"]))
     page = ranked[offset:] if limit is None else ranked[offset:offset + limit]
     shown = tuple(sorted(r["innovation"] for r in page))
