@@ -167,15 +167,27 @@ def test_the_review_is_never_evidence_for_itself(store, evidence):
 
 def test_the_rule_and_the_gap_map_count_with_one_definition():
     """consensus.rq and the rule materialising the map's cells take what counts from
-    fragments/counted_finding.rq, consensus_evidence.rq, the /findings rows and the rule materialising
-    the /findings filter's ckg:fromIndependentStudy what an independent study is from the fragment that
-    one includes (fragments/independent_study_finding.rq); every INCLUDE line is replaced when a query
-    is loaded, a fragment's own included."""
+    fragments/counted_finding.rq, consensus_evidence.rq and the rule materialising GET /findings'
+    ckg:fromIndependentStudy what an independent study is from the fragment that one includes
+    (fragments/independent_study_finding.rq); every INCLUDE line is replaced when a query is loaded, a
+    fragment's own included."""
     fragment = "FILTER NOT EXISTS { ?source ckg:isFoundingReview true }"
-    for name in ("consensus", "rule_map_cells", "consensus_evidence", "api_findings_rows",
-                 "rule_independent_findings"):
+    for name in ("consensus", "rule_map_cells", "consensus_evidence", "rule_independent_findings"):
         assert load_query(name).count(fragment) == 1, name
-    # the filter reads what rule_independent_findings.rq materialised, judging nothing itself
-    assert load_query("api_findings_match").count(fragment) == 0
-    assert "ckg:fromIndependentStudy" in load_query("api_findings_match")
+    # the /findings filter and rows read what rule_independent_findings.rq materialised, judging nothing
+    for name in ("api_findings_match", "api_findings_rows"):
+        assert load_query(name).count(fragment) == 0, name
+        assert "ckg:fromIndependentStudy" in load_query(name), name
     assert not [name for name in query_names() if re.search(r"^\s*INCLUDE\b", load_query(name), re.MULTILINE)]
+
+
+def test_a_findings_row_is_independent_as_the_rule_judges_it_live(store):
+    """GET /findings' rows read the materialised ckg:fromIndependentStudy (api_findings_rows.rq): on the
+    curated data each finding's flag equals the fragment judged over the graph now."""
+    judged = {row["finding"] for row in store.select(load_query("rule_independent_findings"))}
+    findings = tuple(row["f"] for row in store.select(f"SELECT ?f WHERE {{ ?f a <{CKG.Finding}> }}"))
+    rows = {row["finding"]: row["independent"] == "true"
+            for row in store.select(load_query("api_findings_rows"), {"finding": findings})}
+    assert len(rows) == len(findings) > 100
+    assert 0 < len(judged) < len(findings)
+    assert {finding for finding, independent in rows.items() if independent} == judged
