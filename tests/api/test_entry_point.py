@@ -8,14 +8,17 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 import served_api
 
+from api.__main__ import access_log_wanted
 from carekg import paths
 
 
 def test_python_m_api_checks_loads_and_serves(tmp_path):
     store = f"oxigraph:{tmp_path / 'store'}"
-    process, base = served_api.start({}, entry_point=["--store", store, "--skip-check", "--quiet"])
+    environ = {"CAREKG_ACCESS_LOG": ""}
+    process, base = served_api.start(environ, entry_point=["--store", store, "--skip-check", "--quiet"])
     try:
         served_api.wait_until_up(process, base, seconds=240)  # loads the dataset first
         innovations = httpx.get(f"{base}/innovations", params={"limit": 500}, timeout=10).json()
@@ -23,8 +26,37 @@ def test_python_m_api_checks_loads_and_serves(tmp_path):
         # the search index was built with the load, beside the store, before serving began (issue 15)
         assert len(list((tmp_path / "store.search").glob("*.sqlite3"))) == 1
         assert httpx.get(f"{base}/search", params={"q": "Mockingbird"}, timeout=10).json()["count"] > 0
+        # no line per request unless asked (docs/deploy.md), but uvicorn's own messages still come
+        assert "Uvicorn running" in served_api.output(process)
+        assert '"GET /innovations' not in served_api.output(process)
     finally:
         served_api.stop(process)
+    # asked for: the store holds the dataset already, so this server comes up without loading
+    process, base = served_api.start(environ, entry_point=["--store", store, "--skip-check", "--quiet",
+                                                           "--access-log"])
+    try:
+        served_api.wait_until_up(process, base, seconds=120)
+        assert httpx.get(f"{base}/innovations", params={"limit": 1}, timeout=10).status_code == 200
+        assert '"GET /innovations?limit=1 HTTP/1.1" 200' in served_api.output(process)
+    finally:
+        served_api.stop(process)
+
+
+@pytest.mark.parametrize(("flag", "value", "wanted"), [
+    (False, None, False), (False, "", False), (False, "0", False), (False, "off", False),
+    (False, "1", True), (False, "True", True), (False, " yes ", True), (True, None, True), (True, "no", True),
+])
+def test_the_access_log_is_off_unless_asked_for(flag, value, wanted):
+    assert access_log_wanted(flag, {} if value is None else {"CAREKG_ACCESS_LOG": value}) is wanted
+
+
+def test_a_bad_access_log_setting_exits_2_naming_it():
+    env = {**os.environ, "CAREKG_ACCESS_LOG": "verbose"}
+    result = subprocess.run([sys.executable, "-m", "api", "--skip-check", "--quiet"], capture_output=True,
+                            text=True, cwd=paths.ROOT, env=env, timeout=60, check=False)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (
+        "error: CAREKG_ACCESS_LOG must be one of 1, true, yes, on, 0, false, no, off; got 'verbose'")
 
 
 def test_the_entry_point_teaches_with_an_example():
