@@ -26,7 +26,15 @@ from carekg.services.innovations import (
     check_findings_per_factor,
     factor_pages,
 )
-from carekg.services.refs import Concept, Counts, Ref, concept_of, concept_rows, factor_mappings
+from carekg.services.refs import (
+    Concept,
+    Counts,
+    Ref,
+    concept_examples,
+    concept_of,
+    concept_rows,
+    factor_mappings,
+)
 from carekg.services.rows import notation_key
 from carekg.store.base import GraphStore
 
@@ -52,6 +60,7 @@ class CfirFactorEvidence(FactorEvidence):
 class CfirConstructProfile(Concept):
     """A CFIR 2.0 construct (``code`` e.g. ``III.K``) with the factors mapped to it or its sub-constructs."""
 
+    __pydantic_config__ = concept_examples("cfir", "iii-a", "III.A", "Structural Characteristics")
     counts: Counts
     factors: list[CfirFactorEvidence]
 
@@ -60,6 +69,7 @@ class CfirConstructProfile(Concept):
 class CfirDomainProfile(Concept):
     """A CFIR 2.0 domain (``code`` ``I`` to ``V``) with its constructs that have findings."""
 
+    __pydantic_config__ = concept_examples("cfir", "iii", "III", "Inner Setting")
     counts: Counts
     constructs: list[CfirConstructProfile]
 

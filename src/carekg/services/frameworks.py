@@ -13,7 +13,15 @@ from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
 from carekg.services.counts import EvidenceCounts, counts_by_kind
-from carekg.services.refs import Counts, concept_rows, factor_mappings, factor_ref, iri_of
+from carekg.services.refs import (
+    Concept,
+    Counts,
+    concept_examples,
+    concept_rows,
+    factor_mappings,
+    factor_ref,
+    iri_of,
+)
 from carekg.services.rows import as_bool, group_by, notation_key
 from carekg.services.vocabulary import CONCEPT_LEVELS_BY_IRI
 from carekg.store.base import GraphStore, Row
@@ -32,13 +40,11 @@ class MappedFactor:
 
 
 @dataclass(frozen=True)
-class ConceptNode:
+class ConceptNode(Concept):
     """A framework concept with the evidence under it (its own factors' and its descendants')."""
 
-    id: Annotated[str, Field(examples=["5"])]
-    iri: Annotated[str, Field(examples=[iri_of("nasss", "5")])]
-    code: Annotated[str, Field(examples=["5"])]
-    label: Annotated[str, Field(examples=["The organization(s)"])]
+    __pydantic_config__ = concept_examples("nasss", "5", "5", "The organization(s)")
+
     level: Annotated[str, Field(examples=["nasss-domain"])]
     definition: str | None
     covered_by_review: bool | None

@@ -11,17 +11,17 @@ from pydantic import Field
 from carekg.ids import slug_of
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
-from carekg.services.refs import Ref, concept_rows, innovation_rows, iri_of
+from carekg.services.refs import Concept, Ref, concept_examples, concept_rows, innovation_rows
 from carekg.services.rows import as_bool, as_int, select, select_page
 from carekg.store.base import GraphStore, Row
 
 
 @dataclass(frozen=True)
-class SubdomainGap:
-    id: Annotated[str, Field(examples=["7a"])]
-    iri: Annotated[str, Field(examples=[iri_of("nasss", "7a")])]
-    code: Annotated[str, Field(examples=["7A"])]
-    label: str
+class SubdomainGap(Concept):
+    """A NASSS sub-domain an innovation has no findings in."""
+
+    __pydantic_config__ = concept_examples("nasss", "7a", "7A", "Scope for adaptation over time")
+
     covered_by_review: bool | None
 
 

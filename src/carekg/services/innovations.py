@@ -32,6 +32,7 @@ from carekg.services.refs import (
     Ref,
     SourceRef,
     bare_source_ref,
+    concept_examples,
     concept_rows,
     factor_ref,
     innovation_rows,
@@ -93,21 +94,18 @@ class FactorEvidence:
 
 
 @dataclass(frozen=True)
-class SubdomainProfile:
-    id: Annotated[str, Field(examples=["5b"])]
-    iri: Annotated[str, Field(examples=[iri_of("nasss", "5b")])]
-    code: Annotated[str, Field(examples=["5B"])]
-    label: Annotated[str, Field(examples=["Readiness for this technology/change"])]
+class SubdomainProfile(Concept):
+    """A NASSS sub-domain (``code`` e.g. ``5B``) with the factors placed in it that have findings."""
+
     counts: Counts
     factors: list[FactorEvidence]
 
 
 @dataclass(frozen=True)
-class DomainProfile:
-    id: Annotated[str, Field(examples=["5"])]
-    iri: Annotated[str, Field(examples=[iri_of("nasss", "5")])]
-    code: Annotated[str, Field(examples=["5"])]
-    label: Annotated[str, Field(examples=["The organization(s)"])]
+class DomainProfile(Concept):
+    """A NASSS domain (``code`` ``1`` to ``7``) with its sub-domains that have findings."""
+
+    __pydantic_config__ = concept_examples("nasss", "5", "5", "The organization(s)")
     counts: Counts
     subdomains: list[SubdomainProfile]
 

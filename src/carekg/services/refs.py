@@ -46,6 +46,17 @@ class Concept:
     label: Annotated[str, Field(examples=["Readiness for this technology/change"])]
 
 
+def concept_examples(kind: str, slug: str, code: str, label: str) -> ConfigDict:
+    """The published examples of a Concept subclass whose concepts are not sub-domains (Concept's)."""
+    examples = {"id": slug, "iri": iri_of(kind, slug), "code": code, "label": label}
+
+    def set_examples(schema: dict) -> None:
+        for name, value in examples.items():
+            schema["properties"][name]["examples"] = [value]
+
+    return ConfigDict(json_schema_extra=set_examples)
+
+
 @dataclass(frozen=True)
 class Counts:
     """How much evidence: findings, the distinct sources they come from, and findings per direction."""
