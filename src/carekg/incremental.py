@@ -47,7 +47,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from carekg import consensus, count_delta, tallies
+from carekg import consensus, count_delta, innovation_delta, tallies
 from carekg.ids import GRAPH_INFERRED, innovation_factor_tally
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
@@ -61,17 +61,14 @@ from carekg.rules import (
 )
 from carekg.store.base import GraphStore
 from carekg.store.binding import bind_in, bind_keys, iri_values
-from carekg.store.oxigraph_store import OxigraphStore
+from carekg.store.scratch import scratch_copy
 
 _G = f"<{GRAPH_INFERRED}>"
+MAP_CELLS = "map-cells"
 
 
 def _subdomain_results(store: GraphStore, innovations: frozenset[str]) -> Graph:
     return subdomain_summary(store, innovations) + evidenced_subdomains(store, innovations)
-
-
-def _map_results(store: GraphStore, innovations: frozenset[str]) -> Graph:
-    return map_cells(store, innovations)
 
 
 def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
@@ -80,11 +77,9 @@ def _consensus_results(store: GraphStore, factors: frozenset[str]) -> Graph:
     candidates = consensus_candidates(store, factors)
     if not candidates:
         return Graph()
-    scratch = OxigraphStore()
     read = tuple(sorted(mentioned_iris(consensus.QUERIES)))
-    for name in ("rule_factor_findings", "rule_factor_sources"):
-        query = bind_keys(bind_keys(load_query(name), "factor", candidates), "p", read)
-        scratch.add_ntriples(store.run(query, "application/n-triples").body)
+    scratch = scratch_copy(store, [bind_keys(bind_keys(load_query(name), "factor", candidates), "p", read)
+                                   for name in ("rule_factor_findings", "rule_factor_sources")])
     results = consensus.consensus_inferred(scratch)
     keep = {URIRef(f) for f in candidates}
     # Only the results of the factors asked about (the rule sees no other factor's findings anyway).
@@ -148,10 +143,6 @@ def _map_cell_nodes(store: GraphStore, innovations: frozenset[str]) -> frozenset
     return innovations | {row["cell"] for row in rows}
 
 
-def _independent_results(store: GraphStore, findings: frozenset[str]) -> Graph:
-    return independent_findings(store, findings)
-
-
 def _forget_independent(keys: str) -> list[str]:
     return _forget_predicates(keys, (CKG.fromIndependentStudy,))
 
@@ -178,9 +169,9 @@ class KeyedRule:
 RULES = (
     KeyedRule("subdomain-summary", "rule_affected_innovations", _subdomain_results, _forget_subdomains),
     KeyedRule("consensus", "rule_affected_factors", _consensus_results, _forget_consensus, _consensus_nodes),
-    KeyedRule("map-cells", "rule_affected_map_innovations", _map_results, _forget_map_cells,
+    KeyedRule(MAP_CELLS, "rule_affected_map_innovations", map_cells, _forget_map_cells,
               _map_cell_nodes),
-    KeyedRule("independent-findings", "rule_affected_independent_findings", _independent_results,
+    KeyedRule("independent-findings", "rule_affected_independent_findings", independent_findings,
               _forget_independent),
 )
 
@@ -196,6 +187,8 @@ class Affected:
     counts: count_delta.Snapshot
     reach: dict[str, frozenset[str]]
     tally_pairs: frozenset[tallies.Pair] = frozenset()
+    #: what the touched nodes contribute as findings to the tallies and the gap map's cells
+    contributions: innovation_delta.Rows | None = None
 
 
 @dataclass(frozen=True)
@@ -231,7 +224,7 @@ def affected(store: GraphStore, touched: frozenset[str]) -> Affected:
         for row in store.select(load_query("rule_affected_count_subjects"), {"touched": placed}):
             reach.setdefault(row["touched"], set()).add(row["subject"])
     return Affected(keys, touched, counts, {node: frozenset(found) for node, found in reach.items()},
-                    tallies.affected_pairs(store, touched))
+                    tallies.affected_pairs(store, touched), innovation_delta.snapshot(store, touched))
 
 
 def merge(before: Affected, after: Affected) -> Change:
@@ -243,7 +236,13 @@ def recompute(store: GraphStore, change: Change) -> tuple[list[str], Graph]:
     before, after = change.before, change.after
     forget: list[str] = []
     results = Graph()
+    delta = None
+    if before.contributions is not None and after.contributions is not None:
+        delta = innovation_delta.adjusted(store, before.contributions, after.contributions,
+                                          before.touched | after.touched)
     for rule in RULES:
+        if rule.name == MAP_CELLS and delta is not None:
+            continue  # moved by the difference, with the tallies
         chosen = before.keys.get(rule.name, frozenset()) | after.keys.get(rule.name, frozenset())
         if chosen:
             forget += rule.forget(iri_values(chosen))
@@ -257,6 +256,8 @@ def recompute(store: GraphStore, change: Change) -> tuple[list[str], Graph]:
     if recount or changed:
         forget += _forget_counts(iri_values(recount | changed))
         results += adjusted + evidence_counts(store, recount)
+    if delta is not None:
+        return forget + delta.forget, results + delta.results
     tally_forget, tally_results = tallies.recompute(store, before.tally_pairs | after.tally_pairs)
     return forget + tally_forget, results + tally_results
 

@@ -30,7 +30,7 @@ from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.store.base import GraphStore
 from carekg.store.binding import bind_keys, iri_values
-from carekg.store.oxigraph_store import OxigraphStore
+from carekg.store.scratch import scratch_copy
 
 RULE_QUERY = "rule_innovation_factor_tallies"
 SHARED_QUERY = "rule_innovation_factor_shared_sources"
@@ -102,13 +102,10 @@ def recompute(store: GraphStore, pairs: frozenset[Pair]) -> tuple[list[str], Gra
     forget = [f"DELETE {{ {graph} }} WHERE {{ VALUES ?tally {{ {nodes} }} {graph} }}"]
     # The rules run unchanged on the pairs' part of the graph, copied into a scratch store: bound on the
     # store itself, the counting fragment's per-source table would read every source of the graph.
-    scratch = OxigraphStore()
     part = store.select(load_query(PART_QUERY), {"innovation": tuple(sorted({i for i, _ in pairs})),
                                                  "factor": tuple(sorted({f for _, f in pairs}))})
     read = {row[column] for row in part for column in ("finding", "source")}
-    if read:
-        query = bind_keys(load_query(STATEMENTS_QUERY), "node", read)
-        scratch.add_ntriples(store.run(query, "application/n-triples").body)
+    scratch = scratch_copy(store, [bind_keys(load_query(STATEMENTS_QUERY), "node", read)] if read else [])
     results = Graph()
     for triple in tally_triples(scratch, pairs):
         results.add(triple)

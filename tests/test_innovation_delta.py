@@ -1,0 +1,118 @@
+"""A write moves the innovation factor tallies and the gap map's cells by the difference its findings make
+(carekg.innovation_delta): after a sequence of writes (new findings, amendments moving them to another
+factor, direction and source, amendments dropping them, a source made independent) the stored tallies,
+cells and ckg:hasEvidenceOn equal what the rules compute from scratch on the whole graph and what a full
+load of the same files stores (the whole inferred graph is tests/test_incremental.py's); the writes that
+change only their own findings take the difference, the one that changes a source others report
+recomputes."""
+
+from __future__ import annotations
+
+import contextlib
+
+from rdflib import Graph
+
+from carekg import innovation_delta
+from carekg.ids import GRAPH_INFERRED
+from carekg.loader import DatasetFiles, load
+from carekg.rules import map_cells
+from carekg.store import get_store
+from carekg.tallies import tally_triples
+from carekg.writes import EvidenceWriter
+from tests.test_incremental import CKG, finding
+
+HEAVIEST = f"""SELECT ?innovation (COUNT(?f) AS ?n) WHERE {{ ?f <{CKG}aboutInnovation> ?innovation }}
+GROUP BY ?innovation ORDER BY DESC(?n) ?innovation LIMIT 1"""
+# The sources that report findings about the innovation, most findings first, and the factors it has.
+SOURCES = f"""SELECT ?source (COUNT(?f) AS ?n) WHERE {{
+  ?f <{CKG}aboutInnovation> ?innovation ; <{CKG}reportedIn> ?source }}
+GROUP BY ?source ORDER BY DESC(?n) ?source"""
+FACTORS = f"""SELECT ?factor (COUNT(?f) AS ?n) WHERE {{
+  ?f <{CKG}aboutInnovation> ?innovation ; <{CKG}aboutFactor> ?factor }}
+GROUP BY ?factor ORDER BY DESC(?n) ?factor"""
+EVALUATION = f"""SELECT ?source WHERE {{ ?source <{CKG}sourceType> <{CKG}EvaluationReport>
+  FILTER NOT EXISTS {{ ?source <{CKG}summarises> ?study }}
+  FILTER NOT EXISTS {{ ?source <{CKG}developerAuthored> true }}
+  FILTER NOT EXISTS {{ ?f <{CKG}reportedIn> ?source ; <{CKG}aboutInnovation> ?innovation }} }}
+ORDER BY ?source LIMIT 1"""
+KEPT = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }}
+  FILTER(?p = <{CKG}hasEvidenceOn> || EXISTS {{ ?s a <{CKG}GapMapCell> }}
+         || EXISTS {{ ?s <{CKG}tallyInnovation> ?i }}) }}"""
+
+
+def stored(store) -> set[str]:
+    """The tallies, the gap map's cells and ckg:hasEvidenceOn the store holds, as N-Triples lines."""
+    graph = Graph().parse(data=store.construct(KEPT, None, "application/n-triples").decode(), format="nt")
+    return set(graph.serialize(format="nt").splitlines()) - {""}
+
+
+def from_scratch(store) -> set[str]:
+    """The same, computed now by the rules on the whole graph."""
+    graph = map_cells(store)
+    for triple in tally_triples(store):
+        graph.add(triple)
+    return set(graph.serialize(format="nt").splitlines()) - {""}
+
+
+def _sequence(store, files, data, reasoner, monkeypatch, folder) -> list[bool]:
+    """The writes, each checked against the rules from scratch and a full load; per write, whether the
+    tallies and cells moved by the difference."""
+    innovation = store.select(HEAVIEST)[0]["innovation"]
+    sources = [row["source"] for row in store.select(SOURCES, {"innovation": innovation})]
+    factors = [row["factor"] for row in store.select(FACTORS, {"innovation": innovation})]
+    fresh = store.select(EVALUATION, {"innovation": innovation})[0]["source"]
+    busy, other = sources[0], sources[-1]
+    many, few = factors[0], factors[-1]
+    took: list[bool] = []
+    adjusted = innovation_delta.adjusted
+
+    def observed(*args, **kwargs):
+        result = adjusted(*args, **kwargs)
+        took.append(result is not None)
+        return result
+
+    monkeypatch.setattr(innovation_delta, "adjusted", observed)
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), folder, data=data, reasoner=reasoner)
+    writes = [
+        # new: in the source with most of the innovation's findings (its counts move, not its sources),
+        # in another of its sources, and in a source new to the innovation (a new distinct source)
+        ("delta", finding("t-delta-1", many, innovation, busy) + finding("t-delta-2", few, innovation, other)
+         + finding("t-delta-3", few, innovation, fresh, "Barrier")),
+        # amended: one moves factor and direction, one source, one goes
+        ("delta", finding("t-delta-1", few, innovation, busy, "Mixed")
+         + finding("t-delta-2", few, innovation, fresh)),
+        # the source made independent: findings others report change (recomputed)
+        ("independence", f"<{fresh}> <{CKG}developerAuthored> false .\n"),
+        # now counted as an independent study, in both directions, then dropped to one finding
+        ("delta", finding("t-delta-1", many, innovation, fresh, "Barrier")
+         + finding("t-delta-2", few, innovation, fresh) + finding("t-delta-3", many, innovation, fresh)),
+        ("delta", finding("t-delta-3", few, innovation, busy, "Barrier")),
+    ]
+    for name, body in writes:
+        writer.submit(name, body.encode(), "text/turtle", "tester")
+        kept = stored(store)
+        assert kept == from_scratch(store), body
+        full = get_store("memory:")
+        load(full, files(), reasoner=reasoner)
+        assert kept == stored(full), body
+    return took
+
+
+def test_tallies_and_cells_follow_writes_by_difference_on_a_generated_graph(tmp_path, generated, monkeypatch):
+    folder = tmp_path / "submissions"
+    files = lambda: DatasetFiles.discover(data=[generated], submissions_dir=folder)  # noqa: E731
+    store = get_store("memory:")
+    load(store, files(), reasoner=False)
+    assert stored(store) == from_scratch(store)
+    took = _sequence(store, files, [generated], False, monkeypatch, folder)
+    assert took == [True, True, False, True, True]
+
+
+def test_tallies_and_cells_follow_writes_by_difference_on_the_curated_data(tmp_path, monkeypatch):
+    folder = tmp_path / "submissions"
+    files = lambda: DatasetFiles.discover(submissions_dir=folder)  # noqa: E731
+    store = get_store("memory:")
+    load(store, files(), reasoner=True)  # HermiT: cached
+    assert stored(store) == from_scratch(store)
+    took = _sequence(store, files, None, True, monkeypatch, folder)
+    assert took == [True, True, False, True, True]
