@@ -26,9 +26,10 @@ from carekg.services.refs import (
     concept_rows,
     factor_mappings,
     factor_rows,
-    innovation_ref,
+    innovation_labels,
     iri_of,
     placement_of,
+    ref_in,
     resource_iri,
     source_ref_of,
     term_labels,
@@ -36,6 +37,7 @@ from carekg.services.refs import (
 from carekg.services.rows import as_int, group_by, select
 from carekg.services.vocabulary import code_or_none
 from carekg.store.base import GraphStore, Row
+from carekg.store.binding import bind_in
 
 
 @dataclass(frozen=True)
@@ -145,20 +147,21 @@ def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_P
             if match != "broader" and (matched := concept_of(concepts, concept)) is not None]
     evidence_counts = counts_of(store, iri)
     tallies = _factor_tallies(store, iri, evidence_counts.counts.findings)
+    innovations = innovation_labels(store)  # read once: the page names hundreds of innovations
     # Most findings first, then by label: the order the page lists them in.
     ranked = sorted((i for i in tallies if i is not None),
-                    key=lambda i: (-tallies[i].findings, innovation_ref(store, i).label.lower()))
+                    key=lambda i: (-tallies[i].findings, ref_in(innovations, i).label.lower()))
     listing: dict[str | None, Counts] = {i: tallies[i] for i in ranked[:innovations_with_findings]}
     if None in tallies:
         listing[None] = tallies[None]
     listed = _listed_findings(store, iri, listing, findings_per_innovation)
-    evidence = _evidence_of(store, iri, listed)
+    evidence = _evidence_of(store, listed, innovations)
     by_innovation = group_by(evidence, lambda e: e.innovation.iri if e.innovation else None)
 
     def for_innovation(innovation_iri: str, tally: Counts) -> FactorForInnovation:
         findings = by_innovation.get(innovation_iri, [])
         url = "/findings?" + urlencode({"innovation": slug_of(innovation_iri), "factor": id})
-        return FactorForInnovation(innovation_ref(store, innovation_iri), tally.effect, tally, findings,
+        return FactorForInnovation(ref_in(innovations, innovation_iri), tally.effect, tally, findings,
                                    tally.findings - len(findings), url)
 
     per_innovation = [for_innovation(innovation_iri, tallies[innovation_iri]) for innovation_iri in ranked]
@@ -191,37 +194,34 @@ def _factor_tallies(store: GraphStore, iri: str, findings: int) -> dict[str | No
 
 def _listed_findings(store: GraphStore, iri: str, tallies: dict[str | None, Counts],
                      cap: int) -> tuple[str, ...]:
-    """The findings a factor's page lists, chosen by the engine: every finding of the innovations with at
-    most ``cap`` (one query), the first ``cap`` of each other innovation and of the general findings (a
-    query each, cut by LIMIT): only what is shown is read."""
+    """The findings a factor's page lists: the first ``cap`` by IRI of each innovation in ``tallies``
+    (from one read of the factor's findings, api_factor_listed_findings.rq) and, cut by the engine, the
+    first ``cap`` it finds of the general findings: only the factor's own findings are read."""
     if cap == 0:
         return ()
-    whole = tuple(sorted(i for i, tally in tallies.items() if i is not None and tally.findings <= cap))
-    cut = sorted(i for i, tally in tallies.items() if i is not None and tally.findings > cap)
-    found: set[str] = set()
-    if whole:
-        found.update(r["finding"] for r in store.select(load_query("api_factor_findings_of"),
-                                                        {"factor": iri, "innovation": whole}))
-    limit = f"\nLIMIT {int(cap)}"
-    for innovation_iri in cut:
-        found.update(r["finding"] for r in store.select(load_query("api_factor_findings_of") + limit,
-                                                        {"factor": iri, "innovation": innovation_iri}))
+    innovations = sorted(i for i in tallies if i is not None)
+    per_innovation: dict[str, list[str]] = {}
+    if innovations:
+        query = bind_in(load_query("api_factor_listed_findings"), "innovation", innovations)
+        for row in store.select(query, {"factor": iri}):
+            per_innovation.setdefault(row["innovation"], []).append(row["finding"])
+    found = {finding for findings in per_innovation.values() for finding in sorted(set(findings))[:cap]}
     if None in tallies:
-        found.update(r["finding"] for r in store.select(load_query("api_factor_general_findings") + limit,
-                                                        {"factor": iri}))
+        found.update(r["finding"] for r in store.select(
+            load_query("api_factor_general_findings") + f"\nLIMIT {int(cap)}", {"factor": iri}))
     return tuple(sorted(found))
 
 
-def _evidence_of(store: GraphStore, iri: str, findings: tuple[str, ...]) -> list[Evidence]:
-    """The findings ``findings`` of factor ``iri``, as evidence_about gives them, by queries bound to
-    them and their sources."""
+def _evidence_of(store: GraphStore, findings: tuple[str, ...], innovations: dict[str, Row]) -> list[Evidence]:
+    """The findings ``findings``, as evidence_about gives them, by queries bound to them and to their
+    sources; their innovations named from ``innovations`` (innovation_labels)."""
     if not findings:
         return []
     labels = term_labels(store)
-    rows = store.select(load_query("api_findings_of"), {"subject": iri, "finding": findings})
+    rows = store.select(load_query("api_findings"), {"finding": findings})
     cited = tuple(sorted({found["source"] for found in rows}))
     sources = {found["source"]: source_ref_of(labels, found["source"], found)
-               for found in store.select(load_query("api_sources"), {"source": cited})}
+               for found in store.select(load_query("api_source_refs"), {"source": cited})}
     return [evidence_of(store, labels, found,
-                        innovation_ref(store, found["innovation"]) if found.get("innovation") else None,
+                        ref_in(innovations, found["innovation"]) if found.get("innovation") else None,
                         sources.get(found["source"]) or bare_source_ref(found["source"])) for found in rows]
