@@ -46,7 +46,9 @@ class Settings:
     comma-separated endpoint IRIs that SPARQL ``SERVICE`` may call (unset: SERVICE is refused);
     ``CAREKG_MAX_QUERY_LENGTH`` characters, ``CAREKG_MAX_BODY_BYTES`` request bytes and
     ``CAREKG_MAX_RESULT_BYTES`` serialised SPARQL result bytes; ``CAREKG_REASONER=0``: when the
-    writer must reload after a crash, skip HermiT (as ``carekg load --no-reasoner``)."""
+    writer must reload after a crash, skip HermiT (as ``carekg load --no-reasoner``);
+    ``CAREKG_WRITE_SECONDS`` the time a write may take before it answers: what its own work leaves of it
+    is spent computing, on the new version, the answers readers asked for before it (the rest after)."""
 
     store: str = field(default_factory=default_descriptor)
     query_timeout: float = field(default_factory=lambda: _env_float("CAREKG_QUERY_TIMEOUT", 10.0))
@@ -64,6 +66,7 @@ class Settings:
     max_query_length: int = field(default_factory=lambda: _env_int("CAREKG_MAX_QUERY_LENGTH", 20_000))
     max_body_bytes: int = field(default_factory=lambda: _env_int("CAREKG_MAX_BODY_BYTES", 1_048_576))
     max_result_bytes: int = field(default_factory=lambda: _env_int("CAREKG_MAX_RESULT_BYTES", 16 * 1_048_576))
+    write_seconds: float = field(default_factory=lambda: _env_float("CAREKG_WRITE_SECONDS", 1.0))
 
     @property
     def base_iri(self) -> str:
@@ -72,5 +75,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         check_instance_base()
-        if self.query_timeout <= 0 or self.query_workers < 0 or self.cache_max_age < 0:
-            raise ValueError("query timeout must be positive; workers and cache max-age must not be negative")
+        if self.query_timeout <= 0 or self.query_workers < 0 or self.cache_max_age < 0 \
+                or self.write_seconds < 0:
+            raise ValueError("query timeout must be positive; workers, cache max-age and write seconds "
+                             "must not be negative")

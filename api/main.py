@@ -4,7 +4,7 @@ and ``carekg-serve`` (api/__main__.py); ``create_app(store=...)`` for tests."""
 from __future__ import annotations
 
 import logging
-import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -104,8 +104,11 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
         return None
     on_disk = own_store and settings.store.partition(":")[0] == "oxigraph"
 
+    opened = [0.0]  # when the write in progress opened the store
+
     @contextmanager
     def target():
+        opened[0] = time.monotonic()
         if on_disk:  # read-write for this write only; the server's own handle stays read-only
             writable = get_store(settings.store)
             try:
@@ -116,16 +119,21 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
             yield app.state.store
 
     def on_commit(version: str) -> None:
-        if on_disk:
-            app.state.store = get_store(settings.store, read_only=True)
-        app.state.query_runner.reopen(app.state.store)
-        search_index.warm(app.state.store)  # opens the index the write made (carekg.search.follow_write)
-        # The answers readers asked for before the write are computed again for the new version, in the
-        # background, so the first reader after a write does not pay a cold page.
-        app.state.refreshing = threading.Thread(target=answer_cache.refresh, args=(app.state.store,),
-                                                name="carekg-answer-refresh", daemon=True)
-        app.state.refreshing.start()
-        log.info("dataset version %s committed by a write", version)
+        # Runs before the write answers. Readers keep the previous version (a read-only store sees the
+        # files as they were when opened) while the answers they asked for are computed on the new one,
+        # until settings.write_seconds after the write opened the store (the rest go on after); only then
+        # do they get the new store. So the first reader of a page asked before does not pay a cold page
+        # when the write's own work leaves the time, and nobody is answered from the previous version
+        # once the write has answered. An in-memory store changes in place: its readers see the new
+        # version at the commit, and compute what is not done yet.
+        fresh = get_store(settings.store, read_only=True) if on_disk else app.state.store
+        app.state.refreshing = answer_cache.Refresh(fresh)
+        search_index.warm(fresh)  # opens the index the write made (carekg.search.follow_write)
+        app.state.refreshing.join(max(0.0, opened[0] + settings.write_seconds - time.monotonic()))
+        app.state.query_runner.reopen(fresh)
+        app.state.store = fresh
+        log.info("dataset version %s committed by a write; %d answers computed for it before it answered",
+                 version, app.state.refreshing.computed)
 
     if not on_disk and not isinstance(store, Writable):
         return None

@@ -1,8 +1,11 @@
-"""The app as a whole (api/main.py): its OpenAPI document and its handler of unexpected errors."""
+"""The app as a whole (api/main.py): its OpenAPI document, its handler of unexpected errors, and what
+readers find after a write."""
 
 from __future__ import annotations
 
 import json
+
+import pytest
 
 
 def test_openapi_documents_every_route_with_stable_ids(client):
@@ -34,3 +37,101 @@ def test_unexpected_errors_are_500_without_internals(store):
     assert response.status_code == 500
     assert response.json() == {"detail": "internal server error"}
     assert "secret" not in response.text
+
+
+@pytest.fixture
+def on_disk(tmp_path, monkeypatch):
+    """A client of the app as carekg-serve runs it with writes on: the curated dataset in an on-disk
+    store the app opens itself (read-only for readers, read-write for each write), and ``settings``."""
+    from fastapi.testclient import TestClient
+
+    from api.config import Settings
+    from api.main import create_app
+    from carekg.loader import DatasetFiles, load
+    from carekg.store import get_store
+    from tests.security.conftest import TOKEN
+
+    def client(write_seconds: float) -> TestClient:
+        monkeypatch.setenv("CAREKG_WRITE_TOKEN", TOKEN)
+        folder, path = tmp_path / "submissions", tmp_path / "store"
+        loading = get_store(f"oxigraph:{path}")
+        load(loading, DatasetFiles.discover(submissions_dir=folder), reasoner=False)
+        loading.close()
+        return TestClient(create_app(Settings(store=f"oxigraph:{path}", submissions_dir=str(folder),
+                                              query_workers=1, reasoner=False,
+                                              write_seconds=write_seconds)))
+
+    return client
+
+
+#: Pages a reader of the FDAC innovation opens (JSON and HTML), and one about another innovation.
+_PAGES = [("/innovations/family-drug-and-alcohol-court/profile", "application/json"),
+          ("/doc/innovation/family-drug-and-alcohol-court", "text/html"),
+          ("/factors/shared-understanding-of-the-innovation", "application/json"),
+          ("/gaps?limit=50", "application/json"),
+          ("/innovations/mockingbird-family-model/profile", "application/json")]
+
+_SEEN = "A finding a reader should see at once."
+
+
+def _queries(monkeypatch) -> list[str]:
+    """The queries the embedded store evaluates from now on (counted, then evaluated as usual)."""
+    from carekg.store.oxigraph_store import OxigraphStore
+
+    evaluated: list[str] = []
+    evaluate = OxigraphStore._query
+
+    def counted(self, query, bindings):
+        evaluated.append(query)
+        return evaluate(self, query, bindings)
+
+    monkeypatch.setattr(OxigraphStore, "_query", counted)
+    return evaluated
+
+
+def test_the_first_reader_after_a_write_finds_the_pages_asked_before_computed_and_current(on_disk,
+                                                                                         monkeypatch):
+    """#14: the pages readers asked for before a write are computed on the new version before the write
+    answers; the first read of each after it evaluates no query and computes no answer, and shows the
+    write (the new finding on its innovation's profile, page and factor; the new version's ETag)."""
+    from carekg.services import answer_cache
+    from tests.security.conftest import BEARER
+    from tests.submissions import submitted_finding
+
+    with on_disk(write_seconds=120) as client:
+        before = {path: client.get(path, headers={"Accept": accept}) for path, accept in _PAGES}
+        assert all(response.status_code == 200 for response in before.values())
+        finding = submitted_finding("sub-fdac-after", _SEEN)
+        written = client.post("/evidence/fdac-after", content=finding,
+                              headers={"Content-Type": "text/turtle", **BEARER})
+        assert written.status_code == 201, written.text
+        assert client.app.state.refreshing.computed >= len(_PAGES)
+        evaluated, computed = _queries(monkeypatch), sum(answer_cache.COMPUTED.values())
+        after = {path: client.get(path, headers={"Accept": accept}) for path, accept in _PAGES}
+        assert evaluated == [] and sum(answer_cache.COMPUTED.values()) == computed
+    version = written.json()["version"]
+    assert all(response.status_code == 200 and version in response.headers["etag"]
+               for response in after.values())
+    for path, _ in _PAGES[:3]:
+        assert _SEEN not in before[path].text and _SEEN in after[path].text, path
+    assert _SEEN not in after["/innovations/mockingbird-family-model/profile"].text
+
+
+def test_a_write_that_answers_before_the_answers_are_computed_is_never_followed_by_the_previous_answer(
+        on_disk):
+    """With no time to compute readers' answers before it answers, a write still answers only once
+    readers see the new version: the first read after it shows the write."""
+    from tests.security.conftest import BEARER
+    from tests.submissions import submitted_finding
+
+    path = "/innovations/family-drug-and-alcohol-court/profile"
+    with on_disk(write_seconds=0) as client:
+        assert _SEEN not in client.get(path).text
+        finding = submitted_finding("sub-fdac-soon", _SEEN)
+        written = client.post("/evidence/fdac-soon", content=finding,
+                              headers={"Content-Type": "text/turtle", **BEARER})
+        assert written.status_code == 201, written.text
+        first = client.get(path)
+        client.app.state.refreshing.join(60)
+    assert first.status_code == 200 and _SEEN in first.text
+    assert written.json()["version"] in first.headers["etag"]

@@ -91,6 +91,38 @@ def test_refresh_computes_the_answers_of_the_previous_version_again_for_the_new_
     store.update("INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/new> "
                  "<https://example.org/p> 1 } }")
     store.set_version("v2")
-    assert answer_cache.refresh(store) >= 1
+    refreshing = answer_cache.Refresh(store)
+    assert refreshing.join(60) and refreshing.computed >= 1
     assert calls == ["https://example.org/g"] * 2
     assert size(store, "https://example.org/g") == 4 and len(calls) == 2  # found, not computed
+
+
+def test_a_refresh_not_done_in_time_goes_on_and_its_reader_waits_for_it_instead_of_computing_again():
+    """``join(seconds)`` stops waiting, not computing: the answers go on being computed, and a reader
+    of one being computed waits for that computation (COMPUTED counts one per answer)."""
+    released = threading.Event()
+
+    @answer_cache.cached
+    def slow(store, n: int) -> int:
+        released.wait(30)
+        return store.triple_count() + n
+
+    answer_cache.clear()  # only this test's answers are refreshed
+    store = _store_with(2)
+    released.set()
+    base = store.triple_count()
+    assert [slow(store, n) for n in range(3)] == [base, base + 1, base + 2]
+    released.clear()
+    store.update("INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/x> "
+                 "<https://example.org/p> 9 } }")
+    store.set_version("v2")
+    computed = answer_cache.COMPUTED["slow"]
+    refreshing = answer_cache.Refresh(store, threads=2)
+    assert not refreshing.join(0.2)  # both threads wait in ``slow``, on the two most recently used
+    reader = threading.Thread(target=lambda: answers.append(slow(store, 2)))
+    answers: list[int] = []
+    reader.start()
+    released.set()
+    reader.join(30)
+    assert refreshing.join(30) and refreshing.computed == 3 and answers == [store.triple_count() + 2]
+    assert answer_cache.COMPUTED["slow"] == computed + 3

@@ -23,6 +23,7 @@ from typing import Any
 
 from carekg.ids import GRAPH_INFERRED, slug_of
 from carekg.namespaces import CKG
+from carekg.services.answer_cache import cached
 from carekg.services.errors import InvalidArgument, check_choice
 from carekg.services.refs import concept_rows
 from carekg.services.rows import as_bool, as_int, notation_key, select
@@ -151,6 +152,7 @@ class GapMap:
         return sum(c.empty for r in self.rows for c in r.cells)
 
 
+@cached
 def nasss(store: GraphStore) -> list[Domain]:
     """The NASSS domains, each with its sub-domains, by notation."""
     domains: dict[str, list[Subdomain]] = {}

@@ -50,6 +50,7 @@ def _innovation_gaps(store: GraphStore, iri: str, label: str, evidenced: set[str
     return InnovationGaps(Ref(slug_of(iri), iri, label), total - len(missing), missing)
 
 
+@cached
 def innovation_gaps(store: GraphStore, iri: str, label: str) -> InnovationGaps:
     """One innovation's gaps, from the sub-domains the rules materialised for it (ckg:hasEvidenceIn)."""
     evidenced = {row["subdomain"] for row in select(store, "api_innovation_subdomains", innovation=iri)}
