@@ -127,6 +127,8 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
         # once the write has answered. An in-memory store changes in place: its readers see the new
         # version at the commit, and compute what is not done yet.
         fresh = get_store(settings.store, read_only=True) if on_disk else app.state.store
+        if app.state.refreshing is not None:
+            app.state.refreshing.stop()  # the previous write's answers still to compute are out of date
         app.state.refreshing = answer_cache.Refresh(fresh)
         search_index.warm(fresh)  # opens the index the write made (carekg.search.follow_write)
         app.state.refreshing.join(max(0.0, opened[0] + settings.write_seconds - time.monotonic()))
@@ -203,6 +205,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store = store
     app.state.query_runner = runner
+    app.state.refreshing = None  # the answers the last write computes for readers (answer_cache.Refresh)
     app.state.writer = _open_writer(app, settings, store, own_store)
     for module in (pages, innovations, factors, findings, studies, organisations, taxonomy, search, sparql,
                    linked_data, meta, evidence):

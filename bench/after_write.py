@@ -10,9 +10,10 @@ that page is asked once: the first reader after the write. Every page is asked a
 so each round's write starts from warm pages, as on a server in use. Each request is timed to its first
 and its last byte, with its memory (cold.timed_request).
 
-The server answers a write by computing again, in the background, the answers readers asked before it
-(carekg.services.answer_cache.refresh, the 64 most recently used); search takes the write's delta
-inside the write. What this measures is whether that is done by the time a reader comes.
+Before a write answers, the server computes on the new version the answers readers asked before it
+(carekg.services.answer_cache.Refresh, the 64 most recently used), until CAREKG_WRITE_SECONDS after the
+write opened the store, and goes on after; search takes the write's delta inside the write. What this
+measures is whether a reader's page is done by the time the reader comes.
 """
 
 from __future__ import annotations

@@ -20,12 +20,12 @@ MISSED_NOTES = {
         "lookup and one write of the body; the tail is scheduling on a shared 2-core machine, where wrk and "
         "the server share both cores. To close: rerun on an idle machine; send smaller bodies (gzip stored "
         "once per entry).",
-    "1M: the first reader after a write": "after a write the server computes again, in the background, the "
-        "64 answers last used (answer_cache.refresh), whatever the write changed; a reader who comes the "
-        "moment the write answers finds their page not yet computed and computes it while the refresh "
-        "competes for the same 2 cores, so it pays a cold page or more. To close: keep the pages' answers "
-        "current in the write itself (the counts are; the pages' own queries are not), or compute the "
-        "refresh before the new version is shown.",
+    "1M: the first reader after a write": "a write computes the answers readers asked for before it on the "
+        "new version before readers see it (answer_cache.Refresh), but only until CAREKG_WRITE_SECONDS (1 s) "
+        "after it opened the store; a write whose own work takes that long answers with none done, and its "
+        "first reader computes their page while the rest are computed beside it on the same 2 cores. To "
+        "close: a write's own work well under 1 s (the counts and tallies kept by the write), or pages "
+        "cheap enough cold.",
     "bulk load": "Oxigraph's on-disk bulk loader costs about 15 us of CPU per quad into a named graph on "
         "this machine (one core per input); carekg runs one loader per core over line-aligned parts of an "
         "N-Triples file, so 2 cores cap it near 110k triples/s at 1M, and Oxigraph's own loader is in the "

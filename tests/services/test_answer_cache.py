@@ -126,3 +126,27 @@ def test_a_refresh_not_done_in_time_goes_on_and_its_reader_waits_for_it_instead_
     reader.join(30)
     assert refreshing.join(30) and refreshing.computed == 3 and answers == [store.triple_count() + 2]
     assert answer_cache.COMPUTED["slow"] == computed + 3
+
+
+def test_a_stopped_refresh_computes_no_more_answers():
+    """A later write stops the previous write's refresh: the answers it had not started are left."""
+    released = threading.Event()
+
+    @answer_cache.cached
+    def held(store, n: int) -> int:
+        released.wait(30)
+        return n
+
+    answer_cache.clear()
+    store = _store_with(1)
+    released.set()
+    assert [held(store, n) for n in range(4)] == [0, 1, 2, 3]
+    released.clear()
+    store.set_version("v2")
+    computed = answer_cache.COMPUTED["held"]
+    refreshing = answer_cache.Refresh(store, threads=1)
+    assert not refreshing.join(0.2)  # its one thread waits in the first answer
+    refreshing.stop()
+    released.set()
+    assert refreshing.join(30) and refreshing.computed == 1
+    assert answer_cache.COMPUTED["held"] == computed + 1

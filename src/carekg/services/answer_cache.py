@@ -99,6 +99,7 @@ class Refresh:
             wanted = list(dict.fromkeys((k[2], k[3], k[4]) for k in reversed(_CACHE) if k[1] != self.version))
         self._wanted = deque(wanted[:REFRESH_MAX] if self.version is not None else ())
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
         self._threads = [threading.Thread(target=self._work, name=f"carekg-answer-refresh-{n}", daemon=True)
                          for n in range(min(threads, len(self._wanted)))]
         for thread in self._threads:
@@ -110,7 +111,7 @@ class Refresh:
                 function, args, kwargs = self._wanted.popleft()
             except IndexError:
                 return
-            if self.store.dataset_version() != self.version:
+            if self._stopped.is_set() or self.store.dataset_version() != self.version:
                 return  # another write came in: its own refresh takes over
             try:
                 _WRAPPERS[function](self.store, *args, **dict(kwargs))
@@ -118,6 +119,10 @@ class Refresh:
                 continue
             with self._lock:
                 self.computed += 1
+
+    def stop(self) -> None:
+        """Compute no more answers (those being computed are finished): a later version came."""
+        self._stopped.set()
 
     def join(self, seconds: float | None = None) -> bool:
         """Wait up to ``seconds`` (None: until done) for the answers; True when every one is done."""
