@@ -1,10 +1,10 @@
-"""A write moves the innovation factor tallies and the gap map's cells by the difference its findings make
-(carekg.innovation_delta): after a sequence of writes (new findings, amendments moving them to another
-factor, direction and source, amendments dropping them, a source made independent) the stored tallies,
-cells and ckg:hasEvidenceOn equal what the rules compute from scratch on the whole graph and what a full
-load of the same files stores (the whole inferred graph is tests/test_incremental.py's); the writes that
-change only their own findings take the difference, the one that changes a source others report
-recomputes."""
+"""A write moves the innovation factor tallies, the gap map's cells and the sub-domain summaries by the
+difference its findings make (carekg.innovation_delta): after a sequence of writes (new findings,
+amendments moving them to another factor, direction and source, amendments dropping them, a source made
+independent) the stored tallies, cells, ckg:hasEvidenceOn and sub-domain statements equal what the rules
+compute from scratch on the whole graph and what a full load of the same files stores (the whole inferred
+graph is tests/test_incremental.py's); the writes that change only their own findings take the
+difference, the one that changes a source others report recomputes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rdflib import Graph
 from carekg import innovation_delta
 from carekg.ids import GRAPH_INFERRED
 from carekg.loader import DatasetFiles, load
-from carekg.rules import map_cells
+from carekg.rules import evidenced_subdomains, map_cells, subdomain_summary
 from carekg.store import get_store
 from carekg.tallies import tally_triples
 from carekg.writes import EvidenceWriter
@@ -36,19 +36,21 @@ EVALUATION = f"""SELECT ?source WHERE {{ ?source <{CKG}sourceType> <{CKG}Evaluat
   FILTER NOT EXISTS {{ ?f <{CKG}reportedIn> ?source ; <{CKG}aboutInnovation> ?innovation }} }}
 ORDER BY ?source LIMIT 1"""
 KEPT = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }}
-  FILTER(?p = <{CKG}hasEvidenceOn> || EXISTS {{ ?s a <{CKG}GapMapCell> }}
+  FILTER(?p IN (<{CKG}hasEvidenceOn>, <{CKG}hasEvidenceIn>, <{CKG}hasEnablerIn>, <{CKG}hasBarrierIn>)
+         || EXISTS {{ ?s a <{CKG}GapMapCell> }}
          || EXISTS {{ ?s <{CKG}tallyInnovation> ?i }}) }}"""
 
 
 def stored(store) -> set[str]:
-    """The tallies, the gap map's cells and ckg:hasEvidenceOn the store holds, as N-Triples lines."""
+    """The tallies, the gap map's cells, ckg:hasEvidenceOn and the sub-domain summary the store holds, as
+    N-Triples lines."""
     graph = Graph().parse(data=store.construct(KEPT, None, "application/n-triples").decode(), format="nt")
     return set(graph.serialize(format="nt").splitlines()) - {""}
 
 
 def from_scratch(store) -> set[str]:
     """The same, computed now by the rules on the whole graph."""
-    graph = map_cells(store)
+    graph = map_cells(store) + subdomain_summary(store) + evidenced_subdomains(store)
     for triple in tally_triples(store):
         graph.add(triple)
     return set(graph.serialize(format="nt").splitlines()) - {""}

@@ -5,19 +5,21 @@ the submission removes or adds). Each rule's results are grouped by a *key* and 
 only a small part of the graph, so only the keys a touched node can reach are recomputed:
 
 - the sub-domain summary (``rule_subdomain_summary.rq``) and the evidenced sub-domains
-  (``rule_evidenced_subdomains.rq``) per **innovation**: the rules themselves, bound to the affected
-  innovations, on the store;
+  (``rule_evidenced_subdomains.rq``) per **innovation**: moved by the difference the written findings
+  make (carekg.innovation_delta), or, when the write changes a factor or concept other findings reach,
+  the rules themselves bound to the affected innovations, on the store;
 - the evidence counts (``rule_evidence_counts.rq``, ``rule_concept_evidence_counts.rq``) per
   **resource** counted (innovation, factor, source, framework concept): adjusted by the difference the
   written findings make (carekg.count_delta), not recounted: a framework concept holds a seventh of the
   findings; recounted by the rules only for the concepts a write that moves a factor or concept reaches
   (``rule_affected_count_subjects.rq``);
 - the gap map's cells and the factors each innovation has evidence on (``rule_map_cells.rq``,
-  ``rule_innovation_factors.rq``) per **innovation**: the rules bound to the innovations
-  ``rule_affected_map_innovations.rq`` finds (those of a touched finding, factor, concept or source),
-  recomputed on the store;
-- the innovation factor tallies (``rule_innovation_factor_tallies.rq``) per **(innovation, factor)**
-  pair: the rule bound to the pairs a touched finding or source reaches (carekg.tallies);
+  ``rule_innovation_factors.rq``) per **innovation**, and the innovation factor tallies
+  (``rule_innovation_factor_tallies.rq``) per **(innovation, factor)** pair: moved by the difference
+  (carekg.innovation_delta: recomputing them read every finding of the innovation, ~1 s CPU for the
+  largest at 1M); when the write changes a source, factor or concept other findings reach, recomputed:
+  the map's rules bound to the innovations ``rule_affected_map_innovations.rq`` finds, on the store, and
+  the tallies' rule on the pairs a touched finding or source reaches (carekg.tallies);
 - consensus with its confidence (carekg.consensus) per **factor**: only a factor with two independent
   study-type sources in one direction can have a result (``rule_consensus_candidates.rq``, asked from
   those sources, so its cost does not grow with the factor's findings); for such a factor, its part of
@@ -64,7 +66,9 @@ from carekg.store.binding import bind_in, bind_keys, iri_values
 from carekg.store.scratch import scratch_copy
 
 _G = f"<{GRAPH_INFERRED}>"
-MAP_CELLS = "map-cells"
+SUBDOMAINS, MAP_CELLS = "subdomain-summary", "map-cells"
+#: The rules a write moves by the difference its findings make (carekg.innovation_delta) when it can.
+BY_DIFFERENCE = frozenset({SUBDOMAINS, MAP_CELLS})
 
 
 def _subdomain_results(store: GraphStore, innovations: frozenset[str]) -> Graph:
@@ -167,7 +171,7 @@ class KeyedRule:
 
 
 RULES = (
-    KeyedRule("subdomain-summary", "rule_affected_innovations", _subdomain_results, _forget_subdomains),
+    KeyedRule(SUBDOMAINS, "rule_affected_innovations", _subdomain_results, _forget_subdomains),
     KeyedRule("consensus", "rule_affected_factors", _consensus_results, _forget_consensus, _consensus_nodes),
     KeyedRule(MAP_CELLS, "rule_affected_map_innovations", map_cells, _forget_map_cells,
               _map_cell_nodes),
@@ -241,7 +245,7 @@ def recompute(store: GraphStore, change: Change) -> tuple[list[str], Graph]:
         delta = innovation_delta.adjusted(store, before.contributions, after.contributions,
                                           before.touched | after.touched)
     for rule in RULES:
-        if rule.name == MAP_CELLS and delta is not None:
+        if rule.name in BY_DIFFERENCE and delta is not None:
             continue  # moved by the difference, with the tallies
         chosen = before.keys.get(rule.name, frozenset()) | after.keys.get(rule.name, frozenset())
         if chosen:

@@ -1,10 +1,11 @@
-"""A write's change to the innovation factor tallies and the gap map's cells, in proportion to the write
-(carekg.incremental).
+"""A write's change to the rules kept per innovation, in proportion to the write (carekg.incremental).
 
-The tallies (carekg.tallies: per innovation and factor) and the gap map's cells (``rule_map_cells.rq``:
-per innovation and column) count an innovation's findings, so recomputing the keys a write touches reads
-every finding of its innovation (12,000 for the largest generated one at 1M: about a second). A write
-moves them by the difference its findings make instead, as carekg.count_delta moves the evidence counts:
+The tallies (carekg.tallies: per innovation and factor), the gap map's cells (``rule_map_cells.rq``: per
+innovation and column) with ckg:hasEvidenceOn, and the sub-domain summary (``rule_subdomain_summary.rq``,
+``rule_evidenced_subdomains.rq``) read an innovation's findings, so recomputing the keys a write touches
+reads every finding of its innovation (12,000 for the largest generated one at 1M: 0.6 s CPU for the
+cells, 0.6 s for the sub-domains). A write moves them by the difference its findings make instead, as
+carekg.count_delta moves the evidence counts:
 
 - what each written finding contributes (its key, direction, source, and the independent study it counts
   as by the consensus rule's fragment) is read before and after the change, the rules' patterns row by
@@ -14,8 +15,11 @@ moves them by the difference its findings make instead, as carekg.count_delta mo
   side names and the other does not, and only where no other finding of the key names it. The only
   findings that can are the *neighbours*: those about the same innovations reported in the written
   findings' sources, in their studies or in a source summarising one (``innovation_delta_neighbours.rq``),
-  whose rows are read on the scratch store too; so are a tally's shared sources (ckg:sharedSource), and
-  ckg:hasEvidenceOn is kept while another finding names the pair (``innovation_delta_pair_others.rq``).
+  whose rows are read on the scratch store too; so are a tally's shared sources (ckg:sharedSource);
+- a statement that only says some finding exists (ckg:hasEvidenceOn, ckg:hasEvidenceIn, ckg:hasEnablerIn,
+  ckg:hasBarrierIn) is added with a written finding that implies it, and removed with the last one
+  only if no other finding implies it (``innovation_delta_pair_others.rq``,
+  ``innovation_delta_subdomain_others.rq``, ``innovation_delta_subdomain_direction_others.rq``).
 
 This is exact when the write changes what only its own findings contribute: when no node it did not
 touch links to a node it touched the way the rules follow a finding (``innovation_delta_reached.rq``: a
@@ -37,13 +41,15 @@ from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.rules import CELL_PREDICATES
 from carekg.store.base import GraphStore, Row
-from carekg.store.binding import bind_keys, iri_values
+from carekg.store.binding import bind_in, bind_keys, iri_values
 from carekg.store.scratch import scratch_copy
 from carekg.tallies import TALLY_PREDICATES
 
 PART, STATEMENTS = "innovation_delta_part", "rule_tally_statements"
 _WAYS = {str(CKG.Enabler): "enabler", str(CKG.Barrier): "barrier", str(CKG.Mixed): "mixed"}
 _FINDING_COLUMNS = {"enabler": "enablers", "barrier": "barriers", "mixed": "mixed"}
+#: A direction -> the sub-domain summary's link (rule_subdomain_summary.rq keeps enablers and barriers).
+_SUMMARY = {str(CKG.Enabler): str(CKG.hasEnablerIn), str(CKG.Barrier): str(CKG.hasBarrierIn)}
 
 Key = tuple[str, str]  # (innovation, factor) for a tally, (innovation, column) for a cell
 #: per key, per column of the rule (TALLY_PREDICATES', CELL_PREDICATES'), the findings or values counted
@@ -53,12 +59,15 @@ Values = dict[Key, dict[str, set[str]]]
 @dataclass(frozen=True)
 class Rows:
     """What some findings contribute: per tally and per cell the values of each count, the factors each
-    (innovation, source) is reported on (the shared sources), and the (innovation, factor) pairs."""
+    (innovation, source) is reported on (the shared sources), the (innovation, factor) pairs
+    (ckg:hasEvidenceOn) and the sub-domain statements (innovation, ckg:hasEvidenceIn, ckg:hasEnablerIn or
+    ckg:hasBarrierIn, sub-domain)."""
 
     tallies: Values
     cells: Values
     reported: dict[Key, set[str]]  # (innovation, source) -> factors
     pairs: set[Key]
+    subdomains: set[tuple[str, str, str]]
     findings: frozenset[str]
 
     def sources_and_units(self) -> tuple[set[str], set[str], set[str]]:
@@ -110,7 +119,15 @@ def _rows(scratch: GraphStore, only: frozenset[str] | None = None) -> Rows:
             counts[_FINDING_COLUMNS[way]].add(finding)
         if row.get("unit"):
             counts["independent"].add(row["unit"])
-    return Rows(tallies, cells, reported, pairs, frozenset(findings))
+    subdomains = set()
+    for row in scratch.select(load_query("innovation_delta_subdomain_rows")):
+        if only is not None and row["finding"] not in only:
+            continue
+        findings.add(row["finding"])
+        subdomains.add((row["innovation"], str(CKG.hasEvidenceIn), row["subdomain"]))
+        if row.get("direction") in _SUMMARY:
+            subdomains.add((row["innovation"], _SUMMARY[row["direction"]], row["subdomain"]))
+    return Rows(tallies, cells, reported, pairs, subdomains, frozenset(findings))
 
 
 def _copy(store: GraphStore, findings: Iterable[str]) -> GraphStore:
@@ -147,9 +164,9 @@ def neighbours(store: GraphStore, before: Rows, after: Rows, touched: frozenset[
             load_query("innovation_delta_summarising"), {"study": tuple(sorted(units))})}
     if not innovations or not sources:
         return _rows(_copy(store, ()))
-    found = {row["finding"] for row in store.select(
-        load_query("innovation_delta_neighbours"),
-        {"innovation": tuple(sorted(innovations)), "source": tuple(sorted(sources))})} - touched
+    # The innovations in a filter: bound in a VALUES block too, Oxigraph read every finding of the largest.
+    query = bind_in(load_query("innovation_delta_neighbours"), "innovation", innovations)
+    found = {row["finding"] for row in store.select(query, {"source": tuple(sorted(sources))})} - touched
     return _rows(_copy(store, found))
 
 
@@ -182,6 +199,13 @@ def _stored(store: GraphStore, subjects: Iterable[URIRef]) -> dict[str, dict[str
         if row["o"].lstrip("-").isdigit():
             stored[row["subject"]][row["p"]] = int(row["o"])
     return stored
+
+
+def _named_by_others(store: GraphStore, name: str, bindings: dict[str, str], touched: frozenset[str]) -> bool:
+    """Whether a finding the write did not touch matches the query ``name``: at most ``len(touched)`` of
+    the findings asked for are the write's, so one more answers it."""
+    rows = store.select(f"{load_query(name)}\nLIMIT {len(touched) + 1}", bindings)
+    return any(row["other"] not in touched for row in rows)
 
 
 def _statement(triple) -> str:
@@ -240,10 +264,21 @@ def adjusted(store: GraphStore, before: Rows, after: Rows, touched: frozenset[st
     for innovation, factor in after.pairs - before.pairs:
         new.add((URIRef(innovation), CKG.hasEvidenceOn, URIRef(factor)))
     for innovation, factor in before.pairs - after.pairs:
-        query = f"{load_query('innovation_delta_pair_others')}\nLIMIT {len(touched) + 1}"
-        rows = store.select(query, {"innovation": innovation, "factor": factor})
-        if all(row["other"] in touched for row in rows):
+        if not _named_by_others(store, "innovation_delta_pair_others",
+                                {"innovation": innovation, "factor": factor}, touched):
             old.append((URIRef(innovation), CKG.hasEvidenceOn, URIRef(factor)))
+    for innovation, link, subdomain in after.subdomains - before.subdomains:
+        new.add((URIRef(innovation), URIRef(link), URIRef(subdomain)))
+    for innovation, link, subdomain in before.subdomains - after.subdomains:
+        bindings = {"innovation": innovation, "subdomain": subdomain}
+        if link == str(CKG.hasEvidenceIn):
+            kept = _named_by_others(store, "innovation_delta_subdomain_others", bindings, touched)
+        else:
+            direction = next(d for d, summary in _SUMMARY.items() if summary == link)
+            kept = _named_by_others(store, "innovation_delta_subdomain_direction_others",
+                                    {**bindings, "direction": direction}, touched)
+        if not kept:
+            old.append((URIRef(innovation), URIRef(link), URIRef(subdomain)))
     graph = f"<{GRAPH_INFERRED}>"
     forget = []
     if old:
