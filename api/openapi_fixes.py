@@ -26,7 +26,7 @@ def install(app: FastAPI) -> None:
             for operation in path.values():
                 answers = operation.get("responses", {})
                 invalid = answers.get("422", {}).get("content", {}).get("application/json")
-                if invalid and "$ref" in invalid.get("schema", {}):
+                if invalid and invalid.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
                     invalid["schema"] = {"anyOf": [invalid["schema"], _MESSAGE]}
                 if any(p.get("in") == "path" for p in operation.get("parameters", [])):
                     answers.setdefault("404", {"description": "no such resource",

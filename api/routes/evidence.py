@@ -8,13 +8,15 @@ committed atomically with a PROV record; the dataset version advances, so every 
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from carekg.writes import ACCEPTED, Refusal, ValidationFailed, WriteRefused, media_type_of
+from api.schemas import Problem, ValidationReport
+from carekg.writes import ACCEPTED, Refusal, ValidationFailed, WriteRefused, WriteResult, media_type_of
 
 router = APIRouter(tags=["evidence"])
 
@@ -27,30 +29,17 @@ STATUS_OF: dict[Refusal, int] = {
     Refusal.NOT_SUPPORTED: 501,
 }
 
-_ERROR = {"content": {"application/json": {"schema": {
-    "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}}}}
-_REPORT = {"type": "object", "required": ["detail", "results"], "properties": {
-    "detail": {"type": "string"},
-    "results": {"type": "array", "items": {"type": "object", "properties": {
-        "focus_node": {"type": ["string", "null"]}, "path": {"type": ["string", "null"]},
-        "message": {"type": "string"}, "value": {"type": ["string", "null"]},
-        "severity": {"type": ["string", "null"]}, "shape": {"type": ["string", "null"]}}}}}}
-_RESULT = {"type": "object", "required": ["name", "version", "triples", "activity", "amended"],
-           "properties": {
-    "name": {"type": "string"}, "version": {"type": "string"},
-    "previous_version": {"type": ["string", "null"]}, "triples": {"type": "integer"},
-    "activity": {"type": "string"}, "amended": {"type": "boolean"}}}
+_ERROR = {"model": Problem}
 _ANSWERS: dict[int | str, dict] = {
     201: {"description": "committed; the new dataset version and the PROV activity that records the write",
-          "content": {"application/json": {"schema": _RESULT}}},
+          "model": WriteResult},
     400: {"description": "malformed RDF, a bad name, statements about non-carekg resources", **_ERROR},
     401: {"description": "missing or wrong bearer token", **_ERROR},
     403: {"description": "writes are off (no CAREKG_WRITE_TOKEN configured)", **_ERROR},
     409: {"description": "the store does not hold the dataset the files describe", **_ERROR},
     413: {"description": "body too large or too many triples", **_ERROR},
     415: {"description": "not Turtle, N-Triples or JSON-LD (RDF/XML is refused)", **_ERROR},
-    422: {"description": "SHACL (or OWL consistency) report: nothing was changed",
-          "content": {"application/json": {"schema": _REPORT}}},
+    422: {"description": "SHACL (or OWL consistency) report: nothing was changed", "model": ValidationReport},
     501: {"description": "the store cannot take writes: it is opened read-only (oxigraph-ro:); writes need "
                          "the embedded store read-write (oxigraph:PATH)", **_ERROR},
     503: {"description": "the store is busy (e.g. `carekg load` holds it)", **_ERROR},
@@ -91,7 +80,5 @@ async def submit(name: str, request: Request) -> JSONResponse:
         raise HTTPException(STATUS_OF[error.reason], str(error)) from None
     except ValidationFailed as failure:
         return JSONResponse({"detail": str(failure), "results": failure.results}, status_code=422)
-    return JSONResponse({"name": result.name, "version": result.version,
-                         "previous_version": result.previous_version, "triples": result.triples,
-                         "activity": result.activity, "amended": result.amended}, status_code=201,
+    return JSONResponse(dataclasses.asdict(result), status_code=201,
                         headers={"Location": str(request.url), "Cache-Control": "no-store"})

@@ -53,6 +53,33 @@ def test_a_non_conforming_write_is_422_with_the_report_and_changes_nothing(writa
     assert not list(folder.glob("*.trig")) and not _ask(client, ASK_NEW)
 
 
+def test_the_write_answers_are_what_the_openapi_document_derives_from_their_models(writable):
+    """The 201 and the 422 of POST /evidence, as answered, hold exactly the properties the OpenAPI
+    document publishes for them, which it takes from carekg.writes.WriteResult and api.schemas'
+    ValidationReport (no schema written by hand)."""
+    client, _, _ = writable
+    spec = client.get("/openapi.json").json()
+    answers = spec["paths"]["/evidence/{name}"]["post"]["responses"]
+    components = spec["components"]["schemas"]
+
+    def published(status: str) -> dict:
+        reference = answers[status]["content"]["application/json"]["schema"]["$ref"]
+        return components[reference.rsplit("/", 1)[1]]
+
+    assert answers["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/WriteResult")
+    refused = client.post("/evidence/bad", content=BROKEN, headers={**TURTLE, **BEARER})
+    assert refused.status_code == 422
+    report = published("422")
+    assert set(refused.json()) == set(report["properties"]) == set(report["required"])
+    result_schema = components[report["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]]
+    assert refused.json()["results"] and all(set(result) == set(result_schema["properties"])
+                                             for result in refused.json()["results"])
+    accepted = client.post("/evidence/good", content=FINDING, headers={**TURTLE, **BEARER})
+    assert accepted.status_code == 201, accepted.text
+    assert set(accepted.json()) == set(published("201")["properties"]) == set(published("201")["required"])
+    assert "$ref" in answers["400"]["content"]["application/json"]["schema"]
+
+
 def test_an_ill_typed_literal_is_judged_as_written(writable):
     # rdflib would read "maybe"^^xsd:boolean as false; validation sees the statement as sent
     client, store, folder = writable
