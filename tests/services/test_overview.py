@@ -1,5 +1,5 @@
 """carekg.services.overview: the home page's figures, counted by the engine, are those the tables of every
-innovation, organisation and consensus result give (the curated data has all three)."""
+innovation, organisation, study, other source and consensus result give (the curated data has all)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ def test_the_counted_figures_are_the_tables_sizes(request, data):
     figures = services.overview(store)
     assert figures.innovations == len(innovation_rows(store)) > 0
     assert figures.organisations == len(organisation_rows(store))
+    assert figures.studies == len(services.list_studies(store, kind="study")) > 0
+    assert figures.sources == len(services.list_studies(store, kind="source"))
     assert figures.consensus_results == len(services.consensus(store).results)
     assert figures.ontology_version == services.ontology(store).version is not None
     if data == "store":

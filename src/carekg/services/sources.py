@@ -90,6 +90,7 @@ def newest_first(source: SourceSummary | SourceRef) -> tuple:
 
 #: The IRI every source of a kind starts with.
 KIND_BASES = {"study": str(STUDY), "source": str(SOURCE)}
+KIND_OF_BASE = {base: kind for kind, base in KIND_BASES.items()}
 
 
 def _source_summary(store: GraphStore, iri: str, row: Row, counts: Counts) -> dict:
@@ -172,13 +173,26 @@ def _page_rows(store: GraphStore, filters: dict[str, Value], total: int, limit: 
 
 
 def _count(store: GraphStore, filters: dict[str, Value]) -> int:
-    query = "api_source_count" if set(filters) <= {"base", "class"} else "api_source_count_filtered"
-    return as_int(select(store, query, **filters)[0].get("count")) or 0
+    if set(filters) <= {"base", "class"}:
+        counts = source_counts(store)
+        base = filters.get("base")
+        return sum(counts.values()) if base is None else counts.get(KIND_OF_BASE[str(base)], 0)
+    return as_int(select(store, "api_source_count_filtered", **filters)[0].get("count")) or 0
+
+
+@cached
+def source_counts(store: GraphStore) -> dict[str, int]:
+    """How many sources there are of each kind (``study``, ``source``, ``other`` for an IRI of neither
+    base), counted by the engine in one pass: the home page asks for both kinds and the total."""
+    classes: dict[str, Value] = {"class": _source_classes(store)}
+    rows = select(store, "api_source_count", studyBase=KIND_BASES["study"], sourceBase=KIND_BASES["source"],
+                  **classes)
+    return {row["kind"]: as_int(row.get("count")) or 0 for row in rows}
 
 
 def count_sources(store: GraphStore, kind: str) -> int:
     """How many studies (``kind`` study) or other sources (``source``) there are."""
-    return _count(store, _filter_bindings(store, kind, None, None, None, None, None, None))
+    return source_counts(store).get(kind, 0)
 
 
 def _summaries(store: GraphStore, rows: list[Row]) -> list[SourceSummary]:
