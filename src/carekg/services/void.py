@@ -9,7 +9,7 @@ from carekg.ids import ID_BASE, PREFIXES
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
 from carekg.services.graphs import dataset_graphs, triples_per_graph
-from carekg.services.ontology import ontology
+from carekg.services.ontology import ontology_header
 from carekg.services.rdf import curie, serialise
 from carekg.services.rows import select
 from carekg.store.base import GraphStore
@@ -23,15 +23,15 @@ def xsd_integer(count: int) -> Literal:
 def void_description(store: GraphStore, dataset_iri: str, endpoint: str, media_type: str) -> bytes:
     """A VoID description of the dataset: its named graphs and their sizes, class partitions,
     vocabularies, licence and the SPARQL endpoint."""
-    header = ontology(store)
+    header = ontology_header(store)  # the header alone: the document's every term is not needed here
     graph = Graph()
     dataset = URIRef(dataset_iri)
     graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal(header.title, lang="en")))
-    if header.description:
-        graph.add((dataset, DCTERMS.description, Literal(header.description, lang="en")))
-    if header.license:
-        graph.add((dataset, DCTERMS.license, URIRef(header.license)))
+    graph.add((dataset, DCTERMS.title, Literal(header.get("title", "carekg"), lang="en")))
+    if header.get("description"):
+        graph.add((dataset, DCTERMS.description, Literal(header["description"], lang="en")))
+    if header.get("license"):
+        graph.add((dataset, DCTERMS.license, URIRef(header["license"])))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
     graph.add((dataset, VOID.uriSpace, Literal(ID_BASE)))
     sizes = triples_per_graph(store)
