@@ -106,8 +106,10 @@ def consensus_inferred(store: GraphStore) -> Graph:
     # The evidence rows matter only for the factors with a result: at 1M synthetic triples there are
     # 86,000 rows and often no result, and reading them all took a load several seconds.
     factors = tuple(sorted({row["factor"] for row in results}))
-    evidence = [Evidence.from_row(row) for row in store.select(load_query("consensus_evidence"),
-                                                                {"factor": factors})] if factors else []
+    # Each row once: over a union of graphs a statement made in two of them (a submission restating a
+    # curated flag) gives its rows twice, and the confidence counted such findings twice.
+    evidence = list(dict.fromkeys(Evidence.from_row(row) for row in store.select(
+        load_query("consensus_evidence"), {"factor": factors}))) if factors else []
     graph = Graph()
     _describe_rules(graph)
     for row in results:
