@@ -4,6 +4,7 @@ and ``carekg-serve`` (api/__main__.py); ``create_app(store=...)`` for tests."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,7 +39,7 @@ from carekg import __version__, services
 from carekg import search as search_index
 from carekg.ids import DATA_LICENSE, ID_BASE
 from carekg.services import answer_cache
-from carekg.store import Dumpable, Embedded, GraphStore, StoreError, Writable, get_store
+from carekg.store import Dumpable, Embedded, GraphStore, StoreError, UnionCopy, Writable, get_store
 
 log = logging.getLogger("carekg.api")
 
@@ -134,6 +135,9 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
         app.state.refreshing.join(max(0.0, opened[0] + settings.write_seconds - time.monotonic()))
         app.state.query_runner.reopen(fresh)
         app.state.store = fresh
+        if on_disk:  # until the new version's union copy is written, /sparql reads the union itself
+            threading.Thread(target=_copy_union, args=(app, fresh), name="carekg-union-copy",
+                             daemon=True).start()
         log.info("dataset version %s committed by a write; %d answers computed for it before it answered",
                  version, app.state.refreshing.computed)
 
@@ -145,6 +149,16 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
     if on_disk:  # a crash may have left the folder a write ahead of the store: catch up from the files
         writer.recover()
     return writer
+
+
+def _copy_union(app: FastAPI, store: GraphStore) -> None:
+    """Write the union copy of the version a write made (carekg.store.union_view), then have the query
+    workers reopen the store so they answer from it."""
+    try:
+        if isinstance(store, UnionCopy) and store.publish_union_copy() and app.state.store is store:
+            app.state.query_runner.reopen(store)
+    except (OSError, StoreError):  # a later write replaced the store meanwhile: its own copy follows
+        log.warning("the union copy of the new version was not written", exc_info=True)
 
 
 def _prefers_html(request: Request) -> bool:

@@ -24,7 +24,8 @@ def load_carekg(data: Path, store_dir: Path) -> dict:
     """``carekg load`` end to end, and its phases from the elapsed times it prints: the bulk load (one
     loader per core; the rules and then the search index are derived from the files meanwhile), waiting
     for the rules, the compaction that makes reads fast (with loading the inferred graph before it and
-    counting the graphs after it), and waiting for what is left of the search index."""
+    counting the graphs after it), waiting for what is left of the search index, and writing the union
+    copy that answers /sparql."""
     shutil.rmtree(store_dir, ignore_errors=True)
     start = time.perf_counter()
     done = subprocess.run([BIN / "carekg", "load", "--data", str(data), "--no-reasoner", "--force",
@@ -40,8 +41,11 @@ def load_carekg(data: Path, store_dir: Path) -> dict:
     # The search index is built from the files while the store loads; what the load waits for it after the
     # compaction (and counting the graphs) is timed apart.
     index_started = marks.get("building the", seconds)
+    copy_started = marks.get("copying the", seconds)  # the union copy /sparql reads (carekg.store.union_view)
     if "building the" in marks:
-        result["search_index_seconds"] = round(seconds - index_started, 2)
+        result["search_index_seconds"] = round(copy_started - index_started, 2)
+    if "copying the" in marks:
+        result["union_copy_seconds"] = round(seconds - copy_started, 2)
     if {"loading dataset", "applying SPARQL", "compacting the"} <= marks.keys():
         bulk = marks["applying SPARQL"] - marks["loading dataset"]
         result.update(bulk_load_seconds=round(bulk, 2), bulk_triples_per_second=round(triples / bulk),

@@ -78,7 +78,11 @@ def test_load_reports_its_steps_with_elapsed_time(tmp_path):
     assert any("compacting the store (at " in line for line in steps), steps
     assert "loaded in" in result.stdout
     # the search index is built beside the store while it loads (issues 15 and 14), named by the version
-    assert steps[-1].startswith("... building the search index (at "), steps  # it ends the load's steps
+    assert steps[-2].startswith("... building the search index (at "), steps
+    # then the union copy users' SPARQL reads (carekg.store.union_view) ends the load's steps
+    assert steps[-1].startswith("... copying the union of the graphs for SPARQL (at "), steps
+    [copy] = [path for path in (tmp_path / "db.sparql").iterdir() if path.is_dir()]
+    assert copy.name.endswith("-v1")  # named by the version and the copy's format
     assert "search index built in" not in result.stdout  # not built a second time after the load
     [index] = (tmp_path / "db.search").glob("*.sqlite3")
     built = index.stat().st_mtime_ns

@@ -3,6 +3,8 @@ dependency injection, and answers exactly as the routes would, refusals included
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -10,6 +12,8 @@ from api.config import Settings
 from api.deps import get_query_runner
 from api.main import create_app
 from api.sparql_fast_path import SparqlFastPath
+from carekg.loader import load
+from carekg.store import get_store, union_view
 
 ASK = "ASK { ?s ?p ?o }"
 SELECT = ("SELECT ?s WHERE { ?s a <http://www.w3.org/2002/07/owl#Class> FILTER(isIRI(?s)) } "
@@ -80,3 +84,34 @@ def test_queries_skip_fastapi_dependency_injection(store):
 def test_other_methods_go_on_to_fastapi(store, method):
     with TestClient(create_app(Settings(write_tokens={}, query_workers=1), store=store)) as client:
         assert client.request(method, "/sparql", params={"query": ASK}).status_code == 405
+
+
+#: Queries over the curated data that the union copy answers (they name no graph), beside REQUESTS.
+COPIED = [
+    ("GET", {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, None, {}),
+    ("GET", {"query": "SELECT ?c ?r WHERE { ?c <http://www.w3.org/2002/07/owl#equivalentClass> ?r } "
+                      "ORDER BY ?c ?r"}, None, {"Accept": "text/tab-separated-values"}),
+    ("GET", {"query": "DESCRIBE <https://w3id.org/carekg/id/innovation/family-drug-and-alcohol-court>"}, None,
+     {"Accept": "application/n-triples"}),
+    ("GET", {"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"},
+     None, {}),
+]
+
+
+def test_the_union_copy_answers_byte_for_byte_as_the_union(dataset_files, tmp_path):
+    """Over an on-disk store, the same requests with and without the union copy of its version
+    (carekg.store.union_view): the same statuses, headers and bodies."""
+    path = tmp_path / "store"
+    loaded = get_store(f"oxigraph:{path}")
+    load(loaded, dataset_files, reasoner=False)
+    loaded.close()
+
+    def answers() -> list:
+        app = create_app(Settings(store=f"oxigraph-ro:{path}", write_tokens={}, query_workers=1))
+        with TestClient(app) as client:
+            return [_answer(client, *request) for request in [*REQUESTS, *COPIED]]
+
+    assert union_view.folder(path).is_dir()
+    from_the_copy = answers()
+    shutil.rmtree(union_view.folder(path))
+    assert from_the_copy == answers()

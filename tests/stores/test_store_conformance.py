@@ -12,7 +12,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from carekg.ids import GRAPH_BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_META, GRAPH_ONTOLOGY
-from carekg.store import Dumpable, Embedded, QuerySyntaxError, StoreError, Writable, get_store
+from carekg.store import Dumpable, Embedded, QuerySyntaxError, StoreError, UnionCopy, Writable, get_store
 from stores import servers
 
 EX = "https://example.org/"
@@ -188,12 +188,14 @@ def test_a_bad_query_is_a_syntax_error(loaded):
 # --- capabilities (carekg.store.base): declared per adapter, each covered where it is declared ----------
 
 #: What each back-end's adapter declares; a capability test runs where the capability is declared.
-CAPABILITIES = {"embedded": {Dumpable, Embedded, Writable}, "oxigraph-server": set(), "virtuoso": set()}
+CAPABILITIES = {"embedded": {Dumpable, Embedded, Writable, UnionCopy}, "oxigraph-server": set(),
+                "virtuoso": set()}
 PROJECTION = f"{GRAPH_BASE}projection"
 
 
 def test_each_adapter_declares_its_capabilities(store):
-    declared = {capability for capability in (Dumpable, Embedded, Writable) if isinstance(store, capability)}
+    declared = {capability for capability in (Dumpable, Embedded, Writable, UnionCopy)
+                if isinstance(store, capability)}
     assert declared == CAPABILITIES[store.backend]
 
 
@@ -202,7 +204,7 @@ def test_a_wrapper_forwarding_attributes_claims_no_capability(store):
         def __getattr__(self, name):
             return getattr(store, name)
 
-    assert not any(isinstance(Forwarding(), c) for c in (Dumpable, Embedded, Writable))
+    assert not any(isinstance(Forwarding(), c) for c in (Dumpable, Embedded, Writable, UnionCopy))
 
 
 @pytest.mark.parametrize("name", ["data.ttl", "submission.trig"])

@@ -21,11 +21,12 @@ from carekg.store.base import (
     Row,
     StoreError,
     StoreUnavailable,
+    UnionCopy,
     Writable,
 )
 
 __all__ = ["Dumpable", "Embedded", "GraphStore", "QuerySyntaxError", "RawResult", "Row", "StoreError",
-           "StoreUnavailable", "Writable", "default_descriptor", "get_store"]
+           "StoreUnavailable", "UnionCopy", "Writable", "default_descriptor", "get_store"]
 
 
 def default_descriptor() -> str:

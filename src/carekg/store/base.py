@@ -9,7 +9,9 @@ from attribute look-ups, so a wrapper that forwards attributes (a test double) c
   cancelled, so the service runs users' queries in worker processes);
 - :class:`Dumpable`: every graph can be written out as N-Quads (a snapshot ``load_graph`` reads back);
 - :class:`Writable`: a change can be SHACL-validated before it is made, then applied as one
-  transaction (what carekg.writes needs).
+  transaction (what carekg.writes needs);
+- :class:`UnionCopy`: the union of the graphs can be written once as another store's default graph,
+  which then answers users' queries that name no graph (carekg.store.union_view).
 
 Rows leave a store as plain ``dict[str, str]`` (IRIs and literal lexical forms as strings), so no
 engine type crosses into the services or the API.
@@ -160,3 +162,13 @@ class Writable(ABC):
     def update(self, sparql: str) -> None:
         """Apply a SPARQL Update as one transaction: all of it or nothing, then made durable. The text
         comes from carekg's own code (built from parsed terms), never from a user."""
+
+
+class UnionCopy(ABC):
+    """Capability: users' queries over the union of the graphs can be answered from a copy of that union
+    (carekg.store.union_view), written after a load or a write."""
+
+    @abstractmethod
+    def publish_union_copy(self) -> bool:
+        """Write the copy for the dataset version the store holds, unless it exists; whether one is
+        there now (none for a store in memory, an empty one, or one with a statement in two graphs)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import mmap
@@ -15,6 +16,7 @@ from rdflib.namespace import VOID, XSD
 
 from carekg.ids import GRAPH_META
 from carekg.namespaces import CKG
+from carekg.store import union_view
 from carekg.store.base import (
     Dumpable,
     Embedded,
@@ -23,6 +25,7 @@ from carekg.store.base import (
     RawResult,
     Row,
     StoreError,
+    UnionCopy,
     Value,
     Writable,
 )
@@ -135,9 +138,11 @@ def _lines_with_predicates(path: Path, predicates: frozenset[str]) -> bytes | No
     return b"\n".join(kept)
 
 
-class OxigraphStore(Embedded, Dumpable, Writable):
+class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy):
     """A pyoxigraph ``Store``. ``path=None`` keeps it in memory; ``read_only`` lets several
-    processes share one on-disk store while another process is not writing it."""
+    processes share one on-disk store while another process is not writing it. A read-only handle
+    answers users' queries that name no graph from the union copy of its version, if there is one
+    (carekg.store.union_view)."""
 
     name = "oxigraph"
 
@@ -155,6 +160,27 @@ class OxigraphStore(Embedded, Dumpable, Writable):
                 self._store = ox.Store(str(path))
         except OSError as error:
             raise StoreError(f"cannot open the store at {path}: {error}") from None
+        self._union: ox.Store | None = None
+        self._union_looked_for = False
+
+    def _union_copy(self) -> ox.Store | None:
+        """The union copy of this read-only handle's version, opened at the first user query (a handle
+        that never runs one, like the server's own, never opens it)."""
+        if not self._union_looked_for:
+            self._union_looked_for = True
+            found = None
+            if self.read_only and self.path is not None:
+                found = union_view.find(self.path, self.dataset_version())
+            if found is not None:
+                with contextlib.suppress(OSError):  # removed meanwhile: the union itself answers
+                    self._union = ox.Store.read_only(str(found))
+        return self._union
+
+    def publish_union_copy(self) -> bool:
+        version = self.dataset_version()
+        if self.path is None or version is None:
+            return False
+        return union_view.build(self._store, self.path, version) is not None
 
     def reader_descriptor(self) -> str | None:
         return f"oxigraph-ro:{self.path}" if self.path is not None else None
@@ -197,9 +223,12 @@ class OxigraphStore(Embedded, Dumpable, Writable):
         if named_graph_uris:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
             options.setdefault("default_graph", [])
+        union = None if options or not union_view.names_no_graph(query) else self._union_copy()
         try:
             if options:
                 result = self._store.query(query, **options)
+            elif union is not None:
+                result = union.query(query)
             else:
                 result = self._store.query(query, use_default_graph_as_union=True)
         except SyntaxError as error:
@@ -346,4 +375,5 @@ class OxigraphStore(Embedded, Dumpable, Writable):
 
     def close(self) -> None:
         del self._store
+        self._union = None
 

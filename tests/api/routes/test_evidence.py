@@ -4,12 +4,14 @@ message, as the OpenAPI document says."""
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 import served_api
 
 from carekg.loader import load
-from carekg.store import get_store
+from carekg.store import get_store, union_view
 from tests.security.test_writes import FINDING
 
 TOKEN = "correct-horse-battery-staple"
@@ -68,3 +70,32 @@ def test_the_openapi_document_lists_409_and_501_for_evidence(served):
     answers = httpx.get(f"{served.base}/openapi.json", timeout=30).json()["paths"]["/evidence/{name}"]["post"]
     assert {"409", "501"} <= set(answers["responses"])
     assert "read-only" in answers["responses"]["501"]["description"]
+
+
+def test_a_write_is_in_the_next_sparql_answer_and_then_in_the_union_copy(dataset_files, tmp_path):
+    """/sparql reads a query that names no graph from the union copy of the store's version
+    (carekg.store.union_view); after a write the next query already sees it (from the union itself,
+    until the server has written the new version's copy), and so does the copy once written."""
+    path = tmp_path / "store"
+    store = get_store(f"oxigraph:{path}")
+    load(store, dataset_files, reasoner=False)
+    before = store.dataset_version()
+    store.close()
+    assert union_view.find(path, before) is not None  # the load wrote it
+    process, base = _serve(f"oxigraph:{path}", tmp_path / "submissions")
+    ask = {"query": "ASK { <https://w3id.org/carekg/id/finding/sub-fdac-99> ?p ?o }"}
+    in_a_graph = {"query": "ASK { GRAPH ?g { <https://w3id.org/carekg/id/finding/sub-fdac-99> ?p ?o } }"}
+    try:
+        assert httpx.get(f"{base}/sparql", params=ask, timeout=30).json()["boolean"] is False
+        answer = httpx.post(f"{base}/evidence/fdac-extra", content=FINDING, headers=WRITE, timeout=120)
+        assert answer.status_code == 201, answer.text
+        assert httpx.get(f"{base}/sparql", params=ask, timeout=30).json()["boolean"] is True
+        version = answer.json()["version"]
+        deadline = time.monotonic() + 120
+        while union_view.find(path, version) is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert union_view.find(path, version) is not None
+        assert httpx.get(f"{base}/sparql", params=ask, timeout=30).json()["boolean"] is True
+        assert httpx.get(f"{base}/sparql", params=in_a_graph, timeout=30).json()["boolean"] is True
+    finally:
+        served_api.stop(process)
