@@ -22,13 +22,13 @@ wait for HermiT (1-2 minutes), and with this the next start does not need it eit
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from carekg import consensus, tallies
+from carekg import consensus, count_pass, tallies
 from carekg.ids import GRAPH_DATA, gap_map_cell
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
@@ -41,8 +41,11 @@ Triple = tuple[Node, Node, Node]
 CLASSIFICATION_QUERIES = ("rule_defined_classes", "rule_defined_class_members")
 #: Every rule query: their texts are part of the dataset version, their IRIs make the projection.
 COUNT_QUERIES = ("rule_evidence_counts", "rule_concept_evidence_counts")
+#: What a load reads to compute the COUNT_QUERIES' rows and the tallies' shared sources in one pass.
+COUNT_PASS_QUERIES = ("rule_counted_findings", "rule_concept_placements")
 MAP_CELL_QUERIES = ("rule_map_cells", "rule_innovation_factors")
 RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", "rule_evidenced_subdomains", *COUNT_QUERIES,
+                *COUNT_PASS_QUERIES,
                 *MAP_CELL_QUERIES, "rule_independent_findings", *tallies.RULE_QUERIES,
                 *CLASSIFICATION_QUERIES)
 #: A count's column in the COUNT_QUERIES -> its predicate.
@@ -70,11 +73,18 @@ def _evidenced_triples(store: GraphStore, innovations: Collection[str] | None = 
 
 
 def _count_triples(store: GraphStore, subjects: Collection[str] | None = None) -> Iterator[Triple]:
-    bindings = None if subjects is None else {"subject": tuple(sorted(subjects))}
-    for name in COUNT_QUERIES:
-        for row in store.select(load_query(name), bindings):
-            for column, predicate in COUNT_PREDICATES.items():
-                yield URIRef(row["subject"]), predicate, Literal(int(row[column]))
+    if subjects is None:  # every subject's: one pass over the findings, not one grouping per rule
+        rows: Iterable[Mapping[str, str]] = count_pass.count_rows(store)
+    else:
+        bindings = {"subject": tuple(sorted(subjects))}
+        rows = (row for name in COUNT_QUERIES for row in store.select(load_query(name), bindings))
+    yield from _count_row_triples(rows)
+
+
+def _count_row_triples(rows: Iterable[Mapping[str, str]]) -> Iterator[Triple]:
+    for row in rows:
+        for column, predicate in COUNT_PREDICATES.items():
+            yield URIRef(row["subject"]), predicate, Literal(int(row[column]))
 
 
 def _map_triples(store: GraphStore, innovations: Collection[str] | None = None) -> Iterator[Triple]:
@@ -144,12 +154,13 @@ def rule_triples(store: GraphStore) -> Iterator[Triple]:
     factor tallies and consensus with its confidence. Not gathered in an rdflib graph: at 1M synthetic
     triples they are 269,000 statements (114,000 of them the map's cells and ckg:hasEvidenceOn) and 163,000
     tallies', and adding 155,000 to one took a load 11 s."""
+    findings = count_pass.counted_findings(store)  # read once for the counts and the shared sources
     yield from _subdomain_triples(store)
     yield from _evidenced_triples(store)
-    yield from _count_triples(store)
+    yield from _count_row_triples(count_pass.count_rows(store, findings))
     yield from _map_triples(store)
     yield from _independent_triples(store)
-    yield from tallies.tally_triples(store)
+    yield from tallies.tally_triples(store, shared=count_pass.shared_source_rows(store, findings))
     yield from consensus.consensus_inferred(store)
 
 

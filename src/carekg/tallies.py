@@ -28,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from carekg.ids import GRAPH_INFERRED, innovation_factor_tally
 from carekg.namespaces import CKG
 from carekg.queries import load_query
-from carekg.store.base import GraphStore
+from carekg.store.base import GraphStore, Row
 from carekg.store.binding import bind_keys, iri_values
 from carekg.store.scratch import scratch_copy
 
@@ -49,9 +49,11 @@ TALLY_PREDICATES = {
 Pair = tuple[str, str]  # (innovation IRI, factor IRI)
 
 
-def tally_triples(store: GraphStore, pairs: Collection[Pair] | None = None) -> Iterator[tuple]:
+def tally_triples(store: GraphStore, pairs: Collection[Pair] | None = None,
+                  shared: Iterable[Row] | None = None) -> Iterator[tuple]:
     """The tallies as statements; with ``pairs``, of those pairs only (the rule bound to their
-    innovations and factors, the rows of other combinations dropped)."""
+    innovations and factors, the rows of other combinations dropped). ``shared``: the rows of
+    SHARED_QUERY on ``store`` if already known (a load counts them in one pass, carekg.count_pass)."""
     bindings = None
     if pairs is not None:
         if not pairs:
@@ -67,7 +69,7 @@ def tally_triples(store: GraphStore, pairs: Collection[Pair] | None = None) -> I
         for column, predicate in TALLY_PREDICATES.items():
             if int(row[column]):
                 yield tally, predicate, Literal(int(row[column]))
-    for row in store.select(load_query(SHARED_QUERY), bindings):
+    for row in store.select(load_query(SHARED_QUERY), bindings) if shared is None else shared:
         if pairs is None or (row["innovation"], row["factor"]) in pairs:
             tally = innovation_factor_tally(row["innovation"], row["factor"])
             yield tally, CKG.sharedSource, URIRef(row["source"])
