@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the bench package lives beside src/
     sys.path.insert(0, str(ROOT))
 
-from bench import after_write, cold  # noqa: E402
+from bench import after_write, cold, steps  # noqa: E402
 from bench.harness import Server, Workload, drive, free_port, log, sparql_path  # noqa: E402
-from bench.steps import count_lines, load_carekg, load_oxigraph, search_queries, shacl, write_validation  # noqa: E402
+from bench.steps import count_lines, load_carekg, load_oxigraph, search_queries, shacl  # noqa: E402
 from bench.targets import targets  # noqa: E402
 from bench.workloads import PROFILE_SPARQL, bindings, lua_script, new_query_path  # noqa: E402
 
@@ -162,11 +162,15 @@ def cold_answers(args, work: Path, rows: list[tuple[str, int]], profile_path: st
                             routes=routes, stream_timeout=args.stream_timeout)
 
 
-def reads_after_writes(args, work: Path, data: Path, innovation: dict) -> dict:
-    """The first reader after a write (bench/after_write.py), on the store the write step left."""
+def writes(args, work: Path, data: Path, innovation: dict) -> dict:
+    """The write measures (steps.write_validation), then the first reader after a write
+    (bench/after_write.py) on the store they left: both on a fresh copy of the loaded store
+    (steps.write_store), which stays as the load left it for a later --reuse-store run."""
     from carekg.generate import factor_iris
 
-    store = work / "carekg-store"
+    store = steps.write_store(work / "carekg-store", work / "write-store")
+    write = steps.write_validation(data, store, innovation["iri"])
+    log(f"  write: {write}")
     server, token = after_write.writable_server(carekg_server(args, work, "/health"), store, data,
                                                 work / "submissions")
     result = after_write.first_reads_after_writes(server, token, innovation["iri"], factor_iris()[0],
@@ -175,7 +179,7 @@ def reads_after_writes(args, work: Path, data: Path, innovation: dict) -> dict:
                                                   args.start_timeout)
     log(f"  first reads after a write: worst {result.get('worst_first_after_write_ms')} ms "
         f"{result.get('reason', '')}")
-    return result
+    return {"write": write, "after_write": result}
 
 
 def run_size(size: str, args) -> dict:
@@ -204,9 +208,7 @@ def run_size(size: str, args) -> dict:
         result["uptime_at_end"] = uptime()
         return result
     if args.only == "load,write":  # the load and write measures alone, on the store just loaded
-        result["write"] = write_validation(files["data"], work / "carekg-store", innovation["iri"])
-        log(f"  write: {result['write']}")
-        result["after_write"] = reads_after_writes(args, work, files["data"], innovation)
+        result.update(writes(args, work, files["data"], innovation))
         result["load_average_at_end"] = os.getloadavg()
         result["uptime_at_end"] = uptime()
         return result
@@ -325,9 +327,7 @@ def run_size(size: str, args) -> dict:
         result["shacl"]["pyshacl"] = {"measured": False,
                                       "reason": f"not run above {args.pyshacl_max}: at 1M it "
                                       "ran over 520 s and was stopped (bench-10k-100k-1m of 2026-11-25)"}
-    result["write"] = write_validation(files["data"], work / "carekg-store", innovation["iri"])
-    log(f"  write: {result['write']}")
-    result["after_write"] = reads_after_writes(args, work, files["data"], innovation)
+    result.update(writes(args, work, files["data"], innovation))
     result["load_average_at_end"] = os.getloadavg()
     result["uptime_at_end"] = uptime()
     return result
@@ -434,8 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-store", action="store_true",
                         help="with --only: use the carekg store an earlier run loaded under --work for "
                              "this size and seed instead of loading it again (the loads are then not "
-                             "measured); for load,write the store must be as `carekg load` left it (a "
-                             "cold run's), by the same code and from an unchanged data file")
+                             "measured); the writes go to a copy of it, so any earlier run's store will do, "
+                             "if loaded by the same code from an unchanged data file")
     parser.add_argument("--cold-routes", help="comma-separated labels of bench/cold.py's ROUTES whose cold "
                                               "answers are measured (default: every route); a comma "
                                               "followed by a space is part of a label: 'profile, "

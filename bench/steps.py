@@ -163,6 +163,30 @@ def search_queries(store_dir: Path, queries: list[str], repeats: int = 5, timeou
     return {"measured": True, **json.loads(out.stdout)}
 
 
+def write_store(loaded: Path, copy: Path) -> Path:
+    """A fresh copy of the store ``carekg load`` left at ``loaded``, with its search index and the union
+    copy /sparql reads beside it, at ``copy``: the write steps write there, so the loaded store stays as
+    the load left it and a rerun with --reuse-store writes on the very store a first run did (the same
+    version, no earlier submission). Oxigraph's backup hard-links the store's immutable files: cheap at
+    any size."""
+    import pyoxigraph as ox
+
+    for suffix in ("", ".search", ".sparql"):
+        shutil.rmtree(copy.with_name(copy.name + suffix), ignore_errors=True)
+    ox.Store.read_only(str(loaded)).backup(str(copy))
+    search = loaded.with_name(loaded.name + ".search")
+    if search.is_dir():
+        shutil.copytree(search, copy.with_name(copy.name + ".search"),
+                        ignore=shutil.ignore_patterns("*.partial"))
+    union = loaded.with_name(loaded.name + ".sparql")
+    for version in sorted(union.iterdir()) if union.is_dir() else ():
+        if version.is_dir() and version.suffix not in (".partial", ".scratch"):  # a crashed build's leftovers
+            copied = copy.with_name(copy.name + ".sparql") / version.name
+            copied.parent.mkdir(parents=True, exist_ok=True)
+            ox.Store.read_only(str(version)).backup(str(copied))
+    return copy
+
+
 WRITE_FINDING = """\
 <https://w3id.org/carekg/id/finding/bench-write-{n}> a <https://w3id.org/carekg/def#Finding> ;
     <https://w3id.org/carekg/def#aboutFactor> <{factor}> ;
