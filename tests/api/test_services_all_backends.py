@@ -270,6 +270,28 @@ def test_export_is_sent_in_chunks_of_bounded_size(store, monkeypatch):
         assert len(chunks) > 10 and max(map(len, chunks)) < 500 * 2000, media_type
 
 
+@pytest.mark.parametrize("media_type", ["application/n-quads", "text/turtle", "application/ld+json",
+                                        "application/n-triples"])
+def test_an_exports_first_chunk_holds_statements_and_turtle_names_its_prefixes_once(store, media_type):
+    """The route reads the first chunk before it sends a status, so that chunk must have asked the store;
+    and it is a small one, so the download starts without waiting for a whole chunk."""
+    chunks = [c for c in services.export_dataset(store, media_type) if c]
+    if media_type == "application/ld+json":  # the context, the first graph, then its first nodes
+        assert chunks[0].decode().split('"@graph": [', 2)[2].lstrip().startswith('{"@id": ')
+    else:
+        fmt = {"application/n-quads": ox.RdfFormat.N_QUADS, "text/turtle": ox.RdfFormat.TURTLE,
+               "application/n-triples": ox.RdfFormat.N_TRIPLES}[media_type]
+        assert len(list(ox.parse(chunks[0], format=fmt))) > 0
+    if media_type == "text/turtle":
+        body = b"".join(chunks).decode()
+        assert body.count("@prefix ckg: ") == 1 and body.startswith("@prefix ")
+
+
+def test_findings_csv_sends_a_small_first_chunk(store):
+    chunks = list(services.findings_csv(store, rows_per_chunk=50, first_rows=10))
+    assert len(chunks[0].splitlines()) == 1 + 10 and len(chunks[1].splitlines()) == 50
+
+
 def test_export_in_an_unknown_format_is_refused(store):
     with pytest.raises(services.InvalidArgument):
         services.export_dataset(store, "application/rdf+xml")

@@ -81,3 +81,19 @@ def test_an_error_of_the_producer_is_raised_to_the_reader_after_the_items_before
     assert [next(items), next(items)] == [1, 2]
     with pytest.raises(LookupError, match="went away"):
         next(items)
+
+
+def test_the_first_items_are_handed_over_in_a_small_batch():
+    """A reader waits for ``first_batch`` items, not a whole batch: the first rows of a download."""
+    more = threading.Event()
+
+    def produce():
+        yield from range(5)
+        more.wait(5)  # the rest of the result is slow to come
+        yield from range(5, 1_000)
+
+    items = in_own_thread(produce, batch=500, first_batch=5)
+    started = time.monotonic()
+    assert [next(items) for _ in range(5)] == [0, 1, 2, 3, 4] and time.monotonic() - started < 4
+    more.set()
+    assert list(items) == list(range(5, 1_000))

@@ -37,8 +37,11 @@ LOAD_THREADS = max(1, min(8, os.cpu_count() or 1))
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 READ_BYTES = 1024 * 1024
 PROGRESS_SECONDS = 0.25
-#: Statements serialised at a time when a graph is streamed out (a few MB of N-Triples).
+#: Statements serialised at a time when a graph is streamed out (a few MB of N-Triples), and in the
+#: first chunk, which a download waits for before its first byte (reading 20,000 statements of a cold
+#: 1M store took ~0.3-0.5 s, 1,000 ~20 ms).
 STREAM_STATEMENTS = 20_000
+FIRST_STREAM_STATEMENTS = 1_000
 
 _META = ox.NamedNode(str(GRAPH_META))
 _VERSION = ox.NamedNode(str(CKG.datasetVersion))
@@ -313,11 +316,12 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy):
 
     def graph_ntriples(self, graph: str) -> Iterator[bytes]:
         batch: list[ox.Triple] = []
+        size = min(FIRST_STREAM_STATEMENTS, STREAM_STATEMENTS)
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
             batch.append(quad.triple)
-            if len(batch) == STREAM_STATEMENTS:
+            if len(batch) == size:
                 yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
-                batch = []
+                batch, size = [], STREAM_STATEMENTS
         if batch:
             yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
 
