@@ -45,10 +45,13 @@ def _page_query(limit: int, offset: int | None, framework: str = "nasss") -> str
 def _cell_link(request: Request, framework: str = "nasss"):
     root = request.scope.get("root_path", "")
     chosen = {"framework": framework} if framework != "nasss" else {}
+    queries: dict[str, str] = {}  # per column: a page has a few columns and a thousand cells
 
     def link(row: GapMapRow, cell: Cell) -> str:
-        query = urlencode({**chosen, "domain": cell.subdomain.code})
-        return f"{root}/doc/innovation/{row.id}?{query}#profile"
+        code = cell.subdomain.code
+        if code not in queries:
+            queries[code] = urlencode({**chosen, "domain": code})
+        return f"{root}/doc/innovation/{row.id}?{queries[code]}#profile"
 
     return link
 

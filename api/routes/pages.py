@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from api.config import Settings
@@ -36,9 +36,20 @@ YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
 def yasgui_installed() -> bool:
     return all((YASGUI_DIR / name).is_file() for name in YASGUI_FILES)
 
+def _compiled_templates() -> FileSystemBytecodeCache | None:
+    """Where the templates' compiled code is kept, as Python keeps .pyc files: a folder of this user's
+    in the temporary directory, each template's code keyed by its text, so a fresh server does not
+    compile them again (compiling the gap map's two templates took a quarter to a half of its first
+    answer, docs/bench.md). None, so compiled each time, where no such folder can be made safely."""
+    try:
+        return FileSystemBytecodeCache()
+    except RuntimeError:
+        return None
+
+
 _templates = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
                          autoescape=select_autoescape(default=True, default_for_string=True),
-                         trim_blocks=True, lstrip_blocks=True)
+                         trim_blocks=True, lstrip_blocks=True, bytecode_cache=_compiled_templates())
 
 
 def _local_link(request: Request, settings: Settings):

@@ -211,6 +211,29 @@ def test_png_is_the_same_layout_rasterised(the_map):
     assert (0xDC, 0xF5, 0xE3) in colours or (0x86, 0xD1, 0x9C) in colours
 
 
+def test_png_draws_every_text_as_pillows_own_text_drawing_does(the_map):
+    """Each distinct text's glyphs are rendered once and laid on the image again and again: the pixels
+    equal those of drawing every text with ImageDraw.text, as the map was drawn before."""
+    from PIL import ImageChops, ImageDraw, ImageFont
+
+    from carekg.drawing.canvas import Box
+
+    scale, layout = 2.0, map_layout(the_map)
+    expected = Image.new("RGB", (int(layout.width * scale), int(layout.height * scale)), "white")
+    draw = ImageDraw.Draw(expected)
+    for item in layout.items:
+        if isinstance(item, Box):
+            corners = [item.x, item.y, item.x + item.w, item.y + item.h]
+            draw.rectangle([c * scale for c in corners], fill=item.fill, outline=item.stroke, width=1)
+        else:
+            name = "DejaVuSans-Bold.ttf" if item.bold else "DejaVuSans.ttf"
+            font = ImageFont.truetype(name, item.size * scale)
+            draw.text((item.x * scale, item.y * scale), item.text, fill=item.fill, font=font,
+                      anchor={"start": "ls", "middle": "ms", "end": "rs"}[item.anchor])
+    drawn = Image.open(io.BytesIO(map_png(the_map, scale))).convert("RGB")
+    assert drawn.size == expected.size and ImageChops.difference(drawn, expected).getbbox() is None
+
+
 def test_profile_chart_has_a_row_per_domain_and_the_profile_counts(store):
     domains = nasss(store)
     profile = services.innovation_profile(store, "signs-of-safety")
