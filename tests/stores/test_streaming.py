@@ -97,3 +97,27 @@ def test_the_first_items_are_handed_over_in_a_small_batch():
     assert [next(items) for _ in range(5)] == [0, 1, 2, 3, 4] and time.monotonic() - started < 4
     more.set()
     assert list(items) == list(range(5, 1_000))
+
+
+def test_a_graph_export_left_early_drops_the_engines_iterator_in_its_own_thread(monkeypatch):
+    """A download the client leaves is closed by another thread than the one that read its first chunk;
+    pyoxigraph's iterator must still be dropped where it was made (else pyo3 reports and leaks it)."""
+    import gc
+    import sys
+
+    from carekg.store.oxigraph_store import OxigraphStore
+
+    reported: list = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+    store = OxigraphStore(None)
+    graph = "https://example.org/graph"
+    store._store.extend([ox.Quad(ox.NamedNode(f"https://example.org/{n}"), ox.NamedNode("https://example.org/p"),
+                                 ox.Literal(n), ox.NamedNode(graph)) for n in range(5_000)])
+    chunks = store.graph_ntriples(graph)
+    with ThreadPoolExecutor(1) as first, ThreadPoolExecutor(1) as other:
+        assert first.submit(next, chunks).result().startswith(b"<https://example.org/")
+        other.submit(chunks.close).result()
+    del chunks
+    time.sleep(0.3)  # the producer sees the reader gone at its next poll
+    gc.collect()
+    assert reported == []

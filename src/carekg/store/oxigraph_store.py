@@ -315,6 +315,11 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy):
             self._store.load(data, format=ox.RdfFormat.N_TRIPLES)
 
     def graph_ntriples(self, graph: str) -> Iterator[bytes]:
+        # In a thread of its own, as select_rows: a download the client leaves drops the engine's
+        # iterator, which must happen in the thread that made it (else pyo3 reports it and leaks it).
+        return in_own_thread(lambda: self._graph_chunks(graph), batch=1)
+
+    def _graph_chunks(self, graph: str) -> Iterator[bytes]:
         batch: list[ox.Triple] = []
         size = min(FIRST_STREAM_STATEMENTS, STREAM_STATEMENTS)
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
