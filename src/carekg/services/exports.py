@@ -116,7 +116,7 @@ def _turtle(store: GraphStore, graphs: list[str]) -> Iterator[bytes]:
 
 def _prefix_lines(prefixes: dict[str, str]) -> bytes:
     """The ``@prefix`` lines Oxigraph's Turtle writer starts a document with, for these prefixes."""
-    anything = ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"))
+    anything = ox.Triple(ox.BlankNode(), ox.NamedNode(str(VOID.triples)), ox.Literal("0"))
     written = ox.serialize([anything], format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     return b"".join(line for line in written.splitlines(keepends=True) if line.startswith(b"@prefix "))
 
