@@ -279,15 +279,19 @@ def _counting(store, asked: list[str]):
 
 
 def test_the_maps_queries_do_not_grow_with_the_findings_or_the_page(store):
-    """Four queries for any page (the columns, the innovations ranked, the page's cells and the consensus
-    behind them), none reading a finding: the cells are read as the rules materialised them."""
+    """At most four queries for any page (the columns, read once and then cached, the innovations ranked,
+    the page's cells and the consensus behind them), none reading a finding: the cells are read as the
+    rules materialised them."""
     asked: list[str] = []
     counting = _counting(store, asked)
+    per_page = []
     for limit in (1, 4, None):
         asked.clear()
         the_map = gap_map(counting, limit=limit)
-        assert len(asked) == 4 and len(the_map.rows) == (limit or the_map.total)
+        per_page.append(len(asked))
+        assert len(the_map.rows) == (limit or the_map.total)
         assert not [query for query in asked if "ckg:aboutInnovation" in query]
+    assert max(per_page) <= 4 and per_page[1] == per_page[2] >= 3, per_page
 
 
 def test_cfir_gap_map_has_a_column_per_cfir_domain_and_links_in_cfir_terms(client, store):
