@@ -91,6 +91,12 @@ GRAPH_META = URIRef(GRAPH_BASE + "meta")
 GRAPHS = (GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_INFERRED)
 
 
+def source_kind_count(kind: str) -> URIRef:
+    """What the meta graph records how many sources of ``kind`` (study, source, other) there are
+    about (carekg.statistics)."""
+    return URIRef(f"{GRAPH_META}#sources-{kind}")
+
+
 def module_iri(name: str) -> URIRef:
     """The IRI of the ontology module ``name`` (``core``, ``nasss``, ``crosswalk``...)."""
     return URIRef(f"{VOCAB_DOCUMENT}/{name}")

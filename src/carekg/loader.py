@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.plugins.serializers.nt import _nt_row
 
-from carekg import __version__, paths, search
+from carekg import __version__, paths, search, statistics
 from carekg.ids import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from carekg.queries import load_query
 from carekg.reasoning import run_hermit
@@ -156,7 +156,7 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
         sizes = graph_triples(store, files)
         progress("building the search index")  # what is left of it: bench/steps.py times it by these words
         index = indexed.result()
-    store.set_version(version, sizes)
+    store.set_version(version, sizes, statistics.counted(store))
     if index is not None:  # an index file of this version, not before the store holds it
         search.publish(index, store, version)
     _publish_union_copy(store, progress)

@@ -59,7 +59,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from carekg import incremental, paths, search
+from carekg import incremental, paths, search, statistics
 from carekg.ids import (
     AGENT,
     CONSENSUS,
@@ -322,6 +322,11 @@ class EvidenceWriter:
         inferred_size = recorded.get(str(GRAPH_INFERRED))
         if inferred_size is not None:
             inferred_size -= incremental.inferred_statements_about(store, touched)
+        # The recorded class and source counts move by what the write changes in the types of the
+        # resources it can retype (carekg.statistics), read before and after each transaction.
+        entities = store.recorded_entities()
+        retyped = touched | {str(s) for s in provenance.subjects() if isinstance(s, URIRef)}
+        typed_before = statistics.typed(store, retyped, str(entity)) if entities else frozenset()
         operations = [f"DROP SILENT GRAPH <{g}>" for g in (entity, provenance_graph(name), GRAPH_META)]
         if classify and touched:  # the touched nodes' classification (HermiT's or the rule's) is made again
             inferred_types = f"GRAPH <{GRAPH_INFERRED}> {{ ?s a ?c }}"
@@ -338,17 +343,25 @@ class EvidenceWriter:
         if classify:
             inferred += classified(store, touched)
         rules = "\n".join(_statement(t) for t in inferred)
-        rewritten = None if inferred_size is None else incremental.rewritten_subjects(store, keys, inferred)
+        rewritten = incremental.rewritten_subjects(store, keys, inferred)
         if inferred_size is not None and rewritten is not None:
             inferred_size -= incremental.inferred_statements_about(store, rewritten - touched)
+        if entities and rewritten is not None:  # their types change in the second transaction only
+            typed_before |= statistics.typed(store, rewritten - retyped)
         if forget or rules:
             store.update(";\n".join([*forget, f"INSERT DATA {{ GRAPH <{GRAPH_INFERRED}> {{\n{rules}\n}} }}"]))
         if inferred_size is not None and rewritten is not None:
             inferred_size += incremental.inferred_statements_about(store, rewritten)
             unchanged[str(GRAPH_INFERRED)] = inferred_size
+        if entities and rewritten is not None:
+            typed_after = statistics.typed(store, retyped | rewritten, str(entity))
+            entities = statistics.adjusted(entities, typed_before, typed_after,
+                                           statistics.source_classes(store))
+        elif entities:  # a rule's result has a blank subject: its types cannot be read by name
+            entities = statistics.counted(store)
         # The other graphs the write changed are counted again (the rest keep their recorded sizes), then
         # recorded with the version: the last step, so a crash before it leaves no version (a reload).
-        store.set_version(version, graph_triples(store, self.files(), unchanged))
+        store.set_version(version, graph_triples(store, self.files(), unchanged), entities)
 
     def submit(self, name: str, body: bytes, media_type: str, who: str) -> WriteResult:
         if not NAME.match(name or "") or len(name) > NAME_LENGTH:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from carekg.ids import SOURCE, STUDY, is_slug, mint
+from carekg import statistics
+from carekg.ids import is_slug, mint
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
 from carekg.services.counts import counts_of, counts_of_row
@@ -33,6 +34,7 @@ from carekg.services.vocabulary import (
     SOURCE_TYPES,
     code_or_none,
 )
+from carekg.statistics import KIND_BASES
 from carekg.store.base import GraphStore, Row, Value
 
 
@@ -88,8 +90,6 @@ def newest_first(source: SourceSummary | SourceRef) -> tuple:
     return (-(source.year or 0), source.citation.lower())
 
 
-#: The IRI every source of a kind starts with.
-KIND_BASES = {"study": str(STUDY), "source": str(SOURCE)}
 KIND_OF_BASE = {base: kind for kind, base in KIND_BASES.items()}
 
 
@@ -108,7 +108,7 @@ def _source_summary(store: GraphStore, iri: str, row: Row, counts: Counts) -> di
 
 @cached
 def _source_classes(store: GraphStore) -> tuple[str, ...]:
-    return tuple(row["class"] for row in select(store, "api_source_classes"))
+    return statistics.source_classes(store)
 
 
 def _filter_bindings(store: GraphStore, kind: str | None, inclusion: str | None, source_type: str | None,
@@ -183,11 +183,10 @@ def _count(store: GraphStore, filters: dict[str, Value]) -> int:
 @cached
 def source_counts(store: GraphStore) -> dict[str, int]:
     """How many sources there are of each kind (``study``, ``source``, ``other`` for an IRI of neither
-    base), counted by the engine in one pass: the home page asks for both kinds and the total."""
-    classes: dict[str, Value] = {"class": _source_classes(store)}
-    rows = select(store, "api_source_count", studyBase=KIND_BASES["study"], sourceBase=KIND_BASES["source"],
-                  **classes)
-    return {row["kind"]: as_int(row.get("count")) or 0 for row in rows}
+    base), as a load recorded them (carekg.statistics), or counted by the engine in one pass: the home
+    page asks for both kinds and the total."""
+    recorded = store.recorded_entities()
+    return statistics.sources_per_kind(recorded) if recorded else statistics.count_source_kinds(store)
 
 
 def count_sources(store: GraphStore, kind: str) -> int:

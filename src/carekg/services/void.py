@@ -5,13 +5,13 @@ from __future__ import annotations
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
+from carekg import statistics
 from carekg.ids import ID_BASE, PREFIXES
 from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
 from carekg.services.graphs import dataset_graphs, triples_per_graph
 from carekg.services.ontology import ontology_header
 from carekg.services.rdf import curie, serialise
-from carekg.services.rows import select
 from carekg.store.base import GraphStore
 
 
@@ -45,9 +45,10 @@ def void_description(store: GraphStore, dataset_iri: str, endpoint: str, media_t
         graph.add((subset, RDF.type, VOID.Dataset))
         graph.add((subset, DCTERMS.title, Literal(title, lang="en")))
         graph.add((subset, VOID.triples, xsd_integer(sizes[name])))
-    for row in select(store, "api_class_partitions"):
-        partition = URIRef(f"{dataset_iri}-class-{curie(row['class']).replace(':', '-')}")
+    recorded = statistics.classes_per_resource(store.recorded_entities())  # a load records them
+    for class_, entities in sorted((recorded or statistics.count_classes(store)).items()):
+        partition = URIRef(f"{dataset_iri}-class-{curie(class_).replace(':', '-')}")
         graph.add((dataset, VOID.classPartition, partition))
-        graph.add((partition, VOID["class"], URIRef(row["class"])))
-        graph.add((partition, VOID.entities, xsd_integer(int(row["entities"]))))
+        graph.add((partition, VOID["class"], URIRef(class_)))
+        graph.add((partition, VOID.entities, xsd_integer(entities)))
     return serialise(graph, media_type)

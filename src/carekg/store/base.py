@@ -102,14 +102,20 @@ class GraphStore(Protocol):
         """Make the loaded data fast to read (compaction after a bulk load); a no-op where the server
         manages its own storage."""
 
-    def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None) -> None:
+    def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None,
+                    entities: Mapping[str, int] | None = None) -> None:
         """Record the loaded dataset's version (last step of a load), replacing the meta graph; with
-        ``graph_triples``, also how many triples each named graph holds (``void:triples``), so pages
-        read the sizes instead of counting millions of triples per request."""
+        ``graph_triples``, also how many triples each named graph holds (``void:triples``), and with
+        ``entities`` how many resources each IRI stands for (``void:entities``: carekg.statistics), so
+        pages read them instead of counting millions of triples per request."""
 
     def recorded_triple_counts(self) -> dict[str, int]:
         """The triples per named graph recorded with the version (``set_version``), graph IRI -> count;
         empty when none were recorded (a store loaded by an older carekg)."""
+
+    def recorded_entities(self) -> dict[str, int]:
+        """The ``entities`` recorded with the version (``set_version``), IRI -> count; empty when none
+        were recorded."""
 
     def dataset_version(self) -> str | None:
         """The version of the loaded dataset, or None for an empty store."""

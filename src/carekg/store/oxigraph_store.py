@@ -46,6 +46,7 @@ FIRST_STREAM_STATEMENTS = 1_000
 _META = ox.NamedNode(str(GRAPH_META))
 _VERSION = ox.NamedNode(str(CKG.datasetVersion))
 _TRIPLES = ox.NamedNode(str(VOID.triples))
+_ENTITIES = ox.NamedNode(str(VOID.entities))
 _INTEGER = ox.NamedNode(str(XSD.integer))
 
 _RESULT_FORMATS = {f.media_type.split(";")[0]: f
@@ -354,19 +355,27 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy):
             with self._lock:
                 self._store.optimize()
 
-    def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None) -> None:
+    def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None,
+                    entities: Mapping[str, int] | None = None) -> None:
         with self._lock:
             if self._store.contains_named_graph(_META):
                 self._store.remove_graph(_META)
-            sizes = [ox.Quad(ox.NamedNode(graph), _TRIPLES, ox.Literal(str(count), datatype=_INTEGER), _META)
-                     for graph, count in (graph_triples or {}).items()]
-            self._store.extend([ox.Quad(_META, _VERSION, ox.Literal(version), _META), *sizes])
+            counts = [ox.Quad(ox.NamedNode(iri), predicate, ox.Literal(str(count), datatype=_INTEGER), _META)
+                      for predicate, recorded in ((_TRIPLES, graph_triples), (_ENTITIES, entities))
+                      for iri, count in (recorded or {}).items()]
+            self._store.extend([ox.Quad(_META, _VERSION, ox.Literal(version), _META), *counts])
             self._store.flush()
 
-    def recorded_triple_counts(self) -> dict[str, int]:
+    def _recorded(self, predicate: ox.NamedNode) -> dict[str, int]:
         return {quad.subject.value: int(quad.object.value)
-                for quad in self._store.quads_for_pattern(None, _TRIPLES, None, _META)
+                for quad in self._store.quads_for_pattern(None, predicate, None, _META)
                 if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal)}
+
+    def recorded_triple_counts(self) -> dict[str, int]:
+        return self._recorded(_TRIPLES)
+
+    def recorded_entities(self) -> dict[str, int]:
+        return self._recorded(_ENTITIES)
 
     def dataset_version(self) -> str | None:
         for quad in self._store.quads_for_pattern(_META, _VERSION, None, _META):

@@ -320,17 +320,25 @@ class SparqlHttpStore:
     def optimize(self) -> None:
         """The remote server manages its own storage."""
 
-    def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None) -> None:
+    def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None,
+                    entities: Mapping[str, int] | None = None) -> None:
         lines = [f'<{GRAPH_META}> <{CKG.datasetVersion}> "{version}" .\n',
-                 *(f'<{graph}> <{VOID.triples}> "{count}"^^<{XSD.integer}> .\n'
-                   for graph, count in (graph_triples or {}).items())]
+                 *(f'<{iri}> <{predicate}> "{count}"^^<{XSD.integer}> .\n'
+                   for predicate, recorded in ((VOID.triples, graph_triples), (VOID.entities, entities))
+                   for iri, count in (recorded or {}).items())]
         self._gsp("PUT", str(GRAPH_META), "".join(lines).encode(), "application/n-triples")
         self._remember_version(version)
 
+    def _recorded(self, predicate: str) -> dict[str, int]:
+        rows = self.select(f"SELECT ?iri ?count WHERE {{ GRAPH <{GRAPH_META}> "
+                           f"{{ ?iri <{predicate}> ?count }} }}")
+        return {row["iri"]: int(row["count"]) for row in rows}
+
     def recorded_triple_counts(self) -> dict[str, int]:
-        rows = self.select(f"SELECT ?graph ?triples WHERE {{ GRAPH <{GRAPH_META}> "
-                           f"{{ ?graph <{VOID.triples}> ?triples }} }}")
-        return {row["graph"]: int(row["triples"]) for row in rows}
+        return self._recorded(str(VOID.triples))
+
+    def recorded_entities(self) -> dict[str, int]:
+        return self._recorded(str(VOID.entities))
 
     def _remember_version(self, version: str | None) -> None:
         with self._version_lock:

@@ -1,0 +1,107 @@
+"""The statistics a load records (carekg.statistics: resources per class, sources per kind) stay exact
+on writes: after writes that add a study with a finding, an organisation and an innovation with an
+involvement (a blank node), and amendments that take them back, the recorded figures equal a count from
+scratch on the written store and a full load's, on the curated data and on a generated graph. VoID and
+the home page's counts read them."""
+
+from __future__ import annotations
+
+import contextlib
+
+from carekg import statistics
+from carekg.ids import FINDING, INNOVATION, ORGANISATION, STUDY, source_kind_count
+from carekg.loader import DatasetFiles, load
+from carekg.namespaces import CKG
+from carekg.services.sources import source_counts
+from carekg.services.void import void_description
+from carekg.store import get_store
+from carekg.writes import EvidenceWriter
+
+PREFIXES = f"@prefix ckg: <{CKG}> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" \
+           "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+NEW_STUDY, NEW_INNOVATION = STUDY["t-stats-2026"], INNOVATION["t-stats"]
+NEW_ORGANISATION = ORGANISATION["t-stats"]
+
+
+def study(kind: str) -> str:
+    return f"""<{NEW_STUDY}> a ckg:{kind} ; ckg:citation "A test study citation." ;
+    ckg:sourceType ckg:EvaluationReport ; ckg:designCategory ckg:UnknownDesign ;
+    ckg:relativeToReviewSearch ckg:AfterReviewSearch ; ckg:inclusionStatus ckg:NotKnownIncluded .
+"""
+
+
+def finding(factor: str, innovation: str) -> str:
+    return f"""<{FINDING["t-stats-1"]}> a ckg:Finding ; ckg:aboutFactor <{factor}> ;
+    ckg:aboutInnovation <{innovation}> ; ckg:direction ckg:Enabler ; ckg:paraphrase "A test finding."@en ;
+    ckg:provenanceKind ckg:SourceStudyClaim ; ckg:reportedIn <{NEW_STUDY}> .
+"""
+
+
+ORGANISATION_BODY = f"""<{NEW_ORGANISATION}> a ckg:Organisation ; rdfs:label "A test organisation"@en ;
+    ckg:organisationType ckg:University .
+"""
+INNOVATION_BODY = f"""<{NEW_INNOVATION}> a ckg:Innovation ; rdfs:label "A test innovation"@en ;
+    ckg:innovationKind ckg:ServiceModel ; dcterms:description "A test innovation."@en ;
+    ckg:involvement [ a ckg:Involvement ; ckg:organisation <{NEW_ORGANISATION}> ; ckg:role ckg:DeveloperRole ;
+                      ckg:basis "A test basis."@en ; ckg:claimKind ckg:CuratorInferenceClaim ] .
+"""
+
+
+def _writes_keep_the_statistics(store, files_of, writer, reasoner: bool) -> None:
+    factor, innovation = (store.select(f"SELECT ?x WHERE {{ ?x a <{CKG}{kind}> }} ORDER BY ?x LIMIT 1")
+                          [0]["x"] for kind in ("ImplementationFactor", "Innovation"))
+    loaded = store.recorded_entities()
+    assert loaded == statistics.counted(store)
+    submissions = [
+        ("stats-study", study("PrimaryStudy") + finding(factor, innovation)),
+        ("stats-organisation", ORGANISATION_BODY + INNOVATION_BODY),
+        ("stats-study", study("SecondaryStudy")),  # amended: the finding goes, the study changes class
+        ("stats-organisation", ORGANISATION_BODY),  # amended: the innovation and its involvement go
+    ]
+    seen = []
+    for name, body in submissions:
+        writer.submit(name, (PREFIXES + body).encode(), "text/turtle", "tester")
+        full = get_store("memory:")
+        load(full, files_of(), reasoner=reasoner)
+        recorded = store.recorded_entities()
+        assert recorded == statistics.counted(store) == full.recorded_entities(), name
+        seen.append(recorded)
+    classes = f"{CKG}Finding", f"{CKG}Innovation", f"{CKG}Organisation", f"{CKG}Involvement"
+    finding_, innovation_, organisation_, involvement_ = (loaded.get(c, 0) for c in classes)
+    study_key = str(source_kind_count("study"))
+    assert seen[0][study_key] == loaded[study_key] + 1 and seen[0][f"{CKG}Finding"] == finding_ + 1
+    assert (seen[1][f"{CKG}Innovation"], seen[1][f"{CKG}Organisation"], seen[1][f"{CKG}Involvement"]) == (
+        innovation_ + 1, organisation_ + 1, involvement_ + 1)
+    assert seen[2][f"{CKG}Finding"] == finding_ and seen[2][study_key] == loaded[study_key] + 1
+    assert (seen[3][f"{CKG}Innovation"], seen[3][f"{CKG}Involvement"]) == (innovation_, involvement_)
+
+
+def test_writes_keep_the_statistics_on_the_curated_data(tmp_path):
+    folder = tmp_path / "submissions"
+    files = lambda: DatasetFiles.discover(submissions_dir=folder)  # noqa: E731
+    store = get_store("memory:")
+    load(store, files(), reasoner=True)  # HermiT: cached
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), folder, reasoner=True)
+    _writes_keep_the_statistics(store, files, writer, True)
+
+
+def test_writes_keep_the_statistics_on_a_generated_graph(tmp_path, generated):
+    folder = tmp_path / "submissions"
+    files = lambda: DatasetFiles.discover(data=[generated], submissions_dir=folder)  # noqa: E731
+    store = get_store("memory:")
+    load(store, files(), reasoner=False)
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), folder, data=[generated], reasoner=False)
+    _writes_keep_the_statistics(store, files, writer, False)
+
+
+def test_void_and_source_counts_are_the_same_from_the_recorded_figures_and_without_them(store, dataset_files):
+    """A store without the statistics (loaded by an older carekg) counts them per request: the same
+    answers as from the recorded figures, which a load records."""
+    bare = get_store("memory:")
+    load(bare, dataset_files)
+    bare.set_version(bare.dataset_version() or "", bare.recorded_triple_counts())  # no statistics
+    assert store.recorded_entities() and not bare.recorded_entities()
+    for media_type in ("text/turtle", "application/ld+json"):
+        assert (void_description(store, "https://example.org/d", "https://example.org/sparql", media_type)
+                == void_description(bare, "https://example.org/d", "https://example.org/sparql", media_type))
+    assert source_counts(store) == source_counts(bare) == {"study": 13, "source": 91, "other": 0}
