@@ -146,6 +146,13 @@ def innovation_factor_tally(innovation: str, factor: str) -> URIRef:
     return mint("tally", hashlib.sha256(f"{innovation} {factor}".encode()).hexdigest()[:24])
 
 
+def innovation_factor_uncounted(innovation: str, factor: str) -> URIRef:
+    """The IRI of the tally of why some of ``innovation``'s findings about ``factor`` are not counted by
+    the consensus rule (carekg.uncounted): a ``tally/`` digest of its own, never an innovation factor
+    tally's."""
+    return mint("tally", hashlib.sha256(f"uncounted {innovation} {factor}".encode()).hexdigest()[:24])
+
+
 def split(iri: str) -> tuple[str, str] | None:
     """``(kind, slug)`` for an instance IRI of carekg, or None for any other IRI."""
     if not iri.startswith(ID_BASE):

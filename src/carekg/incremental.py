@@ -20,6 +20,9 @@ only a small part of the graph, so only the keys a touched node can reach are re
   largest at 1M); when the write changes a source, factor or concept other findings reach, recomputed:
   the map's rules bound to the innovations ``rule_affected_map_innovations.rq`` finds, on the store, and
   the tallies' rule on the pairs a touched finding or source reaches (carekg.tallies);
+- the uncounted finding tallies (``rule_innovation_factor_uncounted.rq``) per **(innovation, factor)**
+  pair: the rule bound to the pairs a touched finding or source reaches, on the store
+  (carekg.uncounted), whether the tallies move by the difference or are recomputed;
 - consensus with its confidence (carekg.consensus) per **factor**: only a factor with two independent
   study-type sources in one direction can have a result (``rule_consensus_candidates.rq``, asked from
   those sources, so its cost does not grow with the factor's findings); for such a factor, its part of
@@ -49,8 +52,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from carekg import consensus, count_delta, innovation_delta, tallies
-from carekg.ids import GRAPH_INFERRED, innovation_factor_tally
+from carekg import consensus, count_delta, innovation_delta, tallies, uncounted
+from carekg.ids import GRAPH_INFERRED, innovation_factor_tally, innovation_factor_uncounted
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
 from carekg.rules import (
@@ -260,9 +263,14 @@ def recompute(store: GraphStore, change: Change) -> tuple[list[str], Graph]:
     if recount or changed:
         forget += _forget_counts(iri_values(recount | changed))
         results += adjusted + evidence_counts(store, recount)
+    # The uncounted finding tallies are recomputed for their few pairs (their rule bound to them) whether
+    # the tallies move by the difference or are recomputed.
+    pairs = before.tally_pairs | after.tally_pairs
+    uncounted_forget, uncounted_results = uncounted.recompute(store, pairs)
+    forget, results = forget + uncounted_forget, results + uncounted_results
     if delta is not None:
         return forget + delta.forget, results + delta.results
-    tally_forget, tally_results = tallies.recompute(store, before.tally_pairs | after.tally_pairs)
+    tally_forget, tally_results = tallies.recompute(store, pairs)
     return forget + tally_forget, results + tally_results
 
 
@@ -279,6 +287,7 @@ def rewritten_subjects(store: GraphStore, change: Change, results: Graph) -> fro
         subjects |= {subject for _, subject in side.counts.tallies}
         subjects.update(*side.reach.values())
         subjects |= {str(innovation_factor_tally(*pair)) for pair in side.tally_pairs}
+        subjects |= {str(innovation_factor_uncounted(*pair)) for pair in side.tally_pairs}
     for subject in results.subjects():
         if not isinstance(subject, URIRef):
             return None

@@ -28,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from carekg.ids import GRAPH_INFERRED, innovation_factor_tally
 from carekg.namespaces import CKG
 from carekg.queries import load_query
-from carekg.store.base import GraphStore, Row
+from carekg.store.base import GraphStore, Row, Value
 from carekg.store.binding import bind_keys, iri_values
 from carekg.store.scratch import scratch_copy
 
@@ -49,17 +49,27 @@ TALLY_PREDICATES = {
 Pair = tuple[str, str]  # (innovation IRI, factor IRI)
 
 
+def pair_bindings(pairs: Collection[Pair]) -> dict[str, Value]:
+    """A query's bindings to the innovations and the factors of ``pairs``: every combination of them,
+    so the caller drops the rows of pairs not asked for."""
+    return {"innovation": tuple(sorted({i for i, _ in pairs})),
+            "factor": tuple(sorted({f for _, f in pairs}))}
+
+
+def forget_nodes(nodes: Iterable[str]) -> list[str]:
+    """The update operation removing every statement about ``nodes`` from the inferred graph."""
+    graph = f"GRAPH <{GRAPH_INFERRED}> {{ ?tally ?p ?o }}"
+    return [f"DELETE {{ {graph} }} WHERE {{ VALUES ?tally {{ {iri_values(nodes)} }} {graph} }}"]
+
+
 def tally_triples(store: GraphStore, pairs: Collection[Pair] | None = None,
                   shared: Iterable[Row] | None = None) -> Iterator[tuple]:
     """The tallies as statements; with ``pairs``, of those pairs only (the rule bound to their
     innovations and factors, the rows of other combinations dropped). ``shared``: the rows of
     SHARED_QUERY on ``store`` if already known (a load counts them in one pass, carekg.count_pass)."""
-    bindings = None
-    if pairs is not None:
-        if not pairs:
-            return
-        bindings = {"innovation": tuple(sorted({i for i, _ in pairs})),
-                    "factor": tuple(sorted({f for _, f in pairs}))}
+    if pairs is not None and not pairs:
+        return
+    bindings = None if pairs is None else pair_bindings(pairs)
     for row in store.select(load_query(RULE_QUERY), bindings):
         if pairs is not None and (row["innovation"], row["factor"]) not in pairs:
             continue
@@ -99,13 +109,10 @@ def recompute(store: GraphStore, pairs: frozenset[Pair]) -> tuple[list[str], Gra
     pair left without findings)."""
     if not pairs:
         return [], Graph()
-    nodes = iri_values(str(innovation_factor_tally(i, f)) for i, f in pairs)
-    graph = f"GRAPH <{GRAPH_INFERRED}> {{ ?tally ?p ?o }}"
-    forget = [f"DELETE {{ {graph} }} WHERE {{ VALUES ?tally {{ {nodes} }} {graph} }}"]
+    forget = forget_nodes(str(innovation_factor_tally(i, f)) for i, f in pairs)
     # The rules run unchanged on the pairs' part of the graph, copied into a scratch store: bound on the
     # store itself, the counting fragment's per-source table would read every source of the graph.
-    part = store.select(load_query(PART_QUERY), {"innovation": tuple(sorted({i for i, _ in pairs})),
-                                                 "factor": tuple(sorted({f for _, f in pairs}))})
+    part = store.select(load_query(PART_QUERY), pair_bindings(pairs))
     read = {row[column] for row in part for column in ("finding", "source")}
     scratch = scratch_copy(store, [bind_keys(load_query(STATEMENTS_QUERY), "node", read)] if read else [])
     results = Graph()

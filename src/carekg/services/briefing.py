@@ -11,7 +11,6 @@ with the graph. Nothing here grades evidence beyond what the rules in the graph 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Annotated
@@ -28,10 +27,11 @@ from carekg.services.counts import innovation_tallies
 from carekg.services.gaps import SubdomainGap, innovation_gaps
 from carekg.services.innovations import innovation
 from carekg.services.refs import Concept, Counts, Ref, SourceRef, iri_of
-from carekg.services.rows import as_bool, select
+from carekg.services.rows import as_bool, as_int, select
 from carekg.services.vocabulary import code, code_or_none
 from carekg.store.base import GraphStore
 from carekg.strategies import CAVEAT, strategies_for_factor
+from carekg.uncounted import COLUMNS
 
 #: How many enablers and how many barriers a briefing shows: the strongest, by the order in ``_strength``.
 SHOWN = 5
@@ -194,17 +194,20 @@ def _factors(store: GraphStore, iri: str) -> dict[str, list[BriefingFactor]]:
 
 
 def _with_uncounted(store: GraphStore, iri: str, shown: list[BriefingFactor]) -> list[BriefingFactor]:
-    """The factors ``shown`` with their findings the consensus rule does not count, by reason: one query
-    bound to the innovation and those factors (briefing_uncounted.rq)."""
+    """The factors ``shown`` with their findings the consensus rule does not count, by reason: the counts
+    the rules materialised (carekg.uncounted), read by one query bound to the innovation and those
+    factors (briefing_uncounted.rq); no finding is read."""
     if not shown:
         return shown
-    uncounted: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     factors = tuple(sorted({item.factor.iri for item in shown}))
-    for row in select(store, "briefing_uncounted", innovation=iri, factor=factors):
-        uncounted[(row["factor"], code(row["direction"]))][row["reason"]] = int(row["findings"])
-    return [replace(item, uncounted={reason: found for reason in REASONS
-                                     if (found := uncounted[(item.factor.iri, item.direction)].get(reason))})
-            for item in shown]
+    rows = {row["factor"]: row for row in select(store, "briefing_uncounted", innovation=iri, factor=factors)}
+
+    def reasons(item: BriefingFactor) -> dict[str, int]:
+        row = rows.get(item.factor.iri, {})
+        return {reason: found for reason in REASONS
+                if (found := as_int(row.get(COLUMNS[(item.direction, reason)])))}
+
+    return [replace(item, uncounted=reasons(item)) for item in shown]
 
 
 def _with_strategies(store: GraphStore, barrier: BriefingFactor) -> BriefingFactor:
