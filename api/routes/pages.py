@@ -119,11 +119,16 @@ def document(request: Request, store: GraphStore, settings: Settings, kind: str,
                                            f"got {framework!r}")
         profile_in = services.innovation_cfir_profile if framework == "cfir" else services.innovation_profile
         detail = services.innovation(store, slug)
+        profile = profile_in(store, slug, **filters)
+        # The chart shows the unfiltered NASSS profile's domain counts: the profile shown when it is that
+        # one, else one listing no findings (its counts are the tallies', no finding is read).
+        unfiltered = framework == "nasss" and not any(filters.values())
+        counted = profile if unfiltered else services.innovation_profile(store, slug, findings_per_factor=0)
         return render(request, settings, "innovation.html", innovation=detail,
-                      profile=profile_in(store, slug, **filters), filters=filters, framework=framework,
+                      profile=profile, filters=filters, framework=framework,
                       switch=_framework_switch(params),
                       gaps=services.innovation_gaps(store, detail.iri, detail.label),
-                      chart=Markup(profile_chart(nasss(store), services.innovation_profile(store, slug))),
+                      chart=Markup(profile_chart(nasss(store), counted)),
                       directions=services.DIRECTIONS, provenance_kinds=services.PROVENANCE_KINDS,
                       designs=services.DESIGNS)
     if kind == "factor":

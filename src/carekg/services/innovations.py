@@ -32,6 +32,7 @@ from carekg.services.refs import (
     Ref,
     SourceRef,
     bare_source_ref,
+    cited_source_refs,
     concept_examples,
     concept_rows,
     factor_ref,
@@ -203,11 +204,9 @@ def innovation(store: GraphStore, id: str, sources_listed: int = SOURCES_LISTED)
         raise InvalidArgument(f"sources_listed must be between 0 and {MAX_SOURCES_LISTED}; "
                               f"got {sources_listed}")
     iri, row = one_innovation_row(store, id)
-    labels = term_labels(store)
     found = counts_of(store, iri)
     newest = _newest_cited(store, iri, sources_listed, found.counts.findings)
-    sources = {found["source"]: source_ref_of(labels, found["source"], found)
-               for found in store.select(load_query("api_sources"), {"source": newest})} if newest else {}
+    sources = cited_source_refs(store, newest)
     cited = len(sources)
     for link in select(store, "api_source_links", target=iri):
         if link["relation"] == str(CKG.studies) and link["source"] not in sources:
@@ -451,9 +450,7 @@ def _listed_evidence(store: GraphStore, iri: str, label: str, findings: tuple[st
     # Bound to the findings and their sources alone: the engine starts from them, not from the
     # innovation's every finding.
     rows = store.select(load_query("api_innovation_findings"), {"finding": findings})
-    cited = tuple(sorted({found["source"] for found in rows}))
-    sources = {found["source"]: source_ref_of(labels, found["source"], found)
-               for found in store.select(load_query("api_sources"), {"source": cited})}
+    sources = cited_source_refs(store, tuple(sorted({found["source"] for found in rows})))
     innovation_ref = Ref(slug_of(iri), iri, label)
     return [evidence_of(store, labels, found, innovation_ref,
                         sources.get(found["source"]) or bare_source_ref(found["source"])) for found in rows]

@@ -212,6 +212,16 @@ def source_ref_of(labels: dict[str, str], iri: str, row: Row) -> SourceRef:
                      as_bool(row.get("developerAuthored")), url)
 
 
+def cited_source_refs(store: GraphStore, iris: tuple[str, ...]) -> dict[str, SourceRef]:
+    """The sources ``iris`` as findings cite them, by one query bound to them (api_source_refs.rq); a
+    source the store does not type as a source is left out (callers fall back to bare_source_ref)."""
+    if not iris:
+        return {}
+    labels = term_labels(store)
+    return {row["source"]: source_ref_of(labels, row["source"], row)
+            for row in select(store, "api_source_refs", source=iris)}
+
+
 def bare_source_ref(iri: str) -> SourceRef:
     """A source the store says nothing more about than its IRI."""
     kind, slug = split(iri) or ("source", iri)
