@@ -13,8 +13,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 
-from api import openapi_fixes
+from api import openapi_fixes, responses
 from api.cache import ResponseCache
 from api.config import Settings
 from api.negotiation import NotAcceptable, negotiate
@@ -201,6 +202,17 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": "internal server error"}, status_code=500)
 
 
+def _build_routes(app: FastAPI) -> None:
+    """Build at startup what a route's first request would otherwise pay for (~50-150 ms of CPU each on
+    the curated data; docs/bench.md, 2026-12-07): FastAPI's serving copy of each route of an included
+    router, with its response model's pydantic validator and dependencies (FastAPI 0.165 builds them on
+    the router's first match), the validator and serialiser the route's answer goes through
+    (api/responses.py), and the JSON-LD briefing's @context (read from the briefing's JSON schema)."""
+    routes = iter_route_contexts(app.router.routes)  # builds each included router's serving copies
+    responses.prepare(getattr(route, "response_model", None) for route in routes)
+    services.briefing_jsonld_context()
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """The carekg service over ``store``, or over the store ``settings.store`` names (opened read-only)."""
     settings = settings or Settings()
@@ -231,6 +243,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.include_router(module.router)
     for module in (map_routes, export_routes):  # issue 7: gap map and downloads
         app.include_router(module.router)
+    _build_routes(app)
     # Static files for the pages (query.js, and the YASGUI bundle once `make yasgui` installed it).
     from fastapi.staticfiles import StaticFiles
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR, check_dir=False), name="static")

@@ -7,7 +7,9 @@ representation; a client that sends that tag back in ``If-None-Match`` gets 304 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from fastapi import Request, Response
@@ -66,6 +68,19 @@ def versioned(request: Request, store: GraphStore, settings: Settings, media_typ
 @functools.cache
 def _adapter(schema: type) -> TypeAdapter:
     return TypeAdapter(schema)
+
+
+def prepare(response_models: Iterable[object]) -> None:
+    """Build now the validator and serialiser of each of the routes' response models (of each member of
+    a union: the route answers with one of them), as the answers will use them: at startup, not on a
+    route's first request."""
+    _adapter(dict)  # a JSON-LD answer's envelope
+    for model in response_models:
+        if model is None:
+            continue
+        union = typing.get_origin(model) in (typing.Union, types.UnionType)
+        for schema in typing.get_args(model) if union else (model,):
+            _adapter(schema)
 
 
 def _json(request: Request, store: GraphStore, settings: Settings, answer: object, schema: type) -> Response:

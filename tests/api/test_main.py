@@ -135,3 +135,48 @@ def test_a_write_that_answers_before_the_answers_are_computed_is_never_followed_
         client.app.state.refreshing.join(60)
     assert first.status_code == 200 and _SEEN in first.text
     assert written.json()["version"] in first.headers["etag"]
+
+
+#: A JSON answer of every router that has response models (and the JSON-LD briefing, whose envelope is a
+#: dict), each asked first on a fresh app.
+FIRST_REQUESTS = [
+    ("/factors/shared-understanding-of-the-innovation", "application/json"),
+    ("/factors", "application/json"),
+    ("/innovations/mockingbird-family-model/profile", "application/json"),
+    ("/innovations/signs-of-safety/briefing", "application/ld+json"),
+    ("/compare?innovation=signs-of-safety&innovation=mockingbird-family-model", "application/json"),
+    ("/findings?limit=5", "application/json"),
+    ("/studies", "application/json"),
+    ("/organisations", "application/json"),
+    ("/taxonomy", "application/json"),
+    ("/consensus", "application/json"),
+    ("/gaps?limit=50", "application/json"),
+    ("/search?q=family", "application/json"),
+    ("/health", "application/json"),
+    ("/version", "application/json"),
+]
+
+
+def test_no_route_builds_a_validator_on_its_first_request(store, monkeypatch):
+    """create_app builds each route's response validators and serialisers (FastAPI's serving copy of the
+    route and api/responses.py's): a route's first request builds no pydantic TypeAdapter."""
+    from fastapi.testclient import TestClient
+    from pydantic import TypeAdapter
+
+    from api.main import create_app
+
+    app = create_app(store=store)
+    built: list[object] = []
+    build = TypeAdapter.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(args[0] if args else kwargs.get("type"))
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(TypeAdapter, "__init__", counted)
+    with TestClient(app) as client:
+        for path, accept in FIRST_REQUESTS:
+            response = client.get(path, headers={"Accept": accept})
+            assert response.status_code == 200, (path, response.text[:200])
+            assert response.headers["content-type"].startswith(accept), path
+    assert built == [], [str(b) for b in built]
