@@ -12,7 +12,7 @@ from carekg.queries import load_query
 from carekg.services.briefing import NO_CONSENSUS, SHOWN, _factors, _with_uncounted
 from carekg.services.refs import innovation_rows
 from carekg.services.rows import select
-from carekg.strategies import strategies_for_factor
+from carekg.services.strategies import strategies_for_factor
 
 SOS = "signs-of-safety"
 

@@ -19,6 +19,7 @@ One module per resource or concern; this package re-exports what callers use:
 - ``frameworks``: the NASSS and CFIR 2.0 trees
 - ``gaps``, ``compare``, ``gap_map``: evidence gaps, side-by-side profiles, the gap map's data
 - ``briefing``: one innovation for a commissioner (strongest factors, strategies, gaps, sources)
+- ``strategies``: the ERIC strategies suggested for a barrier factor, with their basis
 - ``overview``, ``ontology``, ``describe``: counts, the ontology document, any resource as RDF or a table
 - ``void``: the VoID description; ``exports``: CSV and whole-dataset RDF
 - shared parts: ``vocabulary`` (codes), ``errors``, ``answer_cache``, ``rows`` (query rows to values),

@@ -28,9 +28,9 @@ from carekg.services.gaps import SubdomainGap, innovation_gaps
 from carekg.services.innovations import innovation
 from carekg.services.refs import Concept, Counts, Ref, SourceRef, iri_of
 from carekg.services.rows import as_bool, as_int, select
+from carekg.services.strategies import CAVEAT, strategies_for_factor
 from carekg.services.vocabulary import code, code_or_none
 from carekg.store.base import GraphStore
-from carekg.strategies import CAVEAT, strategies_for_factor
 from carekg.uncounted import COLUMNS
 
 #: How many enablers and how many barriers a briefing shows: the strongest, by the order in ``_strength``.

@@ -20,15 +20,12 @@ from __future__ import annotations
 
 from carekg.namespaces import CKG
 from carekg.queries import load_query
+from carekg.services.rows import as_int
 from carekg.store.base import GraphStore
 
 BASIS_CODES = {str(CKG.ExpertOpinion): "expert-opinion", str(CKG.CuratorJudgement): "curator-judgement"}
 CAVEAT = ("Suggestion only: ERIC strategies were compiled for health care and none has been evaluated for "
           "this factor in children's social care.")
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value not in (None, "") else None
 
 
 def strategies_for_factor(store: GraphStore, factor_iri: str) -> list[dict]:
@@ -64,8 +61,8 @@ def strategies_for_factor(store: GraphStore, factor_iri: str) -> list[dict]:
                 "basis_label": row["basisLabel"],
                 "rationale": row.get("rationale"),
                 "source": row["source"],
-                "endorsement_level": _int(row.get("endorsementLevel")),
-                "endorsement_percent": _int(row.get("endorsementPercent")),
+                "endorsement_level": as_int(row.get("endorsementLevel")),
+                "endorsement_percent": as_int(row.get("endorsementPercent")),
                 "evaluated_in_childrens_social_care": row.get("evaluated") == "true",
                 "caveat": CAVEAT,
             }

@@ -6,7 +6,7 @@ import csv
 from carekg import paths
 from carekg.ids import FACTOR
 from carekg.queries import header
-from carekg.strategies import strategies_for_factor
+from carekg.services.strategies import strategies_for_factor
 
 TABLE = list(csv.DictReader((paths.CURATION_DIR / "barrier-strategies.csv").open(encoding="utf-8")))
 
@@ -50,3 +50,13 @@ def test_unknown_factor_gives_no_suggestions(store):
 
 def test_query_is_documented_for_the_api():
     assert header("strategies_for_factor").startswith("API")
+
+
+def test_the_read_side_names_each_basis_as_the_compiler_writes_it():
+    """carekg.build.strategies writes a basis code as a ckg: individual; the service reads it back to the
+    same code (one table each side, as the build never runs in the service)."""
+    from carekg.build.strategies import BASES
+    from carekg.namespaces import CKG
+    from carekg.services.strategies import BASIS_CODES
+
+    assert BASIS_CODES == {str(CKG[name]): code for code, name in BASES.items()}
