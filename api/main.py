@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import iter_route_contexts
 
-from api import openapi_fixes, responses
+from api import openapi_fixes, rendering, responses
 from api.cache import ResponseCache
 from api.config import Settings
 from api.negotiation import NotAcceptable, negotiate
@@ -178,7 +178,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(services.NotFound)
     async def not_found(request: Request, error: services.NotFound) -> Response:
         if _prefers_html(request):
-            page = pages.not_found_page(request, request.app.state.settings, str(error))
+            page = rendering.not_found_page(request, request.app.state.settings, str(error))
             return HTMLResponse(page, status_code=404)
         return JSONResponse({"detail": str(error)}, status_code=404)
 
@@ -246,7 +246,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     _build_routes(app)
     # Static files for the pages (query.js, and the YASGUI bundle once `make yasgui` installed it).
     from fastapi.staticfiles import StaticFiles
-    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR, check_dir=False), name="static")
+    app.mount("/static", StaticFiles(directory=rendering.STATIC_DIR, check_dir=False), name="static")
     _add_error_handlers(app)
     openapi_fixes.install(app)
     # Innermost: queries to /sparql skip FastAPI's routing and dependencies, yet are cached and get the

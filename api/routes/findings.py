@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
+from api import rendering
 from api.config import Settings
 from api.deps import MAX_LIMIT, MAX_OFFSET, SettingsDep, StoreDep
 from api.responses import HTML, JSON, RDF_TYPES, choose, json_answer, versioned
-from api.routes import pages
 from carekg import services
 from carekg.store import GraphStore
 
@@ -130,7 +130,7 @@ _VOCABULARY = {"direction": tuple(services.DIRECTIONS), "provenance": tuple(serv
 
 def _table(request: Request, store: GraphStore, settings: Settings, page: services.FindingsPage,
            sort: str | None, error: str | None = None) -> str:
-    return pages.render(request, settings, "findings.html", page=page, sort=sort or "", error=error,
+    return rendering.render(request, settings, "findings.html", page=page, sort=sort or "", error=error,
                         links=_page_links(page, sort), choices=services.filter_choices(store),
                         vocabulary=_VOCABULARY)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from markupsafe import Markup
 
-from api import schemas
+from api import rendering, schemas
 from api.deps import PaginationDep, SettingsDep, StoreDep
 from api.responses import (
     HTML,
@@ -20,7 +20,6 @@ from api.responses import (
     resource_answer,
     versioned,
 )
-from api.routes import pages
 from carekg import services
 from carekg.drawing.compare_chart import compare_chart
 
@@ -112,7 +111,7 @@ def get_briefing(id: InnovationId, request: Request, store: StoreDep, settings: 
     if media_type == JSONLD:
         return jsonld_answer(request, store, settings, briefing, services.Briefing,
                              services.briefing_jsonld_context())
-    content = pages.render(request, settings, "briefing.html", briefing=briefing,
+    content = rendering.render(request, settings, "briefing.html", briefing=briefing,
                            reasons=services.UNCOUNTED_REASONS)
     return versioned(request, store, settings, HTML, content)
 
@@ -138,6 +137,6 @@ def compare(
     comparison = services.compare(store, innovation)
     if media_type == JSON:
         return json_answer(request, store, settings, comparison, services.Comparison)
-    content = pages.render(request, settings, "compare.html", comparison=comparison,
+    content = rendering.render(request, settings, "compare.html", comparison=comparison,
                            chart=Markup(compare_chart(comparison)))
     return versioned(request, store, settings, HTML, content)

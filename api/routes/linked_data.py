@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse
 
+from api import rendering
 from api.deps import SettingsDep, StoreDep
 from api.responses import HTML, HTML_OR_RDF, choose, versioned
-from api.routes import pages
 from carekg import services
 
 router = APIRouter(tags=["linked data"])
@@ -48,7 +48,7 @@ def document(kind: Kind, slug: Slug, request: Request, store: StoreDep, settings
     iri = services.resource_iri(kind, slug)
     media_type = choose(request, HTML_OR_RDF)
     if media_type == HTML:
-        content = pages.document(request, store, settings, kind, slug, iri)
+        content = rendering.document(request, store, settings, kind, slug, iri)
     else:
         content = services.describe(store, iri, media_type, str(request.url_for("findings-list")))
     return versioned(request, store, settings, media_type, content)
@@ -60,7 +60,7 @@ def ontology(request: Request, store: StoreDep, settings: SettingsDep) -> Respon
     (modules, frameworks, factor taxonomy) as Turtle, JSON-LD, N-Triples or RDF/XML for clients."""
     media_type = choose(request, HTML_OR_RDF)
     if media_type == HTML:
-        content = pages.ontology_page(request, store, settings)
+        content = rendering.ontology_page(request, store, settings)
     else:
         content = services.ontology_rdf(store, media_type)
     return versioned(request, store, settings, media_type, content)

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 
+from api import rendering
 from api.deps import SettingsDep, StoreDep
 from api.responses import HTML, choose, versioned
-from api.routes import pages
 from carekg.drawing.gap_map import map_png, map_svg
 from carekg.services.gap_map import DEFAULT_PAGE, MAP_QUERIES, MAX_PAGE, Cell, GapMapRow
 from carekg.services.gap_map import gap_map as build_gap_map
@@ -68,7 +68,7 @@ def gap_map(request: Request, store: StoreDep, settings: SettingsDep, limit: Lim
              "next": _page_query(limit, the_map.next_offset, framework),
              "previous": _page_query(limit, the_map.previous_offset, framework),
              "frameworks": {name: _page_query(limit, offset, name) for name in MAP_QUERIES}}
-    content = pages.render(request, settings, "map.html", map=the_map,
+    content = rendering.render(request, settings, "map.html", map=the_map,
                            cell_link=_cell_link(request, framework), pager=pager)
     return versioned(request, store, settings, HTML, content)
 

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
+from api import rendering
 from api.config import Settings
 from api.deps import Pagination, PaginationDep, SettingsDep, StoreDep
 from api.responses import HTML, JSON, RDF_TYPES, choose, json_answer, versioned
-from api.routes import pages
 from carekg.services import InvalidArgument
 from carekg.services import search as search_service
 from carekg.store import GraphStore
@@ -85,8 +85,9 @@ def _page(request: Request, store: GraphStore, settings: Settings, q: str, kind:
     try:
         results = search_service.search(store, q, kind, page.limit, page.offset)
     except InvalidArgument as error:
-        content = pages.render(request, settings, "search.html", results=None, error=str(error), **context)
+        content = rendering.render(request, settings, "search.html", results=None, error=str(error),
+                                   **context)
         return HTMLResponse(content, status_code=422)
-    content = pages.render(request, settings, "search.html", results=results, error=None,
+    content = rendering.render(request, settings, "search.html", results=results, error=None,
                            page_link=_page_link(request, results.query, page.limit), **context)
     return versioned(request, store, settings, HTML, content)

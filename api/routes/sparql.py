@@ -17,11 +17,11 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from rdflib.namespace import RDFS
 from starlette.concurrency import run_in_threadpool
 
+from api import rendering
 from api.deps import QueryRunnerDep, SettingsDep, StoreDep
 from api.negotiation import negotiate
 from api.query_runner import QueryTimeout, ResultTooLarge
 from api.responses import RDF_TYPES, choose, versioned
-from api.routes import pages
 from api.sparql_protocol import (
     DIRECT,
     FORM,
@@ -69,7 +69,8 @@ def _service_description(request: Request, store, settings) -> Response:
     media_type = choose(request, (*RDF_TYPES, "text/html"))
     endpoint = str(request.url_for("sparql-query-get"))
     if media_type == "text/html":
-        return versioned(request, store, settings, media_type, pages.sparql_form(request, store, settings))
+        page = rendering.sparql_form(request, store, settings)
+        return versioned(request, store, settings, media_type, page)
     void = str(request.url_for("meta-void"))
     return versioned(request, store, settings, media_type,
                      service_description(store, endpoint, void, media_type))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from api import schemas
+from api import rendering, schemas
 from api.deps import PaginationDep, SettingsDep, StoreDep
 from api.responses import HTML, JSON, RDF_TYPES, choose, json_answer, versioned
-from api.routes import pages
 from carekg import services
 
 router = APIRouter(tags=["frameworks"])
@@ -36,7 +35,7 @@ def get_consensus(request: Request, store: StoreDep, settings: SettingsDep) -> R
     if media_type == JSON:
         return json_answer(request, store, settings, services.consensus(store), services.Consensus)
     if media_type == HTML:
-        content = pages.render(request, settings, "consensus.html", consensus=services.consensus(store))
+        content = rendering.render(request, settings, "consensus.html", consensus=services.consensus(store))
     else:
         content = services.consensus_rdf(store, media_type)
     return versioned(request, store, settings, media_type, content)

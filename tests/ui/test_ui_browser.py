@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from api.routes import pages
+from api import rendering
 
 
 def test_home_page(page, server, screenshot):
@@ -108,7 +108,7 @@ def test_gap_map_switches_to_cfir_domains_and_a_cell_opens_the_cfir_profile(page
 
 
 def test_query_in_yasgui(page, server, screenshot):
-    if not pages.yasgui_installed():
+    if not rendering.yasgui_installed():
         pytest.skip("YASGUI is not installed (make yasgui needs npm); the form test covers the page")
     page.goto(f"{server}/sparql")
     page.locator("#yasgui[data-state='ready']").wait_for()

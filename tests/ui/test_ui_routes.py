@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from rdflib import Dataset, Graph
 
+from api import rendering
 from api.config import Settings
 from api.main import create_app
-from api.routes import pages
 from carekg import ontology_docs, services
 from carekg.services.gap_map import gap_map
 
@@ -83,9 +83,9 @@ def test_innovation_page_has_the_profile_chart(client):
 
 
 def test_query_page_with_yasgui_files(client, tmp_path, monkeypatch):
-    for name in pages.YASGUI_FILES:
+    for name in rendering.YASGUI_FILES:
         (tmp_path / name).write_text("/* stand-in */")
-    monkeypatch.setattr(pages, "YASGUI_DIR", tmp_path)
+    monkeypatch.setattr(rendering, "YASGUI_DIR", tmp_path)
     page = client.get("/sparql", headers=HTML)
     assert page.status_code == 200
     assert '<script src="/static/vendor/yasgui/yasgui.min.js"></script>' in page.text
@@ -110,7 +110,7 @@ def test_query_page_with_yasgui_files(client, tmp_path, monkeypatch):
 
 
 def test_query_page_degrades_to_the_form_without_yasgui(client, tmp_path, monkeypatch):
-    monkeypatch.setattr(pages, "YASGUI_DIR", tmp_path / "absent")
+    monkeypatch.setattr(rendering, "YASGUI_DIR", tmp_path / "absent")
     page = client.get("/sparql", headers=HTML)
     assert page.status_code == 200
     assert "yasgui" not in page.text.lower()

@@ -318,3 +318,17 @@ def test_everything_is_escaped(tmp_path):
             assert "<script>alert" not in text and "<img src=x" not in text
             assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in text
         assert Page(evil.get("/doc/innovation/evil", headers=HTML).text).h1 == "<script>alert('x')</script>"
+
+
+def test_routers_import_the_renderer_not_each_other():
+    """api/rendering.py renders the pages; a router (this one included) imports it, never another router."""
+    import ast
+
+    from carekg import paths
+
+    offenders = []
+    for path in sorted((paths.ROOT / "api" / "routes").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("api.routes"):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
