@@ -161,7 +161,10 @@ def _copy_union(app: FastAPI, store: GraphStore) -> None:
     with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 15)
     try:
-        if isinstance(store, UnionCopy) and store.publish_union_copy() and app.state.store is store:
+        def current() -> bool:  # asked again once this builder's turn comes: a later write makes it old
+            return app.state.store is store
+
+        if isinstance(store, UnionCopy) and store.publish_union_copy(current) and current():
             app.state.query_runner.reopen(store)
     except (OSError, StoreError):  # a later write replaced the store meanwhile: its own copy follows
         log.warning("the union copy of the new version was not written", exc_info=True)

@@ -108,6 +108,18 @@ def test_publishing_again_keeps_the_newest_earlier_copy_only(tmp_path):
     assert sorted(p.name for p in union_view.folder(folder).iterdir() if p.is_dir()) == ["v2-v1", "v3-v1"]
 
 
+def test_a_copy_no_longer_wanted_is_not_written(tmp_path):
+    """A builder whose version a later write has made old (it waited for the lock) writes nothing."""
+    folder = tmp_path / "store"
+    writer = _loaded(folder, tmp_path)
+    writer.set_version("v1")
+    asked = []
+    assert not writer.publish_union_copy(lambda: asked.append(True) or False)
+    assert asked == [True] and union_view.find(folder, "v1") is None
+    assert not [p for p in union_view.folder(folder).iterdir() if p.is_dir()]
+    assert writer.publish_union_copy(lambda: True) and union_view.find(folder, "v1") is not None
+
+
 def test_an_in_memory_store_has_no_copy():
     store = get_store("memory:")
     store.set_version("v1")

@@ -175,6 +175,8 @@ class UnionCopy(ABC):
     (carekg.store.union_view), written after a load or a write."""
 
     @abstractmethod
-    def publish_union_copy(self) -> bool:
+    def publish_union_copy(self, wanted: Callable[[], bool] = lambda: True) -> bool:
         """Write the copy for the dataset version the store holds, unless it exists; whether one is
-        there now (none for a store in memory, an empty one, or one with a statement in two graphs)."""
+        there now (none for a store in memory, an empty one, or one with a statement in two graphs).
+        ``wanted`` is asked once the builder's turn comes: False (a later write has made this version
+        old) writes nothing."""

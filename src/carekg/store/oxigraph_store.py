@@ -8,7 +8,7 @@ import itertools
 import mmap
 import os
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -180,11 +180,11 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy):
                     self._union = ox.Store.read_only(str(found))
         return self._union
 
-    def publish_union_copy(self) -> bool:
+    def publish_union_copy(self, wanted: Callable[[], bool] = lambda: True) -> bool:
         version = self.dataset_version()
         if self.path is None or version is None:
             return False
-        return union_view.build(self._store, self.path, version) is not None
+        return union_view.build(self._store, self.path, version, wanted) is not None
 
     def reader_descriptor(self) -> str | None:
         return f"oxigraph-ro:{self.path}" if self.path is not None else None

@@ -24,7 +24,7 @@ import mmap
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -108,14 +108,19 @@ def _copy_graph(source: ox.Store, graph, target: ox.Store, scratch: Path) -> int
     return statements
 
 
-def build(source: ox.Store, store_path: Path, version: str) -> Path | None:
+def build(source: ox.Store, store_path: Path, version: str,
+          wanted: Callable[[], bool] = lambda: True) -> Path | None:
     """Write and publish the copy of ``source`` (the store at ``store_path``, holding ``version``);
-    returns it, or None when it would not be exact (a statement in two graphs). Copies of other versions
-    are removed, but for the newest of them (a worker may still be reading it)."""
+    returns it, or None when it would not be exact (a statement in two graphs) or, asked once this
+    builder holds the lock, no longer ``wanted`` (writes in quick succession queue one builder each: only
+    the newest version's copy is worth writing). Copies of other versions are removed, but for the
+    newest of them (a worker may still be reading it)."""
     with _exclusive(store_path):
         published = find(store_path, version)
         if published is not None:
             return published
+        if not wanted():
+            return None
         partial = folder(store_path) / f"{version}.{os.getpid()}.partial"
         shutil.rmtree(partial, ignore_errors=True)
         scratch = folder(store_path) / f"{version}.{os.getpid()}.scratch"
