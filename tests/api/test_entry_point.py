@@ -50,28 +50,24 @@ def test_the_access_log_is_off_unless_asked_for(flag, value, wanted):
     assert access_log_wanted(flag, {} if value is None else {"CAREKG_ACCESS_LOG": value}) is wanted
 
 
-def test_a_bad_access_log_setting_exits_2_naming_it():
-    env = {**os.environ, "CAREKG_ACCESS_LOG": "verbose"}
+@pytest.mark.parametrize(("variable", "value", "error"), [
+    ("CAREKG_ACCESS_LOG", "verbose",
+     "error: CAREKG_ACCESS_LOG must be one of 1, true, yes, on, 0, false, no, off; got 'verbose'"),
+    ("CAREKG_BASE_IRI", "https://kg.example.org/no-slash",
+     "error: CAREKG_BASE_IRI must be an absolute http(s) IRI ending with '/': 'https://kg.example.org/no-slash'"),
+])
+def test_a_bad_setting_exits_2_with_one_line_naming_it_as_the_cli_does(variable, value, error):
+    env = {**os.environ, variable: value}
     result = subprocess.run([sys.executable, "-m", "api", "--skip-check", "--quiet"], capture_output=True,
                             text=True, cwd=paths.ROOT, env=env, timeout=60, check=False)
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip() == (
-        "error: CAREKG_ACCESS_LOG must be one of 1, true, yes, on, 0, false, no, off; got 'verbose'")
+    assert result.stderr.strip() == error
 
 
 def test_the_entry_point_teaches_with_an_example():
     result = subprocess.run([sys.executable, "-m", "api", "--help"], capture_output=True, text=True,
                             cwd=paths.ROOT, timeout=60, check=False)
     assert result.returncode == 0 and "carekg-serve --host" in result.stdout
-
-
-def test_a_bad_base_iri_exits_2_with_one_line_as_the_cli_does():
-    env = {**os.environ, "CAREKG_BASE_IRI": "https://kg.example.org/no-slash"}
-    result = subprocess.run([sys.executable, "-m", "api", "--skip-check", "--quiet"], capture_output=True,
-                            text=True, cwd=paths.ROOT, env=env, timeout=60, check=False)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.strip() == (
-        "error: CAREKG_BASE_IRI must be an absolute http(s) IRI ending with '/': 'https://kg.example.org/no-slash'")
 
 
 def test_the_library_never_imports_the_api_package():
