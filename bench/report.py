@@ -108,7 +108,8 @@ def tables(reports: list[dict]) -> str:
                      f"{_fmt(write['whole_write_seconds']) if write else '–'} |")
     lines += ["", "### Full-text search (issue 15): the index, and the bench's queries through the service",
               "",
-              "| size | documents | index build by carekg load (s) | build in memory (s) | p50 / p95 / max "
+              "| size | documents | the load's wait for the index after the compaction (s) "
+              "| build in memory (s) | p50 / p95 / max "
               "(ms) | widest query: matches, p50 (ms) |", "|---|---:|---:|---:|---|---|"]
     for name, size in sizes.items():
         found = size.get("search", {})

@@ -126,9 +126,12 @@ def test_every_rest_route_gave_a_cold_answer_with_its_memory(report):
 
 def test_search_is_timed_with_its_index_build(report):
     size = report["sizes"]["10k"]
-    assert size["load"]["carekg"]["search_index_seconds"] > 0
+    # The index is built beside the rules while the store loads (carekg.loader); what is timed is what
+    # the load still waits for after the compaction, which a small graph's index may leave at 0.
+    waited = size["load"]["carekg"]["search_index_seconds"]
+    assert isinstance(waited, float | int) and 0 <= waited < size["load"]["carekg"]["seconds"]
     search = size["search"]
-    assert search["measured"] and search["index_build_seconds"] > 0 and search["documents"] > 1000
+    assert search["measured"] and search["index_build_seconds"] == waited and search["documents"] > 1000
     widest = search["queries"][0]
     assert widest["q"] == "synthetic finding" and widest["matches"] >= size["innovation"]["most_findings"]
     assert search["p50_ms"] <= search["p95_ms"] <= search["max_ms"]
