@@ -97,6 +97,16 @@ def source_kind_count(kind: str) -> URIRef:
     return URIRef(f"{GRAPH_META}#sources-{kind}")
 
 
+#: The start of what the meta graph records how many innovations an organisation is involved in under:
+#: the organisation's IRI follows it (carekg.statistics).
+ORGANISATION_INNOVATIONS_COUNT = f"{GRAPH_META}#innovations-of-"
+
+
+def organisation_innovations_count(organisation: str) -> URIRef:
+    """What the meta graph records how many innovations ``organisation`` is involved in under."""
+    return URIRef(ORGANISATION_INNOVATIONS_COUNT + organisation)
+
+
 def module_iri(name: str) -> URIRef:
     """The IRI of the ontology module ``name`` (``core``, ``nasss``, ``crosswalk``...)."""
     return URIRef(f"{VOCAB_DOCUMENT}/{name}")

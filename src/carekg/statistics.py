@@ -1,21 +1,30 @@
 """The dataset's statistics recorded with its version: how many resources each class has (across
-graphs: a resource typed in two graphs counts once) and how many sources there are of each kind (by
-the IRI's start: study, source, other).
+graphs: a resource typed in two graphs counts once), how many sources there are of each kind (by the
+IRI's start: study, source, other) and how many innovations each organisation is involved in.
 
 VoID's class partitions and the home page read them instead of grouping every ``rdf:type`` statement
 per request (~300 ms CPU at 1M triples). A load counts them (:func:`counted`); a write moves them by
 the difference it makes (:class:`Change`): it reads the classes of every resource whose types it can
 change (the touched nodes, the submission's provenance, the subjects it rewrites in the inferred graph,
 and the submission's blank nodes) before and after, as the other resources keep theirs.
+An organisation's innovations change only with the statements naming its involvements, so a write
+counts again those of the organisations its old and new statements reach (:func:`reached_organisations`).
 tests/test_statistics.py proves the recorded figures equal a count from scratch after writes.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
-from carekg.ids import SOURCE, STUDY, source_kind_count
+from carekg.ids import (
+    ORGANISATION_INNOVATIONS_COUNT,
+    SOURCE,
+    STUDY,
+    organisation_innovations_count,
+    source_kind_count,
+)
+from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.store.base import GraphStore
 
@@ -46,15 +55,67 @@ def count_source_kinds(store: GraphStore) -> dict[str, int]:
     return {kind: 0 for kind in KINDS} | {row["kind"]: int(row["count"]) for row in rows}
 
 
+def count_organisation_innovations(store: GraphStore, organisations: Collection[str] | None = None
+                                   ) -> dict[str, int]:
+    """Per organisation (of ``organisations``, or every one) involved in any innovation, how many it is
+    involved in, under the IRI it is recorded with (``api_organisation_innovation_counts.rq``)."""
+    if organisations is not None and not organisations:
+        return {}
+    bindings = None if organisations is None else {"organisation": tuple(sorted(organisations))}
+    rows = store.select(load_query("api_organisation_innovation_counts"), bindings)
+    return {str(organisation_innovations_count(row["organisation"])): int(row["innovations"]) for row in rows}
+
+
 def counted(store: GraphStore) -> dict[str, int]:
     """Every statistic, counted from scratch, as ``set_version`` records them (IRI -> count)."""
     kinds = count_source_kinds(store)
-    return count_classes(store) | {str(source_kind_count(kind)): kinds[kind] for kind in KINDS}
+    return (count_classes(store) | {str(source_kind_count(kind)): kinds[kind] for kind in KINDS}
+            | count_organisation_innovations(store))
 
 
 def classes_per_resource(entities: Mapping[str, int]) -> dict[str, int]:
     """The class partitions of recorded ``entities``."""
-    return {iri: count for iri, count in entities.items() if iri not in KIND_KEYS}
+    return {iri: count for iri, count in entities.items()
+            if iri not in KIND_KEYS and not iri.startswith(ORGANISATION_INNOVATIONS_COUNT)}
+
+
+def innovations_per_organisation(entities: Mapping[str, int]) -> dict[str, int]:
+    """Per organisation involved in any innovation, how many, as recorded in ``entities``."""
+    return {iri.removeprefix(ORGANISATION_INNOVATIONS_COUNT): count for iri, count in entities.items()
+            if iri.startswith(ORGANISATION_INNOVATIONS_COUNT)}
+
+
+_ORGANISATION, _INVOLVEMENT = str(CKG.organisation), str(CKG.involvement)
+
+
+def reached_organisations(store: GraphStore, statements: Iterable[tuple[str, str, str]]) -> set[str]:
+    """The organisations whose innovations a change of ``statements`` (subject, predicate, object: the
+    written graph's old and new ones, IRIs and blank nodes as strings) can change: those they name as an
+    involvement's, and those of the involvements they join to an innovation (an involvement named by
+    IRI may say its organisation elsewhere)."""
+    organisations, involvements = set(), set()
+    for _, predicate, value in statements:
+        if predicate == _ORGANISATION:
+            organisations.add(value)
+        elif predicate == _INVOLVEMENT:
+            involvements.add(value)
+    named = tuple(sorted(i for i in involvements if i.startswith(("http://", "https://"))))
+    if named:
+        rows = store.select(load_query("rule_involvement_organisations"), {"involvement": named})
+        organisations |= {row["organisation"] for row in rows}
+    return {o for o in organisations if o.startswith(("http://", "https://"))}
+
+
+def with_organisations_counted(store: GraphStore, recorded: Mapping[str, int],
+                               organisations: Collection[str]) -> dict[str, int]:
+    """``recorded`` with the innovations of ``organisations`` counted again (an organisation in none
+    is not recorded); of every organisation when ``recorded`` holds none (an older carekg's load, whose
+    figures a write must not leave partial, or no organisation involved: a count of nothing)."""
+    if not innovations_per_organisation(recorded):
+        return dict(recorded) | count_organisation_innovations(store)
+    keys = {str(organisation_innovations_count(o)) for o in organisations}
+    return ({iri: count for iri, count in recorded.items() if iri not in keys}
+            | count_organisation_innovations(store, organisations))
 
 
 def sources_per_kind(entities: Mapping[str, int]) -> dict[str, int]:

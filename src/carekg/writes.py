@@ -315,7 +315,8 @@ class EvidenceWriter:
                      if graph not in {str(entity), str(provenance_graph(name)), str(GRAPH_INFERRED)}}
         before = store.run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{entity}> {{ ?s ?p ?o }} }}",
                            "application/n-triples").body
-        touched = incremental.touched_nodes([*ox.parse(before, format=ox.RdfFormat.N_TRIPLES), *triples])
+        statements = [*ox.parse(before, format=ox.RdfFormat.N_TRIPLES), *triples]
+        touched = incremental.touched_nodes(statements)
         affected = incremental.affected(store, touched)
         # The inferred graph's size moves by what the write changes in it, not counted again (it grows
         # with the dataset): the statements of the subjects each transaction rewrites, before and after.
@@ -359,6 +360,10 @@ class EvidenceWriter:
                                            statistics.source_classes(store))
         elif entities:  # a rule's result has a blank subject: its types cannot be read by name
             entities = statistics.counted(store)
+        if entities:  # the organisations' innovations: counted again for those the statements reach
+            reached = statistics.reached_organisations(
+                store, ((t.subject.value, t.predicate.value, t.object.value) for t in statements))
+            entities = statistics.with_organisations_counted(store, entities, reached)
         # The other graphs the write changed are counted again (the rest keep their recorded sizes), then
         # recorded with the version: the last step, so a crash before it leaves no version (a reload).
         store.set_version(version, graph_triples(store, self.files(), unchanged), entities)

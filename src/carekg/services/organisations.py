@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from carekg import statistics
 from carekg.ids import slug_of
 from carekg.services.answer_cache import cached
 from carekg.services.errors import NotFound
@@ -58,11 +59,40 @@ def list_organisations(store: GraphStore) -> list[OrganisationSummary]:
 
 @cached
 def most_involved_organisations(store: GraphStore, limit: int) -> list[OrganisationSummary]:
-    """The ``limit`` organisations involved in most innovations (the engine counts, sorts and cuts), by
-    name, for the home page: a large graph holds hundreds (GET /organisations pages through them all)."""
-    rows = select_page(store, "api_organisations_most_involved", limit, 0)
+    """The ``limit`` organisations involved in most innovations (then by IRI), by name, for the home
+    page: a large graph holds thousands (GET /organisations pages through them all). They are picked from
+    the innovations per organisation a load recorded (carekg.statistics) and only they are read; a store
+    without them (an older load) has the engine count every involvement, sort and cut."""
+    involved = statistics.innovations_per_organisation(store.recorded_entities())
+    if not involved:
+        rows = select_page(store, "api_organisations_most_involved", limit, 0)
+    else:
+        rows = _most_involved_rows(store, involved, limit)
     return [OrganisationSummary(**_organisation_summary(store, row["organisation"], row, row))
             for row in sorted(rows, key=lambda row: row["label"].lower())]
+
+
+def _most_involved_rows(store: GraphStore, involved: dict[str, int], limit: int) -> list[Row]:
+    """The rows of api_organisation_summaries.rq of the first ``limit`` organisations by most innovations
+    (``involved``: the recorded counts) then IRI, those without a type or label passed over as
+    api_organisations_most_involved.rq passes them; then, if too few, of those in no innovation. Only
+    the recorded figures are sorted (one number per organisation), only the listed organisations read."""
+    ranked = sorted(involved, key=lambda iri: (-involved[iri], iri))
+    rows: list[Row] = []
+    taken = 0
+    while len(rows) < limit and taken < len(ranked):
+        batch = ranked[taken:taken + limit - len(rows)]
+        taken += len(batch)
+        found = {row["organisation"]: row
+                 for row in select(store, "api_organisation_summaries", organisation=tuple(batch))}
+        rows += [found[iri] for iri in batch if iri in found]
+    if len(rows) < limit:
+        missing = limit - len(rows)
+        uninvolved = tuple(row["organisation"]
+                           for row in select_page(store, "api_organisations_uninvolved", missing, 0))
+        if uninvolved:
+            rows += select(store, "api_organisation_summaries", organisation=uninvolved)
+    return rows
 
 
 @cached
