@@ -27,6 +27,11 @@ PNG = "image/png"
 #: A page of the map: the innovations with most findings first (each page's rows shown A-Z).
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="innovations on the page (rows)")]
 Offset = Annotated[int, Query(ge=0, description="innovations skipped, from the most findings down")]
+#: Pixels per unit of the SVG's layout in /map.png. 1 by default (2026-12-07): a page of 50 innovations is
+#: then 1,604 x 2,184 pixels, drawn in about half the time of scale 2's four times as many (docs/bench.md);
+#: the SVG is the map at any size.
+Scale = Annotated[int, Query(ge=1, le=2, description="pixels per unit of the SVG's layout: 1 (the SVG's "
+                                                    "own size) or 2 (twice as sharp, four times the pixels)")]
 Framework = Annotated[Literal[tuple(MAP_QUERIES)], Query(
     description="the columns: NASSS sub-domains (the default) or CFIR 2.0 domains")]
 
@@ -86,9 +91,10 @@ def gap_map_svg(request: Request, store: StoreDep, settings: SettingsDep, limit:
 
 @router.get("/map.png", name="map-png", response_class=Response, responses={200: {"content": {PNG: {}}}})
 def gap_map_png(request: Request, store: StoreDep, settings: SettingsDep, limit: Limit = DEFAULT_PAGE,
-                offset: Offset = 0, framework: Framework = "nasss") -> Response:
-    """A page of the evidence gap map as a PNG image (drawn by Pillow from the same layout as the SVG)."""
-    body = map_png(build_gap_map(store, limit, offset, framework))
+                offset: Offset = 0, framework: Framework = "nasss", scale: Scale = 1) -> Response:
+    """A page of the evidence gap map as a PNG image, drawn by Pillow from the same layout as the SVG at
+    ``scale`` pixels per unit (1: the SVG's size; 2: twice as sharp)."""
+    body = map_png(build_gap_map(store, limit, offset, framework), scale)
     response = versioned(request, store, settings, PNG, body)
     response.headers["Content-Disposition"] = 'inline; filename="carekg-gap-map.png"'
     return response

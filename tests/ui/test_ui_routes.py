@@ -70,7 +70,16 @@ def test_map_svg_and_png(client, store):
     png = client.get("/map.png")
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     image = Image.open(io.BytesIO(png.content))
-    assert image.format == "PNG" and image.size[0] > 1000
+    width, height = (float(root.get(side)) for side in ("width", "height"))
+    assert image.format == "PNG" and image.size == (int(width), int(height)) and image.size[0] > 1000
+    sharp = Image.open(io.BytesIO(client.get("/map.png", params={"scale": 2}).content))
+    assert sharp.size == (int(2 * width), int(2 * height))
+
+
+@pytest.mark.parametrize("scale", ["0", "3", "1.5", "two"])
+def test_bad_map_png_scale_is_a_422(client, scale):
+    answer = client.get("/map.png", params={"scale": scale})
+    assert answer.status_code == 422 and "scale" in answer.text
 
 
 def test_innovation_page_has_the_profile_chart(client):
