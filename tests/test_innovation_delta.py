@@ -9,11 +9,13 @@ a source others report recomputes."""
 from __future__ import annotations
 
 import contextlib
+from itertools import chain
 
 from rdflib import Graph
 
 from carekg import innovation_delta
 from carekg.ids import GRAPH_INFERRED
+from carekg.listed import listed_triples
 from carekg.loader import DatasetFiles, load
 from carekg.rules import evidenced_subdomains, map_cells, subdomain_summary
 from carekg.store import get_store
@@ -49,9 +51,9 @@ def stored(store) -> set[str]:
 
 
 def from_scratch(store) -> set[str]:
-    """The same, computed now by the rules on the whole graph."""
+    """The same (the tallies with their listed findings), computed now by the rules on the whole graph."""
     graph = map_cells(store) + subdomain_summary(store) + evidenced_subdomains(store)
-    for triple in tally_triples(store):
+    for triple in chain(tally_triples(store), listed_triples(store)):
         graph.add(triple)
     return set(graph.serialize(format="nt").splitlines()) - {""}
 

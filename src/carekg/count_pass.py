@@ -27,7 +27,7 @@ DIRECTION_FLAGS = {"enabler": "enablers", "barrier": "barriers", "mixedOne": "mi
 
 
 @dataclass
-class _Finding:
+class Finding:
     """What one counted finding names."""
 
     factors: set[str] = field(default_factory=set)
@@ -47,7 +47,7 @@ class _Counts:
     innovations: set[str] = field(default_factory=set)
     factors: set[str] = field(default_factory=set)
 
-    def add(self, finding: _Finding) -> None:
+    def add(self, finding: Finding) -> None:
         self.findings += 1
         for column in finding.directions:
             self.directions[column] += 1
@@ -62,9 +62,9 @@ class _Counts:
                 **{column: str(count) for column, count in self.directions.items()}}
 
 
-def counted_findings(store: GraphStore) -> dict[str, _Finding]:
+def counted_findings(store: GraphStore) -> dict[str, Finding]:
     """Every finding the count rules count, with what it names (rule_counted_findings.rq)."""
-    findings: dict[str, _Finding] = defaultdict(_Finding)
+    findings: dict[str, Finding] = defaultdict(Finding)
     for row in store.select(load_query("rule_counted_findings")):
         finding = findings[row["finding"]]
         finding.factors.add(row["factor"])
@@ -75,7 +75,7 @@ def counted_findings(store: GraphStore) -> dict[str, _Finding]:
     return findings
 
 
-def count_rows(store: GraphStore, findings: Mapping[str, _Finding] | None = None) -> Iterator[Row]:
+def count_rows(store: GraphStore, findings: Mapping[str, Finding] | None = None) -> Iterator[Row]:
     """The rows rule_evidence_counts.rq and then rule_concept_evidence_counts.rq give on ``store`` (in
     another order), counted from ``findings`` (default: read from ``store``)."""
     findings = counted_findings(store) if findings is None else findings
@@ -94,7 +94,7 @@ def count_rows(store: GraphStore, findings: Mapping[str, _Finding] | None = None
             yield tally.row(subject)
 
 
-def shared_source_rows(store: GraphStore, findings: Mapping[str, _Finding] | None = None) -> Iterator[Row]:
+def shared_source_rows(store: GraphStore, findings: Mapping[str, Finding] | None = None) -> Iterator[Row]:
     """The rows of rule_innovation_factor_shared_sources.rq on ``store``: per innovation and source, each
     factor of the innovation's findings reported there, when those findings name another factor too."""
     findings = counted_findings(store) if findings is None else findings

@@ -23,6 +23,8 @@ only a small part of the graph, so only the keys a touched node can reach are re
 - the uncounted finding tallies (``rule_innovation_factor_uncounted.rq``) per **(innovation, factor)**
   pair: the rule bound to the pairs a touched finding or source reaches, on the store
   (carekg.uncounted), whether the tallies move by the difference or are recomputed;
+- the findings a profile lists (``rule_innovation_factor_listed.rq``) per **(innovation, factor)** pair:
+  likewise, the rule bound to those pairs (carekg.listed);
 - consensus with its confidence (carekg.consensus) per **factor**: only a factor with two independent
   study-type sources in one direction can have a result (``rule_consensus_candidates.rq``, asked from
   those sources, so its cost does not grow with the factor's findings); for such a factor, its part of
@@ -52,7 +54,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from carekg import consensus, count_delta, innovation_delta, tallies, uncounted
+from carekg import consensus, count_delta, innovation_delta, listed, tallies, uncounted
 from carekg.ids import GRAPH_INFERRED, innovation_factor_tally, innovation_factor_uncounted
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
@@ -267,7 +269,9 @@ def recompute(store: GraphStore, change: Change) -> tuple[list[str], Graph]:
     # the tallies move by the difference or are recomputed.
     pairs = before.tally_pairs | after.tally_pairs
     uncounted_forget, uncounted_results = uncounted.recompute(store, pairs)
-    forget, results = forget + uncounted_forget, results + uncounted_results
+    listed_forget, listed_results = listed.recompute(store, pairs)
+    forget = forget + uncounted_forget + listed_forget
+    results = results + uncounted_results + listed_results
     if delta is not None:
         return forget + delta.forget, results + delta.results
     tally_forget, tally_results = tallies.recompute(store, pairs)

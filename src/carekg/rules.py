@@ -2,7 +2,8 @@
 sub-domains per innovation, the evidence counts pages show (per innovation, factor, source and
 framework concept, so no page counts every finding per request), the gap map's cells (per innovation
 and NASSS sub-domain or CFIR 2.0 domain, with the factors each innovation has evidence on), the
-tallies of each innovation's findings per factor (carekg.tallies) and of why the consensus rule does not
+tallies of each innovation's findings per factor (carekg.tallies) with the first of them a profile
+lists (carekg.listed), and of why the consensus rule does not
 count some of them (carekg.uncounted), consensus
 results with their confidence (carekg.consensus: two independent studies agreeing on a factor's
 direction, in two evidence windows) and, for writes, the classification of findings into the ontology's
@@ -29,7 +30,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from carekg import consensus, count_pass, tallies, uncounted
+from carekg import consensus, count_pass, listed, tallies, uncounted
 from carekg.ids import GRAPH_DATA, gap_map_cell
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
@@ -47,7 +48,7 @@ COUNT_PASS_QUERIES = ("rule_counted_findings", "rule_concept_placements")
 MAP_CELL_QUERIES = ("rule_map_cells", "rule_innovation_factors")
 RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", "rule_evidenced_subdomains", *COUNT_QUERIES,
                 *COUNT_PASS_QUERIES,
-                *MAP_CELL_QUERIES, "rule_independent_findings", *tallies.RULE_QUERIES,
+                *MAP_CELL_QUERIES, "rule_independent_findings", *tallies.RULE_QUERIES, listed.RULE_QUERY,
                 uncounted.RULE_QUERY, *CLASSIFICATION_QUERIES)
 #: A count's column in the COUNT_QUERIES -> its predicate.
 COUNT_PREDICATES = {"findings": CKG.findingCount, "enablers": CKG.enablerFindingCount,
@@ -162,6 +163,7 @@ def rule_triples(store: GraphStore) -> Iterator[Triple]:
     yield from _map_triples(store)
     yield from _independent_triples(store)
     yield from tallies.tally_triples(store, shared=count_pass.shared_source_rows(store, findings))
+    yield from listed.listed_triples(store, findings=findings)
     yield from uncounted.uncounted_triples(store)
     yield from consensus.consensus_inferred(store)
 

@@ -128,3 +128,17 @@ def test_the_year_walk_ends_with_the_undated_sources(store, monkeypatch):
 
     light, heavy = every(10**9), every(-1)
     assert heavy == light and any(s.year is None for listed in heavy.values() for s in listed)
+
+
+@pytest.mark.parametrize("cap", [CAP, innovations.FINDINGS_PER_FACTOR])
+def test_unfiltered_the_first_findings_by_iri_are_listed(synthetic_store, cap):
+    """Read from the tallies' listed findings (carekg.listed): each factor's first ``cap`` by IRI."""
+    id = _largest_innovation(synthetic_store)
+    iri, row = innovations.one_innovation_row(synthetic_store, id)
+    every: dict[str, list[str]] = {}
+    for e in innovations.innovation_evidence(synthetic_store, iri, row["label"]):
+        every.setdefault(e.factor.iri, []).append(e.iri)
+    factors = _factors(services.innovation_profile(synthetic_store, id, findings_per_factor=cap))
+    assert any(f.more for f in factors)
+    for f in factors:
+        assert [e.iri for e in f.findings] == sorted(every[f.factor.iri])[:cap]

@@ -248,6 +248,9 @@ def test_the_reader_descriptor_opens_the_same_store_read_only(store, tmp_path):
     with pytest.raises((OSError, RuntimeError)):
         reader.set_version("other")  # read-only
     reader.close()
+    # A read-only handle reads its version once (it sees the store as opened); the writer reads it anew.
+    on_disk.set_version("later")
+    assert on_disk.dataset_version() == "later"
     on_disk.close()
 
 

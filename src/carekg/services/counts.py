@@ -97,7 +97,7 @@ def innovation_tallies(store: GraphStore, iri: str, shared: bool = False) -> dic
     (carekg.tallies.distinct_sources)."""
     sharing: dict[str, set[str]] = defaultdict(set)
     for row in select(store, "api_innovation_shared_sources", innovation=iri) if shared else ():
-        sharing[row["factor"]].add(row["source"])
+        sharing[row["factor"]].update(row["sources"].split())
     tallies = {}
     for row in select(store, "api_innovation_tallies", innovation=iri):
         def number(column: str) -> int:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from pydantic import ConfigDict, Field
 
 from carekg.ids import slug_of
+from carekg.listed import LISTED
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.services.answer_cache import cached
@@ -79,8 +80,9 @@ FindingsPerFactorField = Annotated[int, Field(examples=[FINDINGS_PER_FACTOR], de
 
 @dataclass(frozen=True)
 class FactorEvidence:
-    """A factor's evidence: its counts cover every finding; ``findings`` lists the first (by IRI) of them,
-    at most the profile's ``findings_per_factor``; ``more`` says how many are not listed, and
+    """A factor's evidence: its counts cover every finding; ``findings`` lists the first of them (by IRI
+    when the profile is unfiltered; filtered, the first the store finds), at most the profile's
+    ``findings_per_factor``; ``more`` says how many are not listed, and
     ``findings_url`` is the GET /findings query that gives them all."""
 
     # Always present in an answer, so required in the response schema despite the defaults.
@@ -320,11 +322,12 @@ def innovation_profile(store: GraphStore, id: str, direction: str | None = None,
                        provenance: str | None = None, design: str | None = None,
                        findings_per_factor: int = FINDINGS_PER_FACTOR) -> InnovationProfile:
     """The factors that support, hinder or both for an innovation, grouped by NASSS domain and
-    sub-domain, each with its counts and at most ``findings_per_factor`` of its findings (the first by
-    IRI; ``more`` and ``findings_url`` say what is left); optionally only the findings of one direction,
-    NASSS domain or sub-domain, provenance kind or source design (codes as in DIRECTIONS,
-    PROVENANCE_KINDS, DESIGNS). Every query is bound to the innovation, the counts are aggregated and the
-    lists cut by the engine: an innovation with 12,000 findings reads its counts and a page per factor."""
+    sub-domain, each with its counts and at most ``findings_per_factor`` of its findings (unfiltered, the
+    first by IRI; ``more`` and ``findings_url`` say what is left); optionally only the findings of one
+    direction, NASSS domain or sub-domain, provenance kind or source design (codes as in DIRECTIONS,
+    PROVENANCE_KINDS, DESIGNS). Every query is bound to the innovation: an innovation with 12,000 findings
+    reads its tallies and the findings they list (filtered: its counts aggregated and a page per factor
+    cut by the engine)."""
     check_findings_per_factor(findings_per_factor)
     in_domain = _domain_matcher(store, domain)
     pages = factor_pages(store, id, lambda factor_iri: in_domain(*placement_of(store, factor_iri)),
@@ -390,17 +393,13 @@ def factor_pages(store: GraphStore, id: str, factor_kept: Callable[[str], bool],
                  findings_per_factor: int) -> FactorPages:
     """The innovation's findings counted per factor (the factors that pass ``factor_kept``, the
     framework's domain test on the factor IRI; :func:`_factor_counts`), and at most ``findings_per_factor``
-    of each kept factor's findings read, by a page query per factor cut by the engine."""
+    of each kept factor's findings read (:func:`_listed_iris`)."""
     check_findings_per_factor(findings_per_factor)
     iri, row = one_innovation_row(store, id)
     tags, bindings, filters = _profile_filters(iri, direction, domain, provenance, design)
     counts, sources_of = _factor_counts(store, iri, factor_kept, direction, tags, bindings)
-    light = {"light"} if sum(c.findings for c in counts.values()) <= LIGHT_INNOVATION else set()
-    page = (kept_lines(load_query("api_innovation_factor_page"), tags | light)
-            + f"\nLIMIT {int(findings_per_factor)}")
-    listed_iris = {factor_iri: tuple(sorted(found["finding"] for found in
-                                            store.select(page, {**bindings, "factor": factor_iri})))
-                   for factor_iri in counts} if findings_per_factor else {}
+    listed_iris = _listed_iris(store, iri, counts, direction is None and not tags, tags, bindings,
+                               findings_per_factor)
     every_listed = tuple(finding for iris in listed_iris.values() for finding in iris)
     by_iri = {e.iri: e for e in _listed_evidence(store, iri, row["label"], every_listed)}
     query = {"innovation": id, **{name: value for name, value in filters.items() if name != "domain"}}
@@ -413,6 +412,28 @@ def factor_pages(store: GraphStore, id: str, factor_kept: Callable[[str], bool],
                               factor_counts.findings - len(findings), url)
 
     return FactorPages(Ref(id, iri, row["label"]), filters, counts, sources_of, listed)
+
+
+def _listed_iris(store: GraphStore, iri: str, counts: dict[str, Counts], unfiltered: bool, tags: set[str],
+                 bindings: dict[str, Value], findings_per_factor: int) -> dict[str, tuple[str, ...]]:
+    """Kept factor IRI -> the IRIs of the findings listed for it, at most ``findings_per_factor``, sorted.
+    Unfiltered and within what the rules materialised (carekg.listed.LISTED), the first by IRI, read from
+    the innovation's tallies in one query; otherwise the first the store finds, by a page query per
+    factor cut by the engine."""
+    if not findings_per_factor:
+        return {}
+    if unfiltered and findings_per_factor <= LISTED:
+        chosen: dict[str, list[str]] = defaultdict(list)
+        for row in select(store, "api_innovation_listed_findings", innovation=iri):
+            chosen[row["factor"]].append(row["finding"])
+        return {factor_iri: tuple(sorted(chosen.get(factor_iri, ()))[:findings_per_factor])
+                for factor_iri in counts}
+    light = {"light"} if sum(c.findings for c in counts.values()) <= LIGHT_INNOVATION else set()
+    page = (kept_lines(load_query("api_innovation_factor_page"), tags | light)
+            + f"\nLIMIT {int(findings_per_factor)}")
+    return {factor_iri: tuple(sorted(found["finding"] for found in
+                                     store.select(page, {**bindings, "factor": factor_iri})))
+            for factor_iri in counts}
 
 
 def factor_tallies(store: GraphStore, tags: set[str], bindings: dict[str, Value]) -> dict[str, Tally]:

@@ -166,6 +166,7 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy):
             raise StoreError(f"cannot open the store at {path}: {error}") from None
         self._union: ox.Store | None = None
         self._union_looked_for = False
+        self._version_read: tuple[str | None] | None = None
 
     def _union_copy(self) -> ox.Store | None:
         """The union copy of this read-only handle's version, opened at the first user query (a handle
@@ -378,10 +379,19 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy):
         return self._recorded(_ENTITIES)
 
     def dataset_version(self) -> str | None:
+        # A read-only handle sees the store as it was opened (a write is seen through a new handle), so
+        # its version is read once: every cached service call asks it (800 times in one CFIR profile).
+        fixed = self.read_only and self.path is not None
+        if fixed and self._version_read:
+            return self._version_read[0]
+        version = None
         for quad in self._store.quads_for_pattern(_META, _VERSION, None, _META):
             if isinstance(quad.object, ox.Literal):
-                return quad.object.value
-        return None
+                version = quad.object.value
+                break
+        if fixed:
+            self._version_read = (version,)
+        return version
 
     def triple_count(self, graph: str | None = None) -> int:
         if graph is None:
