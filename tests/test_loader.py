@@ -1,17 +1,22 @@
 """What a load derives while the store loads (carekg.loader): the search index made from the projection
 of the files is the index of the loaded store, and the inferred graph is the rules run on the loaded
-store itself (issue 14: the load made faster without leaving anything out)."""
+store itself, and the union copy /sparql reads, written from the files beside the rules, is the copy of
+the loaded store (issue 14: the load made faster without leaving anything out)."""
 
 from __future__ import annotations
 
+import logging
+
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import OWL, RDF, Graph
 
 from carekg.ids import GRAPH_INFERRED
 from carekg.loader import DatasetFiles, load
+from carekg.namespaces import CKG
 from carekg.rules import rule_inferred
 from carekg.search import SearchIndex, documents, index_file
-from carekg.store import get_store
+from carekg.store import get_store, union_view
 
 SUBMISSION = """@prefix ckg: <https://w3id.org/carekg/def#> .
 @prefix fnd: <https://w3id.org/carekg/id/finding/> .
@@ -63,3 +68,54 @@ def test_the_inferred_graph_equals_the_rules_run_on_the_loaded_store(loaded):
         on_store.add(triple)
     assert len(on_store) > 100
     assert {tuple(str(term) for term in triple) for triple in on_store} == kept
+
+
+def _sorted_copy(path) -> list[bytes]:
+    copy = ox.Store.read_only(str(path))
+    return sorted(copy.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines())
+
+
+def _same_as_a_copy_from_the_store(store, version, tmp_path) -> int:
+    """The copy the load wrote beside the store holds, label for label, what a copy written from the
+    loaded store after it holds (carekg.store.union_view.build, a second pass over every graph)."""
+    written = union_view.find(store.path, version)
+    assert written is not None
+    again = union_view.build(store._store, tmp_path / "again", version)  # noqa: SLF001 - the engine's store
+    assert again is not None
+    lines = _sorted_copy(written)
+    assert lines == _sorted_copy(again)
+    return len(lines)
+
+
+def test_the_union_copy_written_with_the_load_equals_one_copied_from_the_store(loaded, tmp_path):
+    """The curated data (Turtle, blank nodes: its graph is copied from the store) and the rules' results
+    (N-Triples: read from their file beside the rules)."""
+    store, version = loaded
+    assert _same_as_a_copy_from_the_store(store, version, tmp_path) > 10_000
+
+
+def test_a_generated_graph_s_copy_is_read_from_its_file(generated, tmp_path, caplog):
+    caplog.set_level(logging.INFO, "carekg.store")
+    store = get_store(f"oxigraph:{tmp_path / 'store'}")
+    version, _ = load(store, DatasetFiles.discover(data=[generated], submissions_dir=tmp_path / "none"),
+                      reasoner=False)
+    assert _same_as_a_copy_from_the_store(store, version, tmp_path) > 20_000
+    assert "is short" not in caplog.text  # published as written with the load, not copied after it
+    store.close()
+
+
+def test_no_copy_when_the_data_file_repeats_a_statement_of_another_graph(generated, tmp_path, caplog):
+    """The copy read from the file comes out one statement short of the store: the load falls back to a
+    copy from the store, which finds the statement in two graphs and publishes none."""
+    data = tmp_path / "data.nt"
+    repeated = f"<{CKG.Finding}> <{RDF.type}> <{OWL.Class}> .\n"  # the ontology says so too
+    data.write_bytes(generated.read_bytes() + repeated.encode())
+    caplog.set_level(logging.INFO, "carekg.store")
+    store = get_store(f"oxigraph:{tmp_path / 'store'}")
+    version, _ = load(store, DatasetFiles.discover(data=[data], submissions_dir=tmp_path / "none"),
+                      reasoner=False)
+    assert store.dataset_version() == version
+    assert "is short" in caplog.text and "a statement is in two graphs" in caplog.text
+    assert union_view.find(store.path, version) is None
+    assert not [p for p in union_view.folder(store.path).iterdir() if p.is_dir()]  # nothing partial left
+    store.close()

@@ -137,29 +137,46 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
     # longer waits for the rules, nor the load for the index after the compaction (docs/bench.md).
     kept = rule_predicates() | search.document_predicates()
     rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
-    with ThreadPoolExecutor(2) as pool:
-        scratch = pool.submit(projection, files.paths, kept)
-        # The rule classifies the submissions (HermiT's cached classification covers the curated files).
-        ruled = pool.submit(lambda: _write_rules(scratch.result(), files, kept, rules,
-                                                 reasoner and bool(files.submissions)))
-        indexed = pool.submit(lambda: search.build_unpublished(scratch.result(), store, version))
-        store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology},
-                              load_progress)
-        for submission in files.submissions:  # TriG: each keeps its own named graphs
-            store.load_graph(str(GRAPH_DATA), submission)
-        progress("applying SPARQL rules")
-        ruled.result()
-        for part in filter(None, (classified, rules)):
-            store.load_graph(str(GRAPH_INFERRED), part)
-        progress("compacting the store")
-        store.optimize()
-        sizes = graph_triples(store, files)
-        progress("building the search index")  # what is left of it: bench/steps.py times it by these words
-        index = indexed.result()
-    store.set_version(version, sizes, statistics.counted(store))
+    # The union copy /sparql reads is written from the same files, on a thread of its own beside the
+    # rules (the engine's loader holds no Python lock), not from the store after the load
+    # (carekg.store.union_view.Writer).
+    copy = store.begin_union_copy(version) if isinstance(store, UnionCopy) else None
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            scratch = pool.submit(projection, files.paths, kept)
+            # The rule classifies the submissions (HermiT's cached classification covers the curated files).
+            ruled = pool.submit(lambda: _write_rules(scratch.result(), files, kept, rules,
+                                                     reasoner and bool(files.submissions)))
+            indexed = pool.submit(lambda: search.build_unpublished(scratch.result(), store, version))
+            store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology},
+                                  load_progress)
+            if copy is not None:
+                copy.add_files(str(GRAPH_DATA), files.data)
+            for submission in files.submissions:  # TriG: each keeps its own named graphs
+                store.load_graph(str(GRAPH_DATA), submission)
+            progress("applying SPARQL rules")
+            ruled.result()
+            inferred = [part for part in (classified, rules) if part is not None]
+            if copy is not None:
+                copy.add_files(str(GRAPH_INFERRED), inferred)
+            for part in inferred:
+                store.load_graph(str(GRAPH_INFERRED), part)
+            progress("compacting the store")
+            store.optimize()
+            sizes = graph_triples(store, files)
+            # What is left of the index: bench/steps.py times it by these words.
+            progress("building the search index")
+            index = indexed.result()
+        store.set_version(version, sizes, statistics.counted(store))
+    except BaseException:
+        if copy is not None:
+            copy.discard()
+        raise
     if index is not None:  # an index file of this version, not before the store holds it
         search.publish(index, store, version)
-    _publish_union_copy(store, progress)
+    if copy is not None:
+        progress("copying the union of the graphs for SPARQL")  # bench/steps.py times it by these words
+        copy.publish()
     return version, True
 
 

@@ -170,9 +170,27 @@ class Writable(ABC):
         comes from carekg's own code (built from parsed terms), never from a user."""
 
 
+class UnionCopyWriter(Protocol):
+    """A union copy written while a load fills the store (carekg.store.union_view.Writer)."""
+
+    def add_files(self, graph: str, files: Sequence[Path]) -> None:
+        """``graph`` was loaded from ``files`` (and nothing else): the copy reads them too, meanwhile."""
+
+    def publish(self) -> Path | None:
+        """Once the store holds the version: complete the copy from the store, publish it if exact."""
+
+    def discard(self) -> None:
+        """The load failed: remove what was written."""
+
+
 class UnionCopy(ABC):
     """Capability: users' queries over the union of the graphs can be answered from a copy of that union
     (carekg.store.union_view), written after a load or a write."""
+
+    @abstractmethod
+    def begin_union_copy(self, version: str) -> UnionCopyWriter | None:
+        """The copy of ``version``, to be written while a load fills the store (None: no copy for this
+        store, as for one in memory)."""
 
     @abstractmethod
     def publish_union_copy(self, wanted: Callable[[], bool] = lambda: True) -> bool:

@@ -187,6 +187,9 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy):
             return False
         return union_view.build(self._store, self.path, version, wanted) is not None
 
+    def begin_union_copy(self, version: str) -> union_view.Writer | None:
+        return union_view.Writer(self._store, self.path, version) if self.path is not None else None
+
     def reader_descriptor(self) -> str | None:
         return f"oxigraph-ro:{self.path}" if self.path is not None else None
 

@@ -13,6 +13,13 @@ The copy is published only when it is exact: when no statement is in two graphs 
 repeats such a statement once per graph, a store holds it once), so an answer is the same from either.
 Blank nodes keep their labels (the engine's loaders would rename them), so the statements that have
 some are copied term by term; the rest go through the bulk loader.
+
+A load writes the copy beside the store (:class:`Writer`): the graphs read from N-Triples files without
+blank nodes (the data, the rules' results) are bulk-loaded into the copy from the same files while the
+store derives the rules, and only the other graphs (the ontology, the submissions, the meta graph) are
+copied from the store after. A second pass over the whole store (:func:`build`) is what a write, a store
+loaded before copies existed, or a load whose copy came out short (a file's statements also in another
+graph) uses.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ import mmap
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -106,6 +114,80 @@ def _copy_graph(source: ox.Store, graph, target: ox.Store, scratch: Path) -> int
     target.extend(ox.Quad(t.subject, t.predicate, t.object, default)
                   for t in ox.parse(b"".join(blank), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
     return statements
+
+
+class Writer:
+    """The copy of ``source`` (the store at ``store_path``) at ``version``, written while the load
+    fills the store. Files go into the copy on a thread of its own (the engine's bulk loader holds no
+    Python lock, so the copy loads beside the rules); :meth:`publish` adds the graphs no file gave."""
+
+    def __init__(self, source: ox.Store, store_path: Path, version: str) -> None:
+        self._source, self._store_path, self._version = source, store_path, version
+        folder(store_path).mkdir(parents=True, exist_ok=True)
+        self._partial = folder(store_path) / f"{version}.{os.getpid()}.partial"
+        shutil.rmtree(self._partial, ignore_errors=True)
+        self._target = ox.Store(str(self._partial))
+        self._from_files: set[str] = set()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="carekg-union-copy")
+        self._loads: list[Future[None]] = []
+
+    def add_files(self, graph: str, files: Sequence[Path]) -> None:
+        """Bulk-load the files ``graph`` was loaded from into the copy, in the background, when they
+        are N-Triples without blank nodes (read twice they would get two labels); otherwise, or if
+        ``graph`` gets other files too, the graph is copied from the store when published."""
+        if graph in self._from_files or not all(f.suffix == ".nt" and not _has_blank_nodes(f) for f in files):
+            self._from_files.discard(graph)
+            return
+        self._from_files.add(graph)
+        for file in files:
+            self._loads.append(self._pool.submit(self._target.bulk_load, path=str(file),
+                                                 format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()))
+
+    def publish(self) -> Path | None:
+        """Copy the graphs no file gave, then publish the copy if it holds one statement for every one
+        of the store (each statement of the copy is one of the store's, so then they are the same set,
+        and no statement is in two graphs). A short copy falls back to :func:`build` from the store,
+        which tells two graphs sharing a statement from a graph given more than its files."""
+        try:
+            for load in self._loads:
+                load.result()
+            scratch = self._partial.with_suffix(".scratch")
+            scratch.mkdir(parents=True, exist_ok=True)
+            try:
+                others = [g for g in [ox.DefaultGraph(), *self._source.named_graphs()]
+                          if not (isinstance(g, ox.NamedNode) and g.value in self._from_files)]
+                for graph in others:
+                    _copy_graph(self._source, graph, self._target, scratch)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+            exact = len(self._target) == len(self._source)
+            if exact:
+                self._target.optimize()
+                self._target.flush()
+        finally:
+            self._pool.shutdown()
+            del self._target
+        if not exact:
+            shutil.rmtree(self._partial, ignore_errors=True)
+            log.info("the union copy of dataset %s read from its files is short: copied from the store",
+                     self._version)
+            return build(self._source, self._store_path, self._version)
+        with _exclusive(self._store_path):
+            path = view_path(self._store_path, self._version)
+            if path.is_dir():  # a forced reload of the same files: the same copy, perhaps open in a reader
+                shutil.rmtree(self._partial, ignore_errors=True)
+                return path
+            os.replace(self._partial, path)
+            _remove_older(path)
+        return path
+
+    def discard(self) -> None:
+        """The load failed: wait for the copy's loads and remove it."""
+        for load in self._loads:
+            load.exception()
+        self._pool.shutdown()
+        del self._target
+        shutil.rmtree(self._partial, ignore_errors=True)
 
 
 def build(source: ox.Store, store_path: Path, version: str,
