@@ -138,7 +138,9 @@ def _open_writer(app: FastAPI, settings: Settings, store: GraphStore, own_store:
         app.state.refreshing.join(max(0.0, opened[0] + settings.write_seconds - time.monotonic()))
         app.state.query_runner.reopen(fresh)
         app.state.store = fresh
-        if on_disk:  # until the new version's union copy is written, /sparql reads the union itself
+        # The write made the new version's union copy from the previous one's by its own changes. If it
+        # could not, the server writes it whole in the background; until then /sparql reads the union.
+        if on_disk and not (isinstance(fresh, UnionCopy) and fresh.has_union_copy()):
             threading.Thread(target=_copy_union, args=(app, fresh), name="carekg-union-copy",
                              daemon=True).start()
         log.info("dataset version %s committed by a write; %d answers computed for it before it answered",

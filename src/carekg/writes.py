@@ -77,7 +77,7 @@ from carekg.ids import (
 from carekg.loader import DatasetFiles, graph_triples, load
 from carekg.reasoning import CLASSIFIED
 from carekg.rules import classified
-from carekg.store import GraphStore, Writable
+from carekg.store import GraphStore, UnionCopy, Writable
 from carekg.store.binding import iri_values
 from carekg.submissions import provenance_graph, read_submission, submission_graph
 
@@ -160,6 +160,14 @@ def media_type_of(content_type: str | None) -> str:
         raise WriteRefused(Refusal.UNSUPPORTED_MEDIA_TYPE,
                            f"unsupported Content-Type {media_type or '(none)'!r}: use " + ", ".join(ACCEPTED))
     return media_type
+
+
+@dataclass(frozen=True)
+class Changed:
+    """Every statement a write removed from a graph, and every one it added to one."""
+
+    removed: frozenset[ox.Quad]
+    added: frozenset[ox.Quad]
 
 
 @dataclass(frozen=True)
@@ -303,11 +311,13 @@ class EvidenceWriter:
         return store.validate_change(self.shapes, triples, str(submission_graph(name)), graphs)
 
     def _apply(self, store: GraphStore, name: str, data: Graph, provenance: Graph,
-               triples: tuple[ox.Triple, ...], version: str, classify: bool) -> None:
+               triples: tuple[ox.Triple, ...], version: str, classify: bool) -> Changed | None:
         """Step 5: replace the submission's graphs and drop the version (one transaction), recompute the
         rules for the keys the change can reach (carekg.incremental) and classify the touched nodes with
         the defined-class rule, then write those results (a second transaction), then the new version and
-        the graphs' sizes. Until then the store has no version: a crash there makes the next start reload."""
+        the graphs' sizes. Until then the store has no version: a crash there makes the next start reload.
+        Returns every statement the write removed from a graph and added to one, for the union copy
+        (None when the store has none, or a rule's result has a blank subject)."""
         assert isinstance(store, Writable)  # _commit refused any other store
         entity = submission_graph(name)
         recorded = store.recorded_triple_counts()
@@ -328,7 +338,13 @@ class EvidenceWriter:
         entities = store.recorded_entities()
         retyped = touched | {str(s) for s in provenance.subjects() if isinstance(s, URIRef)}
         typed_before = statistics.typed(store, retyped, str(entity)) if entities else frozenset()
-        operations = [f"DROP SILENT GRAPH <{g}>" for g in (entity, provenance_graph(name), GRAPH_META)]
+        replaced = [str(g) for g in (entity, provenance_graph(name), GRAPH_META)]
+        # What the write can change, read before and after it: the graphs it replaces, and the inferred
+        # graph's statements about the subjects each transaction rewrites (as for the inferred size).
+        copied = store if isinstance(store, UnionCopy) else None
+        old_statements = (copied.statements_in(replaced, str(GRAPH_INFERRED), touched) if copied
+                          else frozenset())
+        operations = [f"DROP SILENT GRAPH <{g}>" for g in replaced]
         if classify and touched:  # the touched nodes' classification (HermiT's or the rule's) is made again
             inferred_types = f"GRAPH <{GRAPH_INFERRED}> {{ ?s a ?c }}"
             classes = iri_values(map(str, CLASSIFIED)).replace("> <", ">, <")  # a filter: see incremental
@@ -349,6 +365,8 @@ class EvidenceWriter:
             inferred_size -= incremental.inferred_statements_about(store, rewritten - touched)
         if entities and rewritten is not None:  # their types change in the second transaction only
             typed_before |= statistics.typed(store, rewritten - retyped)
+        if copied and rewritten is not None:  # the first transaction changed none of theirs
+            old_statements |= copied.statements_in((), str(GRAPH_INFERRED), rewritten - touched)
         if forget or rules:
             store.update(";\n".join([*forget, f"INSERT DATA {{ GRAPH <{GRAPH_INFERRED}> {{\n{rules}\n}} }}"]))
         if inferred_size is not None and rewritten is not None:
@@ -367,6 +385,10 @@ class EvidenceWriter:
         # The other graphs the write changed are counted again (the rest keep their recorded sizes), then
         # recorded with the version: the last step, so a crash before it leaves no version (a reload).
         store.set_version(version, graph_triples(store, self.files(), unchanged), entities)
+        if not copied or rewritten is None:
+            return None
+        new_statements = copied.statements_in(replaced, str(GRAPH_INFERRED), touched | rewritten)
+        return Changed(removed=old_statements - new_statements, added=new_statements - old_statements)
 
     def submit(self, name: str, body: bytes, media_type: str, who: str) -> WriteResult:
         if not NAME.match(name or "") or len(name) > NAME_LENGTH:
@@ -440,7 +462,7 @@ class EvidenceWriter:
             finally:
                 staged.unlink(missing_ok=True)
             # 5. ... and the store follows: the statements, then the rules for what they touch.
-            self._apply(store, name, data, provenance, parsed.triples, version, classify)
+            changed = self._apply(store, name, data, provenance, parsed.triples, version, classify)
             # 6. the search index follows (only the documents of what the submission spoke of, before and
             # after), before readers see the new version; if it cannot, the first search builds one.
             try:
@@ -448,5 +470,12 @@ class EvidenceWriter:
                                     search.resources_in(data, *([earlier.data] if earlier else [])))
             except Exception:
                 log.exception("the search index of %s will be built by the first search", version)
+            # 7. the union copy /sparql reads follows by the write's own changes (carekg.store.union_view);
+            # if it cannot, the server writes it whole after the write.
+            if changed is not None and previous is not None and isinstance(store, UnionCopy):
+                try:
+                    store.follow_union_copy(previous, changed.removed, changed.added)
+                except Exception:
+                    log.exception("the union copy of %s will be written whole", version)
         self._on_commit(version)
         return WriteResult(name, version, previous, len(data), str(activity), amended)

@@ -1,14 +1,22 @@
 """The union copy that answers users' queries on an on-disk embedded store (carekg.store.union_view):
-the same answers as the union of the graphs, byte for byte, whichever path a query takes."""
+the same answers as the union of the graphs, byte for byte, whichever path a query takes, and after
+writes the copy each made from the previous one by its own changes equals a fresh copy."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 
+import pyoxigraph as ox
 import pytest
 
-from carekg.ids import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from carekg.ids import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, INNOVATION
+from carekg.loader import load
+from carekg.namespaces import CKG
 from carekg.store import UnionCopy, get_store, union_view
+from carekg.writes import EvidenceWriter
+from tests.submissions import submitted_finding
 
 EX = "https://example.org/"
 DATA = f"""@prefix ex: <{EX}> .
@@ -136,3 +144,65 @@ def test_an_in_memory_store_has_no_copy():
 ])
 def test_names_no_graph(query, plain):
     assert union_view.names_no_graph(query) is plain
+
+
+def _sorted_copy(path) -> list[bytes]:
+    copy = ox.Store.read_only(str(path))
+    return sorted(copy.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines())
+
+
+def _write(store, writer, name: str, body: str, tmp_path) -> str:
+    """Write, and check that the new version's copy was made from the previous one's by the write's own
+    changes, and holds, label for label, what a copy of the whole store holds. Each submission has its
+    own writer: one agent's statements in two provenance graphs would leave no exact copy."""
+    result = writer.submit(name, body.encode(), "text/turtle", f"tester of {name}")
+    followed = union_view.find(store.path, result.version)
+    assert followed is not None
+    assert sorted(p.name for p in union_view.folder(store.path).iterdir() if p.is_dir()) == sorted(
+        [followed.name, union_view.view_path(store.path, result.previous_version).name])  # no partial left
+    fresh = union_view.build(store._store, tmp_path / result.version, result.version)  # noqa: SLF001
+    assert fresh is not None
+    assert _sorted_copy(followed) == _sorted_copy(fresh)
+    return result.version
+
+
+@pytest.fixture
+def written(tmp_path, dataset_files):
+    """The curated data loaded on disk (the load writes its copy), and a writer on it."""
+    store = get_store(f"oxigraph:{tmp_path / 'store'}")
+    load(store, dataset_files, reasoner=False)
+    assert union_view.find(store.path, store.dataset_version()) is not None
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), tmp_path / "submissions", reasoner=False)
+    yield store, writer
+    store.close()
+
+
+def test_a_write_s_own_changes_keep_the_copy_equal_to_the_union(written, tmp_path, caplog):
+    """A new finding, its amendment, a new innovation with a blank node, a finding about it, and that
+    innovation renamed: after each, the copy equals a fresh one, and none was written whole."""
+    store, writer = written
+    caplog.set_level(logging.INFO, "carekg.store")
+    _write(store, writer, "copy", submitted_finding("sub-copy-1", "Agreed quickly."), tmp_path)
+    _write(store, writer, "copy", submitted_finding("sub-copy-1", "Agreed slowly."), tmp_path)
+    kettle = f"""@prefix ckg: <{CKG}> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<{INNOVATION["kettle-club"]}> a ckg:Innovation ; rdfs:label "LABEL"@en ; ckg:innovationKind ckg:ServiceModel ;
+    dcterms:description "A test innovation."@en ; rdfs:seeAlso [ rdfs:label "a blank node" ] .
+"""
+    _write(store, writer, "kettle", kettle.replace("LABEL", "Kettle Club"), tmp_path)
+    about = submitted_finding("sub-copy-2", "Tea helped.", "kettle-club")
+    _write(store, writer, "about-kettle", about, tmp_path)
+    _write(store, writer, "kettle", kettle.replace("LABEL", "Teapot Circle"), tmp_path)
+    assert "two graphs" not in caplog.text
+
+
+def test_a_write_that_repeats_a_statement_of_another_graph_leaves_no_copy(written, tmp_path):
+    """One agent's second submission states the agent again in a second provenance graph: the union
+    answers those statements twice, a copy would once."""
+    store, writer = written
+    _write(store, writer, "first", submitted_finding("sub-copy-3", "Agreed the first time."), tmp_path)
+    second = submitted_finding("sub-copy-4", "Agreed the second time.").encode()
+    result = writer.submit("second", second, "text/turtle", "tester of first")
+    assert union_view.find(store.path, result.version) is None
+    assert not store.publish_union_copy()  # written whole, it is not exact either
+    assert not [p for p in union_view.folder(store.path).iterdir() if ".partial" in p.name]

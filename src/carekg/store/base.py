@@ -188,6 +188,23 @@ class UnionCopy(ABC):
     (carekg.store.union_view), written after a load or a write."""
 
     @abstractmethod
+    def has_union_copy(self) -> bool:
+        """Whether the copy of the version the store holds is there."""
+
+    @abstractmethod
+    def statements_in(self, graphs: Collection[str], graph: str,
+                      subjects: Collection[str]) -> frozenset[pyoxigraph.Quad]:
+        """Every statement of ``graphs``, and those of ``graph`` about ``subjects`` (IRIs): what a write
+        can change, read before and after it for :meth:`follow_union_copy`."""
+
+    @abstractmethod
+    def follow_union_copy(self, previous: str, removed: Iterable[pyoxigraph.Quad],
+                          added: Iterable[pyoxigraph.Quad]) -> bool:
+        """Write the copy of the version the store holds from the copy of ``previous`` and the write's
+        own changes (every statement it ``removed`` from a graph or ``added`` to one); whether one is
+        there now (none without a copy of ``previous``, or with a statement in two graphs)."""
+
+    @abstractmethod
     def begin_union_copy(self, version: str) -> UnionCopyWriter | None:
         """The copy of ``version``, to be written while a load fills the store (None: no copy for this
         store, as for one in memory)."""

@@ -187,6 +187,22 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy):
             return False
         return union_view.build(self._store, self.path, version, wanted) is not None
 
+    def has_union_copy(self) -> bool:
+        return self.path is not None and union_view.find(self.path, self.dataset_version()) is not None
+
+    def statements_in(self, graphs: Collection[str], graph: str,
+                      subjects: Collection[str]) -> frozenset[ox.Quad]:
+        named = ox.NamedNode(graph)
+        return frozenset(itertools.chain(
+            *(self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in graphs),
+            *(self._store.quads_for_pattern(ox.NamedNode(s), None, None, named) for s in subjects)))
+
+    def follow_union_copy(self, previous: str, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> bool:
+        version = self.dataset_version()
+        if self.path is None or version is None:
+            return False
+        return union_view.follow(self._store, self.path, previous, version, removed, added) is not None
+
     def begin_union_copy(self, version: str) -> union_view.Writer | None:
         return union_view.Writer(self._store, self.path, version) if self.path is not None else None
 
