@@ -1,5 +1,5 @@
 """User queries in worker processes: answers, syntax errors, and a hard deadline that kills and
-replaces a runaway worker."""
+replaces a runaway worker; in process, a union copy written after the handle opened."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from api.query_runner import QueryTimeout, WorkerPoolRunner
+from api.query_runner import InProcessRunner, QueryTimeout, WorkerPoolRunner
 from carekg.store import QuerySyntaxError, get_store
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -55,3 +55,23 @@ def test_a_runaway_query_is_stopped_and_its_worker_replaced(runner):
         runner.run(CROSS_PRODUCT, "text/csv")
     assert time.monotonic() - started < 10
     assert runner.run("ASK { ?s ?p ?o }", "application/sparql-results+json").body.endswith(b"true}")
+
+
+def test_in_process_queries_read_a_union_copy_written_after_the_handle_opened(tmp_path):
+    """CAREKG_QUERY_WORKERS=0 keeps one read-only handle; the copy of a write's version is written after
+    it opened (in the background): once the copy is there, the same handle answers from it."""
+    folder = tmp_path / "store"
+    writer = get_store(f"oxigraph:{folder}")
+    writer.update("PREFIX ex: <http://example.org/> "
+                  'INSERT DATA { GRAPH ex:g1 { ex:a ex:p "1" } GRAPH ex:g2 { ex:b ex:p "2" } }')
+    writer.set_version("v1")
+    reader = get_store(f"oxigraph-ro:{folder}")
+    runner = InProcessRunner(reader)
+    query = "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s"
+    from_union = runner.run(query, "application/sparql-results+json").body
+    assert reader._union is None  # noqa: SLF001 - no copy yet: the union itself answered
+    assert writer.publish_union_copy()
+    runner.reopen(reader)  # what the server does once the copy is written
+    assert runner.run(query, "application/sparql-results+json").body == from_union
+    assert reader._union is not None  # noqa: SLF001 - this time from the copy
+    writer.close()

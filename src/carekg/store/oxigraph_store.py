@@ -165,17 +165,15 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy):
         except OSError as error:
             raise StoreError(f"cannot open the store at {path}: {error}") from None
         self._union: ox.Store | None = None
-        self._union_looked_for = False
         self._version_read: tuple[str | None] | None = None
 
     def _union_copy(self) -> ox.Store | None:
-        """The union copy of this read-only handle's version, opened at the first user query (a handle
-        that never runs one, like the server's own, never opens it)."""
-        if not self._union_looked_for:
-            self._union_looked_for = True
-            found = None
-            if self.read_only and self.path is not None:
-                found = union_view.find(self.path, self.dataset_version())
+        """The union copy of this read-only handle's version, opened at the first user query that finds
+        it (a handle that never runs one, like the server's own, never opens it). Until it is there, each
+        such query looks again: the copy of a write's version may be written after the handle opened
+        (in the background), and an in-process runner keeps its handle (CAREKG_QUERY_WORKERS=0)."""
+        if self._union is None and self.read_only and self.path is not None:
+            found = union_view.find(self.path, self.dataset_version())  # read once by a read-only handle
             if found is not None:
                 with contextlib.suppress(OSError):  # removed meanwhile: the union itself answers
                     self._union = ox.Store.read_only(str(found))
