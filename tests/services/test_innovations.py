@@ -142,3 +142,17 @@ def test_unfiltered_the_first_findings_by_iri_are_listed(synthetic_store, cap):
     assert any(f.more for f in factors)
     for f in factors:
         assert [e.iri for e in f.findings] == sorted(every[f.factor.iri])[:cap]
+
+
+def test_findings_described_in_two_halves_are_those_described_whole(synthetic_store, monkeypatch):
+    id = _largest_innovation(synthetic_store)
+    iri, row = innovations.one_innovation_row(synthetic_store, id)
+    listed = tuple(sorted(e.iri for e in innovations.innovation_evidence(synthetic_store, iri, row["label"])))
+    assert len(listed) > 2
+
+    def described(whole_up_to: int) -> list:
+        monkeypatch.setattr(innovations, "DESCRIBED_WHOLE", whole_up_to)
+        return innovations._listed_evidence(synthetic_store, iri, row["label"], listed)
+
+    whole, halves = described(10**9), described(0)
+    assert halves == whole and [e.iri for e in whole] == list(listed)
