@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pyoxigraph as ox
 import pytest
 
-from carekg.store.streaming import in_own_thread
+from carekg.store.streaming import in_own_thread, written_in_own_thread
 
 
 def _wait_for(condition, seconds: float = 5.0) -> bool:
@@ -121,3 +121,52 @@ def test_a_graph_export_left_early_drops_the_engines_iterator_in_its_own_thread(
     time.sleep(0.3)  # the producer sees the reader gone at its next poll
     gc.collect()
     assert reported == []
+
+
+def test_written_bytes_come_in_chunks_that_end_at_a_line_and_a_small_first_one():
+    lines = [f"line {number} é\n".encode() for number in range(5_000)]
+
+    def write(writer):
+        for start in range(0, len(lines), 7):  # writes that end mid-line, as an engine's buffer does
+            data = b"".join(lines[start:start + 7])
+            writer.write(data[:20])
+            writer.write(data[20:])
+
+    chunks = list(written_in_own_thread(write, chunk_bytes=4_000, first_bytes=200))
+    assert b"".join(chunks) == b"".join(lines)
+    assert all(chunk.endswith(b"\n") for chunk in chunks)
+    assert len(chunks[0]) < 400 and max(map(len, chunks)) < 4_000 + 400 and len(chunks) > 10
+    written = b'[' + b','.join(b'{"a":"\xc3\xa9 %d"}' % number for number in range(500)) + b']'
+
+    def write_json(writer):
+        for at in range(0, len(written), 9):
+            writer.write(written[at:at + 9])
+
+    json_like = list(written_in_own_thread(write_json, ends=b"}", chunk_bytes=1_000, first_bytes=100))
+    assert b"".join(json_like) == written and len(json_like) > 5
+    assert all(chunk.decode() for chunk in json_like)  # never a chunk ending inside a character
+
+
+def test_a_writer_stops_when_the_reader_goes_and_its_error_reaches_the_reader():
+    stopped = threading.Event()
+
+    def endless(writer):
+        try:
+            while True:
+                writer.write(b"x" * 1_000 + b"\n")
+        finally:
+            stopped.set()
+
+    chunks = written_in_own_thread(endless, chunk_bytes=10_000, ahead=2)
+    assert next(chunks).endswith(b"\n")
+    chunks.close()
+    assert _wait_for(stopped.is_set)
+
+    def failing(writer):
+        writer.write(b"a\n" * 100)
+        raise OSError("the store went away")
+
+    failed = written_in_own_thread(failing, chunk_bytes=50, first_bytes=50)
+    assert next(failed).startswith(b"a\n")
+    with pytest.raises(OSError, match="went away"):
+        list(failed)

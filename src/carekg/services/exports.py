@@ -19,7 +19,7 @@ from carekg.services.graphs import dataset_graphs
 from carekg.services.rdf import jsonld_context
 from carekg.services.rows import as_bool, as_int
 from carekg.services.vocabulary import code, code_or_none
-from carekg.store.base import GraphStore, Row
+from carekg.store.base import GraphStore, Row, Serialising
 
 _XSD_STRING = str(XSD.string)
 CSV_COLUMNS = ("finding", "innovation", "innovation_label", "general", "factor", "factor_label",
@@ -100,7 +100,12 @@ def _nquads(store: GraphStore, graphs: list[str]) -> Iterator[bytes]:
     for graph in graphs:
         name = f" <{graph}> .\n".encode()
         for chunk in store.graph_ntriples(graph):
-            yield b"".join(line[:-1].rstrip() + name for line in chunk.splitlines() if line.strip())
+            # Chunks end at a line's end, and a literal's newline is escaped: when every line ends
+            # " .\n" (Oxigraph's do), the graph's name goes in by one pass over the chunk, not line by line.
+            if chunk.count(b" .\n") == chunk.count(b"\n"):
+                yield chunk.replace(b" .\n", name)
+            else:  # another server's lines ("<s> <p> <o>.", blank lines)
+                yield b"".join(line[:-1].rstrip() + name for line in chunk.splitlines() if line.strip())
 
 
 def _turtle(store: GraphStore, graphs: list[str]) -> Iterator[bytes]:
@@ -126,28 +131,40 @@ def _jsonld(store: GraphStore, graphs: list[str]) -> Iterator[bytes]:
     a subject's statements (objects of one @id in a graph merge), each named graph an ``@graph`` of
     its own, under carekg's context for whoever compacts it. The opening (the context) is sent with
     the first nodes read, so the first chunk shows the store answers (export's route reads it before
-    the answer's status is sent)."""
+    the answer's status is sent). An engine that writes JSON-LD itself writes each graph's nodes."""
     held = b'{"@context": ' + json.dumps(jsonld_context()["@context"]).encode() + b',\n "@graph": ['
     for number, graph in enumerate(graphs):
-        held += (b",\n" if number else b"\n") + b'{"@id": ' + json.dumps(graph).encode() + b', "@graph": ['
-        node: dict[str, Any] | None = None
-        written = False
-        for chunk in store.graph_ntriples(graph):
-            parts = []
-            for triple in ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES):
-                subject = _node_id(triple.subject)
-                if node is None or node["@id"] != subject:
-                    if node is not None:
-                        parts.append(json.dumps(node))
-                    node = {"@id": subject}
-                node.setdefault(triple.predicate.value, []).append(_jsonld_value(triple.object))
-            if parts:
-                yield held + (b",\n" if written else b"\n") + ",\n".join(parts).encode()
-                held, written = b"", True
-        if node is not None:
-            held += (b",\n" if written else b"\n") + json.dumps(node).encode()
-        held += b"\n]}"
+        held += (b",\n" if number else b"\n") + b'{"@id": ' + json.dumps(graph).encode() + b', "@graph": '
+        nodes = (store.graph_serialised(graph, "application/ld+json", {}) if isinstance(store, Serialising)
+                 else _jsonld_nodes(store, graph))
+        for chunk in nodes:
+            yield held + chunk
+            held = b""
+        held += b"}"
     yield held + b"\n]}\n"
+
+
+def _jsonld_nodes(store: GraphStore, graph: str) -> Iterator[bytes]:
+    """A graph's node objects as one JSON array, built from its N-Triples (a store whose engine does
+    not write JSON-LD): a node per run of a subject's statements."""
+    held = b"["
+    node: dict[str, Any] | None = None
+    written = False
+    for chunk in store.graph_ntriples(graph):
+        parts = []
+        for triple in ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES):
+            subject = _node_id(triple.subject)
+            if node is None or node["@id"] != subject:
+                if node is not None:
+                    parts.append(json.dumps(node))
+                node = {"@id": subject}
+            node.setdefault(triple.predicate.value, []).append(_jsonld_value(triple.object))
+        if parts:
+            yield held + (b",\n" if written else b"\n") + ",\n".join(parts).encode()
+            held, written = b"", True
+    if node is not None:
+        held += (b",\n" if written else b"\n") + json.dumps(node).encode()
+    yield held + b"\n]"
 
 
 def _node_id(term) -> str:

@@ -11,7 +11,8 @@ from attribute look-ups, so a wrapper that forwards attributes (a test double) c
 - :class:`Writable`: a change can be SHACL-validated before it is made, then applied as one
   transaction (what carekg.writes needs);
 - :class:`UnionCopy`: the union of the graphs can be written once as another store's default graph,
-  which then answers users' queries that name no graph (carekg.store.union_view).
+  which then answers users' queries that name no graph (carekg.store.union_view);
+- :class:`Serialising`: the engine writes a graph out as Turtle or JSON-LD itself (the exports).
 
 Rows leave a store as plain ``dict[str, str]`` (IRIs and literal lexical forms as strings), so no
 engine type crosses into the services or the API.
@@ -215,3 +216,14 @@ class UnionCopy(ABC):
         there now (none for a store in memory, an empty one, or one with a statement in two graphs).
         ``wanted`` is asked once the builder's turn comes: False (a later write has made this version
         old) writes nothing."""
+
+
+class Serialising(ABC):
+    """Capability: the engine writes a named graph out as Turtle or JSON-LD itself, streamed (several
+    times quicker than carekg rewriting the graph's N-Triples in Python; docs/bench.md)."""
+
+    @abstractmethod
+    def graph_serialised(self, graph: str, media_type: str, prefixes: Mapping[str, str]) -> Iterator[bytes]:
+        """Every statement of a named graph, in chunks as ``graph_ntriples`` gives them: as
+        ``text/turtle`` with ``prefixes`` (its ``@prefix`` lines first; nothing for an empty graph),
+        or as ``application/ld+json``, one JSON array of expanded node objects (``[]`` when empty)."""
