@@ -109,14 +109,24 @@ def _nquads(store: GraphStore, graphs: list[str]) -> Iterator[bytes]:
 
 
 def _turtle(store: GraphStore, graphs: list[str]) -> Iterator[bytes]:
-    # Each chunk is written by Oxigraph's Turtle writer with carekg's prefixes; the prefix lines it
-    # starts every chunk with are sent once, with the first (the writer writes none for no statements).
+    # Written by Oxigraph's Turtle writer with carekg's prefixes: graph by graph by an engine that writes
+    # Turtle itself, else chunk by chunk of the graphs' N-Triples. The prefix lines it starts each with
+    # are sent once, with the first statements (the writer writes none for no statements).
     prefixes = {**PREFIXES, "void": str(VOID), "sd": str(SD)}
     header = _prefix_lines(prefixes)
-    for number, chunk in enumerate(_ntriples(store, graphs)):
-        body = ox.serialize(ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
-                            prefixes=prefixes) or b""
-        yield body if number == 0 else body.removeprefix(header)
+    first = True
+    for graph in graphs:
+        chunks = (store.graph_serialised(graph, "text/turtle", prefixes) if isinstance(store, Serialising)
+                  else _turtle_chunks(store, graph, prefixes))
+        for chunk in chunks:
+            yield chunk if first else chunk.removeprefix(header)
+            first = False
+
+
+def _turtle_chunks(store: GraphStore, graph: str, prefixes: dict[str, str]) -> Iterator[bytes]:
+    for chunk in store.graph_ntriples(graph):
+        yield ox.serialize(ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                           prefixes=prefixes) or b""
 
 
 def _prefix_lines(prefixes: dict[str, str]) -> bytes:

@@ -51,6 +51,9 @@ _RESULT_FORMATS = {f.media_type.split(";")[0]: f
 _GRAPH_FORMATS = {f.media_type: f for f in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES,
                                             ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML, ox.RdfFormat.N_QUADS)}
 
+#: What a streamed graph's chunks end with: a Turtle statement may take several lines.
+_CHUNK_ENDS = {ox.RdfFormat.TURTLE: b" .\n", ox.RdfFormat.JSON_LD: b"}"}
+
 
 def _text(term) -> str:
     return term.value if not isinstance(term, ox.BlankNode) else f"_:{term.value}"
@@ -335,12 +338,13 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy, Serialising):
     def graph_serialised(self, graph: str, media_type: str, prefixes: Mapping[str, str]) -> Iterator[bytes]:
         # Written by the engine's own serialiser (Store.dump), quicker than the quads read and
         # serialised from Python (docs/bench.md), in a thread of its own that the download reads a few
-        # chunks at a time. JSON-LD comes as one line: its chunks are cut after a closing brace.
+        # chunks at a time. Chunks end at a statement's end (a literal's newline is escaped); JSON-LD
+        # comes as one line, cut after a closing brace.
         name, fmt = ox.NamedNode(graph), _GRAPH_FORMATS[media_type]
         return written_in_own_thread(
             lambda writer: self._store.dump(writer, format=fmt, from_graph=name,
                                             prefixes=dict(prefixes) if fmt == ox.RdfFormat.TURTLE else None),
-            ends=b"}" if fmt == ox.RdfFormat.JSON_LD else b"\n")
+            ends=_CHUNK_ENDS.get(fmt, b"\n"))
 
     def dump(self, path: Path) -> None:
         with self._lock:

@@ -100,7 +100,7 @@ def in_own_thread(produce: Callable[[], Iterator[Item]], batch: int = BATCH,
 
 
 class _Chunks:
-    """A binary writer that hands what it is given over in chunks ending with the byte ``ends``."""
+    """A binary writer that hands what it is given over in chunks ending with ``ends``."""
 
     def __init__(self, handover: _Handover, ends: bytes, first_bytes: int, chunk_bytes: int) -> None:
         self.handover, self.ends, self.chunk_bytes = handover, ends, chunk_bytes
@@ -110,8 +110,8 @@ class _Chunks:
     def write(self, data: bytes) -> int:
         self.held += data
         if len(self.held) >= self.wanted:
-            end = self.held.rfind(self.ends) + 1
-            if end:
+            end = self.held.rfind(self.ends) + len(self.ends)
+            if end >= len(self.ends):
                 self.hand_over(end)
                 self.wanted = self.chunk_bytes
         return len(data)
@@ -129,7 +129,7 @@ def written_in_own_thread(write: Callable[[BinaryIO], object], ends: bytes = b"\
                           chunk_bytes: int | None = None, first_bytes: int | None = None,
                           ahead: int = AHEAD) -> Iterator[bytes]:
     """The bytes ``write(writer)`` writes, called in a thread of its own, handed over in chunks that
-    end with the byte ``ends`` (a line's end; an ASCII byte, so no chunk splits a UTF-8 character):
+    end with ``ends`` (a line's end; ASCII, so no chunk splits a UTF-8 character):
     the first once ``first_bytes`` are written, then about ``chunk_bytes`` at a time (defaults
     FIRST_CHUNK_BYTES and CHUNK_BYTES). An error it raises is raised to the reader after the chunks
     before it. Closing the returned iterator early stops the writer at its next write."""
