@@ -123,3 +123,66 @@ def test_tallies_and_cells_follow_writes_by_difference_on_the_curated_data(tmp_p
     assert stored(store) == from_scratch(store)
     took = _sequence(store, files, None, True, monkeypatch, folder)
     assert took == [True, True, False, True, True]
+
+
+SUBDOMAIN_OF = f"""SELECT ?factor ?subdomain WHERE {{
+  ?factor <http://www.w3.org/2004/02/skos/core#broader> ?subdomain . ?subdomain a <{CKG}NasssSubdomain> }}
+ORDER BY ?factor"""
+LIGHTEST = f"""SELECT ?innovation (COUNT(?f) AS ?n) WHERE {{ ?f <{CKG}aboutInnovation> ?innovation }}
+GROUP BY ?innovation ORDER BY ?n ?innovation LIMIT 1"""
+
+
+def test_a_sub_domain_left_by_its_only_findings_goes_and_one_with_others_stays(tmp_path, generated,
+                                                                               monkeypatch):
+    """The innovation with the fewest findings gets an enabler in a sub-domain it had no evidence in and a
+    barrier in one it had; amended, both move to the second factor: the first sub-domain's statements go
+    (no other finding keeps them: innovation_delta_subdomain_others.rq, asked from the innovation's stored
+    factors), the second's stay. The evidence counts' questions are asked from the innovation's findings
+    and from the factor's (count_delta, whichever has fewer). Each time by the difference, and equal to
+    the rules from scratch and a full load."""
+    from carekg import count_delta
+
+    folder = tmp_path / "submissions"
+    files = lambda: DatasetFiles.discover(data=[generated], submissions_dir=folder)  # noqa: E731
+    store = get_store("memory:")
+    load(store, files(), reasoner=False)
+    innovation = store.select(LIGHTEST)[0]["innovation"]
+    source = store.select(SOURCES, {"innovation": innovation})[0]["source"]
+    evidenced = {row["s"] for row in store.select(
+        f"SELECT ?s WHERE {{ ?innovation <{CKG}hasEvidenceIn> ?s }}", {"innovation": innovation})}
+    placed = [(row["factor"], row["subdomain"]) for row in store.select(SUBDOMAIN_OF)]
+    new, new_subdomain = next((f, s) for f, s in placed if s not in evidenced)
+    had, had_subdomain = next((f, s) for f, s in placed if s in evidenced)
+    took, asked = [], []
+    adjusted, load_query = innovation_delta.adjusted, count_delta.load_query
+
+    def observed(*args, **kwargs):
+        result = adjusted(*args, **kwargs)
+        took.append(result is not None)
+        return result
+
+    def asking(name: str) -> str:
+        asked.append(name)
+        return load_query(name)
+
+    monkeypatch.setattr(innovation_delta, "adjusted", observed)
+    monkeypatch.setattr(count_delta, "load_query", asking)
+    writer = EvidenceWriter(lambda: contextlib.nullcontext(store), folder, data=[generated], reasoner=False)
+    statement = "SELECT ?o WHERE { ?innovation ?link ?o }"
+    for factors, kept in (((new, had), {new_subdomain, had_subdomain}), ((had, had), {had_subdomain})):
+        body = (finding("t-sub-1", factors[0], innovation, source)
+                + finding("t-sub-2", factors[1], innovation, source, "Barrier"))
+        writer.submit("sub", body.encode(), "text/turtle", "tester")
+        assert stored(store) == from_scratch(store), body
+        full = get_store("memory:")
+        load(full, files(), reasoner=False)
+        assert stored(store) == stored(full), body
+        assert inferred(store) == inferred(full), body
+        in_subdomains = {row["o"] for row in store.select(
+            statement, {"innovation": innovation, "link": f"{CKG}hasEvidenceIn"})}
+        assert {new_subdomain, had_subdomain} & in_subdomains == kept, body
+        enabler_in = {row["o"] for row in store.select(
+            statement, {"innovation": innovation, "link": f"{CKG}hasEnablerIn"})}
+        assert (new_subdomain in enabler_in) == (new_subdomain in kept), body
+    assert took == [True, True]
+    assert {"count_delta_other_resource", "count_delta_other_resource_by_subject"} <= set(asked)

@@ -19,7 +19,8 @@ carekg.count_delta moves the evidence counts:
 - a statement that only says some finding exists (ckg:hasEvidenceOn, ckg:hasEvidenceIn, ckg:hasEnablerIn,
   ckg:hasBarrierIn) is added with a written finding that implies it, and removed with the last one
   only if no other finding implies it (``innovation_delta_pair_others.rq``,
-  ``innovation_delta_subdomain_others.rq``, ``innovation_delta_subdomain_direction_others.rq``).
+  ``innovation_delta_subdomain_others.rq``, ``innovation_delta_subdomain_direction_others.rq``; the
+  sub-domain ones read from the innovation's stored ckg:hasEvidenceOn, not the sub-domain's findings).
 
 This is exact when the write changes what only its own findings contribute: when no node it did not
 touch links to a node it touched the way the rules follow a finding (``innovation_delta_reached.rq``: a
