@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from rdflib.namespace import RDFS
-from starlette.concurrency import run_in_threadpool
 
 from api import rendering
 from api.deps import QueryRunnerDep, SettingsDep, StoreDep
@@ -93,7 +92,7 @@ async def answer_query(request: Request, parsed: ProtocolRequest, endpoint: str,
     text = base + checked.text
     default_graphs, named_graphs = query_dataset(parsed, checked)
     try:
-        result = await run_in_threadpool(runner.run, text, media_type, default_graphs, named_graphs)
+        result = await runner.answer(text, media_type, default_graphs, named_graphs)
     except QuerySyntaxError as error:  # the scan leaves syntax to the engine, which parses anyway
         raise HTTPException(400, syntax_error_message(str(error), base, text)) from None
     except QueryTimeout as error:
