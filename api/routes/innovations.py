@@ -49,7 +49,8 @@ DomainCode = Annotated[str | None, Query(
 def list_innovations(request: Request, store: StoreDep, settings: SettingsDep,
                      page: PaginationDep) -> Response:
     """Every innovation, by label, with counts of its findings, sources and factors."""
-    return json_answer(request, store, settings, page.page(services.list_innovations(store)),
+    innovations, count = services.innovations_page(store, page.limit, page.offset)
+    return json_answer(request, store, settings, page.paged(innovations, count),
                        schemas.Page[services.InnovationSummary])
 
 

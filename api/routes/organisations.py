@@ -19,7 +19,8 @@ router = APIRouter(tags=["organisations"])
 def list_organisations(request: Request, store: StoreDep, settings: SettingsDep,
                        page: PaginationDep) -> Response:
     """Every organisation, by name, with its type and the roles it plays."""
-    return json_answer(request, store, settings, page.page(services.list_organisations(store)),
+    organisations, count = services.organisations_page(store, page.limit, page.offset)
+    return json_answer(request, store, settings, page.paged(organisations, count),
                        schemas.Page[services.OrganisationSummary])
 
 

@@ -231,3 +231,20 @@ def test_the_studies_filters_in_the_engine_keep_what_the_python_filters_kept(dat
         assert services.studies_page(chosen, 3, 1, **filters) == (expected[1:4], len(expected)), filters
         kept_any += bool(expected)
     assert kept_any > len(cases) // 3
+
+
+@pytest.mark.parametrize("data", ["store", "synthetic_store"])
+@pytest.mark.parametrize("paged, whole", [(services.innovations_page, services.list_innovations),
+                                          (services.organisations_page, services.list_organisations)])
+def test_a_page_of_innovations_or_organisations_is_the_slice_of_the_whole_list(request, data, paged, whole):
+    """A page (the labels sorted, only the page's resources described by queries bound to them) is the
+    slice of the whole list at its offset, and the count the whole list's length; the whole list is
+    in the engine's order by label."""
+    store = request.getfixturevalue(data)
+    every = whole(store)
+    assert len(every) >= 5
+    assert [item.label.lower() for item in every] == sorted(item.label.lower() for item in every)
+    if paged is services.innovations_page:  # the engine's ORDER BY LCASE(STR(?label)) of every innovation
+        assert [item.iri for item in every] == list(refs.innovation_rows(store))
+    for limit, offset in ((1, 0), (3, 2), (50, 0), (7, len(every) - 3), (5, len(every))):
+        assert paged(store, limit, offset) == (every[offset:offset + limit], len(every)), (limit, offset)

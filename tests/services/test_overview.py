@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from carekg import services
-from carekg.services.refs import innovation_rows, organisation_rows
+from carekg.services.refs import innovation_rows
 
 
 @pytest.mark.parametrize("data", ["store", "synthetic_store"])
@@ -15,7 +15,7 @@ def test_the_counted_figures_are_the_tables_sizes(request, data):
     services.answer_cache.clear()
     figures = services.overview(store)
     assert figures.innovations == len(innovation_rows(store)) > 0
-    assert figures.organisations == len(organisation_rows(store))
+    assert figures.organisations == len(services.list_organisations(store))
     assert figures.studies == len(services.list_studies(store, kind="study")) > 0
     assert figures.sources == len(services.list_studies(store, kind="source"))
     assert figures.consensus_results == len(services.consensus(store).results)

@@ -88,6 +88,7 @@ from carekg.services.innovations import (
                                          SubdomainProfile,
                                          innovation,
                                          innovation_profile,
+                                         innovations_page,
                                          list_innovations,
                                          most_evidenced_innovations,
 )
@@ -99,6 +100,7 @@ from carekg.services.organisations import (
                                          list_organisations,
                                          most_involved_organisations,
                                          organisation,
+                                         organisations_page,
 )
 from carekg.services.overview import Overview, overview
 from carekg.services.rdf import RDF_FORMATS, jsonld_context
@@ -146,7 +148,8 @@ __all__ = [
     "SourceRef", "SourceSummary", "Statement", "SubdomainGap", "SubdomainProfile", "Taxonomy", "Term", "code",
     "compare", "consensus", "consensus_rdf", "describe", "export_dataset", "factor", "findings_csv", "gaps",
     "gaps_page", "innovation", "innovation_gaps", "innovation_profile", "jsonld_context", "list_factors",
-    "list_innovations", "list_organisations", "most_evidenced_innovations", "most_involved_organisations",
+    "innovations_page", "list_innovations", "list_organisations", "organisations_page",
+    "most_evidenced_innovations", "most_involved_organisations",
     "list_studies", "ontology", "ontology_rdf", "organisation", "overview", "require_resource", "resource",
     "resource_iri", "studies_page", "study", "taxonomy", "void_description",
 ]

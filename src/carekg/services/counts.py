@@ -6,6 +6,7 @@ A write keeps them current with the other rules."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from carekg.services.refs import Counts
@@ -35,6 +36,14 @@ def counts_of_row(row: Row) -> EvidenceCounts:
 def counts_by_kind(store: GraphStore, kind: str) -> dict[str, EvidenceCounts]:
     """Every resource of class ``kind`` with findings -> its counts (one read of the materialised counts)."""
     return {row["subject"]: counts_of_row(row) for row in select(store, "api_evidence_counts", kind=kind)}
+
+
+def counts_of_each(store: GraphStore, iris: Collection[str]) -> dict[str, EvidenceCounts]:
+    """Each of ``iris`` with findings -> its counts (one read of their materialised counts)."""
+    if not iris:
+        return {}
+    return {row["subject"]: counts_of_row(row)
+            for row in select(store, "api_evidence_counts", subject=tuple(iris))}
 
 
 def counts_of(store: GraphStore, iri: str) -> EvidenceCounts:

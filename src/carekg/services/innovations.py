@@ -20,9 +20,8 @@ from carekg.services.answer_cache import cached
 from carekg.services.counts import (
     EvidenceCounts,
     Tally,
-    counts_by_kind,
     counts_of,
-    counts_of_row,
+    counts_of_each,
     innovation_tallies,
 )
 from carekg.services.errors import InvalidArgument, NotFound, check_choice
@@ -34,10 +33,12 @@ from carekg.services.refs import (
     Ref,
     SourceRef,
     bare_source_ref,
+    by_label,
     cited_source_refs,
     concept_examples,
     concept_rows,
     factor_ref,
+    innovation_labels,
     innovation_rows,
     iri_of,
     label_of,
@@ -165,16 +166,29 @@ def _innovation_summary(store: GraphStore, iri: str, row: Row, counts: Counts, f
 
 
 @cached
-def list_innovations(store: GraphStore) -> list[InnovationSummary]:
-    """Every innovation, by label, with how much evidence it has (the counts the rules materialised:
-    no finding is read)."""
-    counts = counts_by_kind(store, str(CKG.Innovation))
+def innovations_page(store: GraphStore, limit: int | None, offset: int
+                     ) -> tuple[list[InnovationSummary], int]:
+    """A page of the innovations by label (``limit`` after the first ``offset``; every one with
+    ``limit=None``) and how many there are in all, with how much evidence each has: the innovations'
+    labels are sorted (the table every reference reads, innovation_labels), then only the page's
+    innovations are described and their counts read (those the rules materialised: no finding is
+    read), by queries bound to them."""
+    ranked = by_label(innovation_labels(store))
+    page = tuple(ranked[offset:] if limit is None else ranked[offset:offset + limit])
+    rows = {row["innovation"]: row
+            for row in select(store, "api_innovation", innovation=page)} if page else {}
+    counts = counts_of_each(store, page)
     summaries = []
-    for iri, row in innovation_rows(store).items():
+    for iri in page:
         found = counts.get(iri, EvidenceCounts())
-        summary = _innovation_summary(store, iri, row, found.counts, found.factors)
-        summaries.append(InnovationSummary(**summary))
-    return summaries
+        summaries.append(InnovationSummary(**_innovation_summary(store, iri, rows[iri], found.counts,
+                                                                 found.factors)))
+    return summaries, len(ranked)
+
+
+def list_innovations(store: GraphStore) -> list[InnovationSummary]:
+    """Every innovation, by label, with how much evidence it has."""
+    return innovations_page(store, None, 0)[0]
 
 
 @cached
@@ -182,9 +196,7 @@ def most_evidenced_innovations(store: GraphStore, limit: int) -> list[Innovation
     """The ``limit`` innovations with most findings (the materialised counts; the engine sorts and cuts),
     by label, for the home page: a large graph holds hundreds (GET /innovations pages through them all)."""
     rows = select_page(store, "api_innovations_most_findings", limit, 0)
-    iris = tuple(row["innovation"] for row in rows)
-    counts = {row["subject"]: counts_of_row(row)
-              for row in store.select(load_query("api_evidence_counts"), {"subject": iris})} if iris else {}
+    counts = counts_of_each(store, [row["innovation"] for row in rows])
     summaries = []
     for row in sorted(rows, key=lambda row: row["label"].lower()):
         found = counts.get(row["innovation"], EvidenceCounts())

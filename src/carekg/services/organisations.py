@@ -12,7 +12,15 @@ from carekg.ids import slug_of
 from carekg.services.answer_cache import cached
 from carekg.services.errors import NotFound
 from carekg.services.evidence import Involvement, involvements_of
-from carekg.services.refs import Ref, iri_of, label_of, organisation_rows, resource_iri, term_labels
+from carekg.services.refs import (
+    Ref,
+    by_label,
+    iri_of,
+    label_of,
+    organisation_labels,
+    resource_iri,
+    term_labels,
+)
 from carekg.services.rows import as_int, group_by, select, select_page, split_lines
 from carekg.services.vocabulary import code, code_or_none
 from carekg.store.base import GraphStore, Row
@@ -50,11 +58,23 @@ def _organisation_summary(store: GraphStore, iri: str, row: Row, roles: Row) -> 
 
 
 @cached
+def organisations_page(store: GraphStore, limit: int | None, offset: int
+                       ) -> tuple[list[OrganisationSummary], int]:
+    """A page of the organisations by name (``limit`` after the first ``offset``; every one with
+    ``limit=None``) and how many there are in all, with the roles each plays: their labels are sorted
+    (api_organisation_labels.rq), then only the page's organisations are described and their
+    involvements counted (api_organisation_summaries.rq bound to them)."""
+    ranked = by_label(organisation_labels(store))
+    page = tuple(ranked[offset:] if limit is None else ranked[offset:offset + limit])
+    rows = {row["organisation"]: row
+            for row in select(store, "api_organisation_summaries", organisation=page)} if page else {}
+    return [OrganisationSummary(**_organisation_summary(store, iri, rows[iri], rows[iri])) for iri in page], \
+        len(ranked)
+
+
 def list_organisations(store: GraphStore) -> list[OrganisationSummary]:
-    """Every organisation, by name, with the roles it plays (one aggregate over the involvements)."""
-    roles = {row["organisation"]: row for row in select(store, "api_organisation_roles")}
-    return [OrganisationSummary(**_organisation_summary(store, iri, row, roles.get(iri, {})))
-            for iri, row in organisation_rows(store).items()]
+    """Every organisation, by name, with the roles it plays."""
+    return organisations_page(store, None, 0)[0]
 
 
 @cached
@@ -100,9 +120,10 @@ def organisation(store: GraphStore, id: str) -> OrganisationDetail:
     """One organisation and its roles per innovation, each with its basis and source (queries bound
     to the organisation)."""
     iri = resource_iri("organisation", id)
-    row = organisation_rows(store).get(iri)
-    if row is None:
+    found = select(store, "api_organisations", organisation=iri)
+    if not found:
         raise NotFound("organisation", id)
+    row = found[0]
     involvements = involvements_of(store, select(store, "api_involvements", organisation=iri))
     roles = select(store, "api_organisation_roles", organisation=iri)
     per_innovation = sorted((RolesForInnovation(items[0].innovation, items)

@@ -5,7 +5,7 @@ they are built from, each computed once per dataset version."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, overload
 
@@ -183,13 +183,20 @@ def innovation_labels(store: GraphStore) -> dict[str, Row]:
     return {row["innovation"]: row for row in select(store, "api_innovation_labels")}
 
 
+@cached
+def organisation_labels(store: GraphStore) -> dict[str, Row]:
+    """Organisation IRI -> its row of api_organisation_labels.rq."""
+    return {row["organisation"]: row for row in select(store, "api_organisation_labels")}
+
+
+def by_label(rows: Mapping[str, Row]) -> list[str]:
+    """The IRIs of ``rows`` (IRI -> a row with its label) by label, case folded as SPARQL's
+    ``ORDER BY LCASE(STR(?label))`` sorts them, then by IRI."""
+    return sorted(rows, key=lambda iri: (rows[iri]["label"].lower(), iri))
+
+
 def innovation_ref(store: GraphStore, iri: str) -> Ref:
     return ref_in(innovation_labels(store), iri)
-
-
-@cached
-def organisation_rows(store: GraphStore) -> dict[str, Row]:
-    return {row["organisation"]: row for row in select(store, "api_organisations")}
 
 
 @cached
