@@ -206,3 +206,13 @@ def test_a_write_that_repeats_a_statement_of_another_graph_leaves_no_copy(writte
     assert union_view.find(store.path, result.version) is None
     assert not store.publish_union_copy()  # written whole, it is not exact either
     assert not [p for p in union_view.folder(store.path).iterdir() if ".partial" in p.name]
+
+
+def test_a_write_does_not_wait_for_a_whole_copy_being_written(written):
+    """While a whole copy is written (the lock held), a write leaves its copy to be written whole after."""
+    store, writer = written
+    with union_view._exclusive(store.path):  # noqa: SLF001 - as a builder in another process holds it
+        result = writer.submit("waits", submitted_finding("sub-copy-5", "Agreed without waiting.").encode(),
+                               "text/turtle", "tester of waits")
+    assert union_view.find(store.path, result.version) is None
+    assert store.publish_union_copy() and union_view.find(store.path, result.version) is not None

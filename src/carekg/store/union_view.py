@@ -69,12 +69,13 @@ def find(store_path: Path, version: str | None) -> Path | None:
 
 
 @contextlib.contextmanager
-def _exclusive(store_path: Path) -> Iterator[None]:
-    """One builder at a time across processes (several uvicorn workers may finish a write's wait)."""
+def _exclusive(store_path: Path, wait: bool = True) -> Iterator[None]:
+    """One builder at a time across processes (several uvicorn workers may finish a write's wait);
+    without ``wait``, BlockingIOError when another holds the lock."""
     target = folder(store_path)
     target.mkdir(parents=True, exist_ok=True)
     with (target / ".lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         try:
             yield
         finally:
@@ -236,40 +237,51 @@ def follow(source: ox.Store, store_path: Path, previous: str, version: str,
     changed statements are removed from or added to the checkpoint: a few thousand statements at 1M
     where :func:`build` rewrote them all. None (nothing written) when there is no copy of ``previous``
     or the new version has a statement in two graphs (then there is no exact copy: :func:`build` says
-    so)."""
-    with _exclusive(store_path):
-        published = find(store_path, version)
-        if published is not None:
-            return published
-        old = find(store_path, previous)
-        if old is None:
-            return None
-        added = list(added)
-        if any(other.graph_name != quad.graph_name for quad in added
-               for other in source.quads_for_pattern(quad.subject, quad.predicate, quad.object)):
-            log.info("no union copy for dataset %s: a written statement is in two graphs", version)
-            return None
-        default = ox.DefaultGraph()
-        # A statement removed from one graph stays in the union while another graph still has it.
-        gone = [ox.Quad(q.subject, q.predicate, q.object, default) for q in removed
-                if next(source.quads_for_pattern(q.subject, q.predicate, q.object), None) is None]
-        partial = folder(store_path) / f"{version}.{os.getpid()}.partial"
+    so), or when a whole copy is being written (a write does not wait minutes for it: the server writes
+    this version's copy whole after it)."""
+    try:
+        with _exclusive(store_path, wait=False):
+            return _follow(source, store_path, previous, version, removed, added)
+    except BlockingIOError:
+        log.info("no union copy of dataset %s from its write: a whole copy is being written", version)
+        return None
+
+
+def _follow(source: ox.Store, store_path: Path, previous: str, version: str,
+            removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> Path | None:
+    """:func:`follow` holding the lock."""
+    published = find(store_path, version)
+    if published is not None:
+        return published
+    old = find(store_path, previous)
+    if old is None:
+        return None
+    added = list(added)
+    if any(other.graph_name != quad.graph_name for quad in added
+           for other in source.quads_for_pattern(quad.subject, quad.predicate, quad.object)):
+        log.info("no union copy for dataset %s: a written statement is in two graphs", version)
+        return None
+    default = ox.DefaultGraph()
+    # A statement removed from one graph stays in the union while another graph still has it.
+    gone = [ox.Quad(q.subject, q.predicate, q.object, default) for q in removed
+            if next(source.quads_for_pattern(q.subject, q.predicate, q.object), None) is None]
+    partial = folder(store_path) / f"{version}.{os.getpid()}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        ox.Store.read_only(str(old)).backup(str(partial))
+        target = ox.Store(str(partial))
+        for quad in gone:
+            target.remove(quad)
+        target.extend([ox.Quad(q.subject, q.predicate, q.object, default) for q in added])
+        target.flush()
+        del target
+    except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
-        try:
-            ox.Store.read_only(str(old)).backup(str(partial))
-            target = ox.Store(str(partial))
-            for quad in gone:
-                target.remove(quad)
-            target.extend([ox.Quad(q.subject, q.predicate, q.object, default) for q in added])
-            target.flush()
-            del target
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-        path = view_path(store_path, version)
-        os.replace(partial, path)
-        _remove_older(path)
-        return path
+        raise
+    path = view_path(store_path, version)
+    os.replace(partial, path)
+    _remove_older(path)
+    return path
 
 
 def _remove_older(kept: Path) -> None:
