@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 
+from carekg.ids import DIRECTION_CODES
 from carekg.namespaces import CKG
 from carekg.queries import load_query
-from carekg.rules import COUNT_PREDICATES
+from carekg.rules import COUNT_PREDICATES, FINDING_COLUMNS
 from carekg.store.base import GraphStore
 
 #: The direction of a finding -> the count of that direction (COUNT_PREDICATES' columns).
-DIRECTIONS = {str(CKG.Enabler): "enablers", str(CKG.Barrier): "barriers", str(CKG.Mixed): "mixed"}
+DIRECTIONS = {direction: FINDING_COLUMNS[code] for direction, code in DIRECTION_CODES.items()}
 #: A distinct count -> the link from a finding to the values it counts.
 DISTINCT = {"sources": str(CKG.reportedIn), "innovations": str(CKG.aboutInnovation),
             "factors": str(CKG.aboutFactor)}

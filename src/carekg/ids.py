@@ -18,6 +18,8 @@ import re
 
 from rdflib import Namespace, URIRef
 
+from carekg.namespaces import CKG
+
 BASE = "https://w3id.org/carekg/"
 
 
@@ -35,6 +37,9 @@ GRAPH_BASE = BASE + "graph/"
 #: The vocabulary's namespace (its terms are in namespaces.CKG) and the ontology document.
 VOCAB = BASE + "def#"
 VOCAB_DOCUMENT = BASE + "def"
+#: A finding's direction (ckg:direction) -> its code, as the curators' tables and the counts spell it: one
+#: map for the build, the rules' counts and the writes' deltas.
+DIRECTION_CODES = {str(CKG.Enabler): "enabler", str(CKG.Barrier): "barrier", str(CKG.Mixed): "mixed"}
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)

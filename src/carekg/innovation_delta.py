@@ -37,18 +37,16 @@ from dataclasses import dataclass
 
 from rdflib import RDF, Graph, Literal, URIRef
 
-from carekg.ids import GRAPH_INFERRED, gap_map_cell, innovation_factor_tally
+from carekg.ids import DIRECTION_CODES, GRAPH_INFERRED, gap_map_cell, innovation_factor_tally
 from carekg.namespaces import CKG
 from carekg.queries import load_query
-from carekg.rules import CELL_PREDICATES
+from carekg.rules import CELL_PREDICATES, FINDING_COLUMNS
 from carekg.store.base import GraphStore, Row
 from carekg.store.binding import bind_in, bind_keys, iri_values
 from carekg.store.scratch import scratch_copy
 from carekg.tallies import TALLY_PREDICATES
 
 PART, STATEMENTS = "innovation_delta_part", "rule_tally_statements"
-_WAYS = {str(CKG.Enabler): "enabler", str(CKG.Barrier): "barrier", str(CKG.Mixed): "mixed"}
-_FINDING_COLUMNS = {"enabler": "enablers", "barrier": "barriers", "mixed": "mixed"}
 #: A direction -> the sub-domain summary's link (rule_subdomain_summary.rq keeps enablers and barriers).
 _SUMMARY = {str(CKG.Enabler): str(CKG.hasEnablerIn), str(CKG.Barrier): str(CKG.hasBarrierIn)}
 
@@ -95,13 +93,13 @@ def _rows(scratch: GraphStore, only: frozenset[str] | None = None) -> Rows:
         if only is not None and finding not in only:
             continue
         findings.add(finding)
-        counts, way = tallies[(row["innovation"], row["factor"])], _WAYS.get(row["direction"])
+        counts, way = tallies[(row["innovation"], row["factor"])], DIRECTION_CODES.get(row["direction"])
         counts["findings"].add(finding)
         counts["sources"].add(row["source"])
         if way:
-            counts[_FINDING_COLUMNS[way]].add(finding)
+            counts[FINDING_COLUMNS[way]].add(finding)
             counts[f"{way}Sources"].add(row["source"])
-        counted = _WAYS.get(row.get("evidenceDirection", ""))
+        counted = DIRECTION_CODES.get(row.get("evidenceDirection", ""))
         if counted and row.get("unit"):
             counts[f"{counted}Studies"].add(row["unit"])
         reported[(row["innovation"], row["source"])].add(row["factor"])
@@ -113,11 +111,11 @@ def _rows(scratch: GraphStore, only: frozenset[str] | None = None) -> Rows:
         if "column" not in row:
             pairs.add((row["innovation"], row["factor"]))
             continue
-        counts, way = cells[(row["innovation"], row["column"])], _WAYS.get(row["direction"])
+        counts, way = cells[(row["innovation"], row["column"])], DIRECTION_CODES.get(row["direction"])
         counts["findings"].add(finding)
         counts["sources"].add(row["source"])
         if way:
-            counts[_FINDING_COLUMNS[way]].add(finding)
+            counts[FINDING_COLUMNS[way]].add(finding)
         if row.get("unit"):
             counts["independent"].add(row["unit"])
     subdomains = set()

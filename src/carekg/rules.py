@@ -50,6 +50,9 @@ RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", "rule_evidenced_su
                 *COUNT_PASS_QUERIES,
                 *MAP_CELL_QUERIES, "rule_independent_findings", *tallies.RULE_QUERIES, listed.RULE_QUERY,
                 uncounted.RULE_QUERY, *CLASSIFICATION_QUERIES)
+#: A direction's code (ids.DIRECTION_CODES) -> the column counting its findings (COUNT_PREDICATES,
+#: CELL_PREDICATES, tallies.TALLY_PREDICATES).
+FINDING_COLUMNS = {"enabler": "enablers", "barrier": "barriers", "mixed": "mixed"}
 #: A count's column in the COUNT_QUERIES -> its predicate.
 COUNT_PREDICATES = {"findings": CKG.findingCount, "enablers": CKG.enablerFindingCount,
                     "barriers": CKG.barrierFindingCount, "mixed": CKG.mixedFindingCount,

@@ -21,14 +21,15 @@ from collections.abc import Collection, Iterator
 from rdflib import Graph, Literal, URIRef
 
 from carekg.consensus import REASONS
-from carekg.ids import innovation_factor_uncounted
+from carekg.ids import DIRECTION_CODES, innovation_factor_uncounted
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.store.base import GraphStore
 from carekg.tallies import Pair, forget_nodes, pair_bindings
 
 RULE_QUERY = "rule_innovation_factor_uncounted"
-DIRECTIONS = {str(CKG.Enabler): "enabler", str(CKG.Barrier): "barrier"}
+#: The directions the consensus rule counts (a mixed finding is never counted, so never uncounted).
+DIRECTIONS = {direction: code for direction, code in DIRECTION_CODES.items() if direction != str(CKG.Mixed)}
 #: A reason code -> how its counts' names end (``developer-authored`` -> ``DeveloperAuthored``).
 REASON_NAMES = {code: "".join(word.capitalize() for word in code.split("-")) for code in REASONS}
 #: (direction, reason code) -> the column of briefing_uncounted.rq and the predicate on the tally.

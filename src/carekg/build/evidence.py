@@ -19,7 +19,18 @@ from carekg.build import crosswalk, strategies
 from carekg.build import version as versioning
 from carekg.build.tables import CurationError, Row, Tables, read, split
 from carekg.build.turtle import new_graph, write
-from carekg.ids import CFIR, FACTOR, FINDING, INNOVATION, NASSS, SCHEME, mint, module_iri, slugify
+from carekg.ids import (
+    CFIR,
+    DIRECTION_CODES,
+    FACTOR,
+    FINDING,
+    INNOVATION,
+    NASSS,
+    SCHEME,
+    mint,
+    module_iri,
+    slugify,
+)
 from carekg.namespaces import CKG
 
 __all__ = ["CurationError", "build", "compile_all", "write_all"]
@@ -30,7 +41,7 @@ REVIEW_SEARCH_YEAR = 2022
 #: Findings a curator added after the seed import (no seed record) are written here.
 CURATED_FINDINGS = "curated"
 
-DIRECTIONS = {"enabler": CKG.Enabler, "barrier": CKG.Barrier, "mixed": CKG.Mixed}
+DIRECTIONS = {code: URIRef(direction) for direction, code in DIRECTION_CODES.items()}
 SOURCE_TYPES = {
     "evaluation": CKG.EvaluationReport,
     "systematic-review": CKG.SystematicReviewReport,
