@@ -107,7 +107,9 @@ def test_the_union_copy_answers_byte_for_byte_as_the_union(dataset_files, tmp_pa
     loaded.close()
 
     def answers() -> list:
-        app = create_app(Settings(store=f"oxigraph-ro:{path}", write_tokens={}, query_workers=1))
+        # A generous deadline: this compares answers, and a worker started on a loaded machine is slow.
+        app = create_app(Settings(store=f"oxigraph-ro:{path}", write_tokens={}, query_workers=1,
+                                  query_timeout=120.0))
         with TestClient(app) as client:
             return [_answer(client, *request) for request in [*REQUESTS, *COPIED]]
 
