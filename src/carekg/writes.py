@@ -340,8 +340,9 @@ class EvidenceWriter:
         typed_before = statistics.typed(store, retyped, str(entity)) if entities else frozenset()
         replaced = [str(g) for g in (entity, provenance_graph(name), GRAPH_META)]
         # What the write can change, read before and after it: the graphs it replaces, and the inferred
-        # graph's statements about the subjects each transaction rewrites (as for the inferred size).
-        copied = store if isinstance(store, UnionCopy) else None
+        # graph's statements about the subjects each transaction rewrites (as for the inferred size); only
+        # if the previous version has a union copy to follow (none in memory, none after an inexact one).
+        copied = store if isinstance(store, UnionCopy) and store.has_union_copy() else None
         old_statements = (copied.statements_in(replaced, str(GRAPH_INFERRED), touched) if copied
                           else frozenset())
         operations = [f"DROP SILENT GRAPH <{g}>" for g in replaced]
