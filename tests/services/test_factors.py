@@ -9,12 +9,16 @@ import contextlib
 import pytest
 
 from carekg import services
+from carekg.listed import LISTED as LISTED_ON_TALLIES
 from carekg.loader import DatasetFiles, load
+from carekg.queries import load_query
+from carekg.services import factors
 from carekg.services.consensus import factor_consensus
 from carekg.services.evidence import evidence_about
-from carekg.services.refs import Counts
-from carekg.services.rows import group_by
+from carekg.services.refs import Counts, factor_rows
+from carekg.services.rows import group_by, select
 from carekg.store import get_store
+from carekg.store.binding import bind_in
 from carekg.writes import EvidenceWriter
 from tests.test_incremental import CKG, finding
 
@@ -95,3 +99,27 @@ def test_a_write_shows_on_the_factors_page_through_its_tally(tmp_path, generated
     after = {i.innovation.iri: i.counts for i in services.factor(store, id).innovations}
     assert after.pop(innovation.iri) == Counts(1, 1, enabler=1)
     assert after == {i.innovation.iri: i.counts for i in before.innovations}
+
+
+@pytest.mark.parametrize("data", ["store", "synthetic_store"])
+def test_the_findings_listed_on_the_tallies_are_the_first_of_every_factor_finding(request, data):
+    """What the factor page reads from the tallies (ckg:listedFinding) is, for every factor and
+    innovation, the first carekg.listed.LISTED by IRI of the factor's findings about the innovation
+    (api_factor_listed_findings.rq, what a store without them is read by)."""
+    store = request.getfixturevalue(data)
+    compared = 0
+    for iri in factor_rows(store):
+        innovations = sorted({row["innovation"]
+                              for row in select(store, "api_factor_tallies", factor=iri)})
+        if not innovations:
+            continue
+        every: dict[str, set[str]] = {}
+        for row in store.select(bind_in(load_query("api_factor_listed_findings"), "innovation", innovations),
+                                {"factor": iri}):
+            every.setdefault(row["innovation"], set()).add(row["finding"])
+        listed = factors._listed_on_tallies(store, iri, innovations)
+        assert listed is not None and set(listed) == set(every) == set(innovations), iri
+        for innovation, findings in listed.items():
+            assert sorted(findings) == sorted(every[innovation])[:LISTED_ON_TALLIES], (iri, innovation)
+            compared += len(findings)
+    assert compared > 0

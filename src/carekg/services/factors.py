@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from pydantic import ConfigDict, Field
 
 from carekg.ids import slug_of
+from carekg.listed import LISTED
 from carekg.namespaces import CKG
 from carekg.queries import load_query
 from carekg.services.answer_cache import cached
@@ -195,21 +196,37 @@ def _factor_tallies(store: GraphStore, iri: str, findings: int) -> dict[str | No
 def _listed_findings(store: GraphStore, iri: str, tallies: dict[str | None, Counts],
                      cap: int) -> tuple[str, ...]:
     """The findings a factor's page lists: the first ``cap`` by IRI of each innovation in ``tallies``
-    (from one read of the factor's findings, api_factor_listed_findings.rq) and, cut by the engine, the
-    first ``cap`` it finds of the general findings: only the factor's own findings are read."""
+    (up to carekg.listed.LISTED, those the rules materialised on the pairs' tallies; beyond, or on a
+    store loaded before they were, from one read of the factor's findings,
+    api_factor_listed_findings.rq) and, cut by the engine, the first ``cap`` it finds of the general
+    findings: only the factor's own findings are read."""
     if cap == 0:
         return ()
     innovations = sorted(i for i in tallies if i is not None)
-    per_innovation: dict[str, list[str]] = {}
-    if innovations:
+    per_innovation = _listed_on_tallies(store, iri, innovations) if cap <= LISTED else None
+    if per_innovation is None and innovations:
+        per_innovation = {}
         query = bind_in(load_query("api_factor_listed_findings"), "innovation", innovations)
         for row in store.select(query, {"factor": iri}):
             per_innovation.setdefault(row["innovation"], []).append(row["finding"])
-    found = {finding for findings in per_innovation.values() for finding in sorted(set(findings))[:cap]}
+    found = {finding for findings in (per_innovation or {}).values()
+             for finding in sorted(set(findings))[:cap]}
     if None in tallies:
         found.update(r["finding"] for r in store.select(
             load_query("api_factor_general_findings") + f"\nLIMIT {int(cap)}", {"factor": iri}))
     return tuple(sorted(found))
+
+
+def _listed_on_tallies(store: GraphStore, iri: str, innovations: list[str]) -> dict[str, list[str]] | None:
+    """Innovation -> the findings about it and factor ``iri`` the rules listed on their tally
+    (api_factor_listed_on_tallies.rq); None when one of ``innovations`` (each with findings) has none
+    listed: a store loaded before they were materialised."""
+    if not innovations:
+        return {}
+    listed: dict[str, list[str]] = {}
+    for row in select(store, "api_factor_listed_on_tallies", factor=iri, innovation=tuple(innovations)):
+        listed.setdefault(row["innovation"], []).append(row["finding"])
+    return listed if len(listed) == len(innovations) else None
 
 
 def _evidence_of(store: GraphStore, findings: tuple[str, ...], innovations: dict[str, Row]) -> list[Evidence]:
