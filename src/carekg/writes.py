@@ -75,6 +75,7 @@ from carekg.ids import (
     slugify,
 )
 from carekg.loader import DatasetFiles, graph_triples, load
+from carekg.namespaces import CKG
 from carekg.reasoning import CLASSIFIED
 from carekg.rules import classified
 from carekg.store import GraphStore, UnionCopy, Writable
@@ -335,7 +336,7 @@ class EvidenceWriter:
             inferred_size -= incremental.inferred_statements_about(store, touched)
         # The recorded class and source counts move by what the write changes in the types of the
         # resources it can retype (carekg.statistics), read before and after each transaction.
-        entities = store.recorded_entities()
+        entities = recorded_entities = store.recorded_entities()
         retyped = touched | {str(s) for s in provenance.subjects() if isinstance(s, URIRef)}
         typed_before = statistics.typed(store, retyped, str(entity)) if entities else frozenset()
         replaced = [str(g) for g in (entity, provenance_graph(name), GRAPH_META)]
@@ -345,7 +346,10 @@ class EvidenceWriter:
         copied = store if isinstance(store, UnionCopy) and store.has_union_copy() else None
         old_statements = (copied.statements_in(replaced, str(GRAPH_INFERRED), touched) if copied
                           else frozenset())
-        operations = [f"DROP SILENT GRAPH <{g}>" for g in replaced]
+        # The meta graph keeps its counts (set_version writes only those that change); its version goes.
+        version_statement = f"GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> ?v }}"
+        operations = [*(f"DROP SILENT GRAPH <{g}>" for g in replaced if g != str(GRAPH_META)),
+                      f"DELETE WHERE {{ {version_statement} }}"]
         if classify and touched:  # the touched nodes' classification (HermiT's or the rule's) is made again
             inferred_types = f"GRAPH <{GRAPH_INFERRED}> {{ ?s a ?c }}"
             classes = iri_values(map(str, CLASSIFIED)).replace("> <", ">, <")  # a filter: see incremental
@@ -385,7 +389,8 @@ class EvidenceWriter:
             entities = statistics.with_organisations_counted(store, entities, reached)
         # The other graphs the write changed are counted again (the rest keep their recorded sizes), then
         # recorded with the version: the last step, so a crash before it leaves no version (a reload).
-        store.set_version(version, graph_triples(store, self.files(), unchanged), entities)
+        store.set_version(version, graph_triples(store, self.files(), unchanged), entities,
+                          recorded=(recorded, recorded_entities))
         if not copied or rewritten is None:
             return None
         new_statements = copied.statements_in(replaced, str(GRAPH_INFERRED), touched | rewritten)

@@ -104,11 +104,14 @@ class GraphStore(Protocol):
         manages its own storage."""
 
     def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None,
-                    entities: Mapping[str, int] | None = None) -> None:
+                    entities: Mapping[str, int] | None = None,
+                    recorded: tuple[Mapping[str, int], Mapping[str, int]] | None = None) -> None:
         """Record the loaded dataset's version (last step of a load), replacing the meta graph; with
         ``graph_triples``, also how many triples each named graph holds (``void:triples``), and with
         ``entities`` how many resources each IRI stands for (``void:entities``: carekg.statistics), so
-        pages read them instead of counting millions of triples per request."""
+        pages read them instead of counting millions of triples per request. ``recorded``: the two as
+        the meta graph holds them now (a write's), so that a store may write only the counts that
+        change."""
 
     def recorded_triple_counts(self) -> dict[str, int]:
         """The triples per named graph recorded with the version (``set_version``), graph IRI -> count;

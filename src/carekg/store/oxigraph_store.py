@@ -55,6 +55,11 @@ _GRAPH_FORMATS = {f.media_type: f for f in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_
 _CHUNK_ENDS = {ox.RdfFormat.TURTLE: b" .\n", ox.RdfFormat.JSON_LD: b"}"}
 
 
+def _count(iri: str, predicate: ox.NamedNode, count: int) -> ox.Quad:
+    """A count recorded in the meta graph (``set_version``)."""
+    return ox.Quad(ox.NamedNode(iri), predicate, ox.Literal(str(count), datatype=_INTEGER), _META)
+
+
 def _text(term) -> str:
     return term.value if not isinstance(term, ox.BlankNode) else f"_:{term.value}"
 
@@ -371,14 +376,24 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy, Serialising):
                 self._store.optimize()
 
     def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None,
-                    entities: Mapping[str, int] | None = None) -> None:
+                    entities: Mapping[str, int] | None = None,
+                    recorded: tuple[Mapping[str, int], Mapping[str, int]] | None = None) -> None:
         with self._lock:
-            if self._store.contains_named_graph(_META):
-                self._store.remove_graph(_META)
-            counts = [ox.Quad(ox.NamedNode(iri), predicate, ox.Literal(str(count), datatype=_INTEGER), _META)
-                      for predicate, recorded in ((_TRIPLES, graph_triples), (_ENTITIES, entities))
-                      for iri, count in (recorded or {}).items()]
-            self._store.extend([ox.Quad(_META, _VERSION, ox.Literal(version), _META), *counts])
+            if recorded is None:
+                if self._store.contains_named_graph(_META):
+                    self._store.remove_graph(_META)
+                recorded = ({}, {})
+            else:  # only what changes: a write moves a few of the ~6,000 counts at 10M (all took 0.7-1.3 s)
+                for quad in list(self._store.quads_for_pattern(_META, _VERSION, None, _META)):
+                    self._store.remove(quad)
+            stale, new = [], []
+            wanted = (graph_triples or {}, entities or {})
+            for predicate, was, now in zip((_TRIPLES, _ENTITIES), recorded, wanted, strict=True):
+                stale += [_count(iri, predicate, n) for iri, n in was.items() if now.get(iri) != n]
+                new += [_count(iri, predicate, n) for iri, n in now.items() if was.get(iri) != n]
+            for quad in stale:
+                self._store.remove(quad)
+            self._store.extend([*new, ox.Quad(_META, _VERSION, ox.Literal(version), _META)])
             self._store.flush()
 
     def _recorded(self, predicate: ox.NamedNode) -> dict[str, int]:

@@ -321,7 +321,8 @@ class SparqlHttpStore:
         """The remote server manages its own storage."""
 
     def set_version(self, version: str, graph_triples: Mapping[str, int] | None = None,
-                    entities: Mapping[str, int] | None = None) -> None:
+                    entities: Mapping[str, int] | None = None,
+                    recorded: tuple[Mapping[str, int], Mapping[str, int]] | None = None) -> None:
         lines = [f'<{GRAPH_META}> <{CKG.datasetVersion}> "{version}" .\n',
                  *(f'<{iri}> <{predicate}> "{count}"^^<{XSD.integer}> .\n'
                    for predicate, recorded in ((VOID.triples, graph_triples), (VOID.entities, entities))
