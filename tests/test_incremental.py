@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
+
+from carekg import count_delta
 from carekg.ids import FINDING, GRAPH_INFERRED
 from carekg.incremental import consensus_candidates
 from carekg.loader import DatasetFiles, load
@@ -131,11 +134,15 @@ def concept_counts(store) -> dict[str, dict[str, tuple[int, int]]]:
     return out
 
 
-def test_distinct_counts_follow_the_first_and_last_finding_of_a_value_under_a_concept(tmp_path, generated):
+@pytest.mark.parametrize("few_findings", [count_delta.FEW_FINDINGS, 0], ids=["per-value", "per-concept"])
+def test_distinct_counts_follow_the_first_and_last_finding_of_a_value_under_a_concept(
+        tmp_path, generated, few_findings, monkeypatch):
     """A finding whose source (innovation) no finding under some of its factor's concepts names yet
     raises those concepts' distinct counts by one, and leaves the others'; amended to another factor
     under none of those concepts, it was the last of them there, and the counts come back. Each time
-    equal to a full load's."""
+    equal to a full load's, whether the concepts' questions are asked per value, every concept at once,
+    or one per concept (count_delta.FEW_FINDINGS)."""
+    monkeypatch.setattr(count_delta, "FEW_FINDINGS", few_findings)
     folder = tmp_path / "submissions"
     files = lambda: DatasetFiles.discover(data=[generated], submissions_dir=folder)  # noqa: E731
     store = get_store("memory:")
