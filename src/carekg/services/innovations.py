@@ -39,7 +39,6 @@ from carekg.services.refs import (
     concept_rows,
     factor_ref,
     innovation_labels,
-    innovation_rows,
     iri_of,
     label_of,
     one_source_ref,
@@ -205,14 +204,6 @@ def most_evidenced_innovations(store: GraphStore, limit: int) -> list[Innovation
     return summaries
 
 
-def innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
-    iri = resource_iri("innovation", id)
-    row = innovation_rows(store).get(iri)
-    if row is None:
-        raise NotFound("innovation", id)
-    return iri, row
-
-
 @cached
 def innovation(store: GraphStore, id: str, sources_listed: int = SOURCES_LISTED) -> InnovationDetail:
     """One innovation: what it is, who is involved in what role, and the sources about it (the newest
@@ -312,7 +303,8 @@ def _group_by_placement(store: GraphStore, pages: FactorPages) -> list[DomainPro
 
 
 def one_innovation_row(store: GraphStore, id: str) -> tuple[str, Row]:
-    """As innovation_row, by one bound query instead of the table of every innovation."""
+    """One innovation's row of the innovations table, by one query bound to it (not the table of
+    every innovation)."""
     iri = resource_iri("innovation", id)
     rows = select(store, "api_innovation", innovation=iri)
     if not rows or "label" not in rows[0]:
