@@ -45,8 +45,9 @@ _OTHER = {"resource": "count_delta_other_resource", "concept": "count_delta_othe
 #: A resource's question asked from the resource's findings, not the value's.
 _BY_SUBJECT = "count_delta_other_resource_by_subject"
 #: A value with at most this many stored findings has its questions about concepts asked in one query
-#: (its findings read once, for every concept), not one per concept: 48 at 10M took 0.7-1.2 s.
-FEW_FINDINGS = 2_000
+#: (its findings read once, for every concept), not one per concept: 48 at 10M took 0.7-1.2 s. Not a
+#: factor's findings (1,800 at 1M): read whole for every concept, they took 3x the questions' time.
+FEW_FINDINGS = 500
 
 Key = tuple[str, str]  # (scope, subject)
 
