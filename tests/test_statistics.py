@@ -24,6 +24,8 @@ from carekg.ids import (
 from carekg.loader import DatasetFiles, load
 from carekg.namespaces import CKG
 from carekg.services.organisations import most_involved_organisations
+from carekg.services.overview import overview
+from carekg.services.rows import select
 from carekg.services.sources import source_counts
 from carekg.services.void import void_description
 from carekg.store import get_store
@@ -83,6 +85,11 @@ def _writes_keep_the_statistics(store, files_of, writer, reasoner: bool) -> None
         assert recorded == statistics.counted(store) == full.recorded_entities(), name
         # the whole meta graph as a load writes it (a write rewrites only the counts that change)
         assert meta_graph(store) == meta_graph(full), name
+        # /version's innovations and organisations, read from the recorded classes: the labelled ones
+        counted = overview(store)
+        assert (counted.innovations, counted.organisations) == tuple(
+            int(select(store, query)[0]["count"])
+            for query in ("api_innovation_count", "api_organisation_count"))
         seen.append(recorded)
     classes = f"{CKG}Finding", f"{CKG}Innovation", f"{CKG}Organisation", f"{CKG}Involvement"
     finding_, innovation_, organisation_, involvement_ = (loaded.get(c, 0) for c in classes)
@@ -126,6 +133,19 @@ def test_void_and_source_counts_are_the_same_from_the_recorded_figures_and_witho
         assert (void_description(store, "https://example.org/d", "https://example.org/sparql", media_type)
                 == void_description(bare, "https://example.org/d", "https://example.org/sparql", media_type))
     assert source_counts(store) == source_counts(bare) == {"study": 13, "source": 91, "other": 0}
+    assert overview(store) == overview(bare)
+    assert statistics.recorded_counts(bare, [f"{CKG}Innovation"]) is None
+
+
+def test_the_recorded_figures_are_read_by_iri(store):
+    """Only the figures asked for are read (a page needs a few of ~6,000 at 10M); an IRI with none
+    recorded is left out, and a class of no resource counts zero."""
+    recorded = store.recorded_entities()
+    wanted = [f"{CKG}Innovation", str(source_kind_count("other")), f"{CKG}NoSuchClass"]
+    assert store.recorded_entities(of=wanted) == {iri: recorded[iri] for iri in wanted[:2]}
+    assert statistics.recorded_counts(store, [f"{CKG}Innovation", f"{CKG}NoSuchClass"]) == {
+        f"{CKG}Innovation": recorded[f"{CKG}Innovation"], f"{CKG}NoSuchClass": 0,
+        "study": 13, "source": 91, "other": 0}
 
 
 @pytest.mark.parametrize("limit", [1, 5, 91, 100])

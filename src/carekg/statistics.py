@@ -118,6 +118,16 @@ def with_organisations_counted(store: GraphStore, recorded: Mapping[str, int],
             | count_organisation_innovations(store, organisations))
 
 
+def recorded_counts(store: GraphStore, classes: Collection[str]) -> dict[str, int] | None:
+    """Per class of ``classes`` its resources, and per kind (study, source, other) its sources, as
+    recorded: only these few are read. None when nothing is recorded (a store an older carekg loaded),
+    told by the kinds' counts, which are recorded even when zero (a class of no resource is not)."""
+    recorded = store.recorded_entities(of=(*classes, *KIND_KEYS))
+    if not recorded.keys() & KIND_KEYS.keys():
+        return None
+    return {iri: recorded.get(iri, 0) for iri in classes} | sources_per_kind(recorded)
+
+
 def sources_per_kind(entities: Mapping[str, int]) -> dict[str, int]:
     """The source counts per kind of recorded ``entities``."""
     return {kind: entities.get(key, 0) for key, kind in KIND_KEYS.items()}

@@ -7,8 +7,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from carekg import __version__
+from carekg import __version__, statistics
 from carekg.ids import GRAPH_INFERRED
+from carekg.namespaces import CKG
 from carekg.services.answer_cache import cached
 from carekg.services.graphs import graph_group, triples_per_graph
 from carekg.services.ontology import ontology_header
@@ -50,17 +51,29 @@ def _count(store: GraphStore, query: str, **bindings: str) -> int:
     return as_int(select(store, query, **bindings)[0].get("count")) or 0
 
 
+_INNOVATION, _ORGANISATION = str(CKG.Innovation), str(CKG.Organisation)
+
+
 @cached
 def overview(store: GraphStore) -> Overview:
-    """Counts of what the graph holds, each counted by the engine (or, for the factors, a table as small
-    as the taxonomy): no table of every innovation, organisation or consensus result is built."""
+    """Counts of what the graph holds: the innovations, organisations and sources as a load recorded
+    them (carekg.statistics; every innovation and organisation has its one label, shapes/data.ttl, so
+    the class's resources are those the lists name), the rest counted by the engine from what the rules
+    materialised (or, for the factors, a table as small as the taxonomy). On a store with nothing
+    recorded, the engine counts them all: the labelled innovations and organisations took 0.1-0.4 s of
+    CPU at 10M triples cold, the recorded figures take microseconds."""
+    recorded = statistics.recorded_counts(store, (_INNOVATION, _ORGANISATION))
+    if recorded is None:
+        recorded = {_INNOVATION: _count(store, "api_innovation_count"),
+                    _ORGANISATION: _count(store, "api_organisation_count"),
+                    "study": count_sources(store, "study"), "source": count_sources(store, "source")}
     return Overview(
         dataset_version=store.dataset_version(), package_version=__version__,
         ontology_version=ontology_header(store).get("version"),
         triples=_triples_by_group(store),
-        innovations=_count(store, "api_innovation_count"), factors=len(factor_rows(store)),
+        innovations=recorded[_INNOVATION], factors=len(factor_rows(store)),
         findings=_count(store, "api_finding_count"),
-        studies=count_sources(store, "study"), sources=count_sources(store, "source"),
-        organisations=_count(store, "api_organisation_count"),
+        studies=recorded["study"], sources=recorded["source"],
+        organisations=recorded[_ORGANISATION],
         consensus_results=_count(store, "api_consensus_count", inferred=GRAPH_INFERRED),
     )

@@ -117,9 +117,9 @@ class GraphStore(Protocol):
         """The triples per named graph recorded with the version (``set_version``), graph IRI -> count;
         empty when none were recorded (a store loaded by an older carekg)."""
 
-    def recorded_entities(self) -> dict[str, int]:
+    def recorded_entities(self, of: Collection[str] | None = None) -> dict[str, int]:
         """The ``entities`` recorded with the version (``set_version``), IRI -> count; empty when none
-        were recorded."""
+        were recorded. ``of``: only those of these IRIs (an IRI with none recorded is left out)."""
 
     def dataset_version(self) -> str | None:
         """The version of the loaded dataset, or None for an empty store."""

@@ -404,8 +404,14 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy, Serialising):
     def recorded_triple_counts(self) -> dict[str, int]:
         return self._recorded(_TRIPLES)
 
-    def recorded_entities(self) -> dict[str, int]:
-        return self._recorded(_ENTITIES)
+    def recorded_entities(self, of: Collection[str] | None = None) -> dict[str, int]:
+        if of is None:
+            return self._recorded(_ENTITIES)
+        # Looked up by subject: reading all ~6,000 at 10M took 30 ms for the few a page needs.
+        quads = (quad for iri in of
+                 for quad in self._store.quads_for_pattern(ox.NamedNode(iri), _ENTITIES, None, _META))
+        return {quad.subject.value: int(quad.object.value) for quad in quads
+                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal)}
 
     def dataset_version(self) -> str | None:
         # A read-only handle sees the store as it was opened (a write is seen through a new handle), so

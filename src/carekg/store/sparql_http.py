@@ -330,16 +330,16 @@ class SparqlHttpStore:
         self._gsp("PUT", str(GRAPH_META), "".join(lines).encode(), "application/n-triples")
         self._remember_version(version)
 
-    def _recorded(self, predicate: str) -> dict[str, int]:
+    def _recorded(self, predicate: str, of: Collection[str] | None = None) -> dict[str, int]:
         rows = self.select(f"SELECT ?iri ?count WHERE {{ GRAPH <{GRAPH_META}> "
-                           f"{{ ?iri <{predicate}> ?count }} }}")
+                           f"{{ ?iri <{predicate}> ?count }} }}", None if of is None else {"iri": tuple(of)})
         return {row["iri"]: int(row["count"]) for row in rows}
 
     def recorded_triple_counts(self) -> dict[str, int]:
         return self._recorded(str(VOID.triples))
 
-    def recorded_entities(self) -> dict[str, int]:
-        return self._recorded(str(VOID.entities))
+    def recorded_entities(self, of: Collection[str] | None = None) -> dict[str, int]:
+        return self._recorded(str(VOID.entities), of)
 
     def _remember_version(self, version: str | None) -> None:
         with self._version_lock:
