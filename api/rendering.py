@@ -83,6 +83,19 @@ def _framework_switch(params) -> dict[str, str]:
     return {framework: "?" + urlencode({**kept, "framework": framework}) for framework in services.FRAMEWORKS}
 
 
+def _innovations_page(params) -> dict[str, int]:
+    """A factor page's ``innovations_limit`` and ``innovations_offset`` as given (whole numbers, else a
+    422; the service says which range)."""
+    page = {}
+    for name in ("innovations_limit", "innovations_offset"):
+        given = params.get(name)
+        if given:
+            if not given.isdigit():
+                raise services.InvalidArgument(f"{name} must be a whole number; got {given!r}")
+            page[name] = int(given)
+    return page
+
+
 def document(request: Request, store: GraphStore, settings: Settings, kind: str, slug: str, iri: str) -> str:
     """The page for the resource ``iri`` (of ``kind``, id ``slug``); NotFound if there is none."""
     if kind == "innovation":
@@ -107,7 +120,8 @@ def document(request: Request, store: GraphStore, settings: Settings, kind: str,
                       directions=services.DIRECTIONS, provenance_kinds=services.PROVENANCE_KINDS,
                       designs=services.DESIGNS)
     if kind == "factor":
-        return render(request, settings, "factor.html", factor=services.factor(store, slug))
+        return render(request, settings, "factor.html",
+                      factor=services.factor(store, slug, **_innovations_page(request.query_params)))
     if kind in services.SOURCE_KINDS:
         source = services.study(store, slug)
         if source.iri != iri:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from api import schemas
-from api.deps import PaginationDep, SettingsDep, StoreDep
+from api.deps import MAX_OFFSET, PaginationDep, SettingsDep, StoreDep
 from api.responses import RDF_ALTERNATIVES, json_answer, resource_answer
 from carekg import services
 
@@ -35,9 +35,15 @@ def get_factor(
         ge=0, le=services.MAX_INNOVATIONS_WITH_FINDINGS,
         description="how many innovations (most findings first) list their findings; every innovation "
                     "is listed with its counts")] = services.INNOVATIONS_WITH_FINDINGS,
+    innovations_limit: Annotated[int, Query(
+        ge=1, le=services.MAX_INNOVATIONS_LIMIT,
+        description="how many innovations are listed (most findings first, then by label); "
+                    "innovations_more and innovations_url give the rest")] = services.INNOVATIONS_LIMIT,
+    innovations_offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="innovations to skip")] = 0,
 ) -> Response:
-    """One factor: definition, CFIR 2.0 matches, the innovations it supports or hinders with the
-    evidence (counted in full, listed up to the two caps), findings about innovations in general, and
+    """One factor: definition, CFIR 2.0 matches, a page of the innovations it supports or hinders with
+    the evidence (counted in full, listed up to the two caps), findings about innovations in general, and
     any consensus reached on it."""
-    detail = services.factor(store, id, findings_per_innovation, innovations_with_findings)
+    detail = services.factor(store, id, findings_per_innovation, innovations_with_findings, innovations_limit,
+                             innovations_offset)
     return resource_answer(request, store, settings, detail, services.FactorDetail)

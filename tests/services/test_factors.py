@@ -123,3 +123,58 @@ def test_the_findings_listed_on_the_tallies_are_the_first_of_every_factor_findin
             assert sorted(findings) == sorted(every[innovation])[:LISTED_ON_TALLIES], (iri, innovation)
             compared += len(findings)
     assert compared > 0
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7])
+def test_the_pages_of_innovations_make_the_whole_order(synthetic_store, limit):
+    """A factor's innovations a page at a time (innovations_limit, innovations_offset): the pages, each
+    read with only the innovations it needs named, join into the whole order (most findings first,
+    then by label), each page says how many are left and links the next, and an innovation lists
+    findings by its rank in the whole order, not on its page."""
+    id = _busiest_factor(synthetic_store)
+    whole = services.factor(synthetic_store, id, findings_per_innovation=CAP,
+                            innovations_with_findings=LISTED, innovations_limit=500)
+    assert LISTED < len(whole.innovations) == whole.innovation_count and whole.innovations_more == 0
+    assert whole.innovations_url is None
+    # the order: ties broken by label, and by IRI for equal labels
+    order = [(-i.counts.findings, i.innovation.label.lower(), i.innovation.iri) for i in whole.innovations]
+    assert order == sorted(order) and len({findings for findings, *_ in order}) < len(order)
+    joined, offset = [], 0
+    while True:
+        page = services.factor(synthetic_store, id, findings_per_innovation=CAP,
+                               innovations_with_findings=LISTED, innovations_limit=limit,
+                               innovations_offset=offset)
+        assert len(page.innovations) <= limit and page.innovations_offset == offset
+        assert page.innovations_more == len(whole.innovations) - offset - len(page.innovations)
+        assert (page.general_findings, page.general_more) == (whole.general_findings, whole.general_more)
+        joined += page.innovations
+        if page.innovations_url is None:
+            break
+        assert page.innovations_url == (f"/factors/{id}?findings_per_innovation={CAP}&innovations_with_"
+                                        f"findings={LISTED}&innovations_limit={limit}&innovations_offset="
+                                        f"{offset + limit}")
+        offset += limit
+    assert joined == whole.innovations
+    beyond = services.factor(synthetic_store, id, innovations_offset=len(whole.innovations) + 5)
+    assert beyond.innovations == [] and beyond.innovations_more == 0 and beyond.innovations_url is None
+
+
+def test_the_first_page_of_innovations_by_default(synthetic_store):
+    """By default a page of services.INNOVATIONS_LIMIT; its next page's link names only the offset."""
+    id = _busiest_factor(synthetic_store)
+    whole = services.factor(synthetic_store, id, innovations_limit=500).innovations
+    few = services.factor(synthetic_store, id, innovations_limit=2)
+    assert few.innovations == whole[:2] and few.innovations_more == len(whole) - 2
+    first = services.factor(synthetic_store, id)
+    assert first.innovations == whole[:services.INNOVATIONS_LIMIT]
+    assert first.innovations_limit == services.INNOVATIONS_LIMIT and first.innovations_offset == 0
+    next_page = services.factor(synthetic_store, id, innovations_limit=2, innovations_offset=2)
+    assert next_page.innovations == whole[2:4]
+    assert few.innovations_url == f"/factors/{id}?innovations_limit=2&innovations_offset=2"
+
+
+@pytest.mark.parametrize("page", [{"innovations_limit": 0}, {"innovations_limit": 501},
+                                  {"innovations_offset": -1}])
+def test_pages_out_of_range_are_refused(synthetic_store, page):
+    with pytest.raises(services.InvalidArgument, match=next(iter(page))):
+        services.factor(synthetic_store, _busiest_factor(synthetic_store), **page)

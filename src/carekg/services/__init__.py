@@ -50,8 +50,10 @@ from carekg.services.evidence import Evidence, Involvement
 from carekg.services.exports import CSV_COLUMNS, export_dataset, findings_csv
 from carekg.services.factors import (
                                          FINDINGS_PER_INNOVATION,
+                                         INNOVATIONS_LIMIT,
                                          INNOVATIONS_WITH_FINDINGS,
                                          MAX_FINDINGS_PER_INNOVATION,
+                                         MAX_INNOVATIONS_LIMIT,
                                          MAX_INNOVATIONS_WITH_FINDINGS,
                                          ConceptMatch,
                                          FactorDetail,
@@ -126,7 +128,8 @@ from carekg.services.vocabulary import (
 from carekg.services.void import void_description
 
 __all__ = [
-    "FINDINGS_PER_FACTOR", "MAX_FINDINGS_PER_FACTOR", "FINDINGS_PER_INNOVATION", "INNOVATIONS_WITH_FINDINGS",
+    "FINDINGS_PER_FACTOR", "MAX_FINDINGS_PER_FACTOR", "FINDINGS_PER_INNOVATION", "INNOVATIONS_LIMIT",
+    "INNOVATIONS_WITH_FINDINGS", "MAX_INNOVATIONS_LIMIT",
     "MAX_FINDINGS_PER_INNOVATION", "MAX_INNOVATIONS_WITH_FINDINGS", "MAX_SOURCES_LISTED", "SOURCES_LISTED",
     "DEVELOPER_AUTHORED", "INCLUSION_STATUSES", "NO_INCLUSION_STATUS", "SOURCE_TYPES",
     "CfirDomainProfile", "CfirFactorEvidence", "CfirProfile", "FRAMEWORKS", "innovation_cfir_profile",

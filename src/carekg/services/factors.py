@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from pydantic import ConfigDict, Field
 
-from carekg.ids import slug_of
+from carekg.ids import innovation_factor_tally, slug_of
 from carekg.listed import LISTED
 from carekg.namespaces import CKG
 from carekg.queries import load_query
@@ -27,7 +27,6 @@ from carekg.services.refs import (
     concept_rows,
     factor_mappings,
     factor_rows,
-    innovation_labels,
     iri_of,
     placement_of,
     ref_in,
@@ -69,6 +68,12 @@ MAX_FINDINGS_PER_INNOVATION = 500
 #: data's largest (6 innovations for one factor).
 INNOVATIONS_WITH_FINDINGS = 20
 MAX_INNOVATIONS_WITH_FINDINGS = 500
+#: How many innovations a factor's page lists (a page of them, most findings first): at 10M triples a
+#: factor has findings about 4,000 innovations, and listing them all (1.6 MB) took most of the page's 0.8 s
+#: cold. Above the curated data's largest (6), so every curated page lists them all.
+INNOVATIONS_LIMIT = 100
+MAX_INNOVATIONS_LIMIT = 500
+MAX_INNOVATIONS_OFFSET = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,14 @@ class FactorDetail(FactorSummary):
     innovations_with_findings: Annotated[int, Field(examples=[INNOVATIONS_WITH_FINDINGS], description=(
         "how many innovations (most findings first) list findings; the others list none, their more "
         "and findings_url give them"))]
+    innovations_limit: Annotated[int, Field(examples=[INNOVATIONS_LIMIT], description=(
+        "the most innovations listed: innovations is a page of them, most findings first, then by label"))]
+    innovations_offset: Annotated[int, Field(examples=[0], description="innovations skipped before the page")]
+    innovations_more: Annotated[int, Field(examples=[0], description=(
+        "innovations with findings on the factor after this page (innovation_count counts them all)"))]
+    innovations_url: Annotated[str | None, Field(
+        examples=["/factors/senior-leadership-buy-in-and-support?innovations_offset=100"],
+        description="the next page of innovations; null on the last")]
 
 
 def _factor_summary(store: GraphStore, iri: str, row: Row, counts: EvidenceCounts) -> dict:
@@ -126,18 +139,23 @@ def list_factors(store: GraphStore) -> list[FactorSummary]:
 
 @cached
 def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_PER_INNOVATION,
-           innovations_with_findings: int = INNOVATIONS_WITH_FINDINGS) -> FactorDetail:
-    """One factor: its definition, CFIR matches, the innovations it supports or hinders with the counts
-    of every finding and at most ``findings_per_innovation`` of them listed each (``more`` and
-    ``findings_url`` say what is left) for the first ``innovations_with_findings`` innovations (most findings
-    first; the others list none), findings about innovations in general (at most
-    ``findings_per_innovation``), and any consensus the rule reached on it. The counts are aggregated and
-    the lists cut by the engine."""
-    for name, value, most in (
-            ("findings_per_innovation", findings_per_innovation, MAX_FINDINGS_PER_INNOVATION),
-            ("innovations_with_findings", innovations_with_findings, MAX_INNOVATIONS_WITH_FINDINGS)):
-        if not 0 <= value <= most:
-            raise InvalidArgument(f"{name} must be between 0 and {most}; got {value}")
+           innovations_with_findings: int = INNOVATIONS_WITH_FINDINGS,
+           innovations_limit: int = INNOVATIONS_LIMIT, innovations_offset: int = 0) -> FactorDetail:
+    """One factor: its definition, CFIR matches, a page of the innovations it supports or hinders (most
+    findings first, then by label: ``innovations_limit`` after the first ``innovations_offset``;
+    ``innovations_more`` and ``innovations_url`` say what is left) with the counts of every finding and at
+    most ``findings_per_innovation`` of them listed each (``more`` and ``findings_url`` say what is left)
+    for the first ``innovations_with_findings`` innovations of the whole order (the others list none),
+    findings about innovations in general (at most ``findings_per_innovation``), and any consensus the rule
+    reached on it. The counts are aggregated and the lists cut by the engine; only the page's innovations
+    are read in full."""
+    for name, value, least, most in (
+            ("findings_per_innovation", findings_per_innovation, 0, MAX_FINDINGS_PER_INNOVATION),
+            ("innovations_with_findings", innovations_with_findings, 0, MAX_INNOVATIONS_WITH_FINDINGS),
+            ("innovations_limit", innovations_limit, 1, MAX_INNOVATIONS_LIMIT),
+            ("innovations_offset", innovations_offset, 0, MAX_INNOVATIONS_OFFSET)):
+        if not least <= value <= most:
+            raise InvalidArgument(f"{name} must be between {least} and {most}; got {value}")
     iri = resource_iri("factor", id)
     row = factor_rows(store).get(iri)
     if row is None:
@@ -147,14 +165,13 @@ def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_P
             for match, concept in factor_mappings(store).get(iri, [])
             if match != "broader" and (matched := concept_of(concepts, concept)) is not None]
     evidence_counts = counts_of(store, iri)
-    tallies = _factor_tallies(store, iri, evidence_counts.counts.findings)
-    innovations = innovation_labels(store)  # read once: the page names hundreds of innovations
-    # Most findings first, then by label: the order the page lists them in.
-    ranked = sorted((i for i in tallies if i is not None),
-                    key=lambda i: (-tallies[i].findings, ref_in(innovations, i).label.lower()))
-    listing: dict[str | None, Counts] = {i: tallies[i] for i in ranked[:innovations_with_findings]}
-    if None in tallies:
-        listing[None] = tallies[None]
+    page, innovations, total, about = _innovations_page(store, iri, innovations_offset, innovations_limit)
+    tallies = _factor_tallies(store, iri, page)
+    general_count = evidence_counts.counts.findings - about
+    listing: dict[str | None, Counts] = {i: tallies[i] for i in page[:max(0, innovations_with_findings
+                                                                           - innovations_offset)]}
+    if general_count:
+        listing[None] = Counts(general_count)
     listed = _listed_findings(store, iri, listing, findings_per_innovation)
     evidence = _evidence_of(store, listed, innovations)
     by_innovation = group_by(evidence, lambda e: e.innovation.iri if e.innovation else None)
@@ -165,32 +182,67 @@ def factor(store: GraphStore, id: str, findings_per_innovation: int = FINDINGS_P
         return FactorForInnovation(ref_in(innovations, innovation_iri), tally.effect, tally, findings,
                                    tally.findings - len(findings), url)
 
-    per_innovation = [for_innovation(innovation_iri, tallies[innovation_iri]) for innovation_iri in ranked]
+    more = max(0, total - innovations_offset - len(page))
+    asked = {"findings_per_innovation": (findings_per_innovation, FINDINGS_PER_INNOVATION),
+             "innovations_with_findings": (innovations_with_findings, INNOVATIONS_WITH_FINDINGS),
+             "innovations_limit": (innovations_limit, INNOVATIONS_LIMIT)}
+    next_page = {name: value for name, (value, default) in asked.items() if value != default} | {
+        "innovations_offset": innovations_offset + innovations_limit}
     general = [e for e in evidence if e.innovation is None]
     return FactorDetail(
         **_factor_summary(store, iri, row, evidence_counts), definition=row.get("definition"),
         scope_note=row.get("scopeNote") or None, placement=code_or_none(row.get("placement")), cfir=cfir,
-        innovations=per_innovation, general_findings=general,
-        general_more=tallies[None].findings - len(general) if None in tallies else 0,
+        innovations=[for_innovation(innovation_iri, tallies[innovation_iri]) for innovation_iri in page],
+        general_findings=general, general_more=general_count - len(general),
         consensus=factor_consensus(store, iri),
         findings_per_innovation=findings_per_innovation, innovations_with_findings=innovations_with_findings,
+        innovations_limit=innovations_limit, innovations_offset=innovations_offset, innovations_more=more,
+        innovations_url=f"/factors/{id}?{urlencode(next_page)}" if more else None,
     )
 
 
-def _factor_tallies(store: GraphStore, iri: str, findings: int) -> dict[str | None, Counts]:
+def _innovations_page(store: GraphStore, iri: str, offset: int, limit: int
+                      ) -> tuple[list[str], dict[str, Row], int, int]:
+    """The page's innovations, in the page's order (most findings on factor ``iri`` first, then by label,
+    then by IRI), with their labels; how many innovations have findings on the factor, and how many
+    findings those are in all. From the tallies the rules materialised, no finding read: first how many
+    innovations have each number of findings (api_factor_innovation_counts.rq, nothing named), then only
+    those with the numbers the page's have (api_factor_innovations.rq), so at 10M triples ~100-1,000 of a
+    factor's ~4,000 innovations are named, not all with every label (~0.3 s of CPU cold)."""
+    histogram = sorted(((as_int(row["findings"]) or 0, as_int(row["innovations"]) or 0)
+                        for row in select(store, "api_factor_innovation_counts", factor=iri)), reverse=True)
+    total, about = sum(n for _, n in histogram), sum(findings * n for findings, n in histogram)
+    shown, before, seen = [], 0, 0
+    for findings, n in histogram:
+        if seen + n > offset and seen < offset + limit:
+            shown.append(findings)
+        elif seen < offset:
+            before += n  # the innovations with more findings than any on the page
+        seen += n
+    if not shown:
+        return [], {}, total, about
+    findings_of = {row["innovation"]: as_int(row["findings"]) or 0 for row in select(
+        store, "api_factor_innovations", factor=iri, fewest=min(shown), most=max(shown))}
+    labels = {row["innovation"]: row
+              for row in select(store, "api_innovation_labels", innovation=tuple(sorted(findings_of)))}
+    ordered = sorted(findings_of, key=lambda i: (-findings_of[i], ref_in(labels, i).label.lower(), i))
+    page = ordered[offset - before:offset - before + limit]
+    return page, {i: labels[i] for i in page if i in labels}, total, about
+
+
+def _factor_tallies(store: GraphStore, iri: str, innovations: list[str]) -> dict[str, Counts]:
     """Innovation IRI -> the counts of factor ``iri``'s findings about it, as the rules tallied them
-    (api_factor_tallies.rq), and None -> the number of its findings about innovations in general, if any:
-    what its ``findings`` (in all) leave, as a finding is about one innovation at most (shapes/data.ttl).
-    No finding is read."""
+    (api_factor_tallies.rq), for ``innovations`` (each with findings on it), read from their tallies by
+    IRI (carekg.ids.innovation_factor_tally): bound to the innovations, the engine went through every
+    tally of the factor (~0.13 s of CPU at 10M triples for a page of 100). No finding is read."""
     def counts(row: Row) -> Counts:
         return Counts(*(as_int(row.get(column)) or 0
                         for column in ("findings", "sources", "enablers", "barriers", "mixed")))
 
-    tallies: dict[str | None, Counts] = {row["innovation"]: counts(row)
-                                         for row in select(store, "api_factor_tallies", factor=iri)}
-    if general := findings - sum(tally.findings for tally in tallies.values()):
-        tallies[None] = Counts(general)
-    return tallies
+    if not innovations:
+        return {}
+    tallies = tuple(str(innovation_factor_tally(innovation, iri)) for innovation in innovations)
+    return {row["innovation"]: counts(row) for row in select(store, "api_factor_tallies", tally=tallies)}
 
 
 def _listed_findings(store: GraphStore, iri: str, tallies: dict[str | None, Counts],
@@ -224,7 +276,10 @@ def _listed_on_tallies(store: GraphStore, iri: str, innovations: list[str]) -> d
     if not innovations:
         return {}
     listed: dict[str, list[str]] = {}
-    for row in select(store, "api_factor_listed_on_tallies", factor=iri, innovation=tuple(innovations)):
+    # Bound to the tallies by IRI: bound to the innovations, the engine read every tally of the factor
+    # (~70 ms of CPU at 10M triples for 20 innovations).
+    tallies = tuple(str(innovation_factor_tally(innovation, iri)) for innovation in innovations)
+    for row in select(store, "api_factor_listed_on_tallies", tally=tallies):
         listed.setdefault(row["innovation"], []).append(row["finding"])
     return listed if len(listed) == len(innovations) else None
 

@@ -61,3 +61,34 @@ def test_pages_link_the_findings_they_do_not_list(synthetic_client, synthetic_st
     cut = [(f.findings_url, f.more)
            for d in profile.domains for s in d.subdomains for f in s.factors if f.more]
     assert cut and _more_links(page) == cut
+
+
+def test_factor_pages_its_innovations(synthetic_client, synthetic_store):
+    """GET /factors/{id} and the factor's page list a page of its innovations (innovations_limit,
+    innovations_offset) and link the next; out of range is a 422 naming the parameter."""
+    factor = max(services.list_factors(synthetic_store), key=lambda f: f.counts.findings)
+    whole = synthetic_client.get(f"/factors/{factor.id}", params={"innovations_limit": 500}).json()
+    body = synthetic_client.get(f"/factors/{factor.id}", params={"innovations_limit": 2}).json()
+    assert body["innovations"] == whole["innovations"][:2]
+    assert body["innovations_more"] == len(whole["innovations"]) - 2 == whole["innovation_count"] - 2
+    following = synthetic_client.get(body["innovations_url"]).json()
+    assert following["innovations"] == whole["innovations"][2:4] and following["innovations_offset"] == 2
+    for params in ({"innovations_limit": 0}, {"innovations_offset": -1}):
+        response = synthetic_client.get(f"/factors/{factor.id}", params=params)
+        assert response.status_code == 422 and next(iter(params)) in str(response.json()["detail"])
+    html = synthetic_client.get(f"/doc/factor/{factor.id}", params={"innovations_offset": 2}).text
+    shown = whole["innovations"][2:2 + services.INNOVATIONS_LIMIT]
+    listed = html.split("<h2>Innovations", 1)[1]
+    assert all(f'/innovation/{item["innovation"]["id"]}"' in listed for item in shown)
+    assert f'/innovation/{whole["innovations"][0]["innovation"]["id"]}"' not in listed
+    response = synthetic_client.get(f"/doc/factor/{factor.id}", params={"innovations_offset": "x"})
+    assert response.status_code == 422
+
+
+def test_the_factors_page_links_its_next_innovations(client, synthetic_client, synthetic_store):
+    """A page with more innovations than it lists links the next ones; a curated page lists them all."""
+    assert "more-innovations" not in client.get(f"/doc/factor/{SENIOR}").text
+    factor = max(services.list_factors(synthetic_store), key=lambda f: f.counts.findings)
+    html = synthetic_client.get(f"/doc/factor/{factor.id}", params={"innovations_limit": 2}).text
+    assert 'href="?innovations_limit=2&amp;innovations_offset=2"' in html
+    assert f"{factor.innovation_count - 2:,} more" in html
