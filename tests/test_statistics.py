@@ -18,11 +18,13 @@ from carekg.ids import (
     INNOVATION,
     ORGANISATION,
     STUDY,
+    independent_findings_count,
     organisation_innovations_count,
     source_kind_count,
 )
 from carekg.loader import DatasetFiles, load
 from carekg.namespaces import CKG
+from carekg.services.findings import FindingFilters, find_findings
 from carekg.services.organisations import most_involved_organisations
 from carekg.services.overview import overview
 from carekg.services.rows import select
@@ -40,7 +42,8 @@ NEW_ORGANISATION = ORGANISATION["t-stats"]
 def study(kind: str) -> str:
     return f"""<{NEW_STUDY}> a ckg:{kind} ; ckg:citation "A test study citation." ;
     ckg:sourceType ckg:EvaluationReport ; ckg:designCategory ckg:UnknownDesign ;
-    ckg:relativeToReviewSearch ckg:AfterReviewSearch ; ckg:inclusionStatus ckg:NotKnownIncluded .
+    ckg:relativeToReviewSearch ckg:AfterReviewSearch ; ckg:inclusionStatus ckg:NotKnownIncluded ;
+    ckg:developerAuthored false .
 """
 
 
@@ -65,6 +68,20 @@ def meta_graph(store) -> set[bytes]:
     return set(b"".join(store.graph_ntriples(str(GRAPH_META))).splitlines())
 
 
+def _independent_counts_agree(store) -> None:
+    for direction in (None, "enabler", "barrier", "mixed"):
+        filters = FindingFilters(independent=True, direction=direction)
+        recorded = find_findings(store, filters, limit=500)
+        assert statistics.recorded_independent_findings(
+            store, None if direction is None else f"{CKG}{direction.capitalize()}") == recorded.count
+        counted = store.select(
+            "SELECT (COUNT(?f) AS ?n) WHERE { ?f <" + f"{CKG}fromIndependentStudy> true ; "
+            + ("" if direction is None else f"<{CKG}direction> <{CKG}{direction.capitalize()}> ; ")
+            + f"a <{CKG}Finding> }}")
+        assert recorded.count == int(counted[0]["n"]), direction
+        assert len(recorded.data) == min(recorded.count, 500)
+
+
 def _writes_keep_the_statistics(store, files_of, writer, reasoner: bool) -> None:
     factor, innovation = (store.select(f"SELECT ?x WHERE {{ ?x a <{CKG}{kind}> }} ORDER BY ?x LIMIT 1")
                           [0]["x"] for kind in ("ImplementationFactor", "Innovation"))
@@ -85,6 +102,9 @@ def _writes_keep_the_statistics(store, files_of, writer, reasoner: bool) -> None
         assert recorded == statistics.counted(store) == full.recorded_entities(), name
         # the whole meta graph as a load writes it (a write rewrites only the counts that change)
         assert meta_graph(store) == meta_graph(full), name
+        # GET /findings?independent=true (with a direction or not) counts from the recorded figures what
+        # the engine counts
+        _independent_counts_agree(store)
         # /version's innovations and organisations, read from the recorded classes: the labelled ones
         counted = overview(store)
         assert (counted.innovations, counted.organisations) == tuple(
@@ -98,6 +118,11 @@ def _writes_keep_the_statistics(store, files_of, writer, reasoner: bool) -> None
     assert (seen[1][f"{CKG}Innovation"], seen[1][f"{CKG}Organisation"], seen[1][f"{CKG}Involvement"]) == (
         innovation_ + 1, organisation_ + 1, involvement_ + 1)
     assert seen[2][f"{CKG}Finding"] == finding_ and seen[2][study_key] == loaded[study_key] + 1
+    # the finding is an independent study's (a primary study's own statement, not developer-authored)
+    independent = [str(independent_findings_count(d)) for d in (None, str(CKG.Enabler), str(CKG.Barrier))]
+    assert [seen[0][key] for key in independent] == [loaded[independent[0]] + 1, loaded[independent[1]] + 1,
+                                                     loaded[independent[2]]]
+    assert [seen[2][key] for key in independent] == [loaded[key] for key in independent]
     assert (seen[3][f"{CKG}Innovation"], seen[3][f"{CKG}Involvement"]) == (innovation_, involvement_)
     involved = str(organisation_innovations_count(str(NEW_ORGANISATION)))
     assert involved not in loaded and seen[1][involved] == 1 and involved not in seen[3]

@@ -102,6 +102,13 @@ def source_kind_count(kind: str) -> URIRef:
     return URIRef(f"{GRAPH_META}#sources-{kind}")
 
 
+def independent_findings_count(direction: str | None = None) -> URIRef:
+    """What the meta graph records how many findings from an independent study there are under: of the
+    direction whose IRI is ``direction``, or in all (carekg.statistics)."""
+    named = f"-{DIRECTION_CODES[direction]}" if direction else ""
+    return URIRef(f"{GRAPH_META}#independent-findings{named}")
+
+
 #: The start of what the meta graph records how many innovations an organisation is involved in under:
 #: the organisation's IRI follows it (carekg.statistics).
 ORGANISATION_INNOVATIONS_COUNT = f"{GRAPH_META}#innovations-of-"

@@ -152,6 +152,10 @@ def _map_cell_nodes(store: GraphStore, innovations: frozenset[str]) -> frozenset
     return innovations | {row["cell"] for row in rows}
 
 
+#: The rule of the findings from an independent study: its keys are findings.
+INDEPENDENT = "independent-findings"
+
+
 def _forget_independent(keys: str) -> list[str]:
     return _forget_predicates(keys, (CKG.fromIndependentStudy,))
 
@@ -180,7 +184,7 @@ RULES = (
     KeyedRule("consensus", "rule_affected_factors", _consensus_results, _forget_consensus, _consensus_nodes),
     KeyedRule(MAP_CELLS, "rule_affected_map_innovations", map_cells, _forget_map_cells,
               _map_cell_nodes),
-    KeyedRule("independent-findings", "rule_affected_independent_findings", independent_findings,
+    KeyedRule(INDEPENDENT, "rule_affected_independent_findings", independent_findings,
               _forget_independent),
 )
 

@@ -1,6 +1,7 @@
 """The dataset's statistics recorded with its version: how many resources each class has (across
 graphs: a resource typed in two graphs counts once), how many sources there are of each kind (by the
-IRI's start: study, source, other) and how many innovations each organisation is involved in.
+IRI's start: study, source, other), how many innovations each organisation is involved in, and how many
+findings are from an independent study, in all and per direction (as GET /findings counts them).
 
 VoID's class partitions and the home page read them instead of grouping every ``rdf:type`` statement
 per request (~300 ms CPU at 1M triples). A load counts them (:func:`counted`); a write moves them by
@@ -9,6 +10,9 @@ change (the touched nodes, the submission's provenance, the subjects it rewrites
 and the submission's blank nodes) before and after, as the other resources keep theirs.
 An organisation's innovations change only with the statements naming its involvements, so a write
 counts again those of the organisations its old and new statements reach (:func:`reached_organisations`).
+A finding's independence is the rules' (``rule_independent_findings.rq``), made again by a write for the
+findings it can reach: the write reads theirs and their directions before and after
+(:func:`independent_findings`, :func:`with_independent_moved`).
 tests/test_statistics.py proves the recorded figures equal a count from scratch after writes.
 """
 
@@ -18,9 +22,11 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 
 from carekg.ids import (
+    DIRECTION_CODES,
     ORGANISATION_INNOVATIONS_COUNT,
     SOURCE,
     STUDY,
+    independent_findings_count,
     organisation_innovations_count,
     source_kind_count,
 )
@@ -33,6 +39,12 @@ KIND_BASES = {"study": str(STUDY), "source": str(SOURCE)}
 KINDS = (*KIND_BASES, "other")
 #: Where a kind's count is recorded, and the kind recorded there.
 KIND_KEYS = {str(source_kind_count(kind)): kind for kind in KINDS}
+
+#: Where the findings from an independent study are recorded: in all (None), and per direction IRI.
+INDEPENDENT_KEYS = {str(independent_findings_count(direction)): direction
+                    for direction in (None, *DIRECTION_CODES)}
+#: Recorded even when zero: a figure missing is one a load did not record (an older carekg's).
+ALWAYS_KEPT = {*KIND_KEYS, *INDEPENDENT_KEYS}
 
 Typed = frozenset[tuple[str, str]]  # (resource, class)
 
@@ -66,17 +78,59 @@ def count_organisation_innovations(store: GraphStore, organisations: Collection[
     return {str(organisation_innovations_count(row["organisation"])): int(row["innovations"]) for row in rows}
 
 
+def independent_findings(store: GraphStore, findings: Collection[str] | None = None) -> Counter[str]:
+    """Per key of INDEPENDENT_KEYS, the findings from an independent study (of ``findings``, or every
+    one): one per finding in all, and one per finding and direction, as GET /findings counts them with
+    ``independent=true`` (api_findings_match.rq). ``api_independent_findings.rq``."""
+    if findings is not None and not findings:
+        return Counter()
+    bindings = None if findings is None else {"finding": tuple(sorted(findings))}
+    counts: Counter[str] = Counter()
+    rows = store.select(load_query("api_independent_findings"), bindings)
+    for row in rows:
+        if row.get("direction") in DIRECTION_CODES:
+            counts[str(independent_findings_count(row["direction"]))] += 1
+    if rows:
+        counts[str(independent_findings_count(None))] = len({row["finding"] for row in rows})
+    return counts
+
+
+def count_independent_findings(store: GraphStore) -> dict[str, int]:
+    """Every key of INDEPENDENT_KEYS with its count, zero included."""
+    return dict.fromkeys(INDEPENDENT_KEYS, 0) | independent_findings(store)
+
+
+def with_independent_moved(store: GraphStore, recorded: Mapping[str, int], before: Counter[str],
+                           findings: Collection[str]) -> dict[str, int]:
+    """``recorded`` with the independent findings moved by what ``findings`` (those a write can reach)
+    count now less what they counted ``before`` it; counted from scratch when ``recorded`` holds none
+    (an older carekg's load, whose figures a write must not leave partial)."""
+    if not recorded.keys() & INDEPENDENT_KEYS.keys():
+        return dict(recorded) | count_independent_findings(store)
+    counts = Counter(recorded)
+    counts.update(independent_findings(store, findings))
+    counts.subtract(before)
+    return {iri: count for iri, count in counts.items() if count or iri in ALWAYS_KEPT}
+
+
+def recorded_independent_findings(store: GraphStore, direction: str | None) -> int | None:
+    """How many findings are from an independent study (of ``direction``'s IRI, or in all), as
+    recorded; None when a load recorded none (an older carekg's)."""
+    key = str(independent_findings_count(direction))
+    return store.recorded_entities(of=(key,)).get(key)
+
+
 def counted(store: GraphStore) -> dict[str, int]:
     """Every statistic, counted from scratch, as ``set_version`` records them (IRI -> count)."""
     kinds = count_source_kinds(store)
     return (count_classes(store) | {str(source_kind_count(kind)): kinds[kind] for kind in KINDS}
-            | count_organisation_innovations(store))
+            | count_organisation_innovations(store) | count_independent_findings(store))
 
 
 def classes_per_resource(entities: Mapping[str, int]) -> dict[str, int]:
     """The class partitions of recorded ``entities``."""
-    return {iri: count for iri, count in entities.items()
-            if iri not in KIND_KEYS and not iri.startswith(ORGANISATION_INNOVATIONS_COUNT)}
+    return {iri: count for iri, count in entities.items() if iri not in KIND_KEYS
+            and iri not in INDEPENDENT_KEYS and not iri.startswith(ORGANISATION_INNOVATIONS_COUNT)}
 
 
 def innovations_per_organisation(entities: Mapping[str, int]) -> dict[str, int]:
@@ -157,4 +211,4 @@ def adjusted(recorded: Mapping[str, int], before: Typed, after: Typed,
             counts[class_] += sign
         for resource in {resource for resource, class_ in pairs if class_ in sources}:
             counts[str(source_kind_count(kind_of(resource)))] += sign
-    return {iri: count for iri, count in counts.items() if count or iri in KIND_KEYS}
+    return {iri: count for iri, count in counts.items() if count or iri in ALWAYS_KEPT}

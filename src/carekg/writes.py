@@ -339,6 +339,9 @@ class EvidenceWriter:
         entities = recorded_entities = store.recorded_entities()
         retyped = touched | {str(s) for s in provenance.subjects() if isinstance(s, URIRef)}
         typed_before = statistics.typed(store, retyped, str(entity)) if entities else frozenset()
+        # The findings from an independent study: those the write can reach, read before and after it.
+        independent_before = statistics.independent_findings(store, affected.keys[incremental.INDEPENDENT]) \
+            if entities else None
         replaced = [str(g) for g in (entity, provenance_graph(name), GRAPH_META)]
         # What the write can change, read before and after it: the graphs it replaces, and the inferred
         # graph's statements about the subjects each transaction rewrites (as for the inferred size); only
@@ -381,6 +384,9 @@ class EvidenceWriter:
             typed_after = statistics.typed(store, retyped | rewritten, str(entity))
             entities = statistics.adjusted(entities, typed_before, typed_after,
                                            statistics.source_classes(store))
+            if independent_before is not None:
+                findings = keys.before.keys[incremental.INDEPENDENT] | keys.after.keys[incremental.INDEPENDENT]
+                entities = statistics.with_independent_moved(store, entities, independent_before, findings)
         elif entities:  # a rule's result has a blank subject: its types cannot be read by name
             entities = statistics.counted(store)
         if entities:  # the organisations' innovations: counted again for those the statements reach
