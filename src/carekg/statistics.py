@@ -96,8 +96,14 @@ def independent_findings(store: GraphStore, findings: Collection[str] | None = N
 
 
 def count_independent_findings(store: GraphStore) -> dict[str, int]:
-    """Every key of INDEPENDENT_KEYS with its count, zero included."""
-    return dict.fromkeys(INDEPENDENT_KEYS, 0) | independent_findings(store)
+    """Every key of INDEPENDENT_KEYS with its count, zero included, counted by the engine
+    (``api_independent_finding_counts.rq``: no finding is read into Python)."""
+    counts = dict.fromkeys(INDEPENDENT_KEYS, 0)
+    for row in store.select(load_query("api_independent_finding_counts")):
+        direction = row.get("direction")
+        if direction is None or direction in DIRECTION_CODES:
+            counts[str(independent_findings_count(direction))] = int(row["count"])
+    return counts
 
 
 def with_independent_moved(store: GraphStore, recorded: Mapping[str, int], before: Counter[str],
