@@ -385,7 +385,8 @@ class EvidenceWriter:
             entities = statistics.adjusted(entities, typed_before, typed_after,
                                            statistics.source_classes(store))
             if independent_before is not None:
-                findings = keys.before.keys[incremental.INDEPENDENT] | keys.after.keys[incremental.INDEPENDENT]
+                findings = (keys.before.keys[incremental.INDEPENDENT]
+                            | keys.after.keys[incremental.INDEPENDENT])
                 entities = statistics.with_independent_moved(store, entities, independent_before, findings)
         elif entities:  # a rule's result has a blank subject: its types cannot be read by name
             entities = statistics.counted(store)
