@@ -56,13 +56,18 @@ def test_the_pass_equals_the_rules_on_a_generated_graph(generated):
     assert list(count_pass.shared_source_rows(memory))  # the generated graph has shared sources
 
 
-@pytest.fixture
-def awkward(tmp_path, dataset_files):
+def loaded_turtle(text: str, tmp_path, dataset_files):
+    """A memory store loaded with the Turtle ``text`` as its data, with the ontology, no reasoner."""
     path = tmp_path / "awkward.ttl"
-    path.write_text(AWKWARD, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     memory = get_store("memory:")
     load(memory, DatasetFiles((path,), dataset_files.ontology), reasoner=False)
     return memory
+
+
+@pytest.fixture
+def awkward(tmp_path, dataset_files):
+    return loaded_turtle(AWKWARD, tmp_path, dataset_files)
 
 
 def test_the_pass_equals_the_rules_on_findings_with_several_links(awkward):

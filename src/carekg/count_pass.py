@@ -5,8 +5,9 @@ A load materialises the counts of ``rule_evidence_counts.rq`` (per innovation, f
 ``rule_innovation_factor_shared_sources.rq``. Asked as written, the engine groups the findings once per
 rule with seven distinct counts per group, and joins every finding's sources to every other finding's:
 at 1M synthetic triples 9.5 s of CPU on the thread the load waits for (docs/bench.md). Here the findings
-are read once (``rule_counted_findings.rq``, the rules' own pattern without their aggregates, and
-``rule_concept_placements.rq``, the concept rule's placement of the factors) and counted in Python.
+are read once (``rule_finding_links.rq``, the rules' own pattern without their aggregates, and
+``rule_concept_placements.rq``, the concept rule's placement of the factors) and counted in Python; the
+same reading serves the other rules a load counts in Python (carekg.finding_pass).
 The rules stay the definition: a write recounts with them, bound to what it touches (carekg.incremental),
 and tests/test_count_pass.py proves this pass equal to them on the curated data and a generated graph.
 """
@@ -20,20 +21,30 @@ from dataclasses import dataclass, field
 from carekg.queries import load_query
 from carekg.store.base import GraphStore, Row
 
+LINKS_QUERY = "rule_finding_links"
 #: The columns of the count rules' rows (rules.COUNT_PREDICATES), each a distinct count.
 COLUMNS = ("findings", "sources", "innovations", "factors", "enablers", "barriers", "mixed")
-#: rule_counted_findings.rq's flag of a direction -> its column.
-DIRECTION_FLAGS = {"enabler": "enablers", "barrier": "barriers", "mixedOne": "mixed"}
+#: rule_finding_links.rq's code of a direction -> its column ("other": a direction none of the three).
+DIRECTION_COLUMNS = {"enabler": "enablers", "barrier": "barriers", "mixed": "mixed"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
-    """What one counted finding names."""
+    """What one finding names (rule_finding_links.rq): every value of each link, the direction and
+    provenance kind by their codes."""
 
     factors: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
     innovations: set[str] = field(default_factory=set)
-    directions: set[str] = field(default_factory=set)  # columns of DIRECTION_FLAGS
+    directions: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    typed: bool = False  # a ckg:Finding
+    synthesis: bool = False  # a ckg:ReviewSynthesisFinding
+
+    @property
+    def counted(self) -> bool:
+        """Whether the count rules count it: a ckg:Finding with a factor, a direction and a source."""
+        return self.typed and bool(self.directions) and bool(self.sources)
 
 
 @dataclass
@@ -42,18 +53,28 @@ class _Counts:
     subject), the values named in sets."""
 
     findings: int = 0
-    directions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DIRECTION_FLAGS.values(), 0))
+    directions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DIRECTION_COLUMNS.values(), 0))
     sources: set[str] = field(default_factory=set)
     innovations: set[str] = field(default_factory=set)
     factors: set[str] = field(default_factory=set)
 
     def add(self, finding: Finding) -> None:
         self.findings += 1
-        for column in finding.directions:
-            self.directions[column] += 1
+        for direction in finding.directions:
+            if direction in DIRECTION_COLUMNS:
+                self.directions[DIRECTION_COLUMNS[direction]] += 1
         self.sources |= finding.sources
         self.innovations |= finding.innovations
         self.factors |= finding.factors
+
+    def merge(self, other: _Counts) -> None:
+        """Add the counts of findings none of which this has counted."""
+        self.findings += other.findings
+        for column, count in other.directions.items():
+            self.directions[column] += count
+        self.sources |= other.sources
+        self.innovations |= other.innovations
+        self.factors |= other.factors
 
     def row(self, subject: str) -> Row:
         """As a row of the count rules (the engine's integers are text there too)."""
@@ -62,17 +83,37 @@ class _Counts:
                 **{column: str(count) for column, count in self.directions.items()}}
 
 
-def counted_findings(store: GraphStore) -> dict[str, Finding]:
-    """Every finding the count rules count, with what it names (rule_counted_findings.rq)."""
-    findings: dict[str, Finding] = defaultdict(Finding)
-    for row in store.select(load_query("rule_counted_findings")):
-        finding = findings[row["finding"]]
+def read_findings(store: GraphStore) -> dict[str, Finding]:
+    """Every finding with a factor, with what it names (rule_finding_links.rq)."""
+    found: dict[str, Finding] = {}
+    for row in store.select(load_query(LINKS_QUERY)):
+        finding = found.get(row["finding"])
+        if finding is None:  # most findings have one row: made from it at once
+            found[row["finding"]] = Finding(
+                {row["factor"]}, {row["source"]} if "source" in row else set(),
+                {row["innovation"]} if "innovation" in row else set(),
+                {row["direction"]} if "direction" in row else set(),
+                {row["kind"]} if "kind" in row else set(), "typed" in row, "synthesis" in row)
+            continue
         finding.factors.add(row["factor"])
-        finding.sources.add(row["source"])
         if "innovation" in row:
             finding.innovations.add(row["innovation"])
-        finding.directions.update(column for flag, column in DIRECTION_FLAGS.items() if flag in row)
-    return findings
+        if "source" in row:
+            finding.sources.add(row["source"])
+        if "direction" in row:
+            finding.directions.add(row["direction"])
+        if "kind" in row:
+            finding.kinds.add(row["kind"])
+        finding.typed = finding.typed or "typed" in row
+        finding.synthesis = finding.synthesis or "synthesis" in row
+    return found
+
+
+def counted_findings(store: GraphStore, found: Mapping[str, Finding] | None = None) -> dict[str, Finding]:
+    """Every finding the count rules count, with what it names, of ``found`` (default: read from
+    ``store``)."""
+    found = read_findings(store) if found is None else found
+    return {iri: finding for iri, finding in found.items() if finding.counted}
 
 
 def count_rows(store: GraphStore, findings: Mapping[str, Finding] | None = None) -> Iterator[Row]:
@@ -84,13 +125,28 @@ def count_rows(store: GraphStore, findings: Mapping[str, Finding] | None = None)
         placements[row["placed"]].add(row["subject"])
     resources: dict[str, _Counts] = defaultdict(_Counts)
     concepts: dict[str, _Counts] = defaultdict(_Counts)
+    # A factor's findings naming no other factor are counted once, in ``alone``, then added to the factor's
+    # counts and to those of the concepts it is placed under (a finding is in one factor's); a finding
+    # naming several factors, which could sit under a concept twice, is counted by each subject itself.
+    alone: dict[str, _Counts] = defaultdict(_Counts)
     for finding in findings.values():
-        for subject in finding.innovations | finding.factors | finding.sources:
+        if len(finding.factors) == 1:
+            (factor,) = finding.factors
+            alone[factor].add(finding)
+            subjects = finding.innovations | finding.sources
+            subjects.discard(factor)
+        else:
+            subjects = finding.innovations | finding.factors | finding.sources
+            for subject in {concept for factor in finding.factors for concept in placements.get(factor, ())}:
+                concepts[subject].add(finding)
+        for subject in subjects:
             resources[subject].add(finding)
-        for subject in {concept for factor in finding.factors for concept in placements.get(factor, ())}:
-            concepts[subject].add(finding)
-    for counts in (resources, concepts):
-        for subject, tally in counts.items():
+    for factor, factor_counts in alone.items():
+        resources[factor].merge(factor_counts)
+        for concept in placements.get(factor, ()):
+            concepts[concept].merge(factor_counts)
+    for subjects_counts in (resources, concepts):
+        for subject, tally in subjects_counts.items():
             yield tally.row(subject)
 
 

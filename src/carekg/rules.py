@@ -30,12 +30,13 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from carekg import consensus, count_pass, listed, tallies, uncounted
+from carekg import consensus, count_pass, finding_pass, listed, tallies, uncounted
 from carekg.ids import GRAPH_DATA, gap_map_cell
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
 from carekg.store import get_store
 from carekg.store.base import GraphStore
+from carekg.tallies import count_literal
 
 #: A statement a rule makes (rdflib terms; gathered in an rdflib graph only when few).
 Triple = tuple[Node, Node, Node]
@@ -43,8 +44,9 @@ Triple = tuple[Node, Node, Node]
 CLASSIFICATION_QUERIES = ("rule_defined_classes", "rule_defined_class_members")
 #: Every rule query: their texts are part of the dataset version, their IRIs make the projection.
 COUNT_QUERIES = ("rule_evidence_counts", "rule_concept_evidence_counts")
-#: What a load reads to compute the COUNT_QUERIES' rows and the tallies' shared sources in one pass.
-COUNT_PASS_QUERIES = ("rule_counted_findings", "rule_concept_placements")
+#: What a load reads to compute the COUNT_QUERIES' rows, the tallies with their shared sources, the gap
+#: map's cells and the sub-domains in one pass over the findings (carekg.count_pass, carekg.finding_pass).
+COUNT_PASS_QUERIES = (count_pass.LINKS_QUERY, "rule_concept_placements", *finding_pass.QUERIES)
 MAP_CELL_QUERIES = ("rule_map_cells", "rule_innovation_factors")
 RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", "rule_evidenced_subdomains", *COUNT_QUERIES,
                 *COUNT_PASS_QUERIES,
@@ -66,14 +68,22 @@ CELL_PREDICATES = {"findings": CKG.findingCount, "enablers": CKG.enablerFindingC
 
 def _subdomain_triples(store: GraphStore, innovations: Collection[str] | None = None) -> Iterator[Triple]:
     bindings = None if innovations is None else {"innovation": tuple(sorted(innovations))}
-    for row in store.select(load_query("rule_subdomain_summary"), bindings):
+    yield from _subdomain_row_triples(store.select(load_query("rule_subdomain_summary"), bindings))
+
+
+def _subdomain_row_triples(rows: Iterable[Mapping[str, str]]) -> Iterator[Triple]:
+    for row in rows:
         predicate = CKG.hasBarrierIn if row["direction"] == str(CKG.Barrier) else CKG.hasEnablerIn
         yield URIRef(row["innovation"]), predicate, URIRef(row["subdomain"])
 
 
 def _evidenced_triples(store: GraphStore, innovations: Collection[str] | None = None) -> Iterator[Triple]:
     bindings = None if innovations is None else {"innovation": tuple(sorted(innovations))}
-    for row in store.select(load_query("rule_evidenced_subdomains"), bindings):
+    yield from _evidenced_row_triples(store.select(load_query("rule_evidenced_subdomains"), bindings))
+
+
+def _evidenced_row_triples(rows: Iterable[Mapping[str, str]]) -> Iterator[Triple]:
+    for row in rows:
         yield URIRef(row["innovation"]), CKG.hasEvidenceIn, URIRef(row["subdomain"])
 
 
@@ -89,21 +99,27 @@ def _count_triples(store: GraphStore, subjects: Collection[str] | None = None) -
 def _count_row_triples(rows: Iterable[Mapping[str, str]]) -> Iterator[Triple]:
     for row in rows:
         for column, predicate in COUNT_PREDICATES.items():
-            yield URIRef(row["subject"]), predicate, Literal(int(row[column]))
+            yield URIRef(row["subject"]), predicate, count_literal(row[column])
 
 
 def _map_triples(store: GraphStore, innovations: Collection[str] | None = None) -> Iterator[Triple]:
     """The gap map's cells (rule_map_cells.rq) and the factors each innovation has evidence on
     (rule_innovation_factors.rq, for the consensus behind a cell)."""
     bindings = None if innovations is None else {"innovation": tuple(sorted(innovations))}
-    for row in store.select(load_query("rule_map_cells"), bindings):
+    yield from _map_row_triples(store.select(load_query("rule_map_cells"), bindings),
+                                store.select(load_query("rule_innovation_factors"), bindings))
+
+
+def _map_row_triples(cells: Iterable[Mapping[str, str]],
+                     innovation_factors: Iterable[Mapping[str, str]]) -> Iterator[Triple]:
+    for row in cells:
         cell = gap_map_cell(row["innovation"], row["column"])
         yield cell, RDF.type, CKG.GapMapCell
         yield cell, CKG.cellInnovation, URIRef(row["innovation"])
         yield cell, CKG.cellColumn, URIRef(row["column"])
         for column, predicate in CELL_PREDICATES.items():
-            yield cell, predicate, Literal(int(row[column]))
-    for row in store.select(load_query("rule_innovation_factors"), bindings):
+            yield cell, predicate, count_literal(row[column])
+    for row in innovation_factors:
         yield URIRef(row["innovation"]), CKG.hasEvidenceOn, URIRef(row["factor"])
 
 
@@ -159,15 +175,18 @@ def rule_triples(store: GraphStore) -> Iterator[Triple]:
     factor tallies and consensus with its confidence. Not gathered in an rdflib graph: at 1M synthetic
     triples they are 269,000 statements (114,000 of them the map's cells and ckg:hasEvidenceOn) and 163,000
     tallies', and adding 155,000 to one took a load 11 s."""
-    findings = count_pass.counted_findings(store)  # read once for the counts and the shared sources
-    yield from _subdomain_triples(store)
-    yield from _evidenced_triples(store)
-    yield from _count_row_triples(count_pass.count_rows(store, findings))
-    yield from _map_triples(store)
+    found = count_pass.read_findings(store)  # read once for every rule counted in Python
+    counted = count_pass.counted_findings(store, found)
+    folded = finding_pass.run(store, found)
+    yield from _subdomain_row_triples(folded.subdomains)
+    yield from _evidenced_row_triples(folded.evidenced)
+    yield from _count_row_triples(count_pass.count_rows(store, counted))
+    yield from _map_row_triples(folded.cells, folded.innovation_factors)
     yield from _independent_triples(store)
-    yield from tallies.tally_triples(store, shared=count_pass.shared_source_rows(store, findings))
-    yield from listed.listed_triples(store, findings=findings)
-    yield from uncounted.uncounted_triples(store)
+    yield from tallies.tally_triples(store, shared=count_pass.shared_source_rows(store, counted),
+                                     rows=folded.tallies)
+    yield from listed.listed_triples(store, findings=counted)
+    yield from uncounted.uncounted_triples(store, rows=folded.uncounted)
     yield from consensus.consensus_inferred(store)
 
 

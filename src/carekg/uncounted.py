@@ -16,16 +16,16 @@ load's.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from carekg.consensus import REASONS
 from carekg.ids import DIRECTION_CODES, innovation_factor_uncounted
 from carekg.namespaces import CKG
 from carekg.queries import load_query
-from carekg.store.base import GraphStore
-from carekg.tallies import Pair, forget_nodes, pair_bindings
+from carekg.store.base import GraphStore, Row
+from carekg.tallies import Pair, count_literal, forget_nodes, pair_bindings
 
 RULE_QUERY = "rule_innovation_factor_uncounted"
 #: The directions the consensus rule counts (a mixed finding is never counted, so never uncounted).
@@ -38,14 +38,16 @@ COLUMNS = {(direction, code): f"{direction}{name}" for direction in DIRECTIONS.v
 PREDICATES = {key: CKG[f"{column}Count"] for key, column in COLUMNS.items()}
 
 
-def uncounted_triples(store: GraphStore, pairs: Collection[Pair] | None = None) -> Iterator[tuple]:
+def uncounted_triples(store: GraphStore, pairs: Collection[Pair] | None = None,
+                      rows: Iterable[Row] | None = None) -> Iterator[tuple]:
     """The uncounted finding tallies as statements; with ``pairs``, of those pairs only (the rule bound to
-    their innovations and factors, the rows of other combinations dropped)."""
+    their innovations and factors, the rows of other combinations dropped). ``rows``: the rule's rows on
+    ``store`` if already known (a load counts them in one pass, carekg.finding_pass)."""
     if pairs is not None and not pairs:
         return
     bindings = None if pairs is None else pair_bindings(pairs)
     named: set[Pair] = set()
-    for row in store.select(load_query(RULE_QUERY), bindings):
+    for row in store.select(load_query(RULE_QUERY), bindings) if rows is None else rows:
         pair = (row["innovation"], row["factor"])
         if pairs is not None and pair not in pairs:
             continue
@@ -54,7 +56,7 @@ def uncounted_triples(store: GraphStore, pairs: Collection[Pair] | None = None) 
             named.add(pair)
             yield tally, CKG.uncountedInnovation, URIRef(pair[0])
             yield tally, CKG.uncountedFactor, URIRef(pair[1])
-        yield tally, PREDICATES[(DIRECTIONS[row["direction"]], row["reason"])], Literal(int(row["findings"]))
+        yield tally, PREDICATES[(DIRECTIONS[row["direction"]], row["reason"])], count_literal(row["findings"])
 
 
 def recompute(store: GraphStore, pairs: frozenset[Pair]) -> tuple[list[str], Graph]:
