@@ -86,27 +86,26 @@ class _Counts:
 def read_findings(store: GraphStore) -> dict[str, Finding]:
     """Every finding with a factor, with what it names (rule_finding_links.rq)."""
     found: dict[str, Finding] = {}
-    for row in store.select(load_query(LINKS_QUERY)):
-        finding = found.get(row["finding"])
+    rows = store.select_tuples(load_query(LINKS_QUERY))
+    for iri, factor, innovation, source, direction, kind, typed, synthesis in rows:
+        iri, factor = iri or "", factor or ""  # never unbound: not optional in the query
+        finding = found.get(iri)
         if finding is None:  # most findings have one row: made from it at once
-            found[row["finding"]] = Finding(
-                {row["factor"]}, {row["source"]} if "source" in row else set(),
-                {row["innovation"]} if "innovation" in row else set(),
-                {row["direction"]} if "direction" in row else set(),
-                {row["kind"]} if "kind" in row else set(), "typed" in row, "synthesis" in row)
+            found[iri] = Finding({factor}, _values(source), _values(innovation), _values(direction),
+                                 _values(kind), typed is not None, synthesis is not None)
             continue
-        finding.factors.add(row["factor"])
-        if "innovation" in row:
-            finding.innovations.add(row["innovation"])
-        if "source" in row:
-            finding.sources.add(row["source"])
-        if "direction" in row:
-            finding.directions.add(row["direction"])
-        if "kind" in row:
-            finding.kinds.add(row["kind"])
-        finding.typed = finding.typed or "typed" in row
-        finding.synthesis = finding.synthesis or "synthesis" in row
+        finding.factors.add(factor)
+        for values, value in ((finding.innovations, innovation), (finding.sources, source),
+                              (finding.directions, direction), (finding.kinds, kind)):
+            if value is not None:
+                values.add(value)
+        finding.typed = finding.typed or typed is not None
+        finding.synthesis = finding.synthesis or synthesis is not None
     return found
+
+
+def _values(value: str | None) -> set[str]:
+    return set() if value is None else {value}
 
 
 def counted_findings(store: GraphStore, found: Mapping[str, Finding] | None = None) -> dict[str, Finding]:

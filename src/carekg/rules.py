@@ -98,8 +98,9 @@ def _count_triples(store: GraphStore, subjects: Collection[str] | None = None) -
 
 def _count_row_triples(rows: Iterable[Mapping[str, str]]) -> Iterator[Triple]:
     for row in rows:
+        subject = URIRef(row["subject"])
         for column, predicate in COUNT_PREDICATES.items():
-            yield URIRef(row["subject"]), predicate, count_literal(row[column])
+            yield subject, predicate, count_literal(row[column])
 
 
 def _map_triples(store: GraphStore, innovations: Collection[str] | None = None) -> Iterator[Triple]:

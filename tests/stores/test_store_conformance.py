@@ -123,6 +123,15 @@ def test_select_rows_streams_what_select_gives(loaded):
     assert bound == [{"whom": EX + "c"}]
 
 
+def test_select_tuples_gives_what_select_gives_in_the_order_of_the_variables(loaded):
+    query = ("SELECT ?whom ?flag ?who WHERE { ?who <https://example.org/knows> ?whom "
+             "OPTIONAL { ?who <https://example.org/flag> ?flag } } ORDER BY ?whom")
+    assert list(loaded.select_tuples(query)) == [
+        (row["whom"], row.get("flag"), row["who"]) for row in loaded.select(query)]
+    assert (EX + "d", None, EX + "c") in list(loaded.select_tuples(query))  # unbound: None
+    assert list(loaded.select_tuples(query, {"who": EX + "b"})) == [(EX + "c", "false", EX + "b")]
+
+
 def test_select_rows_raises_a_bad_query_to_the_reader(loaded):
     with pytest.raises(QuerySyntaxError):
         next(loaded.select_rows("SELECT ?x WHERE { ?x"))

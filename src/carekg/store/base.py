@@ -72,6 +72,11 @@ class GraphStore(Protocol):
         """As ``select``, with the rows read from the engine as they are iterated, a bounded batch at a
         time (whole-dataset exports: never every row in memory). Any thread may iterate them."""
 
+    def select_tuples(self, query: str, bindings: Mapping[str, Value] | None = None
+                      ) -> Iterator[tuple[str | None, ...]]:
+        """As ``select``, each row a tuple of the query's variables in their order (None when unbound):
+        fewer objects per row, for a load's pass over every finding (carekg.count_pass)."""
+
     def ask(self, query: str, bindings: Mapping[str, Value] | None = None) -> bool:
         """Run an ASK over the union of the graphs."""
 

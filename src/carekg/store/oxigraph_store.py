@@ -234,6 +234,11 @@ class OxigraphStore(Embedded, Dumpable, Writable, UnionCopy, Serialising):
                     row[name] = _text(term)
             yield row
 
+    def select_tuples(self, query: str, bindings: Mapping[str, Value] | None = None
+                      ) -> Iterator[tuple[str | None, ...]]:
+        for solution in self._query(query, bindings):
+            yield tuple([None if term is None else _text(term) for term in solution])
+
     def ask(self, query: str, bindings: Mapping[str, Value] | None = None) -> bool:
         return bool(self._query(query, bindings))
 

@@ -206,6 +206,13 @@ class SparqlHttpStore:
         return [{name: _lexical(cell) for name, cell in row.items()}
                 for row in results["results"]["bindings"]]
 
+    def select_tuples(self, query: str, bindings: Mapping[str, Value] | None = None
+                      ) -> Iterator[tuple[str | None, ...]]:
+        results = self._json(bind_values(query, bindings))
+        names = results["head"]["vars"]
+        for row in results["results"]["bindings"]:
+            yield tuple([_lexical(row[name]) if name in row else None for name in names])
+
     def select_rows(self, query: str, bindings: Mapping[str, Value] | None = None) -> Iterator[Row]:
         # The XML results read as they arrive and parsed by pyoxigraph's streaming parser (whose
         # iterator must stay in its thread, hence in_own_thread); the read may take as long as a load.
