@@ -23,9 +23,9 @@ def count_lines(path: Path) -> int:
 def load_carekg(data: Path, store_dir: Path) -> dict:
     """``carekg load`` end to end, and its phases from the elapsed times it prints: the bulk load (one
     loader per core; the rules and then the search index are derived from the files meanwhile), waiting
-    for the rules, the compaction that makes reads fast (with loading the inferred graph before it and
-    counting the graphs after it), waiting for what is left of the search index, and writing the union
-    copy that answers /sparql."""
+    for the rules (the inferred graph is loaded part by part meanwhile), the compaction that makes reads
+    fast (the store's, beside the union copy's, and counting the graphs after it), waiting for what is
+    left of the search index, and what is left of writing the union copy that answers /sparql."""
     # The union copy too: a copy of the same version left by an earlier run would be kept, not timed.
     for suffix in ("", ".sparql"):
         shutil.rmtree(store_dir.with_name(store_dir.name + suffix), ignore_errors=True)

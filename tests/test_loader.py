@@ -6,13 +6,15 @@ the loaded store (issue 14: the load made faster without leaving anything out)."
 from __future__ import annotations
 
 import logging
+import queue
 
 import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, Graph
 
+from carekg import loader, paths
 from carekg.ids import GRAPH_INFERRED
-from carekg.loader import DatasetFiles, load
+from carekg.loader import DatasetFiles, load, write_parts
 from carekg.namespaces import CKG
 from carekg.rules import rule_inferred
 from carekg.search import SearchIndex, documents, index_file
@@ -119,3 +121,34 @@ def test_no_copy_when_the_data_file_repeats_a_statement_of_another_graph(generat
     assert union_view.find(store.path, version) is None
     assert not [p for p in union_view.folder(store.path).iterdir() if p.is_dir()]  # nothing partial left
     store.close()
+
+
+def test_the_rules_results_loaded_part_by_part_are_the_rules_on_the_loaded_store(generated, tmp_path,
+                                                                                 monkeypatch, caplog):
+    """The inferred graph loaded in parts while the rules run holds the rules' results on the loaded store,
+    and the union copy read from the parts is the copy of the store (no fallback to the store)."""
+    monkeypatch.setattr(loader, "RULES_PART_BYTES", 64 * 1024)
+    monkeypatch.setattr(loader, "RULES_PARTS", 1 << 30)
+    caplog.set_level(logging.INFO, "carekg.store")
+    store = get_store(f"oxigraph:{tmp_path / 'store'}")
+    version, _ = load(store, DatasetFiles.discover(data=[generated], submissions_dir=tmp_path / "none"),
+                      reasoner=False)
+    assert len(list((paths.STATE_DIR / "inferred" / f"{version}-rules").glob("part-*.nt"))) > 3
+    kept = {tuple(row.values()) for row in store.select(
+        "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": str(GRAPH_INFERRED)})}
+    assert {tuple(str(term) for term in triple) for triple in rule_inferred(store)} == kept
+    assert _same_as_a_copy_from_the_store(store, version, tmp_path) > 20_000
+    assert "is short" not in caplog.text
+    store.close()
+
+
+def test_parts_are_not_cut_after_a_blank_node(tmp_path):
+    """Each file is loaded on its own, which labels its blank nodes afresh: a blank node's statements
+    all go into one file."""
+    lines = [f"<s{n}> <p> <o> .\n" for n in range(10)]
+    lines[4] = "_:b <p> <o> .\n"
+    lines[7] = "<s7> <p> _:b .\n"
+    parts: queue.SimpleQueue = queue.SimpleQueue()
+    write_parts(lines, tmp_path / "parts", 30, parts)
+    written = [parts.get() for _ in range(parts.qsize())]
+    assert [p.read_text() for p in written] == ["".join(lines[0:2]), "".join(lines[2:4]), "".join(lines[4:])]

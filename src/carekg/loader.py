@@ -10,7 +10,10 @@ is added, and only then is the version recorded, so a half-loaded store never lo
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+import itertools
+import queue
+import shutil
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +26,14 @@ from carekg.ids import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from carekg.queries import load_query
 from carekg.reasoning import run_hermit
 from carekg.rules import RULE_QUERIES, projected_rule_triples, projection, rule_predicates
-from carekg.store.base import GraphStore, LoadProgress, UnionCopy
+from carekg.store.base import GraphStore, LoadProgress, UnionCopy, UnionCopyWriter
 from carekg.submissions import provenance_graph, read_submission, submission_graph
 
 #: Files larger than this are fingerprinted by name, size and modification time, not content.
 CONTENT_HASH_LIMIT = 64 * 1024 * 1024
+#: The smallest part of the rules' results loaded while the later rules run (``_write_rules``).
+RULES_PART_BYTES = 8 * 1024 * 1024
+RULES_PARTS = 8
 
 Progress = Callable[[str], None]
 
@@ -104,14 +110,41 @@ def hermit_inferred(files: DatasetFiles, progress: Progress = lambda _: None) ->
     return path
 
 
-def _write_rules(scratch: GraphStore, files: DatasetFiles, kept: frozenset[str], path: Path,
-                 classify: bool) -> None:
-    """The rules' results on the projection ``scratch`` as an N-Triples file (line by line: no rdflib
-    graph of them is built)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
-        out.writelines(_nt_row(triple)
-                       for triple in projected_rule_triples(scratch, files.paths, kept, classify=classify))
+def _write_rules(scratch: GraphStore, files: DatasetFiles, kept: frozenset[str], folder: Path,
+                 classify: bool, parts: queue.SimpleQueue[Path | None]) -> None:
+    """The rules' results on the projection ``scratch`` as N-Triples files in ``folder`` (line by line: no
+    rdflib graph of them is built), each put on ``parts`` as soon as it is complete: the store and the
+    union copy load a part while the later rules run. A part is at least :data:`RULES_PART_BYTES`, and
+    at least a :data:`RULES_PARTS`-th of the input (each part is another set of the engine's files for
+    the compaction to merge)."""
+    limit = max(RULES_PART_BYTES, sum(path.stat().st_size for path in files.paths) // RULES_PARTS)
+    triples = projected_rule_triples(scratch, files.paths, kept, classify=classify)
+    write_parts((_nt_row(triple) for triple in triples), folder, limit, parts)
+
+
+def write_parts(lines: Iterable[str], folder: Path, limit: int,
+                parts: queue.SimpleQueue[Path | None]) -> None:
+    """N-Triples ``lines`` as files in ``folder``, a new one after ``limit`` characters, each put on
+    ``parts`` when complete; never cut once a blank node was written: the engine's loader labels a blank
+    node per file, so every line from the first with one on goes into the last file."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    lines = iter(lines)
+    cut = True
+    for number in itertools.count():
+        path = folder / f"part-{number}.nt"
+        written, ended = 0, True
+        with path.open("w", encoding="utf-8") as out:
+            for line in lines:
+                out.write(line)
+                written += len(line)
+                cut = cut and "_:" not in line
+                if cut and written >= limit:
+                    ended = False
+                    break
+        parts.put(path)
+        if ended:
+            return
 
 
 def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = False, reasoner: bool = True,
@@ -136,17 +169,18 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
     # (much of the engine's evaluation and SQLite's writing runs outside Python's lock): the index no
     # longer waits for the rules, nor the load for the index after the compaction (docs/bench.md).
     kept = rule_predicates() | search.document_predicates()
-    rules = paths.STATE_DIR / "inferred" / f"{version}-rules.nt"
+    rules = paths.STATE_DIR / "inferred" / f"{version}-rules"
     # The union copy /sparql reads is written from the same files, on a thread of its own beside the
     # rules (the engine's loader holds no Python lock), not from the store after the load
     # (carekg.store.union_view.Writer).
     copy = store.begin_union_copy(version) if isinstance(store, UnionCopy) else None
+    parts: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
     try:
         with ThreadPoolExecutor(2) as pool:
             scratch = pool.submit(projection, files.paths, kept)
             # The rule classifies the submissions (HermiT's cached classification covers the curated files).
-            ruled = pool.submit(lambda: _write_rules(scratch.result(), files, kept, rules,
-                                                     reasoner and bool(files.submissions)))
+            ruled = pool.submit(_then_none, parts, lambda: _write_rules(
+                scratch.result(), files, kept, rules, reasoner and bool(files.submissions), parts))
             indexed = pool.submit(lambda: search.build_unpublished(scratch.result(), store, version))
             store.replace_dataset({str(GRAPH_DATA): files.data, str(GRAPH_ONTOLOGY): files.ontology},
                                   load_progress)
@@ -155,12 +189,15 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
             for submission in files.submissions:  # TriG: each keeps its own named graphs
                 store.load_graph(str(GRAPH_DATA), submission)
             progress("applying SPARQL rules")
+            # The inferred graph is loaded part by part as the rules give their results, while the later
+            # rules run, not after the last one (docs/bench.md).
+            if classified is not None:
+                _load_inferred(store, copy, classified)
+            while (part := parts.get()) is not None:
+                _load_inferred(store, copy, part)
             ruled.result()
-            inferred = [part for part in (classified, rules) if part is not None]
             if copy is not None:
-                copy.add_files(str(GRAPH_INFERRED), inferred)
-            for part in inferred:
-                store.load_graph(str(GRAPH_INFERRED), part)
+                copy.compact()  # beside the store's compaction
             progress("compacting the store")
             store.optimize()
             sizes = graph_triples(store, files)
@@ -178,6 +215,20 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
         progress("copying the union of the graphs for SPARQL")  # bench/steps.py times it by these words
         copy.publish()
     return version, True
+
+
+def _then_none(parts: queue.SimpleQueue[Path | None], task: Callable[[], None]) -> None:
+    """``task``, then None on ``parts`` (also when it fails: the loader waiting for parts goes on)."""
+    try:
+        task()
+    finally:
+        parts.put(None)
+
+
+def _load_inferred(store: GraphStore, copy: UnionCopyWriter | None, part: Path) -> None:
+    store.load_graph(str(GRAPH_INFERRED), part)
+    if copy is not None:
+        copy.add_files(str(GRAPH_INFERRED), [part])
 
 
 def _publish_union_copy(store: GraphStore, progress: Progress) -> None:

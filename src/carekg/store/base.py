@@ -183,7 +183,11 @@ class UnionCopyWriter(Protocol):
     """A union copy written while a load fills the store (carekg.store.union_view.Writer)."""
 
     def add_files(self, graph: str, files: Sequence[Path]) -> None:
-        """``graph`` was loaded from ``files`` (and nothing else): the copy reads them too, meanwhile."""
+        """``graph`` was loaded from ``files`` (and from the files of its other calls, nothing else): the
+        copy reads them too, meanwhile."""
+
+    def compact(self) -> None:
+        """No more files come: the copy may compact what they gave, meanwhile."""
 
     def publish(self) -> Path | None:
         """Once the store holds the version: complete the copy from the store, publish it if exact."""

@@ -129,20 +129,30 @@ class Writer:
         shutil.rmtree(self._partial, ignore_errors=True)
         self._target = ox.Store(str(self._partial))
         self._from_files: set[str] = set()
+        self._from_store: set[str] = set()
+        self._compacted = False
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="carekg-union-copy")
         self._loads: list[Future[None]] = []
 
     def add_files(self, graph: str, files: Sequence[Path]) -> None:
-        """Bulk-load the files ``graph`` was loaded from into the copy, in the background, when they
-        are N-Triples without blank nodes (read twice they would get two labels); otherwise, or if
-        ``graph`` gets other files too, the graph is copied from the store when published."""
-        if graph in self._from_files or not all(f.suffix == ".nt" and not _has_blank_nodes(f) for f in files):
+        """Bulk-load files ``graph`` was loaded from into the copy, in the background, when they are
+        N-Triples without blank nodes (read twice they would get two labels); a graph may be given its
+        files in several calls (the rules' results come in parts). Otherwise the graph is copied from the
+        store when published (what its files already put in the copy is the same statements)."""
+        if graph in self._from_store or not all(f.suffix == ".nt" and not _has_blank_nodes(f) for f in files):
             self._from_files.discard(graph)
+            self._from_store.add(graph)
             return
         self._from_files.add(graph)
         for file in files:
             self._loads.append(self._pool.submit(self._target.bulk_load, path=str(file),
                                                  format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()))
+
+    def compact(self) -> None:
+        """No more files come: compact the copy on its thread once they are loaded (beside the store's own
+        compaction, docs/bench.md), before the small graphs :meth:`publish` adds."""
+        self._loads.append(self._pool.submit(self._target.optimize))
+        self._compacted = True
 
     def publish(self) -> Path | None:
         """Copy the graphs no file gave, then publish the copy if it holds one statement for every one
@@ -163,7 +173,8 @@ class Writer:
                 shutil.rmtree(scratch, ignore_errors=True)
             exact = len(self._target) == len(self._source)
             if exact:
-                self._target.optimize()
+                if not self._compacted:
+                    self._target.optimize()
                 self._target.flush()
         finally:
             self._pool.shutdown()
