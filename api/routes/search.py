@@ -64,9 +64,10 @@ def _page_link(request: Request, query: str, limit: int):
                        422: {"description": "q empty or too long, or an unknown kind"}})
 def search(request: Request, store: StoreDep, settings: SettingsDep, page: PaginationDep, q: SearchQuery,
            kind: Kind = None) -> Response:
-    """The resources whose texts hold every word of ``q``, best first (BM25), each with the snippet of
-    text that matched and the offsets of the matched words in it; ``counts`` says how many match of each
-    kind. Browsers get a page of the results with the matched words marked; RDF clients a schema.org
+    """The resources whose texts hold every word of ``q``, best first (BM25; for words matching more than
+    20,000 of a kind, by prominence, ``ranking`` says which, with estimated counts), each with the snippet
+    of text that matched and the offsets of the matched words in it; ``counts`` says how many match of
+    each kind. Browsers get a page of the results with the matched words marked; RDF clients a schema.org
     ItemList of the page."""
     media_type = choose(request, _TYPES)
     if media_type == HTML:
@@ -81,7 +82,7 @@ def _page(request: Request, store: GraphStore, settings: Settings, q: str, kind:
           page: Pagination) -> Response:
     """The results page; for a bad q or kind, the form again with the reason (422)."""
     context = {"query": q, "kinds": search_service.KINDS, "max_length": search_service.MAX_QUERY_LENGTH,
-               "marked": marked, "search_query": q}
+               "marked": marked, "search_query": q, "broad": f"{search_service.BROAD:,}"}
     try:
         results = search_service.search(store, q, kind, page.limit, page.offset)
     except InvalidArgument as error:

@@ -7,7 +7,16 @@ import sqlite3
 
 import pytest
 
-from carekg.search import Document, SearchIndex, build_index, index_file, index_for, match_expression
+from carekg.search import (
+    Count,
+    Document,
+    SearchIndex,
+    build_index,
+    documents,
+    index_file,
+    index_for,
+    match_expression,
+)
 from carekg.store import get_store
 
 
@@ -52,7 +61,7 @@ def disk_store(tmp_path, dataset_files):
 def test_an_on_disk_store_keeps_its_index_beside_it_per_version(disk_store, tmp_path):
     version = disk_store.dataset_version()
     path = index_file(disk_store, version)
-    assert path == tmp_path / "store.search" / f"{version}-v4.sqlite3"
+    assert path == tmp_path / "store.search" / f"{version}-v5.sqlite3"
     index = index_for(disk_store)
     assert path.is_file() and index.size() > 100
     assert index_for(disk_store) is index
@@ -102,3 +111,46 @@ INSERT DATA { GRAPH <https://example.org/g> {
     assert [h.id for h in built.match(match_expression("ferret") or "", None, 5, 0)] == ["ferrets"]
     tiny.set_version("v2")  # a write or a reload: the next search gets a new index
     assert index_for(tiny) is not built and search._INDEXES[tiny][0] == "v2"
+
+
+def _every_kind(findings: int) -> list[Document]:
+    """A finding about every word, then one document of each named kind, all matching "common"."""
+    named = [Document(kind, kind, f"https://example.org/{kind}", kind.title(), label=f"common {kind}")
+             for kind in ("organisation", "source", "innovation", "factor")]
+    found = [Document("finding", f"f{n}", f"https://example.org/f{n}", f"F{n}",
+                      text=f"common finding {n}" + (" even" if n % 2 == 0 else "")) for n in range(findings)]
+    return found + named
+
+
+def test_counts_are_exact_up_to_the_cap_and_estimated_past_it():
+    index = SearchIndex.build(_every_kind(1000))
+    expression = match_expression("even") or ""
+    assert index.counts(expression, cap=500) == {"finding": Count(500, True)}
+    estimated = index.counts(expression, cap=100)["finding"]
+    # extrapolated from the first 101 matches (every other finding) to the 1,000 findings' rowids
+    assert not estimated.exact and 480 <= estimated.value <= 520
+    assert index.counts(match_expression("common") or "", cap=100)["source"] == Count(1, True)
+
+
+def test_the_static_order_puts_names_first_then_findings_in_the_order_they_came():
+    index = SearchIndex.build(_every_kind(30))
+    hits = index.match(match_expression("common") or "", None, 6, 0, ranked=False)
+    assert [h.kind for h in hits] == ["factor", "innovation", "organisation", "source", "finding", "finding"]
+    assert [h.id for h in hits[4:]] == ["f0", "f1"] and {h.score for h in hits} == {None}
+    assert [h.id for h in index.match(match_expression("common") or "", "finding", 2, 3, ranked=False)] \
+        == ["f3", "f4"]
+
+
+def test_factors_and_innovations_come_in_from_the_most_findings_about_them(store):
+    from collections import Counter
+
+    from carekg.queries import load_query
+
+    about: Counter[str] = Counter()
+    for row in store.select(load_query("search_findings")):
+        about.update(row[key] for key in ("factor", "innovation") if row.get(key))
+    made = list(documents(store))
+    for kind in ("factor", "innovation"):
+        order = [(-about[d.iri], d.iri) for d in made if d.kind == kind]
+        assert len(order) > 5 and order == sorted(order), kind
+    assert about.most_common(1)[0][1] > 1

@@ -79,3 +79,29 @@ def test_a_query_of_the_longest_length_is_taken(store):
 def test_an_unknown_kind_is_refused_naming_the_kinds(store):
     with pytest.raises(InvalidArgument, match="finding, factor, innovation, source, organisation"):
         search(store, "leadership", kind="study")
+
+
+def test_an_ordinary_query_is_ranked_by_relevance_with_exact_counts(store):
+    results = search(store, "leadership")
+    assert results.ranking == "relevance" and results.count_exact and results.data[0].score is not None
+
+
+def test_a_broad_query_is_listed_by_prominence_with_estimated_counts(synthetic_store, monkeypatch):
+    """On a generated graph every finding says "benchmarking" (and every innovation "benchmarks"): past
+    the threshold (lowered to the generated size's scale) the page is names first, then findings, no
+    score, and the findings' count an estimate; a kind under the threshold is still ranked by BM25."""
+    from carekg import search as index
+
+    exact = search(synthetic_store, "benchmarking", limit=500)
+    assert exact.ranking == "relevance" and exact.count_exact and exact.counts["finding"] > 400
+    monkeypatch.setattr(index, "BROAD", 100)
+    broad = search(synthetic_store, "benchmarking", limit=500)
+    assert broad.ranking == "prominence" and not broad.count_exact
+    assert broad.counts["innovation"] == exact.counts["innovation"] <= 100  # under the threshold: exact
+    assert abs(broad.counts["finding"] - exact.counts["finding"]) <= exact.counts["finding"] * 0.2
+    kinds = [r.kind for r in broad.data]
+    assert kinds == sorted(kinds, key=("innovation", "finding").index) and kinds[0] == "innovation"
+    assert {r.score for r in broad.data} == {None} and all(r.highlights for r in broad.data)
+    assert search(synthetic_store, "benchmarking", limit=5, offset=3).data == broad.data[3:8]
+    innovations = search(synthetic_store, "benchmarking", kind="innovation")
+    assert innovations.ranking == "relevance" and innovations.data[0].score is not None

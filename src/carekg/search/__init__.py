@@ -30,18 +30,18 @@ from rdflib import Graph, URIRef
 
 from carekg.queries import mentioned_iris
 from carekg.search.documents import DOCUMENT_QUERIES, KINDS, Document, documents, documents_of, findings_about
-from carekg.search.index import Hit, SearchIndex, match_expression
+from carekg.search.index import BROAD, Count, Hit, SearchIndex, match_expression
 from carekg.store.base import GraphStore
 from carekg.store.oxigraph_store import OxigraphStore
 
-__all__ = ["KINDS", "Document", "Hit", "SearchIndex", "build_index", "build_unpublished",
+__all__ = ["BROAD", "KINDS", "Count", "Document", "Hit", "SearchIndex", "build_index", "build_unpublished",
            "document_predicates", "documents_of", "findings_about", "follow_write", "index_file", "index_for",
            "match_expression", "publish", "resources_in", "warm"]
 
 log = logging.getLogger("carekg.search")
 
 #: Bumped when the index's table or what it holds changes, so an older file is never reused.
-FORMAT = 4
+FORMAT = 5
 
 _INDEXES: weakref.WeakKeyDictionary[GraphStore, tuple[str | None, SearchIndex]] = weakref.WeakKeyDictionary()
 _BUILDING: weakref.WeakKeyDictionary[GraphStore, threading.Lock] = weakref.WeakKeyDictionary()

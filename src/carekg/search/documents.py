@@ -3,6 +3,7 @@ read from the store with the ``search_*.rq`` queries (any back-end: only SELECT 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -88,18 +89,26 @@ def _distinct(store: GraphStore, query: str, bindings: dict[str, Value] | None =
 
 
 def documents(store: GraphStore) -> Iterator[Document]:
-    """Every searchable resource in the store, each once: factors and innovations first, whose labels
-    then title the findings."""
+    """Every searchable resource in the store, each once, in the order that is the index's static rank
+    within a kind (carekg.search.index): sources, organisations and findings as the store gives them;
+    factors and innovations after the findings, which their labels title, each kind from the most
+    findings about it to the fewest (then by IRI)."""
     labels: dict[str, str] = {}
+    named: list[Document] = []
     for kind in ("factor", "innovation", "source", "organisation"):
         query, read = _READERS[kind]
         for row in _distinct(store, query):
             document = read(row)
             if kind in {"factor", "innovation"}:
                 labels[document.iri] = document.title
-            yield document
+                named.append(document)
+            else:
+                yield document
+    findings: Counter[str] = Counter()
     for row in _distinct(store, "search_findings"):
+        findings.update(row[key] for key in ("factor", "innovation") if row.get(key))
         yield _finding(row, labels)
+    yield from sorted(named, key=lambda d: (-findings[d.iri], d.iri))
 
 
 #: How many IRIs one query is bound to: at 1M, the findings query bound to 1,888 findings at once took

@@ -1,5 +1,12 @@
 """A full-text index in SQLite FTS5: built once from documents, then matched and ranked by FTS5's own
-BM25 (``bm25()``) with the matched words marked by ``snippet()``; no ranking is written here.
+BM25 (``bm25()``) with the matched words marked by ``snippet()``.
+
+A broad query (more than ``BROAD`` matches of one kind) is not ranked by BM25: FTS5 scores every match
+before it can hand back the first page (1.3 s for ~930,000 matches at 10M triples). Its page is instead
+the first matches in rowid order, which is a static rank fixed when the index is built: the kinds in
+``BLOCKS``' order (names before findings), and within a kind the order the documents came in
+(``carekg.search.documents``: factors and innovations by their number of findings). FTS5 reads matches
+in rowid order and stops after the page; a broad kind's count is extrapolated from its first matches.
 
 Users' words never reach FTS5's query syntax: each word is quoted as an FTS5 string (a ``"`` doubled),
 so ``AND``, ``NEAR``, ``*``, ``-``, ``:`` or brackets are searched for as text, never obeyed. Only a
@@ -17,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from carekg.search.documents import KINDS, Document
+from carekg.search.documents import Document
 
 #: Porter stemming over Unicode words, accents folded: "workers" finds "worker", "Sante" finds "Santé".
 TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -26,10 +33,15 @@ WEIGHTS = {"label": 4.0, "names": 2.0, "text": 1.0}
 #: Marks around each matched word in a snippet: control characters no indexed text keeps (see _clean).
 OPEN, CLOSE = "\x02", "\x03"
 SNIPPET_WORDS = 24
-#: Each kind's documents get rowids in a block of their own (kind number << KIND_SHIFT, in KINDS' order),
-#: so counting matches per kind and keeping one kind need only the full-text index's rowids, never the
-#: stored rows (at 1M triples, reading a column of ~90,000 matching rows took 10x as long as counting).
+#: Each kind's documents get rowids in a block of their own (number in BLOCKS << KIND_SHIFT), so counting
+#: matches per kind and keeping one kind need only the full-text index's rowids, never the stored rows
+#: (at 1M triples, reading a column of ~90,000 matching rows took 10x as long as counting).
 KIND_SHIFT = 40
+#: The blocks' order, the static rank's first key: named things before the findings that mention them.
+BLOCKS = ("factor", "innovation", "organisation", "source", "finding")
+#: More matches of one kind than this and the kind's count is an estimate; of the kinds searched, and the
+#: page is in static order, not BM25's (which at 10M costs about 1.3 us a match, plus its counting).
+BROAD = 20_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _WORDS = re.compile(r'"([^"]*)"|(\S+)')
 _SCHEMA = f"""
@@ -54,7 +66,7 @@ class Hit:
     title: str
     snippet: str
     highlights: list[tuple[int, int]]
-    score: float
+    score: float | None
 
 
 def _clean(text: str) -> str:
@@ -111,6 +123,33 @@ def _marked(snippet: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(plain), highlights
 
 
+@dataclass(frozen=True)
+class Count:
+    """How many documents of a kind match, and whether that is exact (else an estimate)."""
+
+    value: int
+    exact: bool
+
+
+def _block(kind: str) -> tuple[int, int]:
+    """The first and last rowid of ``kind``'s block (its documents are numbered from first + 1)."""
+    first = BLOCKS.index(kind) << KIND_SHIFT
+    return first, first + (1 << KIND_SHIFT) - 1
+
+
+def _last(connection: sqlite3.Connection, kind: str) -> int:
+    """The highest rowid in ``kind``'s block (its first when it has no document)."""
+    first, end = _block(kind)
+    found = connection.execute("SELECT max(rowid) FROM documents WHERE rowid BETWEEN ? AND ?",
+                               (first, end)).fetchone()[0]
+    return found or first
+
+
+def _significant(value: float, digits: int = 3) -> int:
+    """``value`` rounded to ``digits`` significant figures (an estimate shows no more than it knows)."""
+    return int(float(f"{value:.{digits - 1}e}"))
+
+
 class SearchIndex:
     """One FTS5 table of documents, in a file or in memory. Thread-safe: a lock serialises its use of
     the one SQLite connection (a match takes milliseconds)."""
@@ -123,11 +162,11 @@ class SearchIndex:
     def build(cls, documents: Iterable[Document], path: Path | None = None) -> SearchIndex:
         """A new index of ``documents``, written to ``path`` (which must not exist) or kept in memory."""
         connection = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
-        numbers = dict.fromkeys(KINDS, 0)
+        numbers = dict.fromkeys(BLOCKS, 0)
 
         def rowid(document: Document) -> int:
             numbers[document.kind] += 1
-            return (KINDS.index(document.kind) << KIND_SHIFT) + numbers[document.kind]
+            return (BLOCKS.index(document.kind) << KIND_SHIFT) + numbers[document.kind]
 
         with connection:
             connection.executescript(_SCHEMA)
@@ -172,11 +211,8 @@ class SearchIndex:
             connection.execute(f"DELETE FROM documents WHERE rowid IN (SELECT document {among})", (wanted,))
             connection.execute(f"DELETE {among}", (wanted,))
             last = {}
-            for number, kind in enumerate(KINDS):
-                first = number << KIND_SHIFT
-                found = connection.execute("SELECT max(rowid) FROM documents WHERE rowid BETWEEN ? AND ?",
-                                           (first, first + (1 << KIND_SHIFT) - 1)).fetchone()[0]
-                last[kind] = found or first
+            for kind in BLOCKS:
+                last[kind] = _last(connection, kind)
 
             def rowid(document: Document) -> int:
                 last[document.kind] += 1
@@ -195,7 +231,7 @@ class SearchIndex:
         """Every document held, in order of kind and IRI (to compare two indexes)."""
         with self._lock:
             rows = self._connection.execute(f"SELECT {', '.join(_COLUMNS)} FROM documents").fetchall()
-        return sorted((Document(*row) for row in rows), key=lambda d: (KINDS.index(d.kind), d.iri))
+        return sorted((Document(*row) for row in rows), key=lambda d: (BLOCKS.index(d.kind), d.iri))
 
     @classmethod
     def open(cls, path: Path) -> SearchIndex:
@@ -206,30 +242,44 @@ class SearchIndex:
         with self._lock:
             return self._connection.execute("SELECT count(*) FROM documents").fetchone()[0]
 
-    def counts(self, expression: str) -> dict[str, int]:
-        """How many documents of each kind match."""
+    def counts(self, expression: str, cap: int = BROAD) -> dict[str, Count]:
+        """How many documents of each kind match: exactly up to ``cap``, else estimated from the first
+        ``cap`` + 1 matches (how far into the kind's rowids they reach), to three significant figures."""
+        counts = {}
         with self._lock:
-            rows = self._connection.execute(
-                f"SELECT rowid >> {KIND_SHIFT}, count(*) FROM documents WHERE documents MATCH ?"
-                f" GROUP BY rowid >> {KIND_SHIFT}", (expression,)).fetchall()
-        return {KINDS[number]: count for number, count in rows}
+            for kind in BLOCKS:
+                first, end = _block(kind)
+                found, reached = self._connection.execute(
+                    "SELECT count(*), max(rowid) FROM (SELECT rowid FROM documents WHERE documents MATCH ?"
+                    " AND rowid BETWEEN ? AND ? ORDER BY rowid LIMIT ?)",
+                    (expression, first, end, cap + 1)).fetchone()
+                if found <= cap:
+                    if found:
+                        counts[kind] = Count(found, True)
+                    continue
+                spread = (_last(self._connection, kind) - first) / (reached - first)
+                counts[kind] = Count(max(found, _significant(found * spread)), False)
+        return counts
 
-    def match(self, expression: str, kind: str | None, limit: int, offset: int) -> list[Hit]:
-        """One page of the documents matching ``expression`` (of ``kind`` if given), best first."""
+    def match(self, expression: str, kind: str | None, limit: int, offset: int,
+              ranked: bool = True) -> list[Hit]:
+        """One page of the documents matching ``expression`` (of ``kind`` if given), best first by BM25
+        when ``ranked``, else in the static order (rowid order; no score)."""
         within, bounds = "", ()  # type: tuple[str, tuple[int, ...]]
         if kind:
-            first = KINDS.index(kind) << KIND_SHIFT
-            within, bounds = " AND rowid BETWEEN ? AND ?", (first, first + (1 << KIND_SHIFT) - 1)
+            within, bounds = " AND rowid BETWEEN ? AND ?", _block(kind)
+        score, order = ("rank", "rank") if ranked else ("NULL", "rowid")
         sql = (f"SELECT kind, id, iri, title,"
-               f" snippet(documents, -1, '{OPEN}', '{CLOSE}', '…', {SNIPPET_WORDS}), rank"
-               f" FROM documents WHERE documents MATCH ?{within} ORDER BY rank LIMIT ? OFFSET ?")
+               f" snippet(documents, -1, '{OPEN}', '{CLOSE}', '…', {SNIPPET_WORDS}), {score}"
+               f" FROM documents WHERE documents MATCH ?{within} ORDER BY {order} LIMIT ? OFFSET ?")
         with self._lock:
             rows = self._connection.execute(sql, (expression, *bounds, limit, offset)).fetchall()
         hits = []
         for kind_found, id, iri, title, snippet, rank in rows:
             text, highlights = _marked(snippet)
             # bm25() is negative, better matches lower: its negation reads as a score, higher better.
-            hits.append(Hit(kind_found, id, iri, title, text, highlights, round(-rank, 4)))
+            hits.append(Hit(kind_found, id, iri, title, text, highlights,
+                            None if rank is None else round(-rank, 4)))
         return hits
 
     def close(self) -> None:

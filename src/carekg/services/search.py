@@ -1,6 +1,7 @@
 """Search (issue 15, GET /search): the resources whose texts match a user's words, best first, each with
 a snippet of its matched text and where the matches are in it. The index and its ranking are
-``carekg.search``'s (SQLite FTS5, BM25); this module checks the question and shapes the answer."""
+``carekg.search``'s (SQLite FTS5, BM25; a broad query's static order); this module checks the question
+and shapes the answer."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from carekg.store.base import GraphStore
 #: The longest query taken, in characters: longer is refused rather than cut.
 MAX_QUERY_LENGTH = 200
 KINDS = index.KINDS
+BROAD = index.BROAD
+#: How a page is ordered: by BM25, or, for a broad query, by the index's static rank.
+RELEVANCE, PROMINENCE = "relevance", "prominence"
 #: The class each kind of result is an instance of, for the RDF answer.
 _CLASSES = {"finding": CKG.Finding, "factor": CKG.ImplementationFactor, "innovation": CKG.Innovation,
             "source": CKG.Source, "organisation": CKG.Organisation}
@@ -37,7 +41,8 @@ class SearchResult:
         description="the part of its text that matches best, as plain text (… where it is cut)")]
     highlights: Annotated[list[tuple[int, int]], Field(
         examples=[[[11, 18]]], description="each matched word in snippet: [start, end) character offsets")]
-    score: Annotated[float, Field(examples=[7.31], description="BM25 relevance (higher is better)")]
+    score: Annotated[float | None, Field(
+        examples=[7.31], description="BM25 relevance (higher is better); null when ranking is prominence")]
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,13 @@ class SearchResults:
     limit: Annotated[int, Field(examples=[50])]
     offset: Annotated[int, Field(examples=[0])]
     data: list[SearchResult]
+    ranking: Annotated[str, Field(examples=[RELEVANCE], description=(
+        f"{RELEVANCE}: by BM25; {PROMINENCE}: more than {index.BROAD:,} of a kind searched match, too many "
+        "to score: factors, innovations, organisations, sources, then findings, factors and innovations "
+        "with the most findings first, each kind's others in the index's order"))] = RELEVANCE
+    count_exact: Annotated[bool, Field(examples=[True], description=(
+        f"false when a kind has more than {index.BROAD:,} matches: its count, and count, are then "
+        "estimates (to three significant figures)"))] = True
 
 
 def check_query(query: str) -> str:
@@ -67,21 +79,27 @@ def search(store: GraphStore, query: str, kind: str | None = None, limit: int = 
            offset: int = 0) -> SearchResults:
     """The findings, factors, innovations, sources and organisations whose texts hold every word of
     ``query`` (a trailing ``*`` matches any ending, ``"two words"`` a phrase), ranked by BM25, of
-    ``kind`` only if given. Words are matched stemmed and without accents ("workers" finds "worker")."""
+    ``kind`` only if given. Words are matched stemmed and without accents ("workers" finds "worker").
+    A broad query (more than ``BROAD`` matches of a kind searched) is ordered by prominence instead,
+    its broad kinds' counts estimated (see SearchResults)."""
     words = check_query(query)
     check_choice("kind", kind, KINDS)
     expression = index.match_expression(words)
     if expression is None:  # punctuation only: nothing to look for, so nothing found
         return SearchResults(words, kind, 0, {}, limit, offset, [])
     search_index = index.index_for(store)
-    counts = search_index.counts(expression)
-    total = counts.get(kind, 0) if kind else sum(counts.values())
-    # An offset past the end finds nothing, and is never handed to SQLite (which stops at 2**63).
-    hits = search_index.match(expression, kind, limit, offset) if offset < total else []
+    counts = search_index.counts(expression, index.BROAD)
+    searched = [counts[kind]] if kind in counts else [] if kind else list(counts.values())
+    total = sum(count.value for count in searched)
+    ranked = all(count.exact for count in searched)
+    # An offset past the end finds nothing, and is never handed to SQLite (which stops at 2**63); past an
+    # estimated end the index is asked (API offsets stop at 10**9).
+    hits = search_index.match(expression, kind, limit, offset, ranked) if offset < total or not ranked else []
     results = [SearchResult(hit.kind, hit.id, hit.iri, hit.title, hit.snippet, hit.highlights, hit.score)
                for hit in hits]
-    return SearchResults(words, kind, total, {k: counts[k] for k in KINDS if k in counts}, limit, offset,
-                         results)
+    return SearchResults(words, kind, total, {k: counts[k].value for k in KINDS if k in counts}, limit,
+                         offset, results, RELEVANCE if ranked else PROMINENCE,
+                         all(count.exact for count in counts.values()))
 
 
 def search_rdf(results: SearchResults, media_type: str) -> bytes:
