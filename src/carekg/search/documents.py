@@ -88,27 +88,32 @@ def _distinct(store: GraphStore, query: str, bindings: dict[str, Value] | None =
             yield row
 
 
+#: The kinds ordered by their findings (the static rank), each also a column of search_findings.rq.
+_BY_FINDINGS = ("factor", "innovation", "source")
+
+
 def documents(store: GraphStore) -> Iterator[Document]:
     """Every searchable resource in the store, each once, in the order that is the index's static rank
-    within a kind (carekg.search.index): sources, organisations and findings as the store gives them;
-    factors and innovations after the findings, which their labels title, each kind from the most
-    findings about it to the fewest (then by IRI)."""
+    within a kind (carekg.search.index): organisations and findings as the store gives them; factors,
+    innovations and sources after the findings (which factors' and innovations' labels title), each
+    kind from the most findings about it (or reported in it) to the fewest, then by IRI."""
     labels: dict[str, str] = {}
-    named: list[Document] = []
+    ranked: list[Document] = []
     for kind in ("factor", "innovation", "source", "organisation"):
         query, read = _READERS[kind]
         for row in _distinct(store, query):
             document = read(row)
             if kind in {"factor", "innovation"}:
                 labels[document.iri] = document.title
-                named.append(document)
+            if kind in _BY_FINDINGS:
+                ranked.append(document)
             else:
                 yield document
     findings: Counter[str] = Counter()
     for row in _distinct(store, "search_findings"):
-        findings.update(row[key] for key in ("factor", "innovation") if row.get(key))
+        findings.update(row[key] for key in _BY_FINDINGS if row.get(key))
         yield _finding(row, labels)
-    yield from sorted(named, key=lambda d: (-findings[d.iri], d.iri))
+    yield from sorted(ranked, key=lambda d: (-findings[d.iri], d.iri))
 
 
 #: How many IRIs one query is bound to: at 1M, the findings query bound to 1,888 findings at once took

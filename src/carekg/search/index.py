@@ -5,8 +5,9 @@ A broad query (more than ``BROAD`` matches of one kind) is not ranked by BM25: F
 before it can hand back the first page (1.3 s for ~930,000 matches at 10M triples). Its page is instead
 the first matches in rowid order, which is a static rank fixed when the index is built: the kinds in
 ``BLOCKS``' order (names before findings), and within a kind the order the documents came in
-(``carekg.search.documents``: factors and innovations by their number of findings). FTS5 reads matches
-in rowid order and stops after the page; a broad kind's count is extrapolated from its first matches.
+(``carekg.search.documents``: factors, innovations and sources by their number of findings). FTS5
+reads matches in rowid order and stops after the page; a broad kind's count is extrapolated from its
+first matches.
 
 Users' words never reach FTS5's query syntax: each word is quoted as an FTS5 string (a ``"`` doubled),
 so ``AND``, ``NEAR``, ``*``, ``-``, ``:`` or brackets are searched for as text, never obeyed. Only a

@@ -58,8 +58,8 @@ class SearchResults:
     data: list[SearchResult]
     ranking: Annotated[str, Field(examples=[RELEVANCE], description=(
         f"{RELEVANCE}: by BM25; {PROMINENCE}: more than {index.BROAD:,} of a kind searched match, too many "
-        "to score: factors, innovations, organisations, sources, then findings, factors and innovations "
-        "with the most findings first, each kind's others in the index's order"))] = RELEVANCE
+        "to score: factors, innovations, organisations, sources, then findings; factors, innovations and "
+        "sources with the most findings first, organisations and findings in the index's order"))] = RELEVANCE
     count_exact: Annotated[bool, Field(examples=[True], description=(
         f"false when a kind has more than {index.BROAD:,} matches: its count, and count, are then "
         "estimates (to three significant figures)"))] = True
