@@ -245,10 +245,23 @@ class SearchIndex:
 
     def counts(self, expression: str, cap: int = BROAD) -> dict[str, Count]:
         """How many documents of each kind match: exactly up to ``cap``, else estimated from the first
-        ``cap`` + 1 matches (how far into the kind's rowids they reach), to three significant figures."""
-        counts = {}
+        ``cap`` + 1 matches (how far into the kind's rowids they reach), to three significant figures.
+        Every MATCH of a prefix merges the doclists of its terms in full (0.1-0.25 s at 10M for a prefix
+        matching ~1M documents), so the first ``cap`` + 1 matches of all kinds are read at once: the
+        kinds they pass are counted, and only the kind they stop in and those after it are asked again."""
         with self._lock:
-            for kind in BLOCKS:
+            seen = {BLOCKS[number]: found for number, found in self._connection.execute(
+                f"SELECT rowid >> {KIND_SHIFT}, count(*) FROM (SELECT rowid FROM documents"
+                " WHERE documents MATCH ? ORDER BY rowid LIMIT ?) GROUP BY 1", (expression, cap + 1))}
+            if sum(seen.values()) <= cap:
+                return {kind: Count(found, True) for kind, found in seen.items()}
+            stopped = max(BLOCKS.index(kind) for kind in seen)
+            counts = {}
+            for number, kind in enumerate(BLOCKS):
+                if number < stopped:
+                    if kind in seen:
+                        counts[kind] = Count(seen[kind], True)
+                    continue
                 first, end = _block(kind)
                 found, reached = self._connection.execute(
                     "SELECT count(*), max(rowid) FROM (SELECT rowid FROM documents WHERE documents MATCH ?"
