@@ -87,8 +87,9 @@ STREAMED = {label for label, *_ in ROUTES if label.startswith("export ")}
 #: Measured elsewhere: the SPARQL endpoint by wrk (repeated and new query texts).
 ELSEWHERE = {"/sparql"}
 #: What /search is asked in the bench, over the synthetic graph (carekg.generate): every finding says
-#: "Synthetic finding N for benchmarking", so the first two match every finding (the widest match,
-#: ranked and counted in full); then narrower ones, a prefix, a phrase, a factor's name, and nothing.
+#: "Synthetic finding N for benchmarking", so the first two match every finding (the widest match:
+#: past 20,000 of a kind listed by prominence, the count estimated); then narrower ones, a prefix, a
+#: phrase, a factor's name, and nothing.
 SEARCH_QUERIES = ["synthetic finding", "benchmarking", "wording 42", "organisation 7", "innovation 12",
                   "lead*", '"synthetic study" 2015', "leadership", "funding", "no-such-word-anywhere"]
 
