@@ -25,6 +25,8 @@ only a small part of the graph, so only the keys a touched node can reach are re
   (carekg.uncounted), whether the tallies move by the difference or are recomputed;
 - the findings a profile lists (``rule_innovation_factor_listed.rq``) per **(innovation, factor)** pair:
   likewise, the rule bound to those pairs (carekg.listed);
+- the sources' places in the studies list (``rule_source_positions.rq``) per **publication year**: the
+  rule bound to the years of the touched sources, before and after (carekg.positions);
 - consensus with its confidence (carekg.consensus) per **factor**: only a factor with two independent
   study-type sources in one direction can have a result (``rule_consensus_candidates.rq``, asked from
   those sources, so its cost does not grow with the factor's findings); for such a factor, its part of
@@ -54,7 +56,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from carekg import consensus, count_delta, innovation_delta, listed, tallies, uncounted
+from carekg import consensus, count_delta, innovation_delta, listed, positions, tallies, uncounted
 from carekg.ids import GRAPH_INFERRED, innovation_factor_tally, innovation_factor_uncounted
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
@@ -202,6 +204,8 @@ class Affected:
     tally_pairs: frozenset[tallies.Pair] = frozenset()
     #: what the touched nodes contribute as findings to the tallies and the gap map's cells
     contributions: innovation_delta.Rows | None = None
+    #: the publication years of the touched sources, whose places in the studies list are numbered again
+    source_years: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -237,7 +241,8 @@ def affected(store: GraphStore, touched: frozenset[str]) -> Affected:
         for row in store.select(load_query("rule_affected_count_subjects"), {"touched": placed}):
             reach.setdefault(row["touched"], set()).add(row["subject"])
     return Affected(keys, touched, counts, {node: frozenset(found) for node, found in reach.items()},
-                    tallies.affected_pairs(store, touched), innovation_delta.snapshot(store, touched))
+                    tallies.affected_pairs(store, touched), innovation_delta.snapshot(store, touched),
+                    positions.source_years(store, touched))
 
 
 def merge(before: Affected, after: Affected) -> Change:
@@ -274,8 +279,10 @@ def recompute(store: GraphStore, change: Change) -> tuple[list[str], Graph]:
     pairs = before.tally_pairs | after.tally_pairs
     uncounted_forget, uncounted_results = uncounted.recompute(store, pairs)
     listed_forget, listed_results = listed.recompute(store, pairs)
-    forget = forget + uncounted_forget + listed_forget
-    results = results + uncounted_results + listed_results
+    placed_forget, placed_results = positions.recompute(store, before.source_years | after.source_years,
+                                                        before.touched | after.touched)
+    forget = forget + uncounted_forget + listed_forget + placed_forget
+    results = results + uncounted_results + listed_results + placed_results
     if delta is not None:
         return forget + delta.forget, results + delta.results
     tally_forget, tally_results = tallies.recompute(store, pairs)

@@ -4,7 +4,7 @@ framework concept, so no page counts every finding per request), the gap map's c
 and NASSS sub-domain or CFIR 2.0 domain, with the factors each innovation has evidence on), the
 tallies of each innovation's findings per factor (carekg.tallies) with the first of them a profile
 lists (carekg.listed), and of why the consensus rule does not
-count some of them (carekg.uncounted), consensus
+count some of them (carekg.uncounted), the sources' places in the studies list (carekg.positions), consensus
 results with their confidence (carekg.consensus: two independent studies agreeing on a factor's
 direction, in two evidence windows) and, for writes, the classification of findings into the ontology's
 defined classes.
@@ -30,7 +30,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from carekg import consensus, count_pass, finding_pass, listed, tallies, uncounted
+from carekg import consensus, count_pass, finding_pass, listed, positions, tallies, uncounted
 from carekg.ids import GRAPH_DATA, gap_map_cell
 from carekg.namespaces import CKG
 from carekg.queries import load_query, mentioned_iris
@@ -51,7 +51,7 @@ MAP_CELL_QUERIES = ("rule_map_cells", "rule_innovation_factors")
 RULE_QUERIES = (*consensus.QUERIES, "rule_subdomain_summary", "rule_evidenced_subdomains", *COUNT_QUERIES,
                 *COUNT_PASS_QUERIES,
                 *MAP_CELL_QUERIES, "rule_independent_findings", *tallies.RULE_QUERIES, listed.RULE_QUERY,
-                uncounted.RULE_QUERY, *CLASSIFICATION_QUERIES)
+                uncounted.RULE_QUERY, positions.RULE_QUERY, *CLASSIFICATION_QUERIES)
 #: A direction's code (ids.DIRECTION_CODES) -> the column counting its findings (COUNT_PREDICATES,
 #: CELL_PREDICATES, tallies.TALLY_PREDICATES).
 FINDING_COLUMNS = {"enabler": "enablers", "barrier": "barriers", "mixed": "mixed"}
@@ -188,6 +188,7 @@ def rule_triples(store: GraphStore) -> Iterator[Triple]:
                                      rows=folded.tallies)
     yield from listed.listed_triples(store, findings=counted)
     yield from uncounted.uncounted_triples(store, rows=folded.uncounted)
+    yield from positions.position_triples(store)
     yield from consensus.consensus_inferred(store)
 
 

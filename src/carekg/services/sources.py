@@ -145,15 +145,24 @@ def _years(store: GraphStore, filters: dict[str, Value]) -> list[int | None]:
     return dated + ([None] if low is None and high is None else [])
 
 
+def _placed_years(store: GraphStore) -> list[int]:
+    """The years whose sources have places in the list (carekg.positions), newest first; none on a
+    store loaded without them (or with no dated source)."""
+    return [year for row in select(store, "api_source_positioned_years")
+            if (year := as_int(row.get("year"))) is not None]
+
+
 def _page_rows(store: GraphStore, filters: dict[str, Value], total: int, limit: int | None,
                offset: int) -> list[Row]:
     """The rows of the ``total`` sources the filters keep, newest first then by citation, ``limit`` (all
     with None) after the first ``offset``: read one publication year at a time, newest first, a whole
     year skipped by its count, until the page is full or every kept source is passed. The engine never
-    sorts every source for one page (1 s at 1M triples; a year's sources take tens of ms)."""
+    sorts every source for one page (1 s at 1M triples; a year's sources take tens of ms). Unfiltered,
+    a year's page is read by the places the rules gave its sources (carekg.positions), not sorted."""
+    placed = _placed_years(store) if limit is not None and set(filters) <= {"class"} else []
     rows: list[Row] = []
     passed = 0  # kept sources in the years read or skipped so far
-    for year in _years(store, filters):
+    for year in [*placed, None] if placed else _years(store, filters):
         wanted = None if limit is None else limit - len(rows)
         if wanted == 0 or passed >= total:
             break
@@ -161,15 +170,25 @@ def _page_rows(store: GraphStore, filters: dict[str, Value], total: int, limit: 
             rows += select_page(store, "api_source_summaries_undated", wanted, offset, **filters)
             break
         bound = {**filters, "year": year}
-        if offset:
-            in_year = as_int(select(store, "api_source_count_of_year", **bound)[0].get("count")) or 0
-            if in_year <= offset:
-                offset, passed = offset - in_year, passed + in_year
-                continue
-        found = select_page(store, "api_source_summaries_of_year", wanted, offset, **bound)
+        found = _at_places(store, year, wanted, offset) if placed and wanted is not None else None
+        if found is None:
+            if offset:
+                in_year = as_int(select(store, "api_source_count_of_year", **bound)[0].get("count")) or 0
+                if in_year <= offset:
+                    offset, passed = offset - in_year, passed + in_year
+                    continue
+            found = select_page(store, "api_source_summaries_of_year", wanted, offset, **bound)
         rows += found
         passed, offset = passed + offset + len(found), 0
     return rows
+
+
+def _at_places(store: GraphStore, year: int, wanted: int, offset: int) -> list[Row] | None:
+    """The rows of ``year``'s sources at places ``offset`` to ``offset + wanted``; None when none is
+    there past an ``offset``: how many the year holds is then counted (to skip it)."""
+    found = select(store, "api_source_summaries_at_positions", wantedYear=year,
+                   position=tuple(range(offset, offset + wanted)))
+    return None if offset and not found else found
 
 
 def _count(store: GraphStore, filters: dict[str, Value]) -> int:

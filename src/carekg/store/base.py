@@ -56,8 +56,8 @@ class RawResult:
 
 
 #: What a query variable may be bound to: an IRI (as text), an integer (an integer literal, e.g. a
-#: year), or in a SELECT a tuple of IRIs (the variable takes each; carekg.store.binding).
-Value = str | int | tuple[str, ...]
+#: year), or in a SELECT a tuple of IRIs or of integers (the variable takes each; carekg.store.binding).
+Value = str | int | tuple[str, ...] | tuple[int, ...]
 
 
 class GraphStore(Protocol):
