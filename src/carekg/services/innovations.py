@@ -195,6 +195,8 @@ def most_evidenced_innovations(store: GraphStore, limit: int) -> list[Innovation
     """The ``limit`` innovations with most findings (the materialised counts; the engine sorts and cuts),
     by label, for the home page: a large graph holds hundreds (GET /innovations pages through them all)."""
     rows = select_page(store, "api_innovations_most_findings", limit, 0)
+    if len(rows) < limit:  # an unlabelled innovation was ranked, or there are fewer: rank the labelled
+        rows = select_page(store, "api_innovations_most_findings", limit, 0, labelled=1)
     counts = counts_of_each(store, [row["innovation"] for row in rows])
     summaries = []
     for row in sorted(rows, key=lambda row: row["label"].lower()):
