@@ -170,10 +170,12 @@ def _page_rows(store: GraphStore, filters: dict[str, Value], total: int, limit: 
             rows += select_page(store, "api_source_summaries_undated", wanted, offset, **filters)
             break
         bound = {**filters, "year": year}
-        found = _at_places(store, year, wanted, offset) if placed and wanted is not None else None
-        if found is None:
+        found = select(store, "api_source_summaries_at_positions", wantedYear=year,
+                       position=tuple(range(offset, offset + wanted))) if placed and wanted else []
+        if not found:
             if offset:
-                in_year = as_int(select(store, "api_source_count_of_year", **bound)[0].get("count")) or 0
+                in_year = (_placed_in(store, year, offset) if placed else
+                           as_int(select(store, "api_source_count_of_year", **bound)[0].get("count")) or 0)
                 if in_year <= offset:
                     offset, passed = offset - in_year, passed + in_year
                     continue
@@ -183,12 +185,18 @@ def _page_rows(store: GraphStore, filters: dict[str, Value], total: int, limit: 
     return rows
 
 
-def _at_places(store: GraphStore, year: int, wanted: int, offset: int) -> list[Row] | None:
-    """The rows of ``year``'s sources at places ``offset`` to ``offset + wanted``; None when none is
-    there past an ``offset``: how many the year holds is then counted (to skip it)."""
-    found = select(store, "api_source_summaries_at_positions", wantedYear=year,
-                   position=tuple(range(offset, offset + wanted)))
-    return None if offset and not found else found
+def _placed_in(store: GraphStore, year: int, free: int) -> int:
+    """How many sources ``year`` places, given that place ``free`` is not taken: the first free place,
+    found by halving (a year's places run from 0 without a gap), a look-up each, where counting the
+    year's sources read them all (0.7 s of CPU at 10M triples)."""
+    low, high = 0, free  # place low is taken (every placed year has a place 0), place high is not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if select(store, "api_source_at_position", wantedYear=year, position=middle):
+            low = middle
+        else:
+            high = middle
+    return high
 
 
 def _count(store: GraphStore, filters: dict[str, Value]) -> int:
