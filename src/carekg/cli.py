@@ -130,6 +130,20 @@ def cmd_load(args) -> int:
     return EXIT_OK
 
 
+def cmd_migrate_submissions(args) -> int:
+    from carekg.writes import migrate_submissions
+
+    folder = Path(args.submissions) if args.submissions else None
+    if folder is not None and not folder.is_dir():
+        print(f"error: {folder} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    migrated = migrate_submissions(folder)
+    print(f"{len(migrated)} submission file(s) rewritten: agents now in graph/agents"
+          + (" (" + ", ".join(migrated) + "); run `carekg load` (carekg-serve reloads at its start)"
+             if migrated else ""))
+    return EXIT_OK
+
+
 def build_search_index(store, progress) -> None:
     """An on-disk store's search index, if it is missing (a load builds it with the store, unless its
     folder could not be written; a store loaded by an older carekg has none), so the service's first
@@ -337,6 +351,13 @@ def parser() -> argparse.ArgumentParser:
                            "(repeatable)")
     load.add_argument("--no-reasoner", action="store_true",
                       help="skip HermiT's classification (for synthetic graphs of millions of triples)")
+
+    migrate = add("migrate-submissions", cmd_migrate_submissions,
+                  "rewrite accepted submissions written before graph/agents: each agent's description "
+                  "moves from the submission's provenance graph to the shared agents graph",
+                  "carekg migrate-submissions && carekg load")
+    migrate.add_argument("--submissions", metavar="DIR",
+                         help="the submissions folder (default: $CAREKG_SUBMISSIONS or .carekg/submissions)")
 
     generate = add("generate", cmd_generate,
                    "write a synthetic evidence graph that passes the shapes, for benchmarks",

@@ -93,6 +93,9 @@ GRAPH_DATA = URIRef(GRAPH_BASE + "data")
 GRAPH_ONTOLOGY = URIRef(GRAPH_BASE + "ontology")
 GRAPH_INFERRED = URIRef(GRAPH_BASE + "inferred")
 GRAPH_META = URIRef(GRAPH_BASE + "meta")
+#: The agents of accepted writes, each described once (carekg.writes): a per-submission provenance graph
+#: names its agent, and one agent's description in several graphs would be a statement twice in the union.
+GRAPH_AGENTS = URIRef(GRAPH_BASE + "agents")
 GRAPHS = (GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_INFERRED)
 
 

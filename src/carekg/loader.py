@@ -22,7 +22,7 @@ from rdflib import Graph
 from rdflib.plugins.serializers.nt import _nt_row
 
 from carekg import __version__, paths, search, statistics
-from carekg.ids import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from carekg.ids import GRAPH_AGENTS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from carekg.queries import load_query
 from carekg.reasoning import run_hermit
 from carekg.rules import RULE_QUERIES, projected_rule_triples, projection, rule_predicates
@@ -247,5 +247,7 @@ def graph_triples(store: GraphStore, files: DatasetFiles,
     for submission in files.submissions:
         name = submission.name.removesuffix(".trig")
         graphs += [str(submission_graph(name)), str(provenance_graph(name))]
+    if files.submissions:
+        graphs.append(str(GRAPH_AGENTS))
     known = known or {}
     return {graph: known[graph] if graph in known else store.triple_count(graph) for graph in graphs}

@@ -3,10 +3,12 @@
 A *submission* is a named set of statements about carekg resources (findings, studies, innovations…),
 sent as Turtle, N-Triples or JSON-LD. Posting a submission under a name that exists replaces (amends)
 it. Each accepted submission is one TriG file ``{name}.trig`` in the submissions folder
-(``CAREKG_SUBMISSIONS``, default ``.carekg/submissions``) holding two named graphs: the statements
-(``graph/submission/{name}``) and their provenance (``graph/provenance/{name}``: one ``prov:Activity``
-per write, who, when, what it generated and used). ``DatasetFiles`` includes the folder, so
-``carekg load`` keeps every accepted write and the dataset version covers them.
+(``CAREKG_SUBMISSIONS``, default ``.carekg/submissions``) holding three named graphs: the statements
+(``graph/submission/{name}``), their provenance (``graph/provenance/{name}``: one ``prov:Activity``
+per write, who, when, what it generated and used) and the description of the agents it names
+(``graph/agents``, shared: an agent is described once in the store however many submissions it wrote,
+carekg.submissions). ``DatasetFiles`` includes the folder, so ``carekg load`` keeps every accepted
+write and the dataset version covers them.
 
 The order of a write (see docs/security.md for why it survives SIGKILL at any point):
 
@@ -17,7 +19,8 @@ The order of a write (see docs/security.md for why it survives SIGKILL at any po
 3. write the TriG file under ``.staging/`` (same name), fsync, and compute the new dataset version;
 4. ``os.replace`` the file into the folder (atomic) and fsync the folder;
 5. apply the change to the store in two SPARQL Updates (oxigraph applies an update as one transaction):
-   first the submission's two graphs, with the version removed; then the rules' results for only what
+   first the submission's two graphs, with the version removed, and its agent's description added to
+   the agents graph; then the rules' results for only what
    the change touches (carekg.incremental: the sub-domain summaries of the innovations and the
    consensus and confidence of the factors it can reach, and the defined-class rule's classification
    of the touched nodes); last the new version with the triples per graph (the changed graphs counted
@@ -56,7 +59,7 @@ from enum import Enum
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from carekg import incremental, paths, search, statistics
@@ -64,6 +67,7 @@ from carekg.ids import (
     AGENT,
     CONSENSUS,
     DATASET,
+    GRAPH_AGENTS,
     GRAPH_BASE,
     GRAPH_DATA,
     GRAPH_INFERRED,
@@ -80,7 +84,16 @@ from carekg.reasoning import CLASSIFIED
 from carekg.rules import classified
 from carekg.store import GraphStore, UnionCopy, Writable
 from carekg.store.binding import iri_values
-from carekg.submissions import provenance_graph, read_submission, submission_graph
+from carekg.submissions import (
+    Submission,
+    fsync_folder,
+    migrate,
+    provenance_graph,
+    read_submission,
+    stage,
+    submission_graph,
+    trig,
+)
 
 log = logging.getLogger("carekg.writes")
 
@@ -222,14 +235,6 @@ def parse_untrusted(body: bytes, media_type: str) -> Parsed:
 
 # --- committing ------------------------------------------------------------------------------------
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _statement(triple) -> str:
     return " ".join(term.n3() for term in triple) + " ."
 
@@ -249,6 +254,26 @@ def _agent_slug(who: str) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """One writer of the submissions folder at a time, across processes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def migrate_submissions(folder: Path | None = None) -> list[str]:
+    """Rewrite the submission files written before ``graph/agents`` in today's shape
+    (carekg.submissions.migrate), holding the writers' lock (a server's write waits); their names."""
+    folder = folder or paths.SUBMISSIONS_DIR
+    with _folder_lock(folder):
+        return migrate(folder)
 
 
 class EvidenceWriter:
@@ -277,13 +302,8 @@ class EvidenceWriter:
 
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
-        self.submissions_dir.mkdir(parents=True, exist_ok=True)
-        with self._lock, open(self.submissions_dir / ".lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with self._lock, _folder_lock(self.submissions_dir):
+            yield
 
     def recover(self) -> str | None:
         """At start: drop staged files a crash left; if the store lags the folder (a crash between the
@@ -311,19 +331,22 @@ class EvidenceWriter:
                   *(str(submission_graph(p.name.removesuffix(".trig"))) for p in files.submissions)]
         return store.validate_change(self.shapes, triples, str(submission_graph(name)), graphs)
 
-    def _apply(self, store: GraphStore, name: str, data: Graph, provenance: Graph,
+    def _apply(self, store: GraphStore, name: str, submission: Submission,
                triples: tuple[ox.Triple, ...], version: str, classify: bool) -> Changed | None:
-        """Step 5: replace the submission's graphs and drop the version (one transaction), recompute the
+        """Step 5: replace the submission's graphs, add its agents' description to the agents graph (a
+        statement it holds already is not added twice) and drop the version (one transaction), recompute the
         rules for the keys the change can reach (carekg.incremental) and classify the touched nodes with
         the defined-class rule, then write those results (a second transaction), then the new version and
         the graphs' sizes. Until then the store has no version: a crash there makes the next start reload.
         Returns every statement the write removed from a graph and added to one, for the union copy
         (None when the store has none, or a rule's result has a blank subject)."""
         assert isinstance(store, Writable)  # _commit refused any other store
+        data, provenance = submission.data, submission.provenance
         entity = submission_graph(name)
         recorded = store.recorded_triple_counts()
         unchanged = {graph: count for graph, count in recorded.items()
-                     if graph not in {str(entity), str(provenance_graph(name)), str(GRAPH_INFERRED)}}
+                     if graph not in {str(entity), str(provenance_graph(name)), str(GRAPH_AGENTS),
+                                      str(GRAPH_INFERRED)}}
         before = store.run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{entity}> {{ ?s ?p ?o }} }}",
                            "application/n-triples").body
         statements = [*ox.parse(before, format=ox.RdfFormat.N_TRIPLES), *triples]
@@ -337,17 +360,20 @@ class EvidenceWriter:
         # The recorded class and source counts move by what the write changes in the types of the
         # resources it can retype (carekg.statistics), read before and after each transaction.
         entities = recorded_entities = store.recorded_entities()
-        retyped = touched | {str(s) for s in provenance.subjects() if isinstance(s, URIRef)}
+        retyped = touched | {str(s) for g in (provenance, submission.agents) for s in g.subjects()
+                             if isinstance(s, URIRef)}
         typed_before = statistics.typed(store, retyped, str(entity)) if entities else frozenset()
         # The findings from an independent study: those the write can reach, read before and after it.
         independent_before = statistics.independent_findings(store, affected.keys[incremental.INDEPENDENT]) \
             if entities else None
         replaced = [str(g) for g in (entity, provenance_graph(name), GRAPH_META)]
-        # What the write can change, read before and after it: the graphs it replaces, and the inferred
-        # graph's statements about the subjects each transaction rewrites (as for the inferred size); only
-        # if the previous version has a union copy to follow (none in memory, none after an inexact one).
+        # What the write can change, read before and after it: the graphs it replaces or adds to, and the
+        # inferred graph's statements about the subjects each transaction rewrites (as for the inferred
+        # size); only if the previous version has a union copy to follow (none in memory, none after an
+        # inexact one).
         copied = store if isinstance(store, UnionCopy) and store.has_union_copy() else None
-        old_statements = (copied.statements_in(replaced, str(GRAPH_INFERRED), touched) if copied
+        read = [*replaced, str(GRAPH_AGENTS)]  # a few statements per agent that ever wrote
+        old_statements = (copied.statements_in(read, str(GRAPH_INFERRED), touched) if copied
                           else frozenset())
         # The meta graph keeps its counts (set_version writes only those that change); its version goes.
         version_statement = f"GRAPH <{GRAPH_META}> {{ <{GRAPH_META}> <{CKG.datasetVersion}> ?v }}"
@@ -362,7 +388,8 @@ class EvidenceWriter:
         store.update(";\n".join([
             *operations,
             "INSERT DATA {\n" + "\n".join(filter(None, (
-                _graph_block(entity, data), _graph_block(provenance_graph(name), provenance)))) + "\n}"]))
+                _graph_block(entity, data), _graph_block(provenance_graph(name), provenance),
+                _graph_block(GRAPH_AGENTS, submission.agents)))) + "\n}"]))
         keys = incremental.merge(affected, incremental.affected(store, touched))
         forget, inferred = incremental.recompute(store, keys)
         if classify:
@@ -400,7 +427,7 @@ class EvidenceWriter:
                           recorded=(recorded, recorded_entities))
         if not copied or rewritten is None:
             return None
-        new_statements = copied.statements_in(replaced, str(GRAPH_INFERRED), touched | rewritten)
+        new_statements = copied.statements_in(read, str(GRAPH_INFERRED), touched | rewritten)
         return Changed(removed=old_statements - new_statements, added=new_statements - old_statements)
 
     def submit(self, name: str, body: bytes, media_type: str, who: str) -> WriteResult:
@@ -436,6 +463,8 @@ class EvidenceWriter:
             started = _now()
             earlier = read_submission(final) if amended else None
             provenance = earlier.provenance if earlier else Graph()
+            # The agents of the earlier writes stay described in this file (their activities stay).
+            agents = earlier.agents if earlier else Graph()
             activity = WRITE[f"{name}-{sum(1 for _ in provenance.subjects(RDF.type, PROV.Activity)) + 1}"]
             agent = AGENT[_agent_slug(who)]
             entity = submission_graph(name)
@@ -447,35 +476,29 @@ class EvidenceWriter:
             if previous is not None:
                 provenance.add((activity, PROV.used, DATASET[previous]))
             provenance.add((activity, PROV.generated, entity))
-            provenance.add((agent, RDF.type, PROV.Agent))
-            provenance.add((agent, RDFS.label, Literal(who)))
+            # Described in the agents graph, not this submission's provenance graph: once in the store
+            # however many submissions the agent writes. A name spelt otherwise (the same slug, so the
+            # same agent) is one more label: each file keeps what its writes said, and a reload of the
+            # files gives the union of them, as the writes did.
+            agents.add((agent, RDF.type, PROV.Agent))
+            agents.add((agent, RDFS.label, Literal(who)))
             provenance.add((entity, RDF.type, PROV.Entity))
             provenance.set((entity, PROV.wasGeneratedBy, activity))
             provenance.set((entity, PROV.generatedAtTime, Literal(started, datatype=XSD.dateTime)))
             provenance.add((entity, PROV.wasAttributedTo, agent))
             if amended:
                 provenance.add((activity, PROV.used, URIRef(f"{entity}#before-{activity.rsplit('/', 1)[1]}")))
-            staging = self.submissions_dir / ".staging"
-            staging.mkdir(exist_ok=True)
-            staged = staging / final.name
-            trig = Dataset()
-            for triple in data:
-                trig.graph(entity).add(triple)
-            for triple in provenance:
-                trig.graph(provenance_graph(name)).add(triple)
-            with open(staged, "wb") as handle:
-                handle.write(trig.serialize(format="trig", encoding="utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
+            submission = Submission(data, provenance, agents)
+            staged = stage(self.submissions_dir, name, trig(name, submission))
             try:
                 version = self.files(exclude=name, extra=staged).version(classify)
                 # 4. the file becomes part of the dataset (atomic rename on one filesystem) ...
                 os.replace(staged, final)
-                _fsync_dir(self.submissions_dir)
+                fsync_folder(self.submissions_dir)
             finally:
                 staged.unlink(missing_ok=True)
             # 5. ... and the store follows: the statements, then the rules for what they touch.
-            changed = self._apply(store, name, data, provenance, parsed.triples, version, classify)
+            changed = self._apply(store, name, submission, parsed.triples, version, classify)
             # 6. the search index follows (only the documents of what the submission spoke of, before and
             # after), before readers see the new version; if it cannot, the first search builds one.
             try:

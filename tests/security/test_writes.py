@@ -107,12 +107,13 @@ def test_a_write_commits_with_prov_advances_the_version_and_survives_a_reload(wr
     # the query workers and the response cache follow the new version
     assert _ask(client, ASK_NEW)
     assert client.get("/innovations/family-drug-and-alcohol-court").headers.get("etag") != etag
-    # PROV: who, when, what, in its own named graph
+    # PROV: who, when, what, in its own named graph; the agent described in the agents graph
     prov = f"""PREFIX prov: <http://www.w3.org/ns/prov#>
     ASK {{ GRAPH <https://w3id.org/carekg/graph/provenance/fdac-extra> {{
         <{answer['activity']}> a prov:Activity ; prov:wasAssociatedWith ?agent ; prov:startedAtTime ?when ;
-            prov:generated <https://w3id.org/carekg/graph/submission/fdac-extra> ; prov:used ?dataset .
-        ?agent <http://www.w3.org/2000/01/rdf-schema#label> "alice" }} }}"""
+            prov:generated <https://w3id.org/carekg/graph/submission/fdac-extra> ; prov:used ?dataset . }}
+        GRAPH <https://w3id.org/carekg/graph/agents> {{
+        ?agent a prov:Agent ; <http://www.w3.org/2000/01/rdf-schema#label> "alice" }} }}"""
     assert _ask(client, prov)
     # persisted: a reload from the files (what `carekg load` does) gives the same version and data
     assert [p.name for p in folder.glob("*.trig")] == ["fdac-extra.trig"]
@@ -170,6 +171,7 @@ def test_an_accepted_write_is_in_the_exports_void_and_the_counts(writable):
     finding = URIRef("https://w3id.org/carekg/id/finding/sub-fdac-99")
     submission = URIRef("https://w3id.org/carekg/graph/submission/fdac-extra")
     provenance = URIRef("https://w3id.org/carekg/graph/provenance/fdac-extra")
+    agents = URIRef("https://w3id.org/carekg/graph/agents")
     assert str(finding).rsplit("/", 1)[1] in client.get("/export/findings.csv").text
     quads = Dataset().parse(data=client.get("/export/carekg.nq").content, format="nquads")
     assert (finding, None, None, submission) in quads
@@ -179,7 +181,8 @@ def test_an_accepted_write_is_in_the_exports_void_and_the_counts(writable):
     after = client.get("/version").json()
     assert after["findings"] == before["findings"] + 1
     assert after["triples"]["submissions"] == store.triple_count(str(submission))
-    assert after["triples"]["provenance"] == store.triple_count(str(provenance))
+    assert len(quads.graph(agents)) == store.triple_count(str(agents)) == 2  # the agent, described once
+    assert after["triples"]["provenance"] == sum(store.triple_count(str(g)) for g in (provenance, agents))
     assert sum(after["triples"].values()) == sum(len(g) for g in quads.graphs())
     void = Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text,
                          format="turtle")

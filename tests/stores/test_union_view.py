@@ -10,8 +10,9 @@ import logging
 
 import pyoxigraph as ox
 import pytest
+from rdflib.namespace import RDFS
 
-from carekg.ids import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, INNOVATION
+from carekg.ids import AGENT, FINDING, GRAPH_AGENTS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, INNOVATION
 from carekg.loader import load
 from carekg.namespaces import CKG
 from carekg.store import UnionCopy, get_store, union_view
@@ -151,11 +152,11 @@ def _sorted_copy(path) -> list[bytes]:
     return sorted(copy.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines())
 
 
-def _write(store, writer, name: str, body: str, tmp_path) -> str:
-    """Write, and check that the new version's copy was made from the previous one's by the write's own
-    changes, and holds, label for label, what a copy of the whole store holds. Each submission has its
-    own writer: one agent's statements in two provenance graphs would leave no exact copy."""
-    result = writer.submit(name, body.encode(), "text/turtle", f"tester of {name}")
+def _write(store, writer, name: str, body: str, tmp_path, who: str | None = None) -> str:
+    """Write, as ``who`` (by default a writer of this submission's own), and check that the new version's
+    copy was made from the previous one's by the write's own changes, and holds, label for label, what a
+    copy of the whole store holds."""
+    result = writer.submit(name, body.encode(), "text/turtle", who or f"tester of {name}")
     followed = union_view.find(store.path, result.version)
     assert followed is not None
     assert sorted(p.name for p in union_view.folder(store.path).iterdir() if p.is_dir()) == sorted(
@@ -196,13 +197,30 @@ def test_a_write_s_own_changes_keep_the_copy_equal_to_the_union(written, tmp_pat
     assert "two graphs" not in caplog.text
 
 
-def test_a_write_that_repeats_a_statement_of_another_graph_leaves_no_copy(written, tmp_path):
-    """One agent's second submission states the agent again in a second provenance graph: the union
-    answers those statements twice, a copy would once."""
+def test_one_agent_s_submissions_keep_the_copy_equal_to_the_union(written, tmp_path):
+    """One agent's second and third submissions (the bench's API writes are three by one agent) describe
+    it once, in the agents graph, as the first did: each version's copy follows the write and equals a
+    fresh one. The third spells the agent's name otherwise (the same agent): one more label there."""
     store, writer = written
-    _write(store, writer, "first", submitted_finding("sub-copy-3", "Agreed the first time."), tmp_path)
-    second = submitted_finding("sub-copy-4", "Agreed the second time.").encode()
-    result = writer.submit("second", second, "text/turtle", "tester of first")
+    _write(store, writer, "first", submitted_finding("sub-copy-3", "Agreed once."), tmp_path, "Tester")
+    _write(store, writer, "second", submitted_finding("sub-copy-4", "Agreed again."), tmp_path, "Tester")
+    _write(store, writer, "third", submitted_finding("sub-copy-6", "Agreed thrice."), tmp_path, "tester")
+    agent = ox.NamedNode(str(AGENT["tester"]))
+    assert {q.graph_name.value for q in store._store.quads_for_pattern(agent, None, None)} == {  # noqa: SLF001
+        str(GRAPH_AGENTS)}
+    labels = store.run(f"SELECT ?l WHERE {{ <{agent.value}> <{RDFS.label}> ?l }} ORDER BY ?l", JSON).body
+    assert [row["l"]["value"] for row in json.loads(labels)["results"]["bindings"]] == ["Tester", "tester"]
+
+
+def test_a_write_that_repeats_a_statement_of_another_graph_leaves_no_copy(written, tmp_path):
+    """A submission that states again what the curated data states: the union answers it twice, a copy
+    would once."""
+    store, writer = written
+    finding = FINDING["sub-copy-7"]
+    repeated = f"""<{finding}> a <{CKG.Finding}> .
+<{INNOVATION["family-drug-and-alcohol-court"]}> a <{CKG.Innovation}> ."""
+    result = writer.submit("again", (submitted_finding("sub-copy-7", "Said again.") + repeated).encode(),
+                           "text/turtle", "tester of again")
     assert union_view.find(store.path, result.version) is None
     assert not store.publish_union_copy()  # written whole, it is not exact either
     assert not [p for p in union_view.folder(store.path).iterdir() if ".partial" in p.name]
