@@ -100,3 +100,21 @@ def test_a_bad_base_iri_exits_2_naming_it(monkeypatch):
     assert result.returncode == 2
     assert "CAREKG_BASE_IRI must be an absolute http(s) IRI ending with '/'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_migrate_submissions_names_what_it_rewrote_and_refuses_a_missing_folder(tmp_path):
+    """An older file (the agent in the provenance graph) is rewritten and named; a second run has none;
+    tests/test_submissions.py proves what the rewrite does."""
+    agent, write = "https://w3id.org/carekg/id/agent/tester", "https://w3id.org/carekg/id/write/older-1"
+    (tmp_path / "older.trig").write_text(f"""
+<https://w3id.org/carekg/graph/provenance/older> {{
+  <{write}> <http://www.w3.org/ns/prov#wasAssociatedWith> <{agent}> .
+  <{agent}> a <http://www.w3.org/ns/prov#Agent> ; <http://www.w3.org/2000/01/rdf-schema#label> "Tester" .
+}}""", encoding="utf-8")
+    first = carekg("migrate-submissions", "--submissions", str(tmp_path))
+    assert first.returncode == 0 and "1 submission file(s) rewritten" in first.stdout
+    assert "older" in first.stdout
+    again = carekg("migrate-submissions", "--submissions", str(tmp_path))
+    assert again.returncode == 0 and again.stdout.startswith("0 submission file(s)")
+    missing = carekg("migrate-submissions", "--submissions", str(tmp_path / "none"))
+    assert missing.returncode == 2 and "is not a folder" in missing.stderr

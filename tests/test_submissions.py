@@ -16,8 +16,8 @@ from carekg.ids import AGENT, GRAPH_AGENTS, WRITE
 from carekg.loader import DatasetFiles, load
 from carekg.services.graphs import dataset_graphs
 from carekg.store import get_store, union_view
-from carekg.submissions import provenance_graph, read_submission, submission_graph
-from carekg.writes import EvidenceWriter, migrate_submissions
+from carekg.submissions import migrate, provenance_graph, read_submission, submission_graph
+from carekg.writes import EvidenceWriter
 from tests.submissions import submitted_finding
 
 #: (submission, finding, who): two by one agent, one amended by another, one by the first agent under a
@@ -131,8 +131,8 @@ def test_files_written_before_the_agents_graph_load_and_migrate(tmp_path, datase
     assert agent_graphs == {str(provenance_graph("older-a")), str(provenance_graph("older-b"))}
     assert str(GRAPH_AGENTS) not in dataset_graphs(before)
     assert union_view.find(before.path, before.dataset_version()) is None
-    assert migrate_submissions(folder) == ["older-a", "older-b"]
-    assert migrate_submissions(folder) == []  # done once
+    assert migrate(folder) == ["older-a", "older-b"]
+    assert migrate(folder) == []  # done once
     assert not read_submission(folder / "older-a.trig").old_shape
     after = loaded("after")
     assert after.dataset_version() != old_version  # the files changed: a start reloads

@@ -131,13 +131,13 @@ def cmd_load(args) -> int:
 
 
 def cmd_migrate_submissions(args) -> int:
-    from carekg.writes import migrate_submissions
+    from carekg.submissions import migrate
 
     folder = Path(args.submissions) if args.submissions else None
     if folder is not None and not folder.is_dir():
         print(f"error: {folder} is not a folder", file=sys.stderr)
         return EXIT_USAGE
-    migrated = migrate_submissions(folder)
+    migrated = migrate(folder)
     print(f"{len(migrated)} submission file(s) rewritten: agents now in graph/agents"
           + (" (" + ", ".join(migrated) + "); run `carekg load` (carekg-serve reloads at its start)"
              if migrated else ""))

@@ -12,12 +12,16 @@ in the shape above."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
+from carekg import paths
 from carekg.ids import AGENT, GRAPH_AGENTS, GRAPH_BASE
 
 SUBMISSION_GRAPH = GRAPH_BASE + "submission/"
@@ -96,17 +100,33 @@ def fsync_folder(path: Path) -> None:
         os.close(fd)
 
 
-def migrate(folder: Path) -> list[str]:
-    """Rewrite every submission file of ``folder`` written before ``graph/agents`` in today's shape (its
-    agents' statements moved from the provenance graph to the agents graph; nothing else changes);
-    returns their names. The folder's dataset version changes, so the next start (or ``carekg load``)
-    reloads the store from the files. Callers hold the writer's lock (carekg.writes)."""
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """One writer of the submissions folder at a time, across processes (carekg.writes holds it for a
+    write)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def migrate(folder: Path | None = None) -> list[str]:
+    """Rewrite every submission file of ``folder`` (by default the configured one) written before
+    ``graph/agents`` in today's shape (its agents' statements moved from the provenance graph to the
+    agents graph; nothing else changes), holding the folder's lock (a server's write waits); returns
+    their names. The folder's dataset version changes, so the next start (or ``carekg load``) reloads the
+    store from the files."""
+    folder = folder or paths.SUBMISSIONS_DIR
     migrated = []
-    for path in sorted(folder.glob("*.trig")):
-        submission = read_submission(path)
-        if submission.old_shape:
-            name = path.name.removesuffix(".trig")
-            os.replace(stage(folder, name, trig(name, submission)), path)  # atomic, file by file
-            fsync_folder(folder)
-            migrated.append(name)
+    with folder_lock(folder):
+        for path in sorted(folder.glob("*.trig")):
+            submission = read_submission(path)
+            if submission.old_shape:
+                name = path.name.removesuffix(".trig")
+                os.replace(stage(folder, name, trig(name, submission)), path)  # atomic, file by file
+                fsync_folder(folder)
+                migrated.append(name)
     return migrated

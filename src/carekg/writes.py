@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import logging
 import os
 import re
@@ -86,8 +85,8 @@ from carekg.store import GraphStore, UnionCopy, Writable
 from carekg.store.binding import iri_values
 from carekg.submissions import (
     Submission,
+    folder_lock,
     fsync_folder,
-    migrate,
     provenance_graph,
     read_submission,
     stage,
@@ -256,26 +255,6 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-@contextlib.contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    """One writer of the submissions folder at a time, across processes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def migrate_submissions(folder: Path | None = None) -> list[str]:
-    """Rewrite the submission files written before ``graph/agents`` in today's shape
-    (carekg.submissions.migrate), holding the writers' lock (a server's write waits); their names."""
-    folder = folder or paths.SUBMISSIONS_DIR
-    with _folder_lock(folder):
-        return migrate(folder)
-
-
 class EvidenceWriter:
     """The single writer of a store. ``target`` opens the store read-write for one write (and closes
     it after), or is the store itself (in memory); ``on_commit(version)`` runs after each commit so
@@ -302,7 +281,7 @@ class EvidenceWriter:
 
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
-        with self._lock, _folder_lock(self.submissions_dir):
+        with self._lock, folder_lock(self.submissions_dir):
             yield
 
     def recover(self) -> str | None:
