@@ -1,14 +1,15 @@
 """An accepted submission's file: one TriG file ``{name}.trig`` holding the statements
 (``graph/submission/{name}``), their provenance (``graph/provenance/{name}``: the activities and the
 entity, which no other submission states) and the description of each agent its activities name
-(``graph/agents``, shared by every submission). An agent's description is repeated in the file of
-every submission it wrote (with the names that submission's writes gave): the store holds it once, in the one graph, so no statement is in
-two graphs (the union copy /sparql answers from stays exact, carekg.store.union_view), and loading the
-files gives the agents graph the writes gave. Only carekg.writes makes them; the loader reads them back.
+(``graph/agents``, shared by every submission). An agent's description is repeated in the file of every
+submission it wrote (with the names that submission's writes gave): the store holds it once, in the one
+graph, so no statement is in two graphs (the union copy /sparql answers from stays exact,
+carekg.store.union_view), and loading the files gives the agents graph the writes gave. Only carekg.writes
+makes them; the loader reads them back.
 
 Files written before ``graph/agents`` existed describe the agent in the provenance graph:
-:func:`read_submission` reads those statements as the agents', and :func:`migrate` rewrites such a file
-in the shape above."""
+:func:`read_submission` reads those statements as the agents', and :func:`migrate` rewrites such a file in
+the shape above."""
 
 from __future__ import annotations
 
