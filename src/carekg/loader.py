@@ -196,8 +196,6 @@ def load(store: GraphStore, files: DatasetFiles | None = None, *, force: bool = 
             while (part := parts.get()) is not None:
                 _load_inferred(store, copy, part)
             ruled.result()
-            if copy is not None:
-                copy.compact()  # beside the store's compaction
             progress("compacting the store")
             store.optimize()
             sizes = graph_triples(store, files)

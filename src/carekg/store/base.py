@@ -186,9 +186,6 @@ class UnionCopyWriter(Protocol):
         """``graph`` was loaded from ``files`` (and from the files of its other calls, nothing else): the
         copy reads them too, meanwhile."""
 
-    def compact(self) -> None:
-        """No more files come: the copy may compact what they gave, meanwhile."""
-
     def publish(self) -> Path | None:
         """Once the store holds the version: complete the copy from the store, publish it if exact."""
 

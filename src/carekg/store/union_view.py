@@ -130,7 +130,6 @@ class Writer:
         self._target = ox.Store(str(self._partial))
         self._from_files: set[str] = set()
         self._from_store: set[str] = set()
-        self._compacted = False
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="carekg-union-copy")
         self._loads: list[Future[None]] = []
 
@@ -147,12 +146,6 @@ class Writer:
         for file in files:
             self._loads.append(self._pool.submit(self._target.bulk_load, path=str(file),
                                                  format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()))
-
-    def compact(self) -> None:
-        """No more files come: compact the copy on its thread once they are loaded (beside the store's own
-        compaction, docs/bench.md), before the small graphs :meth:`publish` adds."""
-        self._loads.append(self._pool.submit(self._target.optimize))
-        self._compacted = True
 
     def publish(self) -> Path | None:
         """Copy the graphs no file gave, then publish the copy if it holds one statement for every one
@@ -173,8 +166,9 @@ class Writer:
                 shutil.rmtree(scratch, ignore_errors=True)
             exact = len(self._target) == len(self._source)
             if exact:
-                if not self._compacted:
-                    self._target.optimize()
+                # Compacted after the small graphs, not before: compacted before them, their few small
+                # files made each query of the copy ~11 % slower at 1M (docs/bench.md).
+                self._target.optimize()
                 self._target.flush()
         finally:
             self._pool.shutdown()
